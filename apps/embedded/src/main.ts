@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { AuditModule } from '@admit/audit';
+import { inProcessTransport } from '@admit/bus';
+import { IntakeModule } from '@admit/intake';
+import { loadConfig, runMain, startService } from '@admit/platform';
+import { PolicyModule } from '@admit/policy';
+import { RevocationModule } from '@admit/revocation';
+import { StoreModule } from '@admit/store';
+import { ValidatorModule } from '@admit/validator';
+import { EmbeddedConfig } from './config';
+
+/** All five services in one process: the in-process bus and PGlite, same handlers, same migrations. */
+runMain(async () => {
+  const config = loadConfig(EmbeddedConfig);
+  await startService({
+    name: 'embedded',
+    imports: [
+      StoreModule.forRoot({ dataDir: config.ADMIT_DATA_DIR }),
+      IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS }),
+      ValidatorModule,
+      PolicyModule.forRoot({ policyDir: config.ADMIT_POLICY_DIR }),
+      RevocationModule,
+      AuditModule,
+    ],
+    transport: inProcessTransport(undefined, {
+      maxAttempts: config.ADMIT_BUS_MAX_ATTEMPTS,
+      baseDelayMs: config.ADMIT_BUS_RETRY_BASE_MS,
+      maxDelayMs: 5_000,
+    }),
+    http: { host: config.ADMIT_HTTP_HOST, port: config.ADMIT_HTTP_PORT },
+    logLevel: config.ADMIT_LOG_LEVEL,
+  });
+});

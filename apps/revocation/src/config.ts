@@ -1,0 +1,3 @@
+import { databaseConfig, distributedConfig } from '@admit/platform';
+
+export const RevocationConfig = distributedConfig(8083, databaseConfig);

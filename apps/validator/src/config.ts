@@ -1,0 +1,3 @@
+import { distributedConfig } from '@admit/platform';
+
+export const ValidatorConfig = distributedConfig(8081, {});

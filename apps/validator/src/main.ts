@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+import { runDistributed } from '@admit/platform';
+import { ValidatorModule } from '@admit/validator';
+import { ValidatorConfig } from './config';
+
+runDistributed('validator', ValidatorConfig, () => [ValidatorModule]);

@@ -1,0 +1,78 @@
+import { WireMessage, headersToStrings } from '@admit/contracts';
+import { Consumer } from 'kafkajs';
+import { BusServer, GroupHandlers } from '../bus-server';
+import { RetryPolicy } from '../retry-policy';
+import { KafkaConnection } from './kafka-connection';
+
+const JOIN_TIMEOUT_MS = 60_000;
+
+/**
+ * A Nest transport over kafkajs that avoids the pitfalls of Nest's own: offsets are committed only
+ * after the handler succeeded or the event was dead-lettered, so a failing handler never blocks a
+ * partition forever, and there is no request-reply over `.reply` topics.
+ */
+export class KafkaBusServer extends BusServer {
+  private consumers: Consumer[] = [];
+
+  constructor(
+    private readonly connection: KafkaConnection,
+    retry: RetryPolicy,
+    private readonly partitionsConsumedConcurrently = 3,
+  ) {
+    super(retry);
+  }
+
+  protected async subscribe(groups: Map<string, GroupHandlers>): Promise<void> {
+    await this.connection.connectedProducer();
+    for (const [group, handlers] of groups) {
+      const consumer = this.connection.kafka.consumer({
+        groupId: `${this.connection.options.groupPrefix}.${group}`,
+        allowAutoTopicCreation: false,
+      });
+      this.consumers.push(consumer);
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      await consumer.connect();
+      // A new group starts from the beginning: an event published before it first joined is not lost.
+      await consumer.subscribe({ topics: [...handlers.keys()].map((t) => this.connection.physical(t)), fromBeginning: true });
+      await consumer.run({
+        partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+        // kafkajs resolves (and later commits) an offset only after eachMessage returns; deliver()
+        // returns once the event is handled or dead-lettered, and throws if neither happened.
+        eachMessage: ({ topic: physical, partition, message }) => {
+          const topic = this.connection.logical(physical);
+          return this.deliver(group, handlers.get(topic) ?? [], {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            headers: headersToStrings(message.headers),
+            value: message.value,
+          });
+        },
+      });
+      await within(joined, JOIN_TIMEOUT_MS, `consumer group ${group} did not join within ${JOIN_TIMEOUT_MS} ms`);
+    }
+  }
+
+  protected publishWire(topic: string, message: WireMessage): Promise<void> {
+    return this.connection.send(topic, message);
+  }
+
+  async close(): Promise<void> {
+    this.markClosed();
+    // disconnect() stops fetching, waits for in-flight handlers and commits their offsets.
+    await Promise.all(this.consumers.map((c) => c.disconnect()));
+    this.consumers = [];
+    await this.connection.close();
+  }
+
+  unwrap<T>(): T {
+    return this.connection.kafka as T;
+  }
+}
+
+function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

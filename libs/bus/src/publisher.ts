@@ -1,0 +1,57 @@
+import { Provider } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import {
+  checkEventData,
+  CloudEvent,
+  DeadLetterReason,
+  encodeEvent,
+  EventData,
+  newEvent,
+  NewEventOptions,
+  ServiceName,
+  Topic,
+} from '@admit/contracts';
+import { lastValueFrom } from 'rxjs';
+
+export const BUS_CLIENT = Symbol('BUS_CLIENT');
+
+export class PublishError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+/** Publishes events as one service: validated, wrapped in a CloudEvent, sent through the bus client. */
+export class Publisher {
+  constructor(
+    private readonly client: ClientProxy,
+    readonly service: ServiceName,
+  ) {}
+
+  async publish<T extends Topic>(
+    topic: T,
+    data: EventData<T>,
+    opts: Omit<NewEventOptions, 'source'> = {},
+  ): Promise<CloudEvent<T>> {
+    const invalid = checkEventData(topic, data);
+    // Never put an event on the bus that its consumers would dead-letter.
+    if (invalid) throw new PublishError(DeadLetterReason.Invalid, `refusing to publish an invalid ${topic}: ${invalid}`);
+    const event = newEvent(topic, data, { ...opts, source: `/admit/${this.service}` });
+    await lastValueFrom(this.client.emit(topic, encodeEvent(event)), { defaultValue: undefined });
+    return event;
+  }
+}
+
+/** The `Publisher` provider for one service's module. */
+export function publisherFor(service: ServiceName): Provider {
+  return { provide: Publisher, useFactory: (client: ClientProxy) => new Publisher(client, service), inject: [BUS_CLIENT] };
+}
+
+/** Pattern extras naming the consumer group (the service) a handler belongs to. */
+export function consumer(service: ServiceName): { consumer: ServiceName } {
+  return { consumer: service };
+}

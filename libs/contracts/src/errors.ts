@@ -1,0 +1,31 @@
+/** RFC 7591 §3.2.2 error codes, returned by `POST /register` and carried in decided events. */
+export const RegistrationError = {
+  InvalidRedirectUri: 'invalid_redirect_uri',
+  InvalidClientMetadata: 'invalid_client_metadata',
+  InvalidSoftwareStatement: 'invalid_software_statement',
+  UnapprovedSoftwareStatement: 'unapproved_software_statement',
+} as const;
+export type RegistrationError = (typeof RegistrationError)[keyof typeof RegistrationError];
+
+/** HTTP-level errors that never reach the pipeline. */
+export const HttpError = {
+  PayloadTooLarge: 'payload_too_large',
+  UnsupportedMediaType: 'unsupported_media_type',
+  TemporarilyUnavailable: 'temporarily_unavailable',
+  NotFound: 'not_found',
+  ServerError: 'server_error',
+} as const;
+export type HttpError = (typeof HttpError)[keyof typeof HttpError];
+
+/** Why an event was dead-lettered. Stable codes: `instanceof` does not cross Kafka. */
+export const DeadLetterReason = {
+  /** Headers are not a CloudEvents 1.0 binary-mode envelope, or the body is not JSON. */
+  Malformed: 'ERR_EVENT_MALFORMED',
+  /** `ce_type` is not an event this topic carries. */
+  UnknownType: 'ERR_EVENT_UNKNOWN_TYPE',
+  /** The body does not match the schema of its type. */
+  Invalid: 'ERR_EVENT_INVALID',
+  /** The handler kept failing after every retry. */
+  HandlerFailed: 'ERR_HANDLER_FAILED',
+} as const;
+export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];

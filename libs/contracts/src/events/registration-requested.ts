@@ -1,0 +1,21 @@
+import { Static, Type } from '@sinclair/typebox';
+
+/** A caller asked to register (RFC 7591 body) or to be admitted by its metadata document URL (CIMD). */
+export const RegistrationRequested = Type.Union(
+  [
+    Type.Object({
+      client_id: Type.String({ minLength: 1, maxLength: 2048 }),
+      source: Type.Literal('rfc7591'),
+      /** The request body exactly as received; the validator decides what it is worth. */
+      metadata: Type.Object({}, { additionalProperties: true }),
+      received_at: Type.String({ format: 'date-time' }),
+    }),
+    Type.Object({
+      client_id: Type.String({ minLength: 1, maxLength: 2048 }),
+      source: Type.Literal('cimd'),
+      received_at: Type.String({ format: 'date-time' }),
+    }),
+  ],
+  { description: 'A registration or admission request, before anything about it is checked.' },
+);
+export type RegistrationRequested = Static<typeof RegistrationRequested>;

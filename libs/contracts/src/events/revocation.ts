@@ -1,0 +1,29 @@
+import { Static, Type } from '@sinclair/typebox';
+
+export const RevocationKind = Type.Union([
+  Type.Literal('client_id'),
+  Type.Literal('software_id'),
+  Type.Literal('anchor'),
+  Type.Literal('jkt'),
+  Type.Literal('origin'),
+]);
+export type RevocationKind = Static<typeof RevocationKind>;
+
+/**
+ * A revocation in force. Published on a compacted topic keyed `kind:value`, so the topic always holds
+ * the current set; lifting one publishes a tombstone (a null body) under the same key.
+ */
+export const Revocation = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128 }),
+    kind: RevocationKind,
+    value: Type.String({ minLength: 1, maxLength: 2048 }),
+    reason: Type.String({ maxLength: 2048 }),
+    /** Who revoked: the admin credential's name, never the credential. */
+    actor: Type.String({ minLength: 1, maxLength: 256 }),
+    created_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { description: 'A revocation in force, keyed kind:value on a compacted topic.' },
+);
+export type Revocation = Static<typeof Revocation>;

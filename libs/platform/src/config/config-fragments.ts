@@ -1,0 +1,37 @@
+import { Type } from '@sinclair/typebox';
+
+/** Variables shared by several apps. Each app composes its own schema from these and its own. */
+export function httpConfig(defaultPort: number) {
+  return {
+    ADMIT_HTTP_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+    ADMIT_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort }),
+  };
+}
+
+export const logConfig = {
+  ADMIT_LOG_LEVEL: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('log'), Type.Literal('debug')], {
+    default: 'log',
+  }),
+};
+
+export const busConfig = {
+  ADMIT_BUS_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  ADMIT_BUS_RETRY_BASE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 100 }),
+};
+
+export const kafkaConfig = {
+  KAFKA_BROKERS: Type.String({ pattern: '^\\s*[^,\\s]+:[0-9]+\\s*(,\\s*[^,\\s]+:[0-9]+\\s*)*$' }),
+  ADMIT_KAFKA_GROUP_PREFIX: Type.String({ default: 'admit', pattern: '^[A-Za-z0-9._-]+$' }),
+  /** Prepended to every topic name: several environments (or test runs) can share one cluster. */
+  ADMIT_KAFKA_TOPIC_PREFIX: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$' }),
+};
+
+/** What `npm run kafka:topics` creates. */
+export const topicsConfig = {
+  ADMIT_TOPIC_PARTITIONS: Type.Integer({ minimum: 1, maximum: 1000, default: 6 }),
+  ADMIT_TOPIC_REPLICATION: Type.Integer({ minimum: 1, maximum: 10, default: 1 }),
+};
+
+export const databaseConfig = {
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+};

@@ -1,0 +1,42 @@
+import { Static, TObject } from '@sinclair/typebox';
+import Ajv, { ErrorObject } from 'ajv';
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
+
+/**
+ * Reads the variables `schema` names from the environment, applies defaults, coerces types, and
+ * fails with one line per bad variable, naming it. Runs once, at start.
+ */
+export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Static<S> {
+  const input: Record<string, string> = {};
+  for (const name of Object.keys(schema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const validate = ajv.compile(schema);
+  if (!validate(input)) throw new ConfigError((validate.errors ?? []).map((e) => describe(e, env)));
+  return input as Static<S>;
+}
+
+function describe(error: ErrorObject, env: NodeJS.ProcessEnv): string {
+  if (error.keyword === 'required') return `${String(error.params.missingProperty)} is required`;
+  const name = error.instancePath.split('/')[1] ?? '(unknown)';
+  const allowed = error.keyword === 'enum' ? ` (one of ${(error.params.allowedValues as unknown[]).join(', ')})` : '';
+  return `${name} ${error.message ?? 'is invalid'}${allowed}, got ${JSON.stringify(env[name])}`;
+}
+
+/** Splits a comma-separated variable into its trimmed, non-empty items. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

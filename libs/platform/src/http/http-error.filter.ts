@@ -1,0 +1,48 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ErrorResponse, HttpError } from '@admit/contracts';
+import { FastifyReply } from 'fastify';
+import { ApiError } from './api-error';
+import { MAX_BODY_BYTES } from './http-server';
+
+/** Codes (and, where the framework's message says too little, descriptions) by status. */
+const BY_STATUS: Record<number, [code: string, description?: string]> = {
+  400: ['invalid_request'],
+  401: ['invalid_token'],
+  403: ['access_denied'],
+  404: [HttpError.NotFound],
+  405: ['method_not_allowed'],
+  413: [HttpError.PayloadTooLarge, `the request body exceeds ${MAX_BODY_BYTES} bytes`],
+  415: [HttpError.UnsupportedMediaType, 'the request body must be application/json'],
+  503: [HttpError.TemporarilyUnavailable],
+};
+
+/** Every HTTP error leaves as `{ error, error_description }`; unexpected ones never leak internals. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body, headers } = toResponse(exception);
+    if (status >= 500 && !(exception instanceof ApiError)) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    void reply.status(status).headers(headers).send(body);
+  }
+}
+
+export function toResponse(exception: unknown): {
+  status: number;
+  body: ErrorResponse;
+  headers: Record<string, string>;
+} {
+  if (exception instanceof ApiError) {
+    return { status: exception.getStatus(), body: exception.getResponse() as ErrorResponse, headers: exception.headers };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const [code, description] = BY_STATUS[status] ?? [status >= 500 ? HttpError.ServerError : 'invalid_request'];
+    return { status, body: { error: code, error_description: description ?? exception.message }, headers: {} };
+  }
+  return { status: 500, body: { error: HttpError.ServerError, error_description: 'internal error' }, headers: {} };
+}

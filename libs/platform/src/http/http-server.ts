@@ -1,0 +1,25 @@
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Fastify with bounded bodies and timeouts, so slow or oversized requests cannot hold the server. */
+export function httpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    requestTimeout: 15_000,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+  });
+}
+
+/**
+ * Only `application/json` bodies are accepted (anything else is 415), and they reach handlers as raw
+ * buffers so each route decides how a malformed body is reported. Fastify's own errors (413, 415)
+ * reach HttpErrorFilter like any other.
+ */
+export function configureHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+}

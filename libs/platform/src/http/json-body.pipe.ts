@@ -1,0 +1,45 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { ApiError } from './api-error';
+
+const MAX_DEPTH = 32;
+
+/**
+ * Parses a raw JSON request body into a plain object. Bodies arrive unparsed (see http-server.ts)
+ * so each route chooses the error code a malformed body gets, e.g. `invalid_client_metadata`.
+ */
+@Injectable()
+export class JsonObjectBody implements PipeTransform<unknown, Record<string, unknown>> {
+  constructor(private readonly errorCode: string) {}
+
+  transform(raw: unknown): Record<string, unknown> {
+    if (!Buffer.isBuffer(raw) || raw.length === 0) throw new ApiError(400, this.errorCode, 'the request body is empty');
+    let value: unknown;
+    try {
+      value = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new ApiError(400, this.errorCode, 'the request body is not valid JSON');
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ApiError(400, this.errorCode, 'the request body must be a JSON object');
+    }
+    if (depthExceeds(value, MAX_DEPTH)) {
+      throw new ApiError(400, this.errorCode, `the request body nests deeper than ${MAX_DEPTH} levels`);
+    }
+    return value as Record<string, unknown>;
+  }
+}
+
+/** Iterative, so a hostile body cannot overflow the stack while being measured. */
+function depthExceeds(root: object, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > max) return true;
+    if (typeof node === 'object' && node !== null) {
+      for (const child of Object.values(node)) {
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
+}

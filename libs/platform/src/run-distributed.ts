@@ -1,0 +1,43 @@
+import { DynamicModule, Type as NestModule } from '@nestjs/common';
+import { kafkaTransport } from '@admit/bus';
+import { ServiceName } from '@admit/contracts';
+import { Static, TObject, TProperties, Type } from '@sinclair/typebox';
+import { busConfig, httpConfig, kafkaConfig, logConfig } from './config/config-fragments';
+import { loadConfig, splitList } from './config/load-config';
+import { runMain, startService } from './start-service';
+
+/** A distributed app's config schema: the variables every such app has, plus its own. */
+export function distributedConfig<P extends TProperties>(defaultPort: number, own: P) {
+  return Type.Object({ ...httpConfig(defaultPort), ...logConfig, ...kafkaConfig, ...busConfig, ...own });
+}
+
+type DistributedConfig = Static<ReturnType<typeof distributedConfig<{}>>>;
+
+/** The main of a distributed app: validate its config, then run its modules over Kafka. */
+export function runDistributed<S extends TObject>(
+  service: ServiceName,
+  schema: S,
+  modules: (config: Static<S>) => (NestModule | DynamicModule)[],
+): void {
+  runMain(async () => {
+    const own = loadConfig(schema);
+    // Every app schema is built by distributedConfig(), so it has the common variables.
+    const config = own as DistributedConfig;
+    const transport = kafkaTransport(
+      {
+        brokers: splitList(config.KAFKA_BROKERS),
+        clientId: `admit-${service}`,
+        groupPrefix: config.ADMIT_KAFKA_GROUP_PREFIX,
+        topicPrefix: config.ADMIT_KAFKA_TOPIC_PREFIX,
+      },
+      { maxAttempts: config.ADMIT_BUS_MAX_ATTEMPTS, baseDelayMs: config.ADMIT_BUS_RETRY_BASE_MS, maxDelayMs: 5_000 },
+    );
+    await startService({
+      name: service,
+      imports: modules(own),
+      transport,
+      http: { host: config.ADMIT_HTTP_HOST, port: config.ADMIT_HTTP_PORT },
+      logLevel: config.ADMIT_LOG_LEVEL,
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import { DynamicModule, LogLevel, Logger, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { BusErrorFilter, BusModule, BusTransport } from '@admit/bus';
+import { ConfigError } from './config/load-config';
+import { HealthController } from './health.controller';
+import { configureHttp, httpAdapter } from './http/http-server';
+import { HttpErrorFilter } from './http/http-error.filter';
+
+export interface ServiceOptions {
+  /** Shown in logs: a service name, or `embedded`. */
+  name: string;
+  /** The service modules to run, plus their infrastructure (store). */
+  imports: (Type | DynamicModule)[];
+  transport: BusTransport;
+  http: { host: string; port: number };
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
+
+@Module({})
+class AdmitRootModule {}
+
+/**
+ * Starts one process: the HTTP server (health and the services' routes) and the bus server that
+ * runs their `@EventPattern` handlers. Returns once both accept work.
+ */
+export async function startService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  const root: DynamicModule = {
+    module: AdmitRootModule,
+    imports: [BusModule.forRoot(options.transport), ...options.imports],
+    controllers: [HealthController],
+  };
+  const app = await NestFactory.create<NestFastifyApplication>(root, httpAdapter(), {
+    logger: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1),
+    abortOnError: false,
+    // configureHttp() installs the only body parser.
+    bodyParser: false,
+  });
+  configureHttp(app);
+  app.useGlobalFilters(new HttpErrorFilter());
+  app
+    .connectMicroservice({ strategy: options.transport.server }, { deferInitialization: true })
+    .useGlobalFilters(new BusErrorFilter());
+  app.enableShutdownHooks();
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(options.http.port, options.http.host);
+  Logger.log(`admit ${options.name} listening on ${await app.getUrl()}`, 'startService');
+  return app;
+}
+
+/** Runs an app's main: a start-up failure is printed once, without a stack for config errors, and exits 1. */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,45 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One stored event. The table is written only through migrations and the audit service. */
+@Entity({ name: 'audit_events' })
+export class AuditEventEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  seq!: string;
+
+  /** The CloudEvent id; unique, so a redelivered event is stored once. */
+  @Column({ name: 'event_id', type: 'text', unique: true })
+  eventId!: string;
+
+  @Column({ type: 'text' })
+  type!: string;
+
+  @Column({ type: 'text' })
+  source!: string;
+
+  @Column({ type: 'text', nullable: true })
+  subject!: string | null;
+
+  @Column({ name: 'correlation_id', type: 'text' })
+  correlationId!: string;
+
+  @Column({ name: 'causation_id', type: 'text', nullable: true })
+  causationId!: string | null;
+
+  @Column({ name: 'event_time', type: 'timestamptz' })
+  eventTime!: Date;
+
+  @Column({ type: 'text' })
+  topic!: string;
+
+  @Column({ type: 'int' })
+  partition!: number;
+
+  @Column({ type: 'bigint' })
+  offset!: string;
+
+  @Column({ type: 'jsonb' })
+  data!: unknown;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
+  recordedAt!: Date;
+}

@@ -1,0 +1,41 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { AuditEventEntity } from './audit-event.entity';
+import { AuditEvents1764316800000 } from './migrations/1764316800000-audit-events';
+
+export const ENTITIES = [AuditEventEntity];
+export const MIGRATIONS = [AuditEvents1764316800000];
+
+/** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */
+export type StoreLocation = { url: string } | { dataDir: string };
+
+export function createDataSource(location: StoreLocation): DataSource {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'admit_migrations',
+    synchronize: false,
+    logging: ['error' as const],
+  };
+  const options: DataSourceOptions =
+    'url' in location
+      ? { ...common, url: location.url, extra: { max: 10, connectionTimeoutMillis: 5000 } }
+      : { ...common, driver: new PGliteDriver({ dataDir: location.dataDir }).driver };
+  return new DataSource(options);
+}
+
+/** Any number of instances may start at once; an advisory lock lets exactly one migrate. */
+const MIGRATION_LOCK = 4_251_742;
+
+export async function migrate(ds: DataSource): Promise<void> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './audit-event.entity';
+export * from './data-source';
+export * from './store.module';

@@ -1,0 +1,40 @@
+// Builds every app (or one: --env app=<name>) into dist/apps/<name>/main.js. Libraries are bundled
+// through the tsconfig path aliases; packages stay in node_modules, because Cedar and PGlite load
+// their WASM files from next to their own code.
+const { readdirSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+const nodeExternals = require('webpack-node-externals');
+const { TsconfigPathsPlugin } = require('tsconfig-paths-webpack-plugin');
+
+const root = resolve(__dirname, '../..');
+const apps = readdirSync(join(root, 'apps'));
+
+module.exports = (env = {}) => ({
+  mode: 'none',
+  target: 'node20',
+  context: root,
+  entry: Object.fromEntries(
+    apps.filter((app) => !env.app || app === env.app).map((app) => [app, `./apps/${app}/src/main.ts`]),
+  ),
+  output: { path: join(root, 'dist/apps'), filename: '[name]/main.js', clean: !env.app },
+  devtool: 'source-map',
+  externalsPresets: { node: true },
+  externals: [nodeExternals({ modulesDir: join(root, 'node_modules') })],
+  resolve: {
+    extensions: ['.ts', '.js'],
+    plugins: [new TsconfigPathsPlugin({ configFile: join(root, 'tsconfig.base.json') })],
+  },
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        exclude: /node_modules/,
+        // Type checking is `npm run typecheck`; the build only transpiles, keeping decorator metadata.
+        use: { loader: 'ts-loader', options: { transpileOnly: true, configFile: join(root, 'tsconfig.json') } },
+      },
+    ],
+  },
+  // Nest loads optional transports and adapters with require() guarded by try/catch.
+  ignoreWarnings: [/Critical dependency/, /Module not found: Error: Can't resolve '@nestjs\//],
+  stats: 'errors-warnings',
+});

@@ -1,0 +1,161 @@
+// Real: everything (JsonObjectBody, ApiError, JSON.parse); nothing stubbed.
+import { ApiError } from './api-error';
+import { JsonObjectBody } from './json-body.pipe';
+
+const CODE = 'invalid_client_metadata';
+const pipe = new JsonObjectBody(CODE);
+
+function rejection(raw: unknown, by: JsonObjectBody = pipe): ApiError {
+  try {
+    by.transform(raw);
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error(`expected an ApiError for ${String(raw).slice(0, 80)}`);
+}
+
+function expectBadRequest(raw: unknown, description: string): void {
+  const err = rejection(raw);
+  expect({ status: err.getStatus(), code: err.code, response: err.getResponse() }).toEqual({
+    status: 400,
+    code: CODE,
+    response: { error: CODE, error_description: description },
+  });
+}
+
+/** `levels` nested objects: `{"a":{"a":...{}}}`; one level is `{}`. */
+function nestedObjects(levels: number): string {
+  return `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+}
+
+/** An object holding `arrays` nested arrays: total depth is arrays + 1. */
+function arraysInObject(arrays: number): string {
+  return `{"a":${'['.repeat(arrays)}${']'.repeat(arrays)}}`;
+}
+
+const TOO_DEEP = 'the request body nests deeper than 32 levels';
+
+describe('JsonObjectBody', () => {
+  it('parses a JSON object', () => {
+    expect(pipe.transform(Buffer.from('{"client_name":"App","n":[1,{"x":null}]}'))).toStrictEqual({ client_name: 'App', n: [1, { x: null }] });
+  });
+
+  it('keeps unicode text intact', () => {
+    expect(pipe.transform(Buffer.from('{"name":"客户端 🚀","rtl":"\\u202e"}', 'utf8'))).toStrictEqual({ name: '客户端 🚀', rtl: '\u202e' });
+  });
+
+  it('uses the error code of its route', () => {
+    const err = rejection(Buffer.from('[]'), new JsonObjectBody('custom_code'));
+    expect({ code: err.code, response: err.getResponse() }).toEqual({
+      code: 'custom_code',
+      response: { error: 'custom_code', error_description: 'the request body must be a JSON object' },
+    });
+  });
+
+  describe('rejects with 400 and the route code', () => {
+    it.each([
+      ['undefined', undefined],
+      ['null', null],
+      ['a string', '{"a":1}'],
+      ['an already parsed object', { a: 1 }],
+      ['a Uint8Array', new Uint8Array([123, 125])],
+      ['an empty Buffer', Buffer.alloc(0)],
+    ])('%s as an empty body', (_name, raw) => {
+      expectBadRequest(raw, 'the request body is empty');
+    });
+
+    it.each([
+      ['truncated JSON', '{"a":'],
+      ['a bare NaN', 'NaN'],
+      ['a trailing comma', '{"a":1,}'],
+      ['single quotes', "{'a':1}"],
+      ['a byte-order mark', '\ufeff{}'],
+      ['two documents', '{}{}'],
+      ['only whitespace', '   '],
+    ])('%s as not valid JSON', (_name, body) => {
+      expectBadRequest(Buffer.from(body, 'utf8'), 'the request body is not valid JSON');
+    });
+
+    it.each([
+      ['an array', '[]'],
+      ['an array of objects', '[{"a":1}]'],
+      ['null', 'null'],
+      ['a number', '42'],
+      ['a huge number', '1e999'],
+      ['a string', '"{}"'],
+      ['true', 'true'],
+    ])('%s as not an object', (_name, body) => {
+      expectBadRequest(Buffer.from(body), 'the request body must be a JSON object');
+    });
+  });
+
+  describe('nesting', () => {
+    it('accepts exactly 32 levels of objects', () => {
+      expect(pipe.transform(Buffer.from(nestedObjects(32)))).toEqual(JSON.parse(nestedObjects(32)));
+    });
+
+    it('accepts an object holding 31 nested arrays (32 levels)', () => {
+      expect(pipe.transform(Buffer.from(arraysInObject(31)))).toEqual(JSON.parse(arraysInObject(31)));
+    });
+
+    it('rejects 33 levels of objects, naming the limit', () => {
+      expectBadRequest(Buffer.from(nestedObjects(33)), TOO_DEEP);
+    });
+
+    it('rejects an object holding 32 nested arrays (33 levels)', () => {
+      expectBadRequest(Buffer.from(arraysInObject(32)), TOO_DEEP);
+    });
+
+    it('rejects an object holding a 33-level [[[...]]]', () => {
+      expectBadRequest(Buffer.from(arraysInObject(33)), TOO_DEEP);
+    });
+
+    it('finds a too-deep branch next to shallow ones', () => {
+      expectBadRequest(Buffer.from(`{"a":1,"b":[1,2,{"c":3}],"deep":${nestedObjects(32)},"z":{}}`), TOO_DEEP);
+    });
+
+    it('measures a hostile million-level body without overflowing the stack', () => {
+      expectBadRequest(Buffer.from(arraysInObject(1_000_000)), TOO_DEEP);
+    });
+
+    it('does not count scalars as a level', () => {
+      const body = `${'{"a":'.repeat(31)}{"s":"x","n":1,"t":true,"z":null}${'}'.repeat(31)}`;
+      expect(() => pipe.transform(Buffer.from(body))).not.toThrow();
+    });
+  });
+
+  describe('prototype pollution', () => {
+    afterEach(() => {
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('keeps __proto__ as an own key without polluting Object.prototype', () => {
+      const body = pipe.transform(Buffer.from('{"__proto__":{"polluted":true},"a":1}'));
+      expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+      expect(Object.prototype.hasOwnProperty.call(body, '__proto__')).toBe(true);
+      expect(body.polluted).toBeUndefined();
+    });
+
+    it('does not pollute through constructor.prototype', () => {
+      const body = pipe.transform(Buffer.from('{"constructor":{"prototype":{"polluted":true}}}'));
+      expect(body.constructor).toEqual({ prototype: { polluted: true } });
+    });
+  });
+});
+
+describe('ApiError', () => {
+  it('carries status, code, the RFC 7591 error body and extra headers', () => {
+    const err = new ApiError(503, 'temporarily_unavailable', 'try again', { 'retry-after': '1' });
+    expect({ status: err.getStatus(), code: err.code, response: err.getResponse(), headers: err.headers }).toEqual({
+      status: 503,
+      code: 'temporarily_unavailable',
+      response: { error: 'temporarily_unavailable', error_description: 'try again' },
+      headers: { 'retry-after': '1' },
+    });
+  });
+
+  it('has no extra headers by default', () => {
+    expect(new ApiError(400, 'x', 'y').headers).toEqual({});
+  });
+});

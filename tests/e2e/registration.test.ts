@@ -1,0 +1,186 @@
+// Real: the built apps started as a user starts them (node dist/apps/*/main.js), the Kafka broker,
+// PostgreSQL, and PGlite in embedded mode. Nothing stubbed.
+import { metadataClientId } from '@admit/intake';
+import { Stack, startDistributed, startEmbedded } from '@admit/launcher';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
+import { queryEmbeddedStore } from '../support/pglite';
+import { eventually } from '../support/poll';
+
+type AuditCounts = Record<string, number>;
+
+interface Mode {
+  stack: Stack;
+  /** Rows per event type stored for one client, once the expected rows are all there. */
+  auditCounts(clientId: string, expectedRows: number): Promise<AuditCounts>;
+  close(): Promise<void>;
+}
+
+const COUNT_SQL = 'SELECT type, count(*)::int AS n FROM audit_events WHERE subject = $1 GROUP BY type';
+
+async function distributedMode(): Promise<Mode> {
+  const db: TestDatabase = await createTestDatabase('e2e');
+  const topics: TestTopics = await createTestTopics('e2e');
+  const stack = await startDistributed({
+    env: {
+      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+      DATABASE_URL: db.url,
+      ADMIT_KAFKA_TOPIC_PREFIX: topics.prefix,
+      ADMIT_KAFKA_GROUP_PREFIX: topics.prefix,
+      ADMIT_HTTP_PORT: '0',
+    },
+  });
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  return {
+    stack,
+    auditCounts: (clientId, expectedRows) =>
+      eventually(`${expectedRows} audit rows for ${clientId}`, async () => {
+        const { rows } = await pg.query<{ type: string; n: number }>(COUNT_SQL, [clientId]);
+        const counts = Object.fromEntries(rows.map((r) => [r.type, r.n]));
+        return rows.reduce((sum, r) => sum + r.n, 0) >= expectedRows ? counts : undefined;
+      }),
+    close: async () => {
+      await stack.stop();
+      await pg.end();
+      await Promise.all([db.drop(), topics.drop()]);
+    },
+  };
+}
+
+async function embeddedMode(): Promise<Mode> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'admit-e2e-'));
+  const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: dataDir, ADMIT_HTTP_PORT: '0' } });
+  return {
+    stack,
+    // PGlite belongs to one process: stop Admit (a graceful stop drains the in-process bus), then read.
+    auditCounts: async (clientId) => {
+      await stack.stop();
+      const rows = await queryEmbeddedStore<{ type: string; n: number }>(dataDir, COUNT_SQL, [clientId]);
+      return Object.fromEntries(rows.map((r) => [r.type, r.n]));
+    },
+    close: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const post = (url: string, body: string, contentType = 'application/json') =>
+  fetch(`${url}/register`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+describe.each([
+  ['distributed', distributedMode],
+  ['embedded', embeddedMode],
+])('registration end to end (%s)', (_mode, start) => {
+  let mode: Mode;
+  const run = randomUUID();
+  const good = { redirect_uris: ['https://app.example/cb'], client_name: `demo ${run}` };
+  const badRedirect = { redirect_uris: ['http://app.example/cb'], client_name: `bad ${run}` };
+
+  beforeAll(async () => {
+    mode = await start();
+  });
+  afterAll(async () => {
+    await mode?.close();
+  });
+
+  it('registers plain RFC 7591 metadata: 201 with the client information response', async () => {
+    const res = await post(mode.stack.intakeUrl, JSON.stringify(good));
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { client_id: string };
+    expect(body).toEqual({
+      ...good,
+      client_id: metadataClientId(good),
+      client_id_issued_at: expect.any(Number),
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(body.client_id.startsWith('https://')).toBe(false);
+  });
+
+  it('answers bad input with precise errors', async () => {
+    const url = mode.stack.intakeUrl;
+    const cases: [Promise<Response>, number, string][] = [
+      [post(url, '{"redirect_uris": ['), 400, 'invalid_client_metadata'],
+      [post(url, '[1,2]'), 400, 'invalid_client_metadata'],
+      [post(url, JSON.stringify({ ...good, pad: 'x'.repeat(64 * 1024) })), 413, 'payload_too_large'],
+      [post(url, 'client_name=demo', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'],
+      [post(url, JSON.stringify(good), 'text/plain'), 415, 'unsupported_media_type'],
+      [post(url, JSON.stringify({ client_name: `none ${run}` })), 400, 'invalid_redirect_uri'],
+      [post(url, JSON.stringify(badRedirect)), 400, 'invalid_redirect_uri'],
+    ];
+    for (const [response, status, error] of cases) {
+      const res = await response;
+      expect({ status: res.status, error: ((await res.json()) as { error: string }).error }).toEqual({ status, error });
+    }
+  });
+
+  it('stores the requested, validated and decided events of each request exactly once', async () => {
+    const allowed = await mode.auditCounts(metadataClientId(good), 3);
+    const denied = await mode.auditCounts(metadataClientId(badRedirect), 3);
+    const expected = {
+      'admit.registration.requested.v1': 1,
+      'admit.registration.validated.v1': 1,
+      'admit.registration.decided.v1': 1,
+    };
+    expect(allowed).toEqual(expected);
+    expect(denied).toEqual(expected);
+  });
+});
+
+describe('a request that gets no decision in time (distributed)', () => {
+  let db: TestDatabase;
+  let topics: TestTopics;
+  const stacks: Stack[] = [];
+
+  beforeAll(async () => {
+    [db, topics] = await Promise.all([createTestDatabase('e2e_timeout'), createTestTopics('e2e-timeout')]);
+  });
+  afterAll(async () => {
+    await Promise.all(stacks.map((s) => s.stop()));
+    await Promise.all([db?.drop(), topics?.drop()]);
+  });
+
+  it('gets 503 with Retry-After, and is still decided and audited once the pipeline runs', async () => {
+    const env = {
+      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+      DATABASE_URL: db.url,
+      ADMIT_KAFKA_TOPIC_PREFIX: topics.prefix,
+      ADMIT_KAFKA_GROUP_PREFIX: topics.prefix,
+      ADMIT_HTTP_PORT: '0',
+      ADMIT_DECISION_TIMEOUT_MS: '500',
+    };
+    const intakeOnly = await startDistributed({ env, apps: ['intake'] });
+    stacks.push(intakeOnly);
+    const metadata = { redirect_uris: ['https://late.example/cb'], client_name: `late ${randomUUID()}` };
+
+    const res = await post(intakeOnly.intakeUrl, JSON.stringify(metadata));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.json()).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+
+    stacks.push(await startDistributed({ env, apps: ['validator', 'policy', 'audit'] }));
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    try {
+      const decided = await eventually('the late decision in the audit store', async () => {
+        const { rows } = await pg.query(
+          `SELECT data FROM audit_events WHERE subject = $1 AND type = 'admit.registration.decided.v1'`,
+          [metadataClientId(metadata)],
+        );
+        return rows.length > 0 ? rows : undefined;
+      });
+      expect(decided).toHaveLength(1);
+      expect(decided[0].data).toMatchObject({ decision: 'allow', policy_version: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    } finally {
+      await pg.end();
+    }
+  });
+});

@@ -46,9 +46,10 @@ export function headersToStrings(raw: RawHeaders | undefined): Record<string, st
 export function decodeEvent(topic: string, headers: Record<string, string>, value: Buffer | null): DecodeResult {
   const fail = (code: DeadLetterReason, message: string): DecodeResult => ({ ok: false, code, message });
   for (const name of REQUIRED) {
-    const v = headers[`ce_${name}`];
-    if (!v) return fail(DeadLetterReason.Malformed, `missing header ce_${name}`);
-    if (v.length > MAX_ATTRIBUTE) return fail(DeadLetterReason.Malformed, `header ce_${name} is too long`);
+    if (!headers[`ce_${name}`]) return fail(DeadLetterReason.Malformed, `missing header ce_${name}`);
+  }
+  for (const name of [...REQUIRED, ...OPTIONAL]) {
+    if ((headers[`ce_${name}`]?.length ?? 0) > MAX_ATTRIBUTE) return fail(DeadLetterReason.Malformed, `header ce_${name} is too long`);
   }
   if (headers.ce_specversion !== '1.0') {
     return fail(DeadLetterReason.Malformed, `unsupported ce_specversion ${JSON.stringify(headers.ce_specversion.slice(0, 16))}`);

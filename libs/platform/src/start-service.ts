@@ -2,6 +2,7 @@ import { DynamicModule, LogLevel, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusErrorFilter, BusModule, BusTransport } from '@admit/bus';
+import { LogLevelName } from './config/config-fragments';
 import { ConfigError } from './config/load-config';
 import { HealthController } from './health.controller';
 import { configureHttp, httpAdapter } from './http/http-server';
@@ -14,7 +15,7 @@ export interface ServiceOptions {
   imports: (Type | DynamicModule)[];
   transport: BusTransport;
   http: { host: string; port: number };
-  logLevel: 'error' | 'warn' | 'log' | 'debug';
+  logLevel: LogLevelName;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];

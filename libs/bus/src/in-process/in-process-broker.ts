@@ -32,8 +32,8 @@ export class InProcessBroker {
     const sub: Subscription = { group, topics: new Set(topics), deliver, tails: new Map(), closed: false };
     this.subscriptions.push(sub);
     return async () => {
+      if (!sub.closed) this.subscriptions.splice(this.subscriptions.indexOf(sub), 1);
       sub.closed = true;
-      this.subscriptions.splice(this.subscriptions.indexOf(sub), 1);
       await Promise.all(sub.tails.values());
     };
   }

@@ -10,7 +10,7 @@ export const RegistrationDecided = Type.Object(
     /** Content hash of the Cedar policy set that decided (`sha256:<hex>`). */
     policy_version: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }),
     /** Ids of the policies that determined the decision; empty for a default deny. */
-    determining_policies: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 256 }),
+    determining_policies: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 4096 }),
     reasons: Type.Array(Problem, { maxItems: 64 }),
     /** On deny: the RFC 7591 error code the caller gets. */
     error: Type.Optional(Type.String({ maxLength: 64 })),

@@ -8,10 +8,12 @@ export function httpConfig(defaultPort: number) {
   };
 }
 
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
 export const logConfig = {
-  ADMIT_LOG_LEVEL: Type.Union([Type.Literal('error'), Type.Literal('warn'), Type.Literal('log'), Type.Literal('debug')], {
-    default: 'log',
-  }),
+  // An enum (not a union of literals) so a bad value gets one error that lists the allowed ones.
+  ADMIT_LOG_LEVEL: Type.Unsafe<LogLevelName>({ type: 'string', enum: [...LOG_LEVELS], default: 'log' }),
 };
 
 export const busConfig = {

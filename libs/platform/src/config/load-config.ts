@@ -22,7 +22,16 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
     if (value !== undefined && value !== '') input[name] = value;
   }
   const validate = ajv.compile(schema);
-  if (!validate(input)) throw new ConfigError((validate.errors ?? []).map((e) => describe(e, env)));
+  const problems = validate(input) ? [] : (validate.errors ?? []).map((e) => describe(e, env));
+  // Ajv's coercion takes "Infinity", "0x1F", "1e3" or " 7 " as integers; a setting must be plain digits.
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const value = env[name];
+    const flagged = problems.some((p) => p.startsWith(`${name} `));
+    if ((property as { type?: string }).type === 'integer' && value && !/^-?[0-9]+$/.test(value) && !flagged) {
+      problems.push(`${name} must be integer, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return input as Static<S>;
 }
 

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Policy ids end up in decided events, whose contract bounds them. */
+const MAX_ID_LENGTH = 256;
+
 export class PolicyLoadError extends Error {
   readonly code = 'ERR_POLICY_INVALID';
 }
@@ -39,22 +42,23 @@ export class PolicySet {
       .sort();
     if (files.length === 0) throw new PolicyLoadError(`no *.cedar files in ${dir}`);
     const hash = createHash('sha256');
-    const policies: Record<string, string> = {};
+    const policies = new Map<string, string>();
     for (const file of files) {
       const text = readFileSync(join(dir, file), 'utf8');
       hash.update(`${file}\0${text}\0`);
       const parts = cedar.policySetTextToParts(text);
       if (parts.type === 'failure') throw new PolicyLoadError(`${file}: ${messages(parts.errors)}`);
       parts.policies.forEach((policy, i) => {
-        const id = /@id\("([^"]+)"\)/.exec(policy)?.[1] ?? `${file}#${i}`;
-        if (id in policies) throw new PolicyLoadError(`${file}: duplicate policy id ${id}`);
-        policies[id] = policy;
+        const id = annotatedId(policy) ?? `${file}#${i}`;
+        if (id.length > MAX_ID_LENGTH) throw new PolicyLoadError(`${file}: policy id longer than ${MAX_ID_LENGTH} characters`);
+        if (policies.has(id)) throw new PolicyLoadError(`${file}: duplicate policy id ${id}`);
+        policies.set(id, policy);
       });
     }
     const version = `sha256:${hash.digest('hex')}`;
-    const parsed = cedar.preparsePolicySet(version, { staticPolicies: policies });
+    const parsed = cedar.preparsePolicySet(version, { staticPolicies: Object.fromEntries(policies) });
     if (parsed.type === 'failure') throw new PolicyLoadError(messages(parsed.errors));
-    return new PolicySet(version, Object.keys(policies));
+    return new PolicySet(version, [...policies.keys()]);
   }
 
   isAuthorized(request: AuthorizationRequest): Decision {
@@ -63,6 +67,12 @@ export class PolicySet {
     const { decision, diagnostics } = answer.response;
     return { decision, determining: diagnostics.reason, errors: diagnostics.errors.map((e) => e.error.message) };
   }
+}
+
+/** The `@id("…")` annotation, as Cedar itself parses it. */
+function annotatedId(policy: string): string | undefined {
+  const json = cedar.policyToJson(policy);
+  return json.type === 'success' ? (json.json.annotations?.id ?? undefined) : undefined;
 }
 
 function messages(errors: cedar.DetailedError[]): string {

@@ -91,7 +91,7 @@ describe('decide', () => {
         decided_at: NOW.toISOString(),
         decision: 'allow',
         determining_policies: ['permit-all'],
-        reasons: [{ code: 'permit-all', description: 'permitted by policy permit-all' }],
+        reasons: [{ code: 'permitted', description: 'permitted by permit-all' }],
         metadata,
       });
     });
@@ -114,7 +114,7 @@ describe('decide', () => {
       expect(decided).toMatchObject({
         decision: 'deny',
         determining_policies: ['forbid-all'],
-        reasons: [{ code: 'forbid-all', description: 'forbidden by policy forbid-all' }],
+        reasons: [{ code: 'forbidden', description: 'forbidden by forbid-all' }],
         error: RegistrationError.InvalidClientMetadata,
       });
       expect('metadata' in decided).toBe(false);

@@ -37,18 +37,19 @@ export function decide(policies: PolicySet, validated: Validated): Decided {
     context: {},
     entities: [{ uid: { type: 'Admit::Client', id: validated.client_id }, attrs: { source: validated.source }, parents: [] }],
   });
+  const ids = result.determining.join(', ');
   if (result.decision === 'allow') {
     return {
       ...base,
       decision: 'allow',
       determining_policies: result.determining,
-      reasons: result.determining.map((id) => ({ code: id, description: `permitted by policy ${id}` })),
+      reasons: [{ code: 'permitted', description: clip(`permitted by ${ids}`) }],
       metadata: validated.metadata,
     };
   }
   const reasons = [
-    ...result.determining.map((id) => ({ code: id, description: `forbidden by policy ${id}` })),
-    ...result.errors.map((message) => ({ code: 'policy_error', description: message })),
+    ...(ids ? [{ code: 'forbidden', description: clip(`forbidden by ${ids}`) }] : []),
+    ...result.errors.slice(0, 8).map((message) => ({ code: 'policy_error', description: clip(message) })),
   ];
   return {
     ...base,
@@ -57,4 +58,9 @@ export function decide(policies: PolicySet, validated: Validated): Decided {
     reasons: reasons.length > 0 ? reasons : [{ code: 'no_permit', description: 'no policy permits this registration' }],
     error: RegistrationError.InvalidClientMetadata,
   };
+}
+
+/** Reason descriptions are bounded by the contract; the policy ids are in full in determining_policies. */
+function clip(text: string): string {
+  return text.length > 2048 ? `${text.slice(0, 2045)}...` : text;
 }

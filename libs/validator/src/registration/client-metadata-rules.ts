@@ -20,7 +20,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 export function checkClientMetadata(input: Record<string, unknown>): MetadataCheck {
   if (!checkShape(input)) {
     const errors = (checkShape.errors ?? []).map((e) => ({
-      code: e.instancePath.startsWith('/redirect_uris') ? RegistrationError.InvalidRedirectUri : RegistrationError.InvalidClientMetadata,
+      // A bad URI in the list is invalid_redirect_uri; a list that is not a list is bad metadata.
+      code: e.instancePath.startsWith('/redirect_uris/') ? RegistrationError.InvalidRedirectUri : RegistrationError.InvalidClientMetadata,
       description: `${e.instancePath.slice(1).replace(/\//g, '.') || 'metadata'} ${e.message ?? 'is invalid'}`,
     }));
     return { ok: false, errors };

@@ -68,7 +68,12 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   private consumerGroups(): Map<string, GroupHandlers> {
     const groups = new Map<string, GroupHandlers>();
     for (const [topic, head] of this.getHandlers()) {
-      for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) {
+      const chain: MessageHandler[] = [];
+      for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) chain.push(handler);
+      for (const handler of chain) {
+        // Nest chains the handlers of one pattern and calling the head runs them all; here each
+        // group runs only its own, with its own retries.
+        handler.next = undefined;
         const group = handler.extras?.consumer;
         if (!handler.isEventHandler) throw new Error(`${topic}: Admit has no request-reply; use @EventPattern`);
         if (typeof group !== 'string') {

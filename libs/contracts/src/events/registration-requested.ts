@@ -7,7 +7,7 @@ export const RegistrationRequested = Type.Union(
       client_id: Type.String({ minLength: 1, maxLength: 2048 }),
       source: Type.Literal('rfc7591'),
       /** The request body exactly as received; the validator decides what it is worth. */
-      metadata: Type.Object({}, { additionalProperties: true }),
+      metadata: Type.Record(Type.String(), Type.Unknown()),
       received_at: Type.String({ format: 'date-time' }),
     }),
     Type.Object({

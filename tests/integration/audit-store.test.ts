@@ -1,0 +1,87 @@
+// Real: the Kafka broker, PostgreSQL (a database of its own), the migrations, the audit service's
+// Nest module. Nothing stubbed.
+import { AuditModule } from '@admit/audit';
+import { BusErrorFilter, BusModule, kafkaTransport } from '@admit/bus';
+import { encodeEvent, newEvent, Topic } from '@admit/contracts';
+import { createDataSource, migrate, StoreModule } from '@admit/store';
+import { INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { lastValueFrom } from 'rxjs';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
+import { eventually } from '../support/poll';
+
+describe('audit store', () => {
+  let db: TestDatabase;
+  let topics: TestTopics;
+  let app: INestMicroservice;
+  let pg: Client;
+  const transport = () =>
+    kafkaTransport({ brokers: KAFKA_BROKERS, clientId: 'admit-audit-test', groupPrefix: topics.prefix, topicPrefix: topics.prefix });
+
+  beforeAll(async () => {
+    [db, topics] = await Promise.all([createTestDatabase('audit'), createTestTopics('audit')]);
+    const bus = transport();
+    app = await NestFactory.createMicroservice(
+      { module: class AuditTestModule {}, imports: [BusModule.forRoot(bus), StoreModule.forRoot({ url: db.url }), AuditModule] },
+      { strategy: bus.server, logger: false },
+    );
+    app.useGlobalFilters(new BusErrorFilter());
+    await app.listen();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+  afterAll(async () => {
+    await pg?.end();
+    await app?.close();
+    await Promise.all([db?.drop(), topics?.drop()]);
+  });
+
+  it('stores each event once, with its position, even when it is delivered again', async () => {
+    const clientId = `c-${randomUUID()}`;
+    const event = newEvent(
+      Topic.RegistrationRequested,
+      { client_id: clientId, source: 'rfc7591', metadata: { client_name: 'audit test' }, received_at: new Date().toISOString() },
+      { source: '/test', subject: clientId },
+    );
+    const publisher = transport().client;
+    try {
+      // The same event three times: a producer retry, a redelivery after a crash, a replay.
+      for (let i = 0; i < 3; i++) await lastValueFrom(publisher.emit(Topic.RegistrationRequested, encodeEvent(event)));
+      const marker = newEvent(Topic.RegistrationRequested, { ...event.data }, { source: '/test', subject: clientId });
+      await lastValueFrom(publisher.emit(Topic.RegistrationRequested, encodeEvent(marker)));
+
+      // The marker comes after the copies on the same partition, so once it is stored, so are they.
+      const rows = await eventually('the marker row', async () => {
+        const result = await pg.query('SELECT * FROM audit_events WHERE subject = $1 ORDER BY "offset"', [clientId]);
+        return result.rows.some((r) => r.event_id === marker.id) ? result.rows : undefined;
+      });
+      expect(rows.map((r) => r.event_id)).toEqual([event.id, marker.id]);
+      expect(rows[0]).toMatchObject({
+        type: Topic.RegistrationRequested,
+        source: '/test',
+        subject: clientId,
+        correlation_id: event.correlationid,
+        topic: Topic.RegistrationRequested,
+        offset: expect.stringMatching(/^[0-9]+$/),
+        data: event.data,
+      });
+      expect(rows[0].event_time.toISOString()).toBe(event.time);
+    } finally {
+      await publisher.close();
+    }
+  });
+
+  it('migrates idempotently, also when several instances start at once', async () => {
+    const sources = await Promise.all([1, 2, 3].map(() => createDataSource({ url: db.url }).initialize()));
+    try {
+      await Promise.all(sources.map((ds) => migrate(ds)));
+      const { rows } = await pg.query('SELECT name FROM admit_migrations');
+      expect(rows.map((r) => r.name)).toEqual(['AuditEvents1764316800000']);
+    } finally {
+      await Promise.all(sources.map((ds) => ds.destroy()));
+    }
+  });
+});

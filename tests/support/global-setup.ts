@@ -2,6 +2,7 @@
 // database is copied from, so migrations run once and suites start in milliseconds.
 import 'reflect-metadata';
 // jest loads global setup outside its module registry, so path aliases do not resolve here.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createDataSource, migrate } from '../../libs/store/src';
 import { assertTestDatabase, databaseUrl, TEMPLATE_DB, TEST_SERVER_URL, withServer } from './database';
 

@@ -2,7 +2,7 @@
  * `npm run stack`: the distributed mode on this machine. The broker and topics are already up (see
  * package.json); this creates the database if needed and runs the five apps until Ctrl-C.
  */
-import { startDistributed } from '@admit/launcher';
+import { startDistributed } from './launcher';
 import { Client } from 'pg';
 
 const env = {

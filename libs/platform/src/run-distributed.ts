@@ -11,7 +11,7 @@ export function distributedConfig<P extends TProperties>(defaultPort: number, ow
   return Type.Object({ ...httpConfig(defaultPort), ...logConfig, ...kafkaConfig, ...busConfig, ...own });
 }
 
-type DistributedConfig = Static<ReturnType<typeof distributedConfig<{}>>>;
+type DistributedConfig = Static<ReturnType<typeof distributedConfig<Record<never, never>>>>;
 
 /** The main of a distributed app: validate its config, then run its modules over Kafka. */
 export function runDistributed<S extends TObject>(

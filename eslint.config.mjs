@@ -1,0 +1,37 @@
+import nx from '@nx/eslint-plugin';
+
+const shared = ['type:contracts', 'type:bus', 'type:data', 'type:platform'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/generated', 'tools/kafka/.run', '**/*.js', '**/*.mjs'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          banTransitiveDependencies: false,
+          depConstraints: [
+            // Layers: apps -> services -> platform -> bus/data -> contracts. Nothing depends on an app.
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', ...shared] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: shared },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:bus', 'type:data'] },
+            { sourceTag: 'type:bus', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:service', ...shared] },
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:service', 'type:tool', ...shared] },
+            // A service never reaches into another service; they talk over the bus.
+            ...['intake', 'validator', 'policy', 'revocation', 'audit'].map((s) => ({
+              sourceTag: `scope:${s}`,
+              onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'],
+            })),
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+];

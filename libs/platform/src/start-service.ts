@@ -1,4 +1,4 @@
-import { DynamicModule, LogLevel, Logger, Module, Type } from '@nestjs/common';
+import { DynamicModule, LogLevel, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusErrorFilter, BusModule, BusTransport } from '@admit/bus';
@@ -48,7 +48,8 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   await app.init();
   await app.startAllMicroservices();
   await app.listen(options.http.port, options.http.host);
-  Logger.log(`admit ${options.name} listening on ${await app.getUrl()}`, 'startService');
+  // Printed at every log level: operators and the launcher read the address from it.
+  console.log(`admit ${options.name} listening on ${await app.getUrl()}`);
   return app;
 }
 

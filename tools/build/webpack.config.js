@@ -1,4 +1,5 @@
-// Builds every app (or one: --env app=<name>) into dist/apps/<name>/main.js. Libraries are bundled
+// Builds every app (or one: --env app=<name>) into dist/apps/<name>/main.js, and the topic creator
+// into dist/tools/kafka-topics/main.js for images without dev tools. Libraries are bundled
 // through the tsconfig path aliases; packages stay in node_modules, because Cedar and PGlite load
 // their WASM files from next to their own code.
 const { readdirSync } = require('node:fs');
@@ -13,10 +14,13 @@ module.exports = (env = {}) => ({
   mode: 'none',
   target: 'node20',
   context: root,
-  entry: Object.fromEntries(
-    apps.filter((app) => !env.app || app === env.app).map((app) => [app, `./apps/${app}/src/main.ts`]),
-  ),
-  output: { path: join(root, 'dist/apps'), filename: '[name]/main.js', clean: !env.app },
+  entry: {
+    ...Object.fromEntries(
+      apps.filter((app) => !env.app || app === env.app).map((app) => [`apps/${app}`, `./apps/${app}/src/main.ts`]),
+    ),
+    ...(env.app ? {} : { 'tools/kafka-topics': './tools/kafka/create-topics.ts' }),
+  },
+  output: { path: join(root, 'dist'), filename: '[name]/main.js', clean: !env.app },
   devtool: 'source-map',
   externalsPresets: { node: true },
   externals: [nodeExternals({ modulesDir: join(root, 'node_modules') })],

@@ -5,7 +5,7 @@ import { ClientInformationResponse, CloudEvent, HttpError, RegistrationError, To
 import { ApiError, JsonObjectBody } from '@admit/platform';
 import { randomUUID } from 'node:crypto';
 import { metadataClientId } from './client-id';
-import { PendingDecisions } from './pending-decisions';
+import { DecisionTimeout, PendingDecisions } from './pending-decisions';
 
 export const INTAKE_OPTIONS = Symbol('INTAKE_OPTIONS');
 export interface IntakeOptions {
@@ -30,20 +30,22 @@ export class RegisterController {
     const clientId = metadataClientId(metadata);
     const correlationId = randomUUID();
     const { decision, cancel } = this.pending.wait(correlationId, this.options.decisionTimeoutMs);
+    const publishing = this.publisher.publish(
+      Topic.RegistrationRequested,
+      { client_id: clientId, source: 'rfc7591', metadata, received_at: new Date().toISOString() },
+      { subject: clientId, correlationId },
+    );
+    let decided: CloudEvent<typeof Topic.RegistrationDecided>;
     try {
-      await this.publisher.publish(
-        Topic.RegistrationRequested,
-        { client_id: clientId, source: 'rfc7591', metadata, received_at: new Date().toISOString() },
-        { subject: clientId, correlationId },
-      );
-    } catch {
+      // The deadline covers publishing too: an idempotent producer retries for as long as the broker is away.
+      await Promise.race([publishing, decision]);
+      decided = await decision;
+    } catch (err) {
       cancel();
-      throw unavailable('the request could not be queued; try again');
+      publishing.catch(() => undefined);
+      // A request that was published stays in the pipeline and is still decided and audited.
+      throw unavailable(err instanceof DecisionTimeout ? 'no decision was reached in time; try again' : 'the request could not be queued; try again');
     }
-    const decided = await decision.catch(() => {
-      // The request stays in the pipeline and will still be decided and audited.
-      throw unavailable('no decision was reached in time; try again');
-    });
     const { data } = decided;
     if (data.decision === 'deny' || !data.metadata) {
       const description = data.reasons.map((r) => r.description).join('; ') || 'registration denied';

@@ -31,7 +31,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-export function toResponse(exception: unknown): {
+function toResponse(exception: unknown): {
   status: number;
   body: ErrorResponse;
   headers: Record<string, string>;

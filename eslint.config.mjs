@@ -1,6 +1,6 @@
 import nx from '@nx/eslint-plugin';
 
-const shared = ['type:contracts', 'type:bus', 'type:data', 'type:platform'];
+const shared = ['type:contracts', 'type:bus', 'type:data', 'type:platform', 'type:capability'];
 
 export default [
   ...nx.configs['flat/base'],
@@ -14,10 +14,11 @@ export default [
         {
           banTransitiveDependencies: false,
           depConstraints: [
-            // Layers: apps -> services -> platform -> bus/data -> contracts. Nothing depends on an app.
+            // Layers: apps -> services -> platform/capabilities -> bus/data -> contracts. Nothing depends on an app.
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', ...shared] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: shared },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:bus', 'type:data'] },
+            { sourceTag: 'type:capability', onlyDependOnLibsWithTags: ['type:contracts', 'type:capability'] },
             { sourceTag: 'type:bus', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },

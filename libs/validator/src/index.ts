@@ -1,2 +1,1 @@
 export * from './validator.module';
-export * from './registration/client-metadata-rules';

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumer, Publisher } from '@admit/bus';
 import { CloudEvent, EventData, RegistrationError, Topic } from '@admit/contracts';
-import { checkClientMetadata } from './client-metadata-rules';
+import { checkClientMetadata } from '@admit/metadata';
 
 @Controller()
 export class ValidateRegistrationHandler {

@@ -1,0 +1,2 @@
+export * from './client-metadata-rules';
+export * from './fetch/fetcher';

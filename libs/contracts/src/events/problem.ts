@@ -5,7 +5,9 @@ export const Problem = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 128 }),
     description: Type.String({ maxLength: 2048 }),
+    /** The RFC 7591 error code a registering caller gets for this problem, where `code` is not one. */
+    error: Type.Optional(Type.String({ maxLength: 64 })),
   },
-  { description: 'A stable code (RFC 7591 error code, policy id or ERR_*) and a human-readable description.' },
+  { description: 'A stable code (RFC 7591 error code, ERR_* or a policy outcome), a description, and the RFC 7591 error it maps to.' },
 );
 export type Problem = Static<typeof Problem>;

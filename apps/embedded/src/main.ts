@@ -17,7 +17,7 @@ runMain(async () => {
     imports: [
       StoreModule.forRoot({ dataDir: config.ADMIT_DATA_DIR }),
       IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS }),
-      ValidatorModule,
+      ValidatorModule.forRoot(config),
       PolicyModule.forRoot({ policyDir: config.ADMIT_POLICY_DIR }),
       RevocationModule,
       AuditModule,

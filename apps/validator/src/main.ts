@@ -3,4 +3,4 @@ import { runDistributed } from '@admit/platform';
 import { ValidatorModule } from '@admit/validator';
 import { ValidatorConfig } from './config';
 
-runDistributed('validator', ValidatorConfig, () => [ValidatorModule]);
+runDistributed('validator', ValidatorConfig, (config) => [ValidatorModule.forRoot(config)]);

@@ -16,7 +16,7 @@ const metadata = { redirect_uris: ['https://app.example/cb'], client_name: '√ún√
 /** One valid body per topic. */
 const validData: { [T in Topic]: EventData<T> } = {
   [Topic.RegistrationRequested]: { client_id: 'c_abc', source: 'rfc7591', metadata: { ...metadata, extra: { nested: [1, 2] } }, received_at: AT },
-  [Topic.RegistrationValidated]: { client_id: 'c_abc', source: 'rfc7591', outcome: 'valid', metadata, errors: [], validated_at: AT },
+  [Topic.RegistrationValidated]: { client_id: 'c_abc', source: 'self_asserted', outcome: 'valid', metadata, errors: [], evidence: {}, jkts: [], validated_at: AT },
   [Topic.RegistrationDecided]: {
     client_id: 'c_abc',
     decision: 'allow',

@@ -1,3 +1,3 @@
 export * from './intake.module';
 export * from './registration/client-id';
-export * from './registration/pending-decisions';
+export * from './pipeline/pending-decisions';

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { publisherFor } from '@admit/bus';
-import { PendingDecisions } from './registration/pending-decisions';
-import { INTAKE_OPTIONS, IntakeOptions, RegisterController } from './registration/register.controller';
+import { AdmissionsController } from './admissions/admissions.controller';
+import { DecisionPipeline, INTAKE_OPTIONS, IntakeOptions } from './pipeline/decision-pipeline';
+import { DecisionsHandler } from './pipeline/decisions.handler';
+import { PendingDecisions } from './pipeline/pending-decisions';
+import { RegisterController } from './registration/register.controller';
 
 /** The HTTP front door: publishes requests and answers callers when their decision arrives. */
 @Module({})
@@ -9,8 +12,8 @@ export class IntakeModule {
   static forRoot(options: IntakeOptions): DynamicModule {
     return {
       module: IntakeModule,
-      controllers: [RegisterController],
-      providers: [publisherFor('intake'), PendingDecisions, { provide: INTAKE_OPTIONS, useValue: options }],
+      controllers: [RegisterController, AdmissionsController, DecisionsHandler],
+      providers: [publisherFor('intake'), PendingDecisions, DecisionPipeline, { provide: INTAKE_OPTIONS, useValue: options }],
     };
   }
 }

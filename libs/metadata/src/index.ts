@@ -1,2 +1,14 @@
 export * from './client-metadata-rules';
 export * from './fetch/fetcher';
+export * from './fetch/special-use';
+export * from './fetch/safe-fetcher';
+export type { ResolvedAddress, Resolver } from './fetch/checked-addresses';
+export type { TlsConnect } from './fetch/pinned-tls';
+export * from './fetch/allow-hosts';
+export * from './cimd/cimd-problem';
+export * from './cimd/client-id-url';
+export * from './cimd/document';
+export * from './cimd/cache-ttl';
+export * from './cimd/document-cache';
+export * from './cimd/cimd-resolver';
+export * from './client-keys';

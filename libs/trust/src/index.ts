@@ -1,1 +1,11 @@
-export {};
+export * from './anchor-algorithms';
+export * from './anchor-schema';
+export * from './anchors';
+export * from './trust-anchor';
+export * from './anchor-keys';
+export * from './anchor-keys-error';
+export * from './clock';
+export * from './statement-problems';
+export * from './verify-statement';
+export * from './statement-client-id';
+export * from './merge-statement';

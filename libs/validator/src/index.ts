@@ -1,1 +1,2 @@
 export * from './validator.module';
+export * from './validator-config';

@@ -1,10 +1,38 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { publisherFor } from '@admit/bus';
+import { CimdResolver, SafeFetcher } from '@admit/metadata';
+import { AnchorKeys, loadTrustAnchors, TrustAnchors } from '@admit/trust';
+import { readFileSync } from 'node:fs';
+import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
+import { PurgeCachesHandler } from './revocations/purge-caches.handler';
+import { ValidatorOptions } from './validator-config';
 
 /** Fetches and verifies client metadata; publishes what it verified, or why it failed. */
-@Module({
-  controllers: [ValidateRegistrationHandler],
-  providers: [publisherFor('validator')],
-})
-export class ValidatorModule {}
+@Module({})
+export class ValidatorModule {
+  static forRoot(config: ValidatorOptions): DynamicModule {
+    // Every outbound request goes through this one SSRF-guarded fetcher.
+    const fetcher = new SafeFetcher({
+      allowLoopback: config.ADMIT_FETCH_ALLOW_HOSTS.split(',').map((s) => s.trim()).filter(Boolean),
+      ca: config.ADMIT_FETCH_CA_FILE ? readFileSync(config.ADMIT_FETCH_CA_FILE) : undefined,
+    });
+    const anchors = loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE });
+    return {
+      module: ValidatorModule,
+      controllers: [ValidateRegistrationHandler, PurgeCachesHandler],
+      providers: [
+        publisherFor('validator'),
+        RegistrationValidator,
+        { provide: TrustAnchors, useValue: anchors },
+        { provide: AnchorKeys, useValue: new AnchorKeys(anchors, { fetcher }) },
+        {
+          provide: CimdResolver,
+          useValue: new CimdResolver(fetcher, {
+            cache: { minTtlMs: config.ADMIT_CIMD_MIN_TTL_S * 1000, maxTtlMs: config.ADMIT_CIMD_MAX_TTL_S * 1000 },
+          }),
+        },
+      ],
+    };
+  }
+}

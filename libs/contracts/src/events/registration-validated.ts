@@ -2,18 +2,54 @@ import { Static, Type } from '@sinclair/typebox';
 import { ClientMetadata } from '../http/client-metadata';
 import { Problem } from './problem';
 
+const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
+
+/** Where the metadata came from: a fetched document, a statement signed by a trust anchor, or the caller's word. */
+export const MetadataSource = Type.Union([Type.Literal('cimd'), Type.Literal('software_statement'), Type.Literal('self_asserted')]);
+export type MetadataSource = Static<typeof MetadataSource>;
+
+/** What an auditor needs to know the metadata was real: the document or statement, by digest. */
+export const ValidationEvidence = Type.Object({
+  document: Type.Optional(
+    Type.Object({
+      url: Type.String({ maxLength: 2048 }),
+      sha256: Sha256Hex,
+      fetched_at: Type.String({ format: 'date-time' }),
+      status: Type.Integer({ minimum: 100, maximum: 599 }),
+      cache_ttl_s: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  statement: Type.Optional(
+    Type.Object({
+      sha256: Sha256Hex,
+      anchor: Type.String({ maxLength: 256 }),
+      kid: Type.Optional(Type.String({ maxLength: 256 })),
+      alg: Type.String({ maxLength: 32 }),
+    }),
+  ),
+});
+export type ValidationEvidence = Static<typeof ValidationEvidence>;
+
 /** What the validator established about a request: the checked metadata, or why it failed. */
 export const RegistrationValidated = Type.Object(
   {
     client_id: Type.String({ minLength: 1, maxLength: 2048 }),
-    source: Type.Union([Type.Literal('rfc7591'), Type.Literal('cimd')]),
+    source: MetadataSource,
     outcome: Type.Union([Type.Literal('valid'), Type.Literal('invalid')]),
     /** Present when `outcome` is `valid`: the metadata as Admit will register it. */
     metadata: Type.Optional(ClientMetadata),
-    /** Present when `outcome` is `invalid`: every rule the request broke. */
+    /** Every rule the request broke; empty when valid. */
     errors: Type.Array(Problem, { maxItems: 64 }),
+    evidence: ValidationEvidence,
+    /** The trust anchor that signed the statement. */
+    anchor: Type.Optional(Type.String({ maxLength: 256 })),
+    software_id: Type.Optional(Type.String({ maxLength: 256 })),
+    /** The origin of the metadata document. */
+    origin: Type.Optional(Type.String({ maxLength: 2048 })),
+    /** RFC 7638 SHA-256 thumbprints of the client's public keys. */
+    jkts: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }), { maxItems: 64 }),
     validated_at: Type.String({ format: 'date-time' }),
   },
-  { description: 'The validation result for one request. Failed validation always ends in deny.' },
+  { description: 'The validation result for one request, with its evidence. Failed validation always ends in deny.' },
 );
 export type RegistrationValidated = Static<typeof RegistrationValidated>;

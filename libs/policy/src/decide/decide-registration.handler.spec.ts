@@ -21,11 +21,11 @@ function policies(text: string): PolicySet {
 }
 
 function valid(overrides: Partial<Validated> = {}): Validated {
-  return { client_id: 'c_abc', source: 'rfc7591', outcome: 'valid', metadata, errors: [], validated_at: NOW.toISOString(), ...overrides };
+  return { client_id: 'c_abc', source: 'self_asserted', outcome: 'valid', metadata, errors: [], evidence: {}, jkts: [], validated_at: NOW.toISOString(), ...overrides };
 }
 
 function invalid(errors: Problem[]): Validated {
-  return { client_id: 'c_abc', source: 'rfc7591', outcome: 'invalid', errors, validated_at: NOW.toISOString() };
+  return { client_id: 'c_abc', source: 'self_asserted', outcome: 'invalid', errors, evidence: {}, jkts: [], validated_at: NOW.toISOString() };
 }
 
 const permitAll = () => policies('@id("permit-all") permit (principal, action, resource);');
@@ -122,13 +122,13 @@ describe('decide', () => {
 
     it('lets a forbid win over a permit', () => {
       const set = policies('@id("permit-all") permit (principal, action, resource);\n@id("no-cimd") forbid (principal, action, resource) when { principal.source == "cimd" };');
-      expect(decide(set, valid({ source: 'rfc7591' })).decision).toBe('allow');
+      expect(decide(set, valid({ source: 'self_asserted' })).decision).toBe('allow');
       expect(decide(set, valid({ source: 'cimd' }))).toMatchObject({ decision: 'deny', determining_policies: ['no-cimd'] });
     });
 
     it('asks Cedar about the register action on this client, with its source', () => {
       const set = policies(
-        '@id("only-good") permit (principal == Admit::Client::"c_good", action == Admit::Action::"register", resource == Admit::Registry::"admit") when { principal.source == "rfc7591" };',
+        '@id("only-good") permit (principal == Admit::Client::"c_good", action == Admit::Action::"register", resource == Admit::Registry::"admit") when { principal.source == "self_asserted" };',
       );
       expect(decide(set, valid({ client_id: 'c_good' })).decision).toBe('allow');
       expect(decide(set, valid({ client_id: 'c_good', source: 'cimd' })).decision).toBe('deny');

@@ -28,14 +28,14 @@ export function decide(policies: PolicySet, validated: Validated): Decided {
   // Failed validation always means deny; the policy never gets to overrule it.
   if (validated.outcome === 'invalid' || !validated.metadata) {
     const reasons = validated.errors.length > 0 ? validated.errors : [{ code: RegistrationError.InvalidClientMetadata, description: 'validation failed' }];
-    return { ...base, decision: 'deny', determining_policies: [], reasons, error: reasons[0].code };
+    return { ...base, decision: 'deny', determining_policies: [], reasons, error: reasons[0].error ?? reasons[0].code };
   }
   const result = policies.isAuthorized({
     principal: { type: 'Admit::Client', id: validated.client_id },
     action: { type: 'Admit::Action', id: 'register' },
     resource: { type: 'Admit::Registry', id: 'admit' },
     context: {},
-    entities: [{ uid: { type: 'Admit::Client', id: validated.client_id }, attrs: { source: validated.source }, parents: [] }],
+    entities: [{ uid: { type: 'Admit::Client', id: validated.client_id }, attrs: clientAttributes(validated), parents: [] }],
   });
   const ids = result.determining.join(', ');
   if (result.decision === 'allow') {
@@ -58,6 +58,16 @@ export function decide(policies: PolicySet, validated: Validated): Decided {
     reasons: reasons.length > 0 ? reasons : [{ code: 'no_permit', description: 'no policy permits this registration' }],
     error: RegistrationError.InvalidClientMetadata,
   };
+}
+
+/** What Cedar policies can see of the client; optional attributes only when validation established them. */
+function clientAttributes(v: Validated): Record<string, string | string[]> {
+  const attrs: Record<string, string | string[]> = { source: v.source, jkts: v.jkts };
+  for (const name of ['anchor', 'software_id', 'origin'] as const) {
+    const value = v[name];
+    if (value !== undefined) attrs[name] = value;
+  }
+  return attrs;
 }
 
 /** Reason descriptions are bounded by the contract; the policy ids are in full in determining_policies. */

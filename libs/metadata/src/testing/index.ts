@@ -1,0 +1,3 @@
+export * from './https-fixture';
+export * from './wait-for';
+export * from './published-document';

@@ -1,0 +1,162 @@
+// Real: yaml, TypeBox + ajv, jose key generation, a temp file on disk. Stubbed: nothing.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { buildTrustAnchors, loadTrustAnchors, parseTrustAnchorsYaml } from './anchors';
+import { TrustAnchorsError } from './trust-anchor';
+
+let publicJwk: JWK;
+let privateJwk: JWK;
+
+beforeAll(async () => {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
+  privateJwk = { ...(await exportJWK(privateKey)), kid: 'k1' };
+});
+
+const remote = (overrides: Record<string, unknown> = {}) => ({
+  id: 'acme',
+  issuer: 'https://acme.example',
+  jwks_uri: 'https://acme.example/jwks.json',
+  algorithms: ['ES256'],
+  max_age_s: 3600,
+  ...overrides,
+});
+
+function expectConfigError(input: unknown, message: string): void {
+  let thrown: unknown;
+  try {
+    buildTrustAnchors(input);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(TrustAnchorsError);
+  expect((thrown as TrustAnchorsError).code).toBe('ERR_TRUST_ANCHORS_INVALID');
+  expect((thrown as TrustAnchorsError).message).toBe(message);
+}
+
+describe('parseTrustAnchorsYaml', () => {
+  it('maps a remote and an inline anchor, always requiring software_id', () => {
+    const yaml = [
+      'anchors:',
+      '  - id: acme',
+      '    issuer: https://acme.example',
+      '    jwks_uri: https://acme.example/jwks.json',
+      '    algorithms: [ES256, PS256]',
+      '    max_age_s: 86400',
+      '    required_claims: [redirect_uris]',
+      '  - id: local',
+      '    issuer: https://local.example',
+      `    jwks: ${JSON.stringify({ keys: [publicJwk] })}`,
+      '    algorithms: [EdDSA]',
+      '    max_age_s: 60',
+    ].join('\n');
+    const anchors = parseTrustAnchorsYaml(yaml);
+
+    expect(anchors.all).toHaveLength(2);
+    expect(anchors.byIssuer('https://acme.example')).toEqual({
+      id: 'acme',
+      issuer: 'https://acme.example',
+      keys: { kind: 'remote', jwksUri: 'https://acme.example/jwks.json' },
+      algorithms: ['ES256', 'PS256'],
+      maxAgeS: 86400,
+      requiredClaims: ['software_id', 'redirect_uris'],
+    });
+    expect(anchors.byId('local')?.keys).toEqual({ kind: 'inline', jwks: { keys: [publicJwk] } });
+    expect(anchors.byId('local')?.requiredClaims).toEqual(['software_id']);
+    expect(Object.isFrozen(anchors.byId('acme'))).toBe(true);
+  });
+
+  it('rejects invalid YAML and YAML aliases', () => {
+    expect(() => parseTrustAnchorsYaml('anchors: [', 'f.yaml')).toThrow(/^f\.yaml: not valid YAML: /);
+    const bomb = 'x: &a [1]\nanchors: [*a]';
+    expect(() => parseTrustAnchorsYaml(bomb, 'f.yaml')).toThrow(/^f\.yaml: not valid YAML: Alias resolution is disabled/);
+  });
+});
+
+describe('loadTrustAnchors', () => {
+  it('has no anchors when ADMIT_TRUST_ANCHORS_FILE is unset', () => {
+    expect(loadTrustAnchors({}).all).toEqual([]);
+  });
+
+  it('reads the file named by ADMIT_TRUST_ANCHORS_FILE', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'anchors-')), 'anchors.yaml');
+    writeFileSync(path, `anchors:\n  - ${JSON.stringify(remote())}\n`);
+    expect(loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: path }).byId('acme')?.issuer).toBe('https://acme.example');
+  });
+
+  it('names the variable and path when the file is missing or invalid', () => {
+    const missing = join(tmpdir(), 'no-such-anchors-file.yaml');
+    expect(() => loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: missing })).toThrow(
+      `ADMIT_TRUST_ANCHORS_FILE (${missing}): cannot be read: ENOENT`,
+    );
+    const path = join(mkdtempSync(join(tmpdir(), 'anchors-')), 'anchors.yaml');
+    writeFileSync(path, `anchors:\n  - ${JSON.stringify(remote({ max_age_s: 0 }))}\n`);
+    expect(() => loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: path })).toThrow(
+      `ADMIT_TRUST_ANCHORS_FILE (${path}): anchor "acme" (anchors[0]) field max_age_s: must be >= 1`,
+    );
+  });
+});
+
+describe('buildTrustAnchors rejects, naming the anchor and field', () => {
+  it.each([
+    ['an empty inline key set', remote({ jwks: { keys: [] } }), 'field jwks.keys: must NOT have fewer than 1 items'],
+    ['an unknown field', remote({ jwks_url: 'https://x' }), 'field jwks_url: is not a known field'],
+    ['a missing max_age_s', { ...remote(), max_age_s: undefined }, "field max_age_s: must have required property 'max_age_s'"],
+    ['an unbounded max_age_s', remote({ max_age_s: 10 ** 9 }), 'field max_age_s: must be <= 31536000'],
+    ['a fractional max_age_s', remote({ max_age_s: 1.5 }), 'field max_age_s: must be integer'],
+    ['an empty allowlist', remote({ algorithms: [] }), 'field algorithms: must NOT have fewer than 1 items'],
+    ['an id with spaces', remote({ id: 'a b' }), 'field id: must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"'],
+  ])('%s', (_, anchor, message) => {
+    expectConfigError({ anchors: [anchor] }, `trust anchors: anchor "${(anchor as { id: string }).id}" (anchors[0]) ${message}`);
+  });
+
+  it.each([
+    ['none', 'field algorithms: "none" is not allowed; only asymmetric JWS algorithms (ES*, PS*, RS*, EdDSA, Ed25519) are'],
+    ['HS256', 'field algorithms: "HS256" is not allowed; only asymmetric JWS algorithms (ES*, PS*, RS*, EdDSA, Ed25519) are'],
+  ])('algorithm %s', (alg, message) => {
+    expectConfigError({ anchors: [remote({ algorithms: ['ES256', alg] })] }, `trust anchors: anchor "acme" (anchors[0]) ${message}`);
+  });
+
+  it('both jwks and jwks_uri, or neither', () => {
+    const message = 'trust anchors: anchor "acme" (anchors[0]) field jwks/jwks_uri: exactly one of jwks or jwks_uri is required';
+    expectConfigError({ anchors: [remote({ jwks: { keys: [publicJwk] } })] }, message);
+    expectConfigError({ anchors: [{ ...remote(), jwks_uri: undefined }] }, message);
+  });
+
+  it.each([
+    ['http', 'http://acme.example/jwks.json', 'must use https'],
+    ['userinfo', 'https://u:p@acme.example/jwks.json', 'must not contain userinfo'],
+    ['a fragment', 'https://acme.example/jwks.json#x', 'must not contain a fragment'],
+    ['a relative URL', '/jwks.json', 'is not an absolute URL'],
+  ])('a jwks_uri with %s', (_, uri, message) => {
+    expectConfigError({ anchors: [remote({ jwks_uri: uri })] }, `trust anchors: anchor "acme" (anchors[0]) field jwks_uri: ${message}`);
+  });
+
+  it('private, symmetric, kid-less and duplicate inline keys', () => {
+    const inline = (keys: unknown[]) => ({ anchors: [{ ...remote(), jwks_uri: undefined, jwks: { keys } }] });
+    const at = 'trust anchors: anchor "acme" (anchors[0]) field';
+    expectConfigError(inline([privateJwk]), `${at} jwks: key "k1" contains private or symmetric key material (d)`);
+    expectConfigError(inline([{ kty: 'oct', kid: 's', k: 'c2VjcmV0' }]), `${at} jwks: key "s" has kty "oct"; only EC, RSA and OKP public keys are accepted`);
+    expectConfigError(inline([{ ...publicJwk, use: 'enc' }]), `${at} jwks: key "k1" has use "enc"; it must be "sig"`);
+    expectConfigError(inline([{ ...publicJwk, kid: undefined }]), `${at} jwks.keys.0.kid: must have required property 'kid'`);
+    expectConfigError(inline([publicJwk, publicJwk]), `${at} jwks: kid "k1" appears more than once`);
+  });
+
+  it('duplicate issuers and ids', () => {
+    expectConfigError(
+      { anchors: [remote(), remote({ id: 'other' })] },
+      'trust anchors: anchor "other" field issuer: "https://acme.example" is used by another anchor',
+    );
+    expectConfigError(
+      { anchors: [remote(), remote({ issuer: 'https://other.example' })] },
+      'trust anchors: anchor "acme" field id: "acme" is used by another anchor',
+    );
+  });
+
+  it('a document that is not { anchors: [...] }', () => {
+    expectConfigError([], 'trust anchors: document: must be object');
+    expectConfigError({ anchors: [], extra: 1 }, 'trust anchors: document field extra: is not a known field');
+  });
+});

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import Ajv, { ErrorObject } from 'ajv';
+import type { JSONWebKeySet } from 'jose';
+import { parse } from 'yaml';
+import { isAnchorAlgorithm } from './anchor-algorithms';
+import { TrustAnchorConfig, TrustAnchorsConfig } from './anchor-schema';
+import { publicJwksProblem } from './public-jwks';
+import { TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
+
+export const TRUST_ANCHORS_FILE_VAR = 'ADMIT_TRUST_ANCHORS_FILE';
+
+const checkShape = new Ajv({ allErrors: true }).compile<TrustAnchorsConfig>(TrustAnchorsConfig);
+
+/**
+ * Reads and validates the anchors named by ADMIT_TRUST_ANCHORS_FILE. Unset means no anchors: every
+ * statement is then unapproved, which is the safe default.
+ */
+export function loadTrustAnchors(env: NodeJS.ProcessEnv = process.env): TrustAnchors {
+  const path = env[TRUST_ANCHORS_FILE_VAR];
+  if (path === undefined || path === '') return new TrustAnchors([]);
+  const source = `${TRUST_ANCHORS_FILE_VAR} (${path})`;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TrustAnchorsError(`${source}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
+  }
+  return parseTrustAnchorsYaml(text, source);
+}
+
+export function parseTrustAnchorsYaml(text: string, source = 'trust anchors'): TrustAnchors {
+  let input: unknown;
+  try {
+    // Aliases are refused outright: an anchors file has no use for them, and they enable expansion bombs.
+    input = parse(text, { maxAliasCount: 0 });
+  } catch (error) {
+    throw new TrustAnchorsError(`${source}: not valid YAML: ${(error as Error).message}`);
+  }
+  return buildTrustAnchors(input, source);
+}
+
+/** Validates anchors given as an object shaped like the YAML file (`{ anchors: [...] }`). */
+export function buildTrustAnchors(input: unknown, source = 'trust anchors'): TrustAnchors {
+  if (!checkShape(input)) {
+    const messages = (checkShape.errors ?? []).map((error) => describeSchemaError(input, error));
+    throw new TrustAnchorsError(`${source}: ${messages.join('; ')}`);
+  }
+  const anchors = input.anchors.map((config, index) => toAnchor(config, `${source}: ${anchorLabel(config, index)}`));
+  rejectDuplicates(anchors, 'id', source);
+  rejectDuplicates(anchors, 'issuer', source);
+  return new TrustAnchors(anchors);
+}
+
+function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
+  const fail = (field: string, message: string): never => {
+    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
+  };
+  if ((config.jwks === undefined) === (config.jwks_uri === undefined)) {
+    fail('jwks/jwks_uri', 'exactly one of jwks or jwks_uri is required');
+  }
+  for (const alg of config.algorithms) {
+    if (!isAnchorAlgorithm(alg)) {
+      fail('algorithms', `${JSON.stringify(alg)} is not allowed; only asymmetric JWS algorithms (ES*, PS*, RS*, EdDSA, Ed25519) are`);
+    }
+  }
+  const requiredClaims = [...new Set(['software_id', ...(config.required_claims ?? [])])];
+  const base = {
+    id: config.id,
+    issuer: config.issuer,
+    algorithms: Object.freeze(config.algorithms.filter(isAnchorAlgorithm)),
+    maxAgeS: config.max_age_s,
+    requiredClaims: Object.freeze(requiredClaims),
+  };
+  if (config.jwks_uri !== undefined) {
+    const problem = httpsUrlProblem(config.jwks_uri);
+    if (problem) fail('jwks_uri', problem);
+    return Object.freeze({ ...base, keys: { kind: 'remote' as const, jwksUri: config.jwks_uri } });
+  }
+  const jwks = config.jwks as JSONWebKeySet;
+  const problem = publicJwksProblem(jwks) ?? duplicateKidProblem(jwks);
+  if (problem) fail('jwks', problem);
+  return Object.freeze({ ...base, keys: { kind: 'inline' as const, jwks: structuredClone(jwks) } });
+}
+
+function httpsUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (url.protocol !== 'https:') return 'must use https';
+  if (url.username || url.password) return 'must not contain userinfo';
+  if (value.includes('#')) return 'must not contain a fragment';
+  return null;
+}
+
+function duplicateKidProblem(jwks: JSONWebKeySet): string | null {
+  const seen = new Set<string>();
+  for (const key of jwks.keys) {
+    const kid = key.kid as string;
+    if (seen.has(kid)) return `kid ${JSON.stringify(kid)} appears more than once`;
+    seen.add(kid);
+  }
+  return null;
+}
+
+function rejectDuplicates(anchors: TrustAnchor[], field: 'id' | 'issuer', source: string): void {
+  const seen = new Set<string>();
+  for (const anchor of anchors) {
+    if (seen.has(anchor[field])) {
+      throw new TrustAnchorsError(`${source}: anchor "${anchor.id}" field ${field}: ${JSON.stringify(anchor[field])} is used by another anchor`);
+    }
+    seen.add(anchor[field]);
+  }
+}
+
+function anchorLabel(config: { id?: unknown } | undefined, index: number): string {
+  const id = typeof config?.id === 'string' ? `"${config.id.slice(0, 64)}" ` : '';
+  return `anchor ${id}(anchors[${index}])`;
+}
+
+/** Turns `/anchors/2/jwks/keys/0/kid` into `anchor "x" (anchors[2]) field jwks.keys.0.kid: <message>`. */
+function describeSchemaError(input: unknown, error: ErrorObject): string {
+  const [, top, index, ...rest] = error.instancePath.split('/');
+  const extra = (error.params as { missingProperty?: string; additionalProperty?: string });
+  const member = extra.missingProperty ?? extra.additionalProperty;
+  const message = extra.additionalProperty ? 'is not a known field' : (error.message ?? 'is invalid');
+  if (top !== 'anchors' || index === undefined) {
+    return `${error.instancePath || 'document'}${member ? ` field ${member}` : ''}: ${message}`;
+  }
+  const anchors = (input as { anchors: { id?: unknown }[] }).anchors;
+  const field = [...rest, ...(member ? [member] : [])].join('.') || '(anchor)';
+  return `${anchorLabel(anchors[Number(index)], Number(index))} field ${field}: ${message}`;
+}

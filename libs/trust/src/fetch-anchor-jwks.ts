@@ -1,0 +1,24 @@
+import type { Fetcher } from '@admit/metadata';
+import type { JSONWebKeySet } from 'jose';
+import { AnchorKeysError } from './anchor-keys-error';
+import { publicJwksProblem } from './public-jwks';
+
+/** Fetches an anchor's JWKS through the injected fetcher and refuses anything but a public key set. */
+export async function fetchAnchorJwks(fetcher: Fetcher, anchorId: string, uri: string, maxBytes: number): Promise<JSONWebKeySet> {
+  let body: Buffer;
+  try {
+    ({ body } = await fetcher.fetch(uri, { maxBytes }));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} could not be fetched (${typeof code === 'string' ? code : 'unknown error'})`);
+  }
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} is not JSON`);
+  }
+  const problem = publicJwksProblem(jwks);
+  if (problem) throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} is refused: ${problem}`);
+  return jwks as JSONWebKeySet;
+}

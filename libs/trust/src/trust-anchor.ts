@@ -1,0 +1,49 @@
+import type { JSONWebKeySet } from 'jose';
+import type { AnchorAlgorithm } from './anchor-algorithms';
+
+/** Where an anchor's verification keys come from. */
+export type AnchorKeySource = { kind: 'inline'; jwks: JSONWebKeySet } | { kind: 'remote'; jwksUri: string };
+
+/** A software publisher or directory whose signed statements Admit accepts. */
+export interface TrustAnchor {
+  readonly id: string;
+  /** Compared with the statement's `iss` as a plain string. */
+  readonly issuer: string;
+  readonly keys: AnchorKeySource;
+  readonly algorithms: readonly AnchorAlgorithm[];
+  /** The oldest statement (now − iat, in seconds) this anchor vouches for. */
+  readonly maxAgeS: number;
+  /** Claims every statement must carry; always includes `software_id`. */
+  readonly requiredClaims: readonly string[];
+}
+
+/** The validated, immutable set of anchors, looked up by issuer or id. */
+export class TrustAnchors {
+  private readonly byIssuerMap: ReadonlyMap<string, TrustAnchor>;
+  private readonly byIdMap: ReadonlyMap<string, TrustAnchor>;
+
+  constructor(readonly all: readonly TrustAnchor[]) {
+    this.byIssuerMap = new Map(all.map((anchor) => [anchor.issuer, anchor]));
+    this.byIdMap = new Map(all.map((anchor) => [anchor.id, anchor]));
+  }
+
+  byIssuer(issuer: string): TrustAnchor | undefined {
+    return this.byIssuerMap.get(issuer);
+  }
+
+  byId(id: string): TrustAnchor | undefined {
+    return this.byIdMap.get(id);
+  }
+}
+
+export const TRUST_ANCHORS_INVALID = 'ERR_TRUST_ANCHORS_INVALID';
+
+/** The anchors configuration is unusable. Thrown at start, so the process fails fast. */
+export class TrustAnchorsError extends Error {
+  readonly code = TRUST_ANCHORS_INVALID;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrustAnchorsError';
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { EventData, Topic } from '@admit/contracts';
+import { checkClientMetadata, CimdResolver, keyThumbprints } from '@admit/metadata';
+import { AnchorKeys, mergeStatementMetadata, TrustAnchors, verifySoftwareStatement } from '@admit/trust';
+import { failed, Validation } from './validation';
+
+type Requested = EventData<typeof Topic.RegistrationRequested>;
+
+/**
+ * Turns a request into a validation with its evidence: a metadata document fetched and checked, a
+ * statement verified against its trust anchor, or plain metadata taken at its word. Never throws for
+ * bad input; every rule broken becomes a problem with a stable code.
+ */
+@Injectable()
+export class RegistrationValidator {
+  constructor(
+    private readonly documents: CimdResolver,
+    private readonly anchors: TrustAnchors,
+    private readonly anchorKeys: AnchorKeys,
+  ) {}
+
+  validate(request: Requested): Promise<Validation> {
+    if (request.source === 'cimd') return this.document(request.client_id);
+    if ('software_statement' in request.metadata) return this.statement(request.client_id, request.metadata);
+    return this.selfAsserted(request.client_id, request.metadata);
+  }
+
+  private async document(url: string): Promise<Validation> {
+    const resolved = await this.documents.resolve(url);
+    const origin = URL.canParse(url) ? new URL(url).origin : undefined;
+    if (!resolved.ok) return failed(url, 'cimd', resolved.problems, { origin });
+    const { cached: _cached, ...document } = resolved.evidence;
+    return {
+      client_id: url,
+      source: 'cimd',
+      outcome: 'valid',
+      metadata: resolved.metadata,
+      errors: [],
+      evidence: { document },
+      origin,
+      jkts: await keyThumbprints(resolved.metadata.jwks),
+    };
+  }
+
+  private async statement(requestId: string, body: Record<string, unknown>): Promise<Validation> {
+    const verified = await verifySoftwareStatement(body.software_statement as string, {
+      anchors: this.anchors,
+      keys: this.anchorKeys,
+      clock: () => new Date(),
+    });
+    if (!verified.ok) return failed(requestId, 'software_statement', verified.problems);
+    const about = {
+      client_id: verified.clientId,
+      anchor: verified.anchor.id,
+      software_id: verified.claims.software_id,
+      evidence: { statement: verified.evidence },
+    };
+    const checked = checkClientMetadata(mergeStatementMetadata(body, verified.claims));
+    if (!checked.ok) return { ...failed(verified.clientId, 'software_statement', checked.errors), ...about };
+    return { ...about, source: 'software_statement', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await keyThumbprints(checked.metadata.jwks) };
+  }
+
+  private async selfAsserted(clientId: string, body: Record<string, unknown>): Promise<Validation> {
+    const checked = checkClientMetadata(body);
+    if (!checked.ok) return failed(clientId, 'self_asserted', checked.errors);
+    return { client_id: clientId, source: 'self_asserted', outcome: 'valid', metadata: checked.metadata, errors: [], evidence: {}, jkts: await keyThumbprints(checked.metadata.jwks) };
+  }
+}

@@ -1,0 +1,188 @@
+// Real: the built apps as a user starts them, the Kafka broker, PostgreSQL / PGlite, a loopback HTTPS
+// server with a CA made for this run (the only host the SSRF guard is told to allow), and ES256
+// statements signed with jose. Nothing stubbed.
+import { Stack, startDistributed, startEmbedded } from '@admit/launcher';
+import { HttpsFixture, startHttpsFixture } from '@admit/metadata/testing';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
+import { queryEmbeddedStore } from '../support/pglite';
+import { eventually } from '../support/poll';
+
+const ISSUER = 'https://directory.example';
+const VALIDATED_SQL = `SELECT data FROM audit_events WHERE subject = $1 AND type = 'admit.registration.validated.v1'`;
+
+interface Harness {
+  stack: Stack;
+  /** The data of the validated events stored for one client, once there are `count` of them. */
+  validated(clientId: string, count: number): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+async function distributed(env: Record<string, string>): Promise<Harness> {
+  const [db, topics]: [TestDatabase, TestTopics] = await Promise.all([createTestDatabase('e2e_sources'), createTestTopics('e2e-sources')]);
+  const stack = await startDistributed({
+    env: { ...env, KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_URL: db.url, ADMIT_KAFKA_TOPIC_PREFIX: topics.prefix, ADMIT_KAFKA_GROUP_PREFIX: topics.prefix },
+  });
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  return {
+    stack,
+    validated: (clientId, count) =>
+      eventually(`${count} validated events for ${clientId}`, async () => {
+        const { rows } = await pg.query(VALIDATED_SQL, [clientId]);
+        return rows.length >= count ? rows.map((r) => r.data) : undefined;
+      }),
+    close: async () => {
+      await stack.stop();
+      await pg.end();
+      await Promise.all([db.drop(), topics.drop()]);
+    },
+  };
+}
+
+async function embedded(env: Record<string, string>): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'admit-e2e-sources-'));
+  const stack = await startEmbedded({ env: { ...env, ADMIT_DATA_DIR: dataDir } });
+  return {
+    stack,
+    validated: async (clientId) => {
+      await stack.stop();
+      const rows = await queryEmbeddedStore<{ data: Record<string, unknown> }>(dataDir, VALIDATED_SQL, [clientId]);
+      return rows.map((r) => r.data);
+    },
+    close: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe.each([
+  ['distributed', distributed],
+  ['embedded', embedded],
+])('client metadata documents and software statements (%s)', (_mode, start) => {
+  let fixture: HttpsFixture;
+  let harness: Harness;
+  let anchorsDir: string;
+  let sign: (claims: Record<string, unknown>, kid?: string) => Promise<string>;
+  const run = randomUUID().slice(0, 8);
+  let documentUrl: string;
+  let documentBody: string;
+
+  beforeAll(async () => {
+    fixture = await startHttpsFixture();
+    documentUrl = `${fixture.origin}/clients/${run}.json`;
+    documentBody = JSON.stringify({
+      client_id: documentUrl,
+      client_name: 'Published Client',
+      client_uri: 'https://app.example',
+      logo_uri: 'https://app.example/logo.png',
+      redirect_uris: ['https://app.example/callback', 'http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_method: 'none',
+      post_logout_redirect_uris: ['https://app.example/bye'],
+      'https://vendor.example/extension': { tier: 'gold' },
+    });
+    fixture.route(`/clients/${run}.json`, { body: documentBody, headers: { 'cache-control': 'max-age=300' } });
+    fixture.route(`/clients/${run}-mismatch.json`, { body: { client_id: 'https://other.example/client.json', redirect_uris: ['https://app.example/cb'] } });
+
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'dir-1', alg: 'ES256', use: 'sig' };
+    anchorsDir = mkdtempSync(join(tmpdir(), 'admit-anchors-'));
+    const anchorsFile = join(anchorsDir, 'anchors.yaml');
+    writeFileSync(
+      anchorsFile,
+      [
+        'anchors:',
+        '  - id: directory',
+        `    issuer: ${ISSUER}`,
+        '    algorithms: [ES256]',
+        '    max_age_s: 3600',
+        '    required_claims: [software_id]',
+        `    jwks: ${JSON.stringify({ keys: [jwk] })}`,
+      ].join('\n'),
+    );
+    sign = (claims, kid = 'dir-1') =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+
+    harness = await start({
+      ADMIT_HTTP_PORT: '0',
+      ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`,
+      ADMIT_FETCH_CA_FILE: fixture.caFile,
+      ADMIT_TRUST_ANCHORS_FILE: anchorsFile,
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await fixture?.close();
+    if (anchorsDir) rmSync(anchorsDir, { recursive: true, force: true });
+  });
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${harness.stack.intakeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const errorOf = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { error: string }).error });
+
+  it('admits a client by its published metadata document, extra fields and all', async () => {
+    const res = await post('/admissions', { client_id: documentUrl });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      client_id: documentUrl,
+      client_name: 'Published Client',
+      redirect_uris: ['https://app.example/callback', 'http://127.0.0.1/callback'],
+      'https://vendor.example/extension': { tier: 'gold' },
+    });
+  });
+
+  it('refuses documents and URLs that break the rules, with exact codes', async () => {
+    expect(await errorOf(await post('/admissions', { client_id: `${fixture.origin}/clients/${run}-mismatch.json` }))).toEqual({ status: 400, error: 'invalid_client_metadata' });
+    expect(await errorOf(await post('/admissions', { client_id: `http://localhost:${fixture.port}/clients/${run}.json` }))).toEqual({ status: 400, error: 'invalid_client_metadata' });
+    expect(await errorOf(await post('/admissions', { client_id: `${documentUrl}#frag` }))).toEqual({ status: 400, error: 'invalid_client_metadata' });
+    expect(await errorOf(await post('/admissions', { client_id: 42 }))).toEqual({ status: 400, error: 'invalid_client_metadata' });
+  });
+
+  it('registers a software statement under a deterministic client id, statement claims first', async () => {
+    const statement = await sign({ iss: ISSUER, software_id: `acme-cli-${run}`, client_name: 'Acme CLI', redirect_uris: ['https://acme.example/cb'] });
+    const first = await post('/register', { software_statement: statement, client_name: 'claimed by the body' });
+    expect(first.status).toBe(201);
+    const body = (await first.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ client_name: 'Acme CLI', redirect_uris: ['https://acme.example/cb'], software_id: `acme-cli-${run}` });
+    expect(body.client_id).toMatch(/^s_[A-Za-z0-9_-]+$/);
+    expect(body).not.toHaveProperty('software_statement');
+
+    const again = await post('/register', { software_statement: await sign({ iss: ISSUER, software_id: `acme-cli-${run}`, redirect_uris: ['https://acme.example/cb'] }) });
+    expect(((await again.json()) as { client_id: string }).client_id).toBe(body.client_id);
+  });
+
+  it('refuses statements that do not verify, with exact codes', async () => {
+    expect(await errorOf(await post('/register', { software_statement: await sign({ iss: 'https://stranger.example', software_id: 'x' }) }))).toEqual({ status: 400, error: 'unapproved_software_statement' });
+    expect(await errorOf(await post('/register', { software_statement: await sign({ iss: ISSUER, software_id: 'x' }, 'no-such-kid') }))).toEqual({ status: 400, error: 'invalid_software_statement' });
+    expect(await errorOf(await post('/register', { software_statement: 'not.a.jwt' }))).toEqual({ status: 400, error: 'invalid_software_statement' });
+  });
+
+  it('records the evidence: the document and the statement, by digest', async () => {
+    const statement = await sign({ iss: ISSUER, software_id: `evidence-${run}`, redirect_uris: ['https://acme.example/cb'] });
+    const registered = (await (await post('/register', { software_statement: statement })).json()) as { client_id: string };
+
+    const [document] = await harness.validated(documentUrl, 1);
+    expect(document).toMatchObject({
+      source: 'cimd',
+      outcome: 'valid',
+      origin: fixture.origin,
+      evidence: { document: { url: documentUrl, sha256: createHash('sha256').update(documentBody).digest('hex'), status: 200, cache_ttl_s: 300 } },
+    });
+    const [signed] = await harness.validated(registered.client_id, 1);
+    expect(signed).toMatchObject({
+      source: 'software_statement',
+      outcome: 'valid',
+      anchor: 'directory',
+      software_id: `evidence-${run}`,
+      evidence: { statement: { anchor: 'directory', kid: 'dir-1', alg: 'ES256', sha256: createHash('sha256').update(statement).digest('hex') } },
+    });
+  });
+});

@@ -9,3 +9,4 @@ export * from './statement-problems';
 export * from './verify-statement';
 export * from './statement-client-id';
 export * from './merge-statement';
+export * from './statement-verifier';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { publisherFor } from '@admit/bus';
 import { CimdResolver, SafeFetcher } from '@admit/metadata';
-import { AnchorKeys, loadTrustAnchors, TrustAnchors } from '@admit/trust';
+import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
 import { readFileSync } from 'node:fs';
 import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
@@ -24,8 +24,10 @@ export class ValidatorModule {
       providers: [
         publisherFor('validator'),
         RegistrationValidator,
-        { provide: TrustAnchors, useValue: anchors },
-        { provide: AnchorKeys, useValue: new AnchorKeys(anchors, { fetcher }) },
+        {
+          provide: StatementVerifier,
+          useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }),
+        },
         {
           provide: CimdResolver,
           useValue: new CimdResolver(fetcher, {

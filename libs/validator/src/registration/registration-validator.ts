@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventData, Topic } from '@admit/contracts';
 import { checkClientMetadata, CimdResolver, keyThumbprints } from '@admit/metadata';
-import { AnchorKeys, mergeStatementMetadata, TrustAnchors, verifySoftwareStatement } from '@admit/trust';
+import { mergeStatementMetadata, StatementVerifier } from '@admit/trust';
 import { failed, Validation } from './validation';
 
 type Requested = EventData<typeof Topic.RegistrationRequested>;
@@ -15,8 +15,7 @@ type Requested = EventData<typeof Topic.RegistrationRequested>;
 export class RegistrationValidator {
   constructor(
     private readonly documents: CimdResolver,
-    private readonly anchors: TrustAnchors,
-    private readonly anchorKeys: AnchorKeys,
+    private readonly statements: StatementVerifier,
   ) {}
 
   validate(request: Requested): Promise<Validation> {
@@ -43,11 +42,7 @@ export class RegistrationValidator {
   }
 
   private async statement(requestId: string, body: Record<string, unknown>): Promise<Validation> {
-    const verified = await verifySoftwareStatement(body.software_statement as string, {
-      anchors: this.anchors,
-      keys: this.anchorKeys,
-      clock: () => new Date(),
-    });
+    const verified = await this.statements.verify(body.software_statement as string);
     if (!verified.ok) return failed(requestId, 'software_statement', verified.problems);
     const about = {
       client_id: verified.clientId,

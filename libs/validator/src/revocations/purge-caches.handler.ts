@@ -3,14 +3,14 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumer } from '@admit/bus';
 import { CloudEvent, Topic } from '@admit/contracts';
 import { CimdResolver } from '@admit/metadata';
-import { AnchorKeys } from '@admit/trust';
+import { StatementVerifier } from '@admit/trust';
 
 /** A revocation drops what the validator cached about its subject, so the next request checks afresh. */
 @Controller()
 export class PurgeCachesHandler {
   constructor(
     private readonly documents: CimdResolver,
-    private readonly anchorKeys: AnchorKeys,
+    private readonly statements: StatementVerifier,
   ) {}
 
   @EventPattern(Topic.Revocations, consumer('validator'))
@@ -18,6 +18,6 @@ export class PurgeCachesHandler {
     const { kind, value } = event.data;
     if (kind === 'client_id') this.documents.purge({ clientId: value });
     if (kind === 'origin') this.documents.purge({ origin: value });
-    if (kind === 'anchor') this.anchorKeys.purge(value);
+    if (kind === 'anchor') this.statements.purgeAnchor(value);
   }
 }

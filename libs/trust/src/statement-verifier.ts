@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { StatementContext, StatementVerification, verifySoftwareStatement } from './verify-statement';
+
+type Verified = Extract<StatementVerification, { ok: true }>;
+
+/**
+ * Verifies software statements, remembering the ones that verified. The same statement bytes always
+ * verify the same way until a time rule would change the answer, so a hit is kept only until the
+ * statement expires or outgrows its anchor's maximum age, whichever is first. Failures are never
+ * kept. Revoking an anchor must purge it: a hit does not look at the anchor's current keys.
+ */
+export class StatementVerifier {
+  private readonly verified = new Map<string, { result: Verified; until: number }>();
+
+  constructor(
+    private readonly ctx: StatementContext,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  async verify(jwt: string): Promise<StatementVerification> {
+    const key = typeof jwt === 'string' ? createHash('sha256').update(jwt).digest('hex') : '';
+    const now = this.ctx.clock().getTime();
+    const hit = this.verified.get(key);
+    if (hit && hit.until > now) return hit.result;
+    if (hit) this.verified.delete(key);
+
+    const result = await verifySoftwareStatement(jwt, this.ctx);
+    if (result.ok) {
+      const until = Math.min(result.claims.exp, result.claims.iat + result.anchor.maxAgeS) * 1000;
+      this.verified.set(key, { result, until });
+      // Maps iterate in insertion order, so the first entry is the oldest.
+      if (this.verified.size > this.maxEntries) this.verified.delete(this.verified.keys().next().value as string);
+    }
+    return result;
+  }
+
+  /** Forgets every statement of one anchor, and the anchor's fetched keys. */
+  purgeAnchor(anchorId: string): void {
+    for (const [key, entry] of this.verified) if (entry.result.anchor.id === anchorId) this.verified.delete(key);
+    this.ctx.keys.purge(anchorId);
+  }
+}

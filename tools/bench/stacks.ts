@@ -1,0 +1,51 @@
+import { ensureTopics, topicPlan } from '@admit/bus';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dropDatabase, ensureDatabase } from '../launcher/database';
+import { Stack, startDistributed, startEmbedded } from '../launcher/launcher';
+
+const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type Mode = 'embedded' | 'distributed';
+
+/** Runs `measure` against a fresh Admit in `mode` (own data dir, or own topics and database), then cleans up. */
+export async function withAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: Stack) => Promise<T>): Promise<T> {
+  const base = { ...env, ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn' };
+  if (mode === 'embedded') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'admit-bench-'));
+    try {
+      return await run(() => startEmbedded({ env: { ...base, ADMIT_DATA_DIR: dataDir } }), measure);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const suffix = randomBytes(4).toString('hex');
+  const prefix = `bench-${suffix}.`;
+  const databaseUrl = Object.assign(new URL(SERVER_URL), { pathname: `/admit_bench_${suffix}` }).toString();
+  await ensureDatabase(databaseUrl);
+  await ensureTopics(BROKERS.split(','), topicPlan(6, 1, prefix));
+  try {
+    const distributedEnv = { ...base, KAFKA_BROKERS: BROKERS, DATABASE_URL: databaseUrl, ADMIT_KAFKA_TOPIC_PREFIX: prefix, ADMIT_KAFKA_GROUP_PREFIX: prefix };
+    return await run(() => startDistributed({ env: distributedEnv }), measure);
+  } finally {
+    await dropDatabase(databaseUrl);
+  }
+}
+
+async function run<T>(start: () => Promise<Stack>, measure: (stack: Stack) => Promise<T>): Promise<T> {
+  const stack = await start();
+  try {
+    return await measure(stack);
+  } finally {
+    await stack.stop();
+  }
+}
+
+export async function postJson(url: string, body: unknown, expected: number): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  if (res.status !== expected) throw new Error(`POST ${url} answered ${res.status}, expected ${expected}`);
+}

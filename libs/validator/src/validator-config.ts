@@ -5,7 +5,7 @@ export const validatorConfig = {
   /** YAML file of trust anchors; unset means no anchor, so every software statement is unapproved. */
   ADMIT_TRUST_ANCHORS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** For tests and local development only: `host:port` entries allowed to resolve to loopback. */
-  ADMIT_FETCH_ALLOW_HOSTS: Type.String({ default: '', pattern: '^(\\s*[^,\\s]+:[0-9]+\\s*(,\\s*[^,\\s]+:[0-9]+\\s*)*)?$' }),
+  ADMIT_FETCH_ALLOW_HOSTS: Type.String({ default: '' }),
   /** For tests and local development only: an extra CA (PEM file) trusted for outbound TLS. */
   ADMIT_FETCH_CA_FILE: Type.Optional(Type.String({ minLength: 1 })),
   ADMIT_CIMD_MIN_TTL_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { publisherFor } from '@admit/bus';
-import { CimdResolver, SafeFetcher } from '@admit/metadata';
+import { CimdResolver, parseAllowHosts, SafeFetcher } from '@admit/metadata';
 import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
 import { readFileSync } from 'node:fs';
 import { RegistrationValidator } from './registration/registration-validator';
@@ -14,7 +14,7 @@ export class ValidatorModule {
   static forRoot(config: ValidatorOptions): DynamicModule {
     // Every outbound request goes through this one SSRF-guarded fetcher.
     const fetcher = new SafeFetcher({
-      allowLoopback: config.ADMIT_FETCH_ALLOW_HOSTS.split(',').map((s) => s.trim()).filter(Boolean),
+      allowLoopback: parseAllowHosts(config.ADMIT_FETCH_ALLOW_HOSTS),
       ca: config.ADMIT_FETCH_CA_FILE ? readFileSync(config.ADMIT_FETCH_CA_FILE) : undefined,
     });
     const anchors = loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE });

@@ -6,7 +6,7 @@ const fetchedAt = new Date('2026-03-01T12:00:00.000Z');
 const ttl = (headers: Record<string, string>) => cacheTtlMs(headers, fetchedAt, bounds);
 
 describe('cacheTtlMs (RFC 9111 freshness, clamped)', () => {
-  it.each([
+  it.each<[Record<string, string>, number, string]>([
     [{}, 60_000, 'no cache headers: the minimum'],
     [{ 'cache-control': 'max-age=600' }, 600_000, 'max-age'],
     [{ 'cache-control': 'public, max-age=3600, must-revalidate' }, 3_600_000, 'max-age among other directives'],

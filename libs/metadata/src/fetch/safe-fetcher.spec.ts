@@ -2,7 +2,7 @@
 // Stubbed: only the resolver in most cases (localhost -> 127.0.0.1), and tls.connect is wrapped by a
 // spy that records every connection and refuses any host outside 127.0.0.0/8.
 import { AddressInfo, createServer, Server, Socket } from 'node:net';
-import { ConnectionOptions, connect as tlsConnect, TLSSocket } from 'node:tls';
+import { ConnectionOptions, rootCertificates, connect as tlsConnect, TLSSocket } from 'node:tls';
 import { HttpsFixture, startHttpsFixture, waitFor } from '../testing';
 import { ResolvedAddress } from './checked-addresses';
 import { FetchErrorCode } from './fetcher';
@@ -57,6 +57,8 @@ describe('SafeFetcher over real TLS', () => {
     expect(response.headers['set-cookie']).toBeUndefined();
     expect(connect).toHaveBeenCalledTimes(1);
     expect(connect.mock.calls[0][0]).toMatchObject({ host: '127.0.0.1', port: fixture.port, servername: 'localhost', rejectUnauthorized: true });
+    // The extra CA is added to Node's roots, never in their place.
+    expect(connect.mock.calls[0][0].ca).toEqual([...rootCertificates, fixture.caPem]);
     const seen = fixture.requests.at(-1);
     expect(seen).toMatchObject({ method: 'GET', path: '/client.json?v=1', servername: 'localhost' });
     expect(seen?.headers).toMatchObject({ host: `localhost:${fixture.port}`, accept: 'application/json' });
@@ -199,14 +201,13 @@ describe('SafeFetcher over real TLS', () => {
     const url = `${fixture.origin}/coalesced`;
     const before = fixture.requests.length;
 
-    const results = Promise.all([shared.fetch(url, cap), shared.fetch(url, cap), shared.fetch(url, cap)]);
-    const otherCap = shared.fetch(url, { maxBytes: 100 });
+    // allSettled: a failed assertion below must not leave rejections unhandled.
+    const results = Promise.allSettled([shared.fetch(url, cap), shared.fetch(url, cap), shared.fetch(url, cap), shared.fetch(url, { maxBytes: 100 })]);
     await waitFor(() => held.length === 2, 'both distinct requests to arrive');
     held.splice(0).forEach((release) => release());
 
-    const bodies = (await results).map((r) => r.body.toString());
-    expect(bodies).toEqual(['{"n":1}', '{"n":1}', '{"n":1}']);
-    expect((await otherCap).body.toString()).toBe('{"n":1}');
+    const bodies = (await results).map((r) => (r.status === 'fulfilled' ? r.value.body.toString() : r.reason));
+    expect(bodies).toEqual(['{"n":1}', '{"n":1}', '{"n":1}', '{"n":1}']);
     expect(fixture.requests.length - before).toBe(2);
 
     const again = shared.fetch(url, cap);
@@ -221,7 +222,8 @@ describe('SafeFetcher over real TLS', () => {
     fixture.route('/capped', (req, res) => held.push(() => res.writeHead(200).end(JSON.stringify({ path: req.url }))));
     const capped = fetcher({ maxConcurrentPerHost: 2 });
     const baseline = fixture.inFlight().now;
-    const all = Promise.all([1, 2, 3, 4, 5].map((n) => capped.fetch(`${fixture.origin}/capped?n=${n}`, cap)));
+    // allSettled: a failed assertion below must not leave rejections unhandled.
+    const all = Promise.allSettled([1, 2, 3, 4, 5].map((n) => capped.fetch(`${fixture.origin}/capped?n=${n}`, cap)));
 
     await waitFor(() => held.length === 2, 'the first two requests to arrive');
     // Three more would have connected long before two TLS handshakes completed, were there no cap.
@@ -234,8 +236,8 @@ describe('SafeFetcher over real TLS', () => {
       served += batch.length;
       batch.forEach((release) => release());
     }
-    const responses = await all;
-    expect(responses.map((r) => JSON.parse(r.body.toString()).path)).toEqual([1, 2, 3, 4, 5].map((n) => `/capped?n=${n}`));
+    const paths = (await all).map((r) => (r.status === 'fulfilled' ? JSON.parse(r.value.body.toString()).path : r.reason));
+    expect(paths).toEqual([1, 2, 3, 4, 5].map((n) => `/capped?n=${n}`));
     expect(connect).toHaveBeenCalledTimes(5);
   });
 });

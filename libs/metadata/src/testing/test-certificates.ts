@@ -9,9 +9,9 @@ export interface TestCertificates {
   certPem: string;
 }
 
-function openssl(dir: string, args: string[]): void {
+function run(command: string, dir: string, args: string[]): void {
   try {
-    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(command, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error('the HTTPS test fixture needs the openssl CLI on PATH (Debian: apt-get install openssl)');
@@ -25,7 +25,8 @@ function openssl(dir: string, args: string[]): void {
  * A throwaway CA and a server certificate it signed, written into `dir`. Generated per run so no
  * key is ever committed, and so a test can never trust a CA that outlives it.
  */
-export function createTestCertificates(dir: string, dnsNames: readonly string[]): TestCertificates {
+export function createTestCertificates(dir: string, dnsNames: readonly string[], command = 'openssl'): TestCertificates {
+  const openssl = (cwd: string, args: string[]) => run(command, cwd, args);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(dir, [
     'req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Admit throwaway test CA',

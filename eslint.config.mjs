@@ -22,7 +22,7 @@ export default [
             { sourceTag: 'type:bus', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:service', ...shared] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:service', ...shared] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:service', 'type:tool', ...shared] },
             // A service never reaches into another service; they talk over the bus.
             ...['intake', 'validator', 'policy', 'revocation', 'audit'].map((s) => ({
@@ -32,7 +32,7 @@ export default [
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
 ];

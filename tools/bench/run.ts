@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../launcher/launcher';
+import { ROOT } from '@admit/launcher';
 import { warmCimdAdmissions } from './cimd';
 import { Figure, printTable } from './figures';
 import { sequentialRegistration } from './registration';

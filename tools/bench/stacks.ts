@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase } from '../launcher/database';
-import { Stack, startDistributed, startEmbedded } from '../launcher/launcher';
+import { dropDatabase, ensureDatabase, Stack, startDistributed, startEmbedded } from '@admit/launcher';
 
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

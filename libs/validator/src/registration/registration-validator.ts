@@ -28,7 +28,7 @@ export class RegistrationValidator {
     const resolved = await this.documents.resolve(url);
     const origin = URL.canParse(url) ? new URL(url).origin : undefined;
     if (!resolved.ok) return failed(url, 'cimd', resolved.problems, { origin });
-    const { cached: _cached, ...document } = resolved.evidence;
+    const { cached, ...document } = resolved.evidence;
     return {
       client_id: url,
       source: 'cimd',

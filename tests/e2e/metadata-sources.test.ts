@@ -1,74 +1,20 @@
 // Real: the built apps as a user starts them, the Kafka broker, PostgreSQL / PGlite, a loopback HTTPS
 // server with a CA made for this run (the only host the SSRF guard is told to allow), and ES256
 // statements signed with jose. Nothing stubbed.
-import { Stack, startDistributed, startEmbedded } from '@admit/launcher';
 import { HttpsFixture, startHttpsFixture } from '@admit/metadata/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
-import { queryEmbeddedStore } from '../support/pglite';
-import { eventually } from '../support/poll';
+import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
 
 const ISSUER = 'https://directory.example';
 const VALIDATED_SQL = `SELECT data FROM audit_events WHERE subject = $1 AND type = 'admit.registration.validated.v1'`;
 
-interface Harness {
-  stack: Stack;
-  /** The data of the validated events stored for one client, once there are `count` of them. */
-  validated(clientId: string, count: number): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
-}
-
-async function distributed(env: Record<string, string>): Promise<Harness> {
-  const [db, topics]: [TestDatabase, TestTopics] = await Promise.all([createTestDatabase('e2e_sources'), createTestTopics('e2e-sources')]);
-  const stack = await startDistributed({
-    env: { ...env, KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_URL: db.url, ADMIT_KAFKA_TOPIC_PREFIX: topics.prefix, ADMIT_KAFKA_GROUP_PREFIX: topics.prefix },
-  });
-  const pg = new Client({ connectionString: db.url });
-  await pg.connect();
-  return {
-    stack,
-    validated: (clientId, count) =>
-      eventually(`${count} validated events for ${clientId}`, async () => {
-        const { rows } = await pg.query(VALIDATED_SQL, [clientId]);
-        return rows.length >= count ? rows.map((r) => r.data) : undefined;
-      }),
-    close: async () => {
-      await stack.stop();
-      await pg.end();
-      await Promise.all([db.drop(), topics.drop()]);
-    },
-  };
-}
-
-async function embedded(env: Record<string, string>): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'admit-e2e-sources-'));
-  const stack = await startEmbedded({ env: { ...env, ADMIT_DATA_DIR: dataDir } });
-  return {
-    stack,
-    validated: async (clientId) => {
-      await stack.stop();
-      const rows = await queryEmbeddedStore<{ data: Record<string, unknown> }>(dataDir, VALIDATED_SQL, [clientId]);
-      return rows.map((r) => r.data);
-    },
-    close: async () => {
-      await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-describe.each([
-  ['distributed', distributed],
-  ['embedded', embedded],
-])('client metadata documents and software statements (%s)', (_mode, start) => {
+describe.each(MODES)('client metadata documents and software statements (%s)', (mode) => {
   let fixture: HttpsFixture;
-  let harness: Harness;
+  let admit: AdmitUnderTest;
   let anchorsDir: string;
   let sign: (claims: Record<string, unknown>, kid?: string) => Promise<string>;
   const run = randomUUID().slice(0, 8);
@@ -111,21 +57,20 @@ describe.each([
     sign = (claims, kid = 'dir-1') =>
       new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt().setExpirationTime('10m').sign(privateKey);
 
-    harness = await start({
-      ADMIT_HTTP_PORT: '0',
+    admit = await startAdmit(mode, {
       ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`,
       ADMIT_FETCH_CA_FILE: fixture.caFile,
       ADMIT_TRUST_ANCHORS_FILE: anchorsFile,
     });
   });
   afterAll(async () => {
-    await harness?.close();
+    await admit?.close();
     await fixture?.close();
     if (anchorsDir) rmSync(anchorsDir, { recursive: true, force: true });
   });
 
   const post = (path: string, body: unknown) =>
-    fetch(`${harness.stack.intakeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${admit.stack.intakeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const errorOf = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { error: string }).error });
 
   it('admits a client by its published metadata document, extra fields and all', async () => {
@@ -169,14 +114,15 @@ describe.each([
     const statement = await sign({ iss: ISSUER, software_id: `evidence-${run}`, redirect_uris: ['https://acme.example/cb'] });
     const registered = (await (await post('/register', { software_statement: statement })).json()) as { client_id: string };
 
-    const [document] = await harness.validated(documentUrl, 1);
+    const validated = (clientId: string) => admit.audit<{ data: Record<string, unknown> }>(VALIDATED_SQL, [clientId], (rows) => rows.length > 0);
+    const [{ data: document }] = await validated(documentUrl);
     expect(document).toMatchObject({
       source: 'cimd',
       outcome: 'valid',
       origin: fixture.origin,
       evidence: { document: { url: documentUrl, sha256: createHash('sha256').update(documentBody).digest('hex'), status: 200, cache_ttl_s: 300 } },
     });
-    const [signed] = await harness.validated(registered.client_id, 1);
+    const [{ data: signed }] = await validated(registered.client_id);
     expect(signed).toMatchObject({
       source: 'software_statement',
       outcome: 'valid',

@@ -1,97 +1,40 @@
 // Real: the built apps started as a user starts them (node dist/apps/*/main.js), the Kafka broker,
 // PostgreSQL, and PGlite in embedded mode. Nothing stubbed.
 import { metadataClientId } from '@admit/intake';
-import { Stack, startDistributed, startEmbedded } from '@admit/launcher';
+import { Stack, startDistributed } from '@admit/launcher';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
+import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
-import { queryEmbeddedStore } from '../support/pglite';
 import { eventually } from '../support/poll';
-
-type AuditCounts = Record<string, number>;
-
-interface Mode {
-  stack: Stack;
-  /** Rows per event type stored for one client, once the expected rows are all there. */
-  auditCounts(clientId: string, expectedRows: number): Promise<AuditCounts>;
-  close(): Promise<void>;
-}
 
 const COUNT_SQL = 'SELECT type, count(*)::int AS n FROM audit_events WHERE subject = $1 GROUP BY type';
 
-async function distributedMode(): Promise<Mode> {
-  const db: TestDatabase = await createTestDatabase('e2e');
-  const topics: TestTopics = await createTestTopics('e2e');
-  const stack = await startDistributed({
-    env: {
-      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-      DATABASE_URL: db.url,
-      ADMIT_KAFKA_TOPIC_PREFIX: topics.prefix,
-      ADMIT_KAFKA_GROUP_PREFIX: topics.prefix,
-      ADMIT_HTTP_PORT: '0',
-    },
-  });
-  const pg = new Client({ connectionString: db.url });
-  await pg.connect();
-  return {
-    stack,
-    auditCounts: (clientId, expectedRows) =>
-      eventually(`${expectedRows} audit rows for ${clientId}`, async () => {
-        const { rows } = await pg.query<{ type: string; n: number }>(COUNT_SQL, [clientId]);
-        const counts = Object.fromEntries(rows.map((r) => [r.type, r.n]));
-        return rows.reduce((sum, r) => sum + r.n, 0) >= expectedRows ? counts : undefined;
-      }),
-    close: async () => {
-      await stack.stop();
-      await pg.end();
-      await Promise.all([db.drop(), topics.drop()]);
-    },
-  };
-}
-
-async function embeddedMode(): Promise<Mode> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'admit-e2e-'));
-  const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: dataDir, ADMIT_HTTP_PORT: '0' } });
-  return {
-    stack,
-    // PGlite belongs to one process: stop Admit (a graceful stop drains the in-process bus), then read.
-    auditCounts: async (clientId) => {
-      await stack.stop();
-      const rows = await queryEmbeddedStore<{ type: string; n: number }>(dataDir, COUNT_SQL, [clientId]);
-      return Object.fromEntries(rows.map((r) => [r.type, r.n]));
-    },
-    close: async () => {
-      await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+/** Stored events per type for one client, once there are at least `expected` of them. */
+async function auditCounts(admit: AdmitUnderTest, clientId: string, expected: number): Promise<Record<string, number>> {
+  const rows = await admit.audit<{ type: string; n: number }>(COUNT_SQL, [clientId], (r) => r.reduce((sum, x) => sum + x.n, 0) >= expected);
+  return Object.fromEntries(rows.map((r) => [r.type, r.n]));
 }
 
 const post = (url: string, body: string, contentType = 'application/json') =>
   fetch(`${url}/register`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
-describe.each([
-  ['distributed', distributedMode],
-  ['embedded', embeddedMode],
-])('registration end to end (%s)', (_mode, start) => {
-  let mode: Mode;
+describe.each(MODES)('registration end to end (%s)', (mode) => {
+  let admit: AdmitUnderTest;
   const run = randomUUID();
   const good = { redirect_uris: ['https://app.example/cb'], client_name: `demo ${run}` };
   const badRedirect = { redirect_uris: ['http://app.example/cb'], client_name: `bad ${run}` };
 
   beforeAll(async () => {
-    mode = await start();
+    admit = await startAdmit(mode);
   });
   afterAll(async () => {
-    await mode?.close();
+    await admit?.close();
   });
 
   it('registers plain RFC 7591 metadata: 201 with the client information response', async () => {
-    const res = await post(mode.stack.intakeUrl, JSON.stringify(good));
+    const res = await post(admit.stack.intakeUrl, JSON.stringify(good));
     expect(res.status).toBe(201);
     const body = (await res.json()) as { client_id: string };
     expect(body).toEqual({
@@ -106,7 +49,7 @@ describe.each([
   });
 
   it('answers bad input with precise errors', async () => {
-    const url = mode.stack.intakeUrl;
+    const url = admit.stack.intakeUrl;
     const cases: [Promise<Response>, number, string][] = [
       [post(url, '{"redirect_uris": ['), 400, 'invalid_client_metadata'],
       [post(url, '[1,2]'), 400, 'invalid_client_metadata'],
@@ -123,8 +66,8 @@ describe.each([
   });
 
   it('stores the requested, validated and decided events of each request exactly once', async () => {
-    const allowed = await mode.auditCounts(metadataClientId(good), 3);
-    const denied = await mode.auditCounts(metadataClientId(badRedirect), 3);
+    const allowed = await auditCounts(admit, metadataClientId(good), 3);
+    const denied = await auditCounts(admit, metadataClientId(badRedirect), 3);
     const expected = {
       'admit.registration.requested.v1': 1,
       'admit.registration.validated.v1': 1,

@@ -4,29 +4,47 @@ import { AuditModule } from '@admit/audit';
 import { BusErrorFilter, BusModule, kafkaTransport } from '@admit/bus';
 import { encodeEvent, newEvent, Topic } from '@admit/contracts';
 import { createDataSource, migrate, StoreModule } from '@admit/store';
-import { INestMicroservice } from '@nestjs/common';
+import { INestMicroservice, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { lastValueFrom } from 'rxjs';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import { createTestDatabase, TestDatabase, withServer } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
 import { eventually } from '../support/poll';
+
+/** Keeps what the services log, so a test can wait for a retry it cannot otherwise see. */
+class LogRecorder implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown): void {
+    this.lines.push(String(message));
+  }
+  error(message: unknown): void {
+    this.lines.push(String(message));
+  }
+  warn(message: unknown): void {
+    this.lines.push(String(message));
+  }
+}
 
 describe('audit store', () => {
   let db: TestDatabase;
   let topics: TestTopics;
   let app: INestMicroservice;
   let pg: Client;
+  const logs = new LogRecorder();
   const transport = () =>
-    kafkaTransport({ brokers: KAFKA_BROKERS, clientId: 'admit-audit-test', groupPrefix: topics.prefix, topicPrefix: topics.prefix });
+    kafkaTransport(
+      { brokers: KAFKA_BROKERS, clientId: 'admit-audit-test', groupPrefix: topics.prefix, topicPrefix: topics.prefix },
+      { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 },
+    );
 
   beforeAll(async () => {
     [db, topics] = await Promise.all([createTestDatabase('audit'), createTestTopics('audit')]);
     const bus = transport();
     app = await NestFactory.createMicroservice(
       { module: class AuditTestModule {}, imports: [BusModule.forRoot(bus), StoreModule.forRoot({ url: db.url }), AuditModule] },
-      { strategy: bus.server, logger: false },
+      { strategy: bus.server, logger: logs },
     );
     app.useGlobalFilters(new BusErrorFilter());
     await app.listen();
@@ -72,6 +90,37 @@ describe('audit store', () => {
     } finally {
       await publisher.close();
     }
+  });
+
+  it('waits out a database outage: nothing is dead-lettered, and the event is stored once the database is back', async () => {
+    const clientId = `c-${randomUUID()}`;
+    const event = newEvent(
+      Topic.RegistrationRequested,
+      { client_id: clientId, source: 'rfc7591', metadata: { client_name: 'outage' }, received_at: new Date().toISOString() },
+      { source: '/test', subject: clientId },
+    );
+    const publisher = transport().client;
+    await pg.end();
+    await withServer(async (admin) => {
+      await admin.query(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+    });
+    try {
+      await lastValueFrom(publisher.emit(Topic.RegistrationRequested, encodeEvent(event)));
+      // Far more attempts than maxAttempts (2): a dependency outage never dead-letters.
+      await eventually('the fifth attempt at the event', () => logs.lines.find((l) => l.includes(`${event.id} failed (attempt 5, transient)`)));
+    } finally {
+      await withServer((admin) => admin.query(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS true`));
+      await publisher.close();
+    }
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const rows = await eventually('the row after the outage', async () => {
+      const result = await pg.query('SELECT event_id, type FROM audit_events WHERE subject = $1', [clientId]);
+      return result.rows.length > 0 ? result.rows : undefined;
+    });
+    expect(rows).toEqual([{ event_id: event.id, type: Topic.RegistrationRequested }]);
+    expect(logs.lines.filter((l) => l.includes('dead-lettered'))).toEqual([]);
   });
 
   it('migrates idempotently, also when several instances start at once', async () => {

@@ -13,6 +13,7 @@ import {
   Publisher,
   publisherFor,
   RetryPolicy,
+  TransientError,
 } from '@admit/bus';
 import { CloudEvent, DeadLetter, encodeEvent, newEvent, Topic, WireMessage } from '@admit/contracts';
 import { Controller, INestMicroservice, Injectable, Module } from '@nestjs/common';
@@ -46,6 +47,7 @@ class Recorder {
     const behaviour = metadataOf(event).behaviour;
     if (group === 'validator' && behaviour === 'fail-always') throw Object.assign(new Error('handler refuses'), { code: 'ERR_TEST' });
     if (group === 'validator' && behaviour === 'fail-twice' && ctx.getAttempt() < 3) throw new Error(`failing attempt ${ctx.getAttempt()}`);
+    if (group === 'validator' && behaviour === 'dependency-down' && ctx.getAttempt() < 6) throw new TransientError('the database is away');
     this.seen.push({ group, event, topic: ctx.getTopic(), partition: ctx.getPartition(), offset: ctx.getOffset(), attempt: ctx.getAttempt() });
   }
 
@@ -152,6 +154,18 @@ describe.each([
     expect(seen.attempt).toBe(3);
     await request(clientId, { behaviour: 'marker' });
     await eventually('the next event of the partition', () => recorder.of('validator', clientId)[1]);
+    expect(recorder.deadLetters.filter((d) => d.key === clientId)).toEqual([]);
+  });
+
+  it('waits out a transient failure past maxAttempts instead of dead-lettering, keeping the order', async () => {
+    const clientId = `c-${randomUUID()}`;
+    await request(clientId, { behaviour: 'dependency-down' });
+    await request(clientId, { behaviour: 'after-outage' });
+    const seen = await eventually('both events', () => (recorder.of('validator', clientId).length === 2 ? recorder.of('validator', clientId) : undefined));
+    expect(seen.map((s) => [metadataOf(s.event).behaviour, s.attempt])).toEqual([
+      ['dependency-down', 6],
+      ['after-outage', 1],
+    ]);
     expect(recorder.deadLetters.filter((d) => d.key === clientId)).toEqual([]);
   });
 

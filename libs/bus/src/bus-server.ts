@@ -16,6 +16,7 @@ import { BusContext } from './bus-context';
 import { Delivery } from './delivery';
 import { RecentIds } from './recent-ids';
 import { backoffMs, RetryPolicy } from './retry-policy';
+import { TransientError } from './transient-error';
 
 /** Handlers of one consumer group, by topic. */
 export type GroupHandlers = Map<string, MessageHandler[]>;
@@ -99,6 +100,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     const recent = this.recentIds(group);
     if (recent.has(event.id)) return;
 
+    // Only failures of the handler itself count towards dead-lettering; a TransientError waits.
+    let failures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const ctx = new BusContext([delivery.topic, delivery.partition, delivery.offset, attempt]);
@@ -107,11 +110,16 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         return;
       } catch (err) {
         const reason = describe(err);
-        if (attempt >= this.retry.maxAttempts) {
+        const transient = err instanceof TransientError;
+        if (!transient) failures++;
+        if (failures >= this.retry.maxAttempts) {
           return this.deadLetter(group, delivery, DeadLetterReason.HandlerFailed, reason, attempt);
         }
-        this.logger.warn(`${group}: ${event.type} ${event.id} failed (attempt ${attempt}): ${reason}`);
+        this.logger.warn(`${group}: ${event.type} ${event.id} failed (attempt ${attempt}${transient ? ', transient' : ''}): ${reason}`);
         await delay(backoffMs(this.retry, attempt));
+        // Closing: give the event back undone, so it is delivered again rather than waited on forever.
+        if (!this.listening) throw new Error(`${group}: closing with ${event.id} unhandled; it will be delivered again`);
+        await delivery.keepAlive?.();
       }
     }
   }

@@ -6,4 +6,6 @@ export interface Delivery {
   key: string | null;
   headers: Record<string, string>;
   value: Buffer | null;
+  /** Keeps the consumer's claim on its partitions alive while a delivery waits (Kafka heartbeats). */
+  keepAlive?: () => Promise<void>;
 }

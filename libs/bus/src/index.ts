@@ -6,6 +6,7 @@ export * from './delivery';
 export * from './publisher';
 export * from './retry-policy';
 export * from './transport';
+export * from './transient-error';
 export * from './in-process/in-process-broker';
 export * from './kafka/kafka-connection';
 export * from './kafka/topics';

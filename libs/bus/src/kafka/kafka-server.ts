@@ -38,7 +38,7 @@ export class KafkaBusServer extends BusServer {
         partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
         // kafkajs resolves (and later commits) an offset only after eachMessage returns; deliver()
         // returns once the event is handled or dead-lettered, and throws if neither happened.
-        eachMessage: ({ topic: physical, partition, message }) => {
+        eachMessage: ({ topic: physical, partition, message, heartbeat }) => {
           const topic = this.connection.logical(physical);
           return this.deliver(group, handlers.get(topic) ?? [], {
             topic,
@@ -47,6 +47,8 @@ export class KafkaBusServer extends BusServer {
             key: message.key?.toString('utf8') ?? null,
             headers: headersToStrings(message.headers),
             value: message.value,
+            // A delivery waiting out a transient failure must not let the group think this consumer died.
+            keepAlive: heartbeat,
           });
         },
       });

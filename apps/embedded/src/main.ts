@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AuditModule } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
 import { IntakeModule } from '@admit/intake';
-import { loadConfig, runMain, startService } from '@admit/platform';
+import { busRetry, loadConfig, runMain, startService } from '@admit/platform';
 import { PolicyModule } from '@admit/policy';
 import { RevocationModule } from '@admit/revocation';
 import { StoreModule } from '@admit/store';
@@ -22,11 +22,7 @@ runMain(async () => {
       RevocationModule,
       AuditModule,
     ],
-    transport: inProcessTransport(undefined, {
-      maxAttempts: config.ADMIT_BUS_MAX_ATTEMPTS,
-      baseDelayMs: config.ADMIT_BUS_RETRY_BASE_MS,
-      maxDelayMs: 5_000,
-    }),
+    transport: inProcessTransport(undefined, busRetry(config)),
     http: { host: config.ADMIT_HTTP_HOST, port: config.ADMIT_HTTP_PORT },
     logLevel: config.ADMIT_LOG_LEVEL,
   });

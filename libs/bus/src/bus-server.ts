@@ -34,6 +34,7 @@ const MAX_DEAD_LETTER_PAYLOAD = 64 * 1024;
 export abstract class BusServer extends Server implements CustomTransportStrategy {
   private readonly recent = new Map<string, RecentIds>();
   private listening = false;
+  private closing = false;
 
   constructor(protected readonly retry: RetryPolicy) {
     super();
@@ -59,6 +60,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
 
   protected markClosed(): void {
     this.listening = false;
+    this.closing = true;
   }
 
   on(): void {
@@ -118,7 +120,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         this.logger.warn(`${group}: ${event.type} ${event.id} failed (attempt ${attempt}${transient ? ', transient' : ''}): ${reason}`);
         await delay(backoffMs(this.retry, attempt));
         // Closing: give the event back undone, so it is delivered again rather than waited on forever.
-        if (!this.listening) throw new Error(`${group}: closing with ${event.id} unhandled; it will be delivered again`);
+        if (this.closing) throw new Error(`${group}: closing with ${event.id} unhandled; it will be delivered again`);
         await delivery.keepAlive?.();
       }
     }

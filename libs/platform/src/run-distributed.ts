@@ -2,7 +2,7 @@ import { DynamicModule, Type as NestModule } from '@nestjs/common';
 import { kafkaTransport } from '@admit/bus';
 import { ServiceName } from '@admit/contracts';
 import { Static, TObject, TProperties, Type } from '@sinclair/typebox';
-import { busConfig, httpConfig, kafkaConfig, logConfig } from './config/config-fragments';
+import { busConfig, busRetry, httpConfig, kafkaConfig, logConfig } from './config/config-fragments';
 import { loadConfig, splitList } from './config/load-config';
 import { runMain, startService } from './start-service';
 
@@ -30,7 +30,7 @@ export function runDistributed<S extends TObject>(
         groupPrefix: config.ADMIT_KAFKA_GROUP_PREFIX,
         topicPrefix: config.ADMIT_KAFKA_TOPIC_PREFIX,
       },
-      { maxAttempts: config.ADMIT_BUS_MAX_ATTEMPTS, baseDelayMs: config.ADMIT_BUS_RETRY_BASE_MS, maxDelayMs: 5_000 },
+      busRetry(config),
     );
     await startService({
       name: service,

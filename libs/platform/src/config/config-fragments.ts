@@ -1,3 +1,4 @@
+import { RetryPolicy } from '@admit/bus';
 import { Type } from '@sinclair/typebox';
 
 /** Variables shared by several apps. Each app composes its own schema from these and its own. */
@@ -20,6 +21,11 @@ export const busConfig = {
   ADMIT_BUS_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   ADMIT_BUS_RETRY_BASE_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 100 }),
 };
+
+/** The bus retry policy those variables describe; backoff never grows past 5 s. */
+export function busRetry(config: { ADMIT_BUS_MAX_ATTEMPTS: number; ADMIT_BUS_RETRY_BASE_MS: number }): RetryPolicy {
+  return { maxAttempts: config.ADMIT_BUS_MAX_ATTEMPTS, baseDelayMs: config.ADMIT_BUS_RETRY_BASE_MS, maxDelayMs: 5_000 };
+}
 
 export const kafkaConfig = {
   KAFKA_BROKERS: Type.String({ pattern: '^\\s*[^,\\s]+:[0-9]+\\s*(,\\s*[^,\\s]+:[0-9]+\\s*)*$' }),

@@ -206,8 +206,8 @@ describe('decodeEvent dead-letter reasons', () => {
     expect(decodeRequested({ ce_specversion: specversion })).toEqual(malformed(message));
   });
 
-  it.each(['not a time', '2025-13-45T00:00:00Z', 'NaN'])('rejects the unparseable ce_time %j', (time) => {
-    expect(decodeRequested({ ce_time: time })).toEqual(malformed('ce_time is not a timestamp'));
+  it.each(['not a time', '2025-13-45T00:00:00Z', 'NaN', '0', 'March 7', '2025-06-01 12:00'])('rejects the unparseable ce_time %j', (time) => {
+    expect(decodeRequested({ ce_time: time })).toEqual(malformed('ce_time is not an RFC 3339 timestamp'));
   });
 
   it.each([undefined, 'text/plain', 'application/jsonx', 'application/cloudevents+json', ''])('rejects content-type %j', (contentType) => {

@@ -19,6 +19,8 @@ export type DecodeResult =
 const REQUIRED = ['specversion', 'id', 'source', 'type', 'time'] as const;
 const OPTIONAL = ['subject', 'correlationid', 'causationid'] as const;
 const MAX_ATTRIBUTE = 2048;
+/** CloudEvents 1.0 `time`: RFC 3339, so Date.parse's other formats ("0", "March 7") are refused. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export function encodeEvent(event: CloudEvent): WireMessage {
   const headers: Record<string, string> = { 'content-type': event.datacontenttype, traceparent: event.traceparent };
@@ -54,7 +56,9 @@ export function decodeEvent(topic: string, headers: Record<string, string>, valu
   if (headers.ce_specversion !== '1.0') {
     return fail(DeadLetterReason.Malformed, `unsupported ce_specversion ${JSON.stringify(headers.ce_specversion.slice(0, 16))}`);
   }
-  if (Number.isNaN(Date.parse(headers.ce_time))) return fail(DeadLetterReason.Malformed, 'ce_time is not a timestamp');
+  if (!RFC3339.test(headers.ce_time) || Number.isNaN(Date.parse(headers.ce_time))) {
+    return fail(DeadLetterReason.Malformed, 'ce_time is not an RFC 3339 timestamp');
+  }
   const contentType = headers['content-type'] ?? '';
   if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     return fail(DeadLetterReason.Malformed, 'content-type must be application/json');

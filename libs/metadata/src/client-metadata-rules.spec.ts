@@ -109,8 +109,10 @@ describe('checkClientMetadata', () => {
       });
     });
 
-    it('does not check redirect URIs a client_credentials-only client sends anyway', () => {
-      expect(checkClientMetadata({ grant_types: ['client_credentials'], redirect_uris: ['http://app.example/cb'] }).ok).toBe(true);
+    it('checks redirect URIs a client_credentials-only client sends anyway', () => {
+      expect(errorsOf(checkClientMetadata({ grant_types: ['client_credentials'], redirect_uris: ['http://app.example/cb'] }))).toEqual([
+        redirectError('"http://app.example/cb" must use https (or http on a loopback host for native apps)'),
+      ]);
     });
 
     it('treats a non-string redirect URI as an invalid redirect URI', () => {

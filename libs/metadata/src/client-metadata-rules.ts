@@ -53,14 +53,14 @@ export function checkClientMetadata(input: Record<string, unknown>): MetadataChe
     fail(RegistrationError.InvalidClientMetadata, 'jwks contains private or symmetric key material');
   }
 
-  const needsRedirect = (metadata.grant_types ?? []).some((g) => REDIRECT_GRANTS.has(g));
-  if (needsRedirect) {
-    const uris = metadata.redirect_uris ?? [];
-    if (uris.length === 0) fail(RegistrationError.InvalidRedirectUri, 'redirect_uris is required for the authorization_code and implicit grants');
-    for (const uri of uris) {
-      const problem = redirectUriProblem(uri);
-      if (problem) fail(RegistrationError.InvalidRedirectUri, `${JSON.stringify(uri.slice(0, 256))} ${problem}`);
-    }
+  const uris = metadata.redirect_uris ?? [];
+  if (uris.length === 0 && (metadata.grant_types ?? []).some((g) => REDIRECT_GRANTS.has(g))) {
+    fail(RegistrationError.InvalidRedirectUri, 'redirect_uris is required for the authorization_code and implicit grants');
+  }
+  // Registered redirect URIs are checked whatever the grants: metadata Admit vouches for holds no bad one.
+  for (const uri of uris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) fail(RegistrationError.InvalidRedirectUri, `${JSON.stringify(uri.slice(0, 256))} ${problem}`);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, metadata };
 }

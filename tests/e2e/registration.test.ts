@@ -76,6 +76,13 @@ describe.each(MODES)('registration end to end (%s)', (mode) => {
     expect(allowed).toEqual(expected);
     expect(denied).toEqual(expected);
   });
+
+  it('stops cleanly on SIGTERM: every process finishes its work and exits 0', async () => {
+    const codes = await admit.stack.stop();
+    expect(codes).toEqual(
+      mode === 'distributed' ? { intake: 0, validator: 0, policy: 0, revocation: 0, audit: 0 } : { embedded: 0 },
+    );
+  });
 });
 
 describe('a request that gets no decision in time (distributed)', () => {

@@ -94,16 +94,15 @@ async function isReady(url: string): Promise<boolean> {
 export interface Stack {
   intakeUrl: string;
   apps: RunningApp[];
-  stop(): Promise<void>;
+  /** Stops every app; resolves with each one's exit code, by name. */
+  stop(): Promise<Record<string, number | null>>;
 }
 
 /** The five services as separate processes over Kafka, started together. */
 export async function startDistributed(options: StartOptions & { apps?: readonly AppName[] } = {}): Promise<Stack> {
   const started = await Promise.allSettled((options.apps ?? SERVICE_APPS).map((name) => startApp(name, options)));
   const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const stop = async () => {
-    await Promise.all(apps.map((app) => app.stop()));
-  };
+  const stop = async () => Object.fromEntries(await Promise.all(apps.map(async (app) => [app.name, await app.stop()] as const)));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     await stop();
@@ -115,5 +114,5 @@ export async function startDistributed(options: StartOptions & { apps?: readonly
 /** All five services in one process, as `npm start` runs them. */
 export async function startEmbedded(options: StartOptions = {}): Promise<Stack> {
   const app = await startApp('embedded', options);
-  return { intakeUrl: app.url, apps: [app], stop: async () => void (await app.stop()) };
+  return { intakeUrl: app.url, apps: [app], stop: async () => ({ embedded: await app.stop() }) };
 }

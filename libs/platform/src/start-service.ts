@@ -44,13 +44,42 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   app
     .connectMicroservice({ strategy: options.transport.server }, { deferInitialization: true })
     .useGlobalFilters(new BusErrorFilter());
-  app.enableShutdownHooks();
   await app.init();
   await app.startAllMicroservices();
   await app.listen(options.http.port, options.http.host);
   // Printed at every log level: operators and the launcher read the address from it.
   console.log(`admit ${options.name} listening on ${await app.getUrl()}`);
+  exitOnSignal(app, options.name);
   return app;
+}
+
+const SHUTDOWN_BOUND_MS = 15_000;
+
+/**
+ * SIGTERM or SIGINT: stop taking requests, let in-flight work finish and commit, disconnect, and
+ * exit 0; exit 1 if that takes longer than the bound. (Nest's own hooks re-raise the signal, so the
+ * process would end "killed", not 0.)
+ */
+function exitOnSignal(app: NestFastifyApplication, name: string): void {
+  const stop = (signal: NodeJS.Signals) => {
+    console.log(`admit ${name} stopping on ${signal}`);
+    const bound = setTimeout(() => {
+      console.error(`admit ${name} did not stop within ${SHUTDOWN_BOUND_MS} ms`);
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS);
+    app.close().then(
+      () => {
+        clearTimeout(bound);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 /** Runs an app's main: a start-up failure is printed once, without a stack for config errors, and exits 1. */

@@ -123,12 +123,23 @@ describe('audit store', () => {
     expect(logs.lines.filter((l) => l.includes('dead-lettered'))).toEqual([]);
   });
 
+  it.each([
+    ['UPDATE', `UPDATE audit_events SET type = 'forged'`],
+    ['DELETE', 'DELETE FROM audit_events'],
+    ['TRUNCATE', 'TRUNCATE audit_events'],
+  ])('refuses %s: the database keeps the trail append-only', async (op, sql) => {
+    const before = await pg.query('SELECT count(*)::int AS n FROM audit_events');
+    expect(before.rows[0].n).toBeGreaterThan(0);
+    await expect(pg.query(sql)).rejects.toMatchObject({ code: '42501', message: `audit_events is append-only: ${op} is not allowed` });
+    expect((await pg.query('SELECT count(*)::int AS n FROM audit_events')).rows[0].n).toBe(before.rows[0].n);
+  });
+
   it('migrates idempotently, also when several instances start at once', async () => {
     const sources = await Promise.all([1, 2, 3].map(() => createDataSource({ url: db.url }).initialize()));
     try {
       await Promise.all(sources.map((ds) => migrate(ds)));
       const { rows } = await pg.query('SELECT name FROM admit_migrations');
-      expect(rows.map((r) => r.name)).toEqual(['AuditEvents1764316800000']);
+      expect(rows.map((r) => r.name)).toEqual(['AuditEvents1764316800000', 'AuditAppendOnly1764320400000']);
     } finally {
       await Promise.all(sources.map((ds) => ds.destroy()));
     }

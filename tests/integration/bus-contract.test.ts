@@ -42,6 +42,7 @@ const RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
 class Recorder {
   readonly seen: Seen[] = [];
   readonly deadLetters: DeadLetter[] = [];
+  readonly stuckAttempts = new Map<string, number>();
 
   record(group: string, event: Requested, ctx: BusContext): void {
     const behaviour = metadataOf(event).behaviour;
@@ -73,6 +74,15 @@ class Handlers {
   @EventPattern(Topic.DeadLetter, consumer('audit'))
   onDeadLetter(@Payload() event: CloudEvent<typeof Topic.DeadLetter>): void {
     this.recorder.deadLetters.push(event.data);
+  }
+
+  /** A consumer of dead letters that cannot handle some: it must wait, not dead-letter a dead letter. */
+  @EventPattern(Topic.DeadLetter, consumer('revocation'))
+  failOnDeadLetter(@Payload() event: CloudEvent<typeof Topic.DeadLetter>, @Ctx() ctx: BusContext): void {
+    if (event.data.key?.startsWith('stuck-')) {
+      this.recorder.stuckAttempts.set(event.data.key, ctx.getAttempt());
+      throw new Error('cannot handle this dead letter');
+    }
   }
 }
 
@@ -188,6 +198,14 @@ describe.each([
     expect(after.event.data).toMatchObject({ metadata: { behaviour: 'after-poison' } });
     // The other group handled the poison event normally: groups fail independently.
     expect(recorder.of('policy', clientId).map((s) => s.event.id)).toContain(poison.id);
+  });
+
+  it('never dead-letters a dead letter: a failing dead-letter consumer waits instead', async () => {
+    const key = `stuck-${randomUUID()}`;
+    await request(key, { behaviour: 'fail-always' });
+    await deadLetterOf('validator', key);
+    await eventually('attempts past maxAttempts on the dead letter', () => ((recorder.stuckAttempts.get(key) ?? 0) > RETRY.maxAttempts + 1 ? true : undefined));
+    expect(recorder.deadLetters.filter((d) => d.topic === Topic.DeadLetter)).toEqual([]);
   });
 
   it.each([

@@ -102,7 +102,9 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     const recent = this.recentIds(group);
     if (recent.has(event.id)) return;
 
-    // Only failures of the handler itself count towards dead-lettering; a TransientError waits.
+    // Only failures of the handler itself count towards dead-lettering; a TransientError waits. So does
+    // a failing dead letter: dead-lettering it again would feed the same consumer forever.
+    const deadLetterable = delivery.topic !== Topic.DeadLetter;
     let failures = 0;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -112,7 +114,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         return;
       } catch (err) {
         const reason = describe(err);
-        const transient = err instanceof TransientError;
+        const transient = err instanceof TransientError || !deadLetterable;
         if (!transient) failures++;
         if (failures >= this.retry.maxAttempts) {
           return this.deadLetter(group, delivery, DeadLetterReason.HandlerFailed, reason, attempt);

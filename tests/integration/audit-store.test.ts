@@ -13,6 +13,14 @@ import { createTestDatabase, TestDatabase, withServer } from '../support/databas
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
 import { eventually } from '../support/poll';
 
+function requested(clientId: string, clientName: string) {
+  return newEvent(
+    Topic.RegistrationRequested,
+    { client_id: clientId, source: 'rfc7591', metadata: { client_name: clientName }, received_at: new Date().toISOString() },
+    { source: '/test', subject: clientId },
+  );
+}
+
 /** Keeps what the services log, so a test can wait for a retry it cannot otherwise see. */
 class LogRecorder implements LoggerService {
   readonly lines: string[] = [];
@@ -59,11 +67,7 @@ describe('audit store', () => {
 
   it('stores each event once, with its position, even when it is delivered again', async () => {
     const clientId = `c-${randomUUID()}`;
-    const event = newEvent(
-      Topic.RegistrationRequested,
-      { client_id: clientId, source: 'rfc7591', metadata: { client_name: 'audit test' }, received_at: new Date().toISOString() },
-      { source: '/test', subject: clientId },
-    );
+    const event = requested(clientId, 'audit test');
     const publisher = transport().client;
     try {
       // The same event three times: a producer retry, a redelivery after a crash, a replay.
@@ -94,11 +98,7 @@ describe('audit store', () => {
 
   it('waits out a database outage: nothing is dead-lettered, and the event is stored once the database is back', async () => {
     const clientId = `c-${randomUUID()}`;
-    const event = newEvent(
-      Topic.RegistrationRequested,
-      { client_id: clientId, source: 'rfc7591', metadata: { client_name: 'outage' }, received_at: new Date().toISOString() },
-      { source: '/test', subject: clientId },
-    );
+    const event = requested(clientId, 'outage');
     const publisher = transport().client;
     await pg.end();
     await withServer(async (admin) => {

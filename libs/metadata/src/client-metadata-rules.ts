@@ -1,16 +1,13 @@
 import { ClientMetadata, Problem, RegistrationError } from '@admit/contracts';
 import Ajv from 'ajv';
+import { isSecretAuthMethod, privateJwkMembers } from './secrets';
 
 export type MetadataCheck = { ok: true; metadata: ClientMetadata } | { ok: false; errors: Problem[] };
 
 const checkShape = new Ajv({ allErrors: true }).compile<ClientMetadata>(ClientMetadata);
 
-/** Auth methods that need a secret Admit would have to issue and keep, which a stateless registry cannot. */
-const SECRET_METHODS = /^client_secret_/;
 const ALLOWED_AUTH_METHODS = new Set(['none', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']);
 const REDIRECT_GRANTS = new Set(['authorization_code', 'implicit']);
-/** JWK members that only private or symmetric keys have. */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
@@ -43,13 +40,13 @@ export function checkClientMetadata(input: Record<string, unknown>): MetadataChe
   }
   if ('client_secret' in metadata) fail(RegistrationError.InvalidClientMetadata, 'client_secret must not be sent: Admit issues no secrets');
   const method = metadata.token_endpoint_auth_method as string;
-  if (SECRET_METHODS.test(method)) {
+  if (isSecretAuthMethod(method)) {
     fail(RegistrationError.InvalidClientMetadata, `token_endpoint_auth_method ${method} needs a client secret; Admit issues none`);
   } else if (!ALLOWED_AUTH_METHODS.has(method)) {
     fail(RegistrationError.InvalidClientMetadata, `token_endpoint_auth_method ${JSON.stringify(method)} is not supported`);
   }
   if (metadata.jwks && metadata.jwks_uri) fail(RegistrationError.InvalidClientMetadata, 'jwks and jwks_uri must not both be present');
-  if (metadata.jwks?.keys.some((key) => PRIVATE_JWK_MEMBERS.some((m) => m in key))) {
+  if (metadata.jwks?.keys.some((key) => privateJwkMembers(key).length > 0)) {
     fail(RegistrationError.InvalidClientMetadata, 'jwks contains private or symmetric key material');
   }
 

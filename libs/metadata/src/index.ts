@@ -1,4 +1,5 @@
 export * from './client-metadata-rules';
+export * from './secrets';
 export * from './fetch/fetcher';
 export * from './fetch/special-use';
 export * from './fetch/safe-fetcher';

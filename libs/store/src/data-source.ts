@@ -4,8 +4,8 @@ import { AuditEventEntity } from './audit-event.entity';
 import { AuditEvents1764316800000 } from './migrations/1764316800000-audit-events';
 import { AuditAppendOnly1764320400000 } from './migrations/1764320400000-audit-append-only';
 
-export const ENTITIES = [AuditEventEntity];
-export const MIGRATIONS = [AuditEvents1764316800000, AuditAppendOnly1764320400000];
+const ENTITIES = [AuditEventEntity];
+const MIGRATIONS = [AuditEvents1764316800000, AuditAppendOnly1764320400000];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */
 export type StoreLocation = { url: string } | { dataDir: string };

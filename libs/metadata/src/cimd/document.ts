@@ -1,5 +1,6 @@
 import { ClientMetadata, Problem } from '@admit/contracts';
 import { checkClientMetadata } from '../client-metadata-rules';
+import { isSecretAuthMethod, PRIVATE_JWK_MEMBERS, privateJwkMembers } from '../secrets';
 import { CimdErrorCode as Code, cimdProblem, quote } from './cimd-problem';
 
 export type CimdMetadata = ClientMetadata & { client_id: string };
@@ -8,9 +9,6 @@ export type DocumentCheck = { ok: true; metadata: CimdMetadata } | { ok: false; 
 /** Real documents nest three or four levels (jwks.keys[].x5c[]); deeper is a parser stress test. */
 const MAX_DEPTH = 10;
 const SECRET_FIELDS = ['client_secret', 'client_secret_expires_at'];
-const SECRET_METHOD = /^client_secret_/;
-/** JWK members only private or symmetric keys carry. */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,7 +42,7 @@ function parse(body: Buffer): { ok: true; doc: Json } | { ok: false; problem: Pr
   return { ok: true, doc };
 }
 
-const isPrivateJwk = (key: unknown) => isObject(key) && PRIVATE_JWK_MEMBERS.some((m) => m in key);
+const isPrivateJwk = (key: unknown) => privateJwkMembers(key).length > 0;
 
 /**
  * A fetched Client ID Metadata Document, checked against the draft (§4, §4.1) and then against the
@@ -64,7 +62,7 @@ export function checkMetadataDocument(url: string, body: Buffer): DocumentCheck 
   const secrets = SECRET_FIELDS.filter((field) => field in doc);
   if (secrets.length > 0) problems.push(cimdProblem(Code.ClientSecret, `the document must not contain ${secrets.join(' or ')}`));
   const method = doc.token_endpoint_auth_method;
-  if (typeof method === 'string' && SECRET_METHOD.test(method)) {
+  if (isSecretAuthMethod(method)) {
     problems.push(cimdProblem(Code.SecretAuthMethod, `token_endpoint_auth_method ${quote(method)} needs a shared secret, which a metadata document cannot carry`));
   }
   const keys = isObject(doc.jwks) && Array.isArray(doc.jwks.keys) ? doc.jwks.keys : [];
@@ -73,7 +71,7 @@ export function checkMetadataDocument(url: string, body: Buffer): DocumentCheck 
   // The generic rules would report the same secrets and keys again; the findings above are more precise.
   const rest: Json = { ...doc };
   for (const field of SECRET_FIELDS) delete rest[field];
-  if (typeof method === 'string' && SECRET_METHOD.test(method)) delete rest.token_endpoint_auth_method;
+  if (isSecretAuthMethod(method)) delete rest.token_endpoint_auth_method;
   if (isObject(doc.jwks) && keys.some(isPrivateJwk)) {
     rest.jwks = { ...doc.jwks, keys: keys.map((key) => (isPrivateJwk(key) ? withoutPrivateMembers(key as Json) : key)) };
   }

@@ -1,5 +1,6 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import {
+  isCompacted,
   CloudEvent,
   DeadLetter,
   DeadLetterReason,
@@ -96,6 +97,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
    * delivers the event again instead of losing it.
    */
   protected async deliver(group: string, handlers: MessageHandler[], delivery: Delivery): Promise<void> {
+    // A tombstone deletes a key of a compacted topic; it is read by followers, and is no event.
+    if (delivery.value === null && isCompacted(delivery.topic)) return;
     const decoded = decodeEvent(delivery.topic, delivery.headers, delivery.value);
     if (!decoded.ok) return this.deadLetter(group, delivery, decoded.code, decoded.message, 0);
     const { event } = decoded;

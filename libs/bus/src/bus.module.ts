@@ -1,11 +1,14 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { BusServer } from './bus-server';
+import { TopicFollower } from './follow/topic-follower';
 import { BUS_CLIENT } from './publisher';
 import { BusTransport } from './transport';
 
-/** Makes one transport's client (for publishing) and server (for readiness) available app-wide. */
+/** Makes one transport's client (for publishing), server (for readiness) and follower available app-wide. */
 @Module({})
-export class BusModule {
+export class BusModule implements OnApplicationShutdown {
+  constructor(@Inject(TopicFollower) private readonly follower: TopicFollower) {}
+
   static forRoot(transport: BusTransport): DynamicModule {
     return {
       module: BusModule,
@@ -13,8 +16,13 @@ export class BusModule {
       providers: [
         { provide: BUS_CLIENT, useValue: transport.client },
         { provide: BusServer, useValue: transport.server },
+        { provide: TopicFollower, useValue: transport.follower },
       ],
-      exports: [BUS_CLIENT, BusServer],
+      exports: [BUS_CLIENT, BusServer, TopicFollower],
     };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.follower.close();
   }
 }

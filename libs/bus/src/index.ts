@@ -10,3 +10,4 @@ export * from './transient-error';
 export * from './in-process/in-process-broker';
 export * from './kafka/kafka-connection';
 export * from './kafka/topics';
+export * from './follow/topic-follower';

@@ -1,6 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import {
+  isCompacted,
   checkEventData,
   CloudEvent,
   DeadLetterReason,
@@ -43,6 +44,15 @@ export class Publisher {
     const event = newEvent(topic, data, { ...opts, source: `/admit/${this.service}` });
     await lastValueFrom(this.client.emit(topic, encodeEvent(event)), { defaultValue: undefined });
     return event;
+  }
+
+  /**
+   * Deletes `key` from a compacted topic: a tombstone, a null body under the key. Followers drop the
+   * key; compaction later removes it with its earlier records.
+   */
+  async tombstone(topic: Topic, key: string): Promise<void> {
+    if (!isCompacted(topic)) throw new PublishError(DeadLetterReason.Invalid, `${topic} is not compacted; tombstones would be dead-lettered`);
+    await lastValueFrom(this.client.emit(topic, { key, headers: {}, value: null }), { defaultValue: undefined });
   }
 }
 

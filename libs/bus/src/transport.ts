@@ -1,5 +1,8 @@
 import { ClientProxy } from '@nestjs/microservices';
 import { BusServer } from './bus-server';
+import { InProcessFollower } from './follow/in-process-follower';
+import { KafkaFollower } from './follow/kafka-follower';
+import { TopicFollower } from './follow/topic-follower';
 import { InProcessBroker } from './in-process/in-process-broker';
 import { InProcessBusClient } from './in-process/in-process-client';
 import { InProcessBusServer } from './in-process/in-process-server';
@@ -8,17 +11,21 @@ import { KafkaConnection, KafkaOptions } from './kafka/kafka-connection';
 import { KafkaBusServer } from './kafka/kafka-server';
 import { DEFAULT_RETRY, RetryPolicy } from './retry-policy';
 
-/** The two halves of one transport: the Nest server that runs handlers, and the client that publishes. */
+/**
+ * One transport: the Nest server that runs handlers, the client that publishes, and the follower
+ * that reads compacted topics whole.
+ */
 export interface BusTransport {
   readonly server: BusServer;
   readonly client: ClientProxy;
+  readonly follower: TopicFollower;
 }
 
 export function kafkaTransport(options: KafkaOptions, retry: RetryPolicy = DEFAULT_RETRY): BusTransport {
   const connection = new KafkaConnection(options);
-  return { server: new KafkaBusServer(connection, retry), client: new KafkaBusClient(connection) };
+  return { server: new KafkaBusServer(connection, retry), client: new KafkaBusClient(connection), follower: new KafkaFollower(connection) };
 }
 
 export function inProcessTransport(broker = new InProcessBroker(), retry: RetryPolicy = DEFAULT_RETRY): BusTransport {
-  return { server: new InProcessBusServer(broker, retry), client: new InProcessBusClient(broker) };
+  return { server: new InProcessBusServer(broker, retry), client: new InProcessBusClient(broker), follower: new InProcessFollower(broker) };
 }

@@ -1,6 +1,8 @@
 import { Static, TSchema } from '@sinclair/typebox';
 import { AccessChecked } from './events/access-checked';
+import { AdminAction } from './events/admin-action';
 import { DeadLetter } from './events/dead-letter';
+import { PolicySetPublished } from './events/policy-set';
 import { RegistrationDecided } from './events/registration-decided';
 import { RegistrationRequested } from './events/registration-requested';
 import { RegistrationValidated } from './events/registration-validated';
@@ -45,6 +47,13 @@ export const catalog = {
     key: 'kind:value (for example client_id:https://app.example/client)',
     compacted: true,
   },
+  [Topic.Policies]: {
+    title: 'Policy set',
+    schema: PolicySetPublished,
+    key: 'active',
+    compacted: true,
+  },
+  [Topic.AdminActions]: { title: 'Admin action', schema: AdminAction, key: 'the actor' },
   [Topic.DeadLetter]: {
     title: 'Dead letter',
     schema: DeadLetter,
@@ -56,3 +65,8 @@ type Catalog = typeof catalog;
 
 /** The `data` of the event carried on topic `T`. */
 export type EventData<T extends Topic> = Static<Catalog[T]['schema']>;
+
+/** Whether `topic` is a compacted catalog topic (a table keyed as its contract says). */
+export function isCompacted(topic: string): boolean {
+  return (catalog as Record<string, EventContract>)[topic]?.compacted === true;
+}

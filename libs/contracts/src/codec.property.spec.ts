@@ -69,7 +69,10 @@ function validFor(schema: Schema): fc.Arbitrary<unknown> {
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(validFor(schema.items as Schema), { maxLength: Math.min((schema.maxItems as number | undefined) ?? 4, 4) });
+      return fc.array(validFor(schema.items as Schema), {
+        minLength: (schema.minItems as number | undefined) ?? 0,
+        maxLength: Math.min((schema.maxItems as number | undefined) ?? 4, 4),
+      });
     case 'object':
       return objectFor(schema);
     default:

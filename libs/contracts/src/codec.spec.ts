@@ -38,6 +38,8 @@ const validData: { [T in Topic]: EventData<T> } = {
     checked_at: AT,
   },
   [Topic.Revocations]: { id: 'rev-1', kind: 'client_id', value: 'c_abc', reason: 'compromised', actor: 'ops', created_at: AT },
+  [Topic.Policies]: { version: POLICY_VERSION, schema: 'namespace Admit {}', files: [{ name: 'registration.cedar', text: 'permit (principal, action, resource);' }], published_at: AT },
+  [Topic.AdminActions]: { actor: 'ops', action: 'revocation.created', target: 'rev-1', details: { kind: 'client_id' }, at: AT },
   [Topic.DeadLetter]: {
     consumer: 'admit-policy',
     topic: Topic.RegistrationValidated,

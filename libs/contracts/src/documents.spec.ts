@@ -38,7 +38,9 @@ describe('generated contract documents', () => {
         .sort(),
     ).toEqual([
       'admit.access.checked.v1',
+      'admit.admin.actions.v1',
       'admit.dlq.v1',
+      'admit.policies.v1',
       'admit.registration.decided.v1',
       'admit.registration.requested.v1',
       'admit.registration.validated.v1',

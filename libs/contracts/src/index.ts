@@ -12,4 +12,6 @@ export * from './events/registration-decided';
 export * from './events/access-checked';
 export * from './events/revocation';
 export * from './events/dead-letter';
+export * from './events/policy-set';
+export * from './events/admin-action';
 export * from './http/client-metadata';

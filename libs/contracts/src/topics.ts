@@ -8,6 +8,8 @@ export const Topic = {
   RegistrationDecided: 'admit.registration.decided.v1',
   AccessChecked: 'admit.access.checked.v1',
   Revocations: 'admit.revocations.v1',
+  Policies: 'admit.policies.v1',
+  AdminActions: 'admit.admin.actions.v1',
   DeadLetter: 'admit.dlq.v1',
 } as const;
 

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Optional } from '@nestjs/common';
-import { BusServer } from '@admit/bus';
+import { BusServer, TopicFollower } from '@admit/bus';
 import { DataSource } from 'typeorm';
 import { ApiError } from './http/api-error';
 
@@ -7,6 +7,7 @@ import { ApiError } from './http/api-error';
 export class HealthController {
   constructor(
     private readonly bus: BusServer,
+    private readonly follower: TopicFollower,
     @Optional() private readonly db?: DataSource,
   ) {}
 
@@ -21,7 +22,11 @@ export class HealthController {
   @Get('ready')
   @HttpCode(200)
   ready(): { status: 'ready' } {
-    const missing = [...(this.bus.isReady() ? [] : ['bus']), ...(this.db && !this.db.isInitialized ? ['database'] : [])];
+    const missing = [
+      ...(this.bus.isReady() ? [] : ['bus']),
+      ...this.follower.pending(),
+      ...(this.db && !this.db.isInitialized ? ['database'] : []),
+    ];
     if (missing.length > 0) throw new ApiError(503, 'not_ready', `waiting for: ${missing.join(', ')}`);
     return { status: 'ready' };
   }

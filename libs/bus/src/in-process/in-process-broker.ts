@@ -1,4 +1,4 @@
-import { WireMessage } from '@admit/contracts';
+import { isCompacted, WireMessage } from '@admit/contracts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Delivery } from '../delivery';
 
@@ -22,6 +22,9 @@ interface Subscription {
 export class InProcessBroker {
   private readonly nextOffset = new Map<string, number>();
   private readonly subscriptions: Subscription[] = [];
+  /** Compacted topics keep their latest message per key, like Kafka after compaction. */
+  private readonly retained = new Map<string, Map<string, WireMessage>>();
+  private readonly followers = new Map<string, Set<(message: WireMessage) => void>>();
 
   constructor(
     readonly partitions = 6,
@@ -38,8 +41,23 @@ export class InProcessBroker {
     };
   }
 
+  /** Hands over the retained messages of a compacted topic, then every later one, until stopped. */
+  follow(topic: string, onMessage: (message: WireMessage) => void): () => void {
+    for (const message of this.retained.get(topic)?.values() ?? []) onMessage(message);
+    const followers = this.followers.get(topic) ?? new Set();
+    this.followers.set(topic, followers.add(onMessage));
+    return () => followers.delete(onMessage);
+  }
+
   /** Appends a message; like a Kafka ack, it returns once the message is queued for every group. */
   publish(topic: string, message: WireMessage): void {
+    if (message.key !== null && isCompacted(topic)) {
+      const retained = this.retained.get(topic) ?? new Map<string, WireMessage>();
+      this.retained.set(topic, retained);
+      if (message.value === null) retained.delete(message.key);
+      else retained.set(message.key, message);
+      for (const follower of this.followers.get(topic) ?? []) follower(message);
+    }
     const partition = message.key === null ? 0 : hash(message.key) % this.partitions;
     const position = `${topic}/${partition}`;
     const offset = this.nextOffset.get(position) ?? 0;

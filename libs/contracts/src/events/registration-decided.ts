@@ -1,6 +1,27 @@
 import { Static, Type } from '@sinclair/typebox';
 import { ClientMetadata } from '../http/client-metadata';
 import { Problem } from './problem';
+import { MetadataSource } from './registration-validated';
+
+/**
+ * What an allow decision admits, and until when: everything a gateway or intake needs to decide an
+ * access check or sign the admission token without asking the validator again.
+ */
+export const Admission = Type.Object({
+  source: MetadataSource,
+  anchor: Type.Optional(Type.String({ maxLength: 256 })),
+  software_id: Type.Optional(Type.String({ maxLength: 256 })),
+  origin: Type.Optional(Type.String({ maxLength: 2048 })),
+  jkts: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }), { maxItems: 64 }),
+  /** SHA-256 (hex) of the RFC 8785 canonical JSON of the validation evidence. */
+  evidence_sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  validated_at: Type.String({ format: 'date-time' }),
+  /** The admission's end: the minimum of the document cache TTL, the statement `exp` and the policy maximum. */
+  expires_at: Type.String({ format: 'date-time' }),
+  /** Policy findings that do not deny, for example `loopback_redirect_uris`. */
+  flags: Type.Array(Type.String({ maxLength: 128 }), { maxItems: 64 }),
+});
+export type Admission = Static<typeof Admission>;
 
 /** The one decision every registration request ends in. */
 export const RegistrationDecided = Type.Object(
@@ -16,6 +37,8 @@ export const RegistrationDecided = Type.Object(
     error: Type.Optional(Type.String({ maxLength: 64 })),
     /** On allow: the registered metadata. */
     metadata: Type.Optional(ClientMetadata),
+    /** On allow: what was admitted and until when. Added in contracts 1.1.0 (optional, so older consumers are unaffected). */
+    admission: Type.Optional(Admission),
     decided_at: Type.String({ format: 'date-time' }),
   },
   { description: 'The decision on one request, with the policy version and the policies that determined it.' },

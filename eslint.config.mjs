@@ -17,7 +17,7 @@ export default [
             // Layers: apps -> services -> platform/capabilities -> bus/data -> contracts. Nothing depends on an app.
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', ...shared] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: shared },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:bus', 'type:data'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:bus', 'type:data'] },
             { sourceTag: 'type:capability', onlyDependOnLibsWithTags: ['type:contracts', 'type:capability'] },
             { sourceTag: 'type:bus', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts'] },

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
+import { PolicyDir, selfAssertedPolicyDir } from '../support/policies';
 import { eventually } from '../support/poll';
 
 const COUNT_SQL = 'SELECT type, count(*)::int AS n FROM audit_events WHERE subject = $1 GROUP BY type';
@@ -16,6 +17,10 @@ async function auditCounts(admit: AdmitUnderTest, clientId: string, expected: nu
   const rows = await admit.audit<{ type: string; n: number }>(COUNT_SQL, [clientId], (r) => r.reduce((sum, x) => sum + x.n, 0) >= expected);
   return Object.fromEntries(rows.map((r) => [r.type, r.n]));
 }
+
+// Plain metadata is self-asserted, which the default policies deny: these suites add the development example.
+const policies: PolicyDir = selfAssertedPolicyDir();
+afterAll(() => policies.remove());
 
 const post = (url: string, body: string, contentType = 'application/json') =>
   fetch(`${url}/register`, { method: 'POST', headers: { 'content-type': contentType }, body });
@@ -27,7 +32,7 @@ describe.each(MODES)('registration end to end (%s)', (mode) => {
   const badRedirect = { redirect_uris: ['http://app.example/cb'], client_name: `bad ${run}` };
 
   beforeAll(async () => {
-    admit = await startAdmit(mode);
+    admit = await startAdmit(mode, { ADMIT_POLICY_DIR: policies.dir });
   });
   afterAll(async () => {
     await admit?.close();
@@ -41,6 +46,7 @@ describe.each(MODES)('registration end to end (%s)', (mode) => {
       ...good,
       client_id: metadataClientId(good),
       client_id_issued_at: expect.any(Number),
+      admission: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
@@ -106,6 +112,7 @@ describe('a request that gets no decision in time (distributed)', () => {
       ADMIT_KAFKA_GROUP_PREFIX: topics.prefix,
       ADMIT_HTTP_PORT: '0',
       ADMIT_DECISION_TIMEOUT_MS: '500',
+      ADMIT_POLICY_DIR: policies.dir,
     };
     const intakeOnly = await startDistributed({ env, apps: ['intake'] });
     stacks.push(intakeOnly);

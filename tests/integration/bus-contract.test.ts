@@ -2,6 +2,7 @@
 // Nest's microservice runtime, the codec and the schemas. Only the handlers are test doubles: they
 // record what they get and fail on request.
 import {
+  BusBatchContext,
   BusContext,
   BusErrorFilter,
   BusModule,
@@ -37,12 +38,36 @@ interface Seen {
 const metadataOf = (event: Requested): Record<string, unknown> => (event.data.source === 'rfc7591' ? event.data.metadata : {});
 
 const RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 };
+const MAX_BATCH = 4;
+
+interface SeenBatch {
+  events: Requested[];
+  topic: string;
+  partition: number;
+  offsets: string[];
+  attempt: number;
+}
 
 @Injectable()
 class Recorder {
   readonly seen: Seen[] = [];
   readonly deadLetters: DeadLetter[] = [];
   readonly stuckAttempts = new Map<string, number>();
+  readonly batches: SeenBatch[] = [];
+  readonly batchAttempts: { ids: string[]; attempt: number }[] = [];
+
+  /** The batch consumer: fails as the events in the batch ask, else records the batch. */
+  recordBatch(events: Requested[], ctx: BusBatchContext): void {
+    const behaviours = new Set(events.map((e) => metadataOf(e).behaviour));
+    this.batchAttempts.push({ ids: events.map((e) => e.id), attempt: ctx.getAttempt() });
+    if (behaviours.has('batch-poison')) throw Object.assign(new Error('cannot take this batch'), { code: 'ERR_TEST_BATCH' });
+    if (behaviours.has('batch-dependency-down') && ctx.getAttempt() < 5) throw new TransientError('the database is away');
+    this.batches.push({ events, topic: ctx.getTopic(), partition: ctx.getPartition(), offsets: ctx.getOffsets(), attempt: ctx.getAttempt() });
+  }
+
+  batchedOf(clientId: string): { event: Requested; batch: SeenBatch }[] {
+    return this.batches.flatMap((batch) => batch.events.filter((e) => e.data.client_id === clientId).map((event) => ({ event, batch })));
+  }
 
   record(group: string, event: Requested, ctx: BusContext): void {
     const behaviour = metadataOf(event).behaviour;
@@ -86,6 +111,17 @@ class Handlers {
   }
 }
 
+/** A consumer group that takes batches, beside the per-event groups on the same topic. */
+@Controller()
+class BatchHandlers {
+  constructor(private readonly recorder: Recorder) {}
+
+  @EventPattern(Topic.RegistrationRequested, consumer('intake', { batch: true, maxBatch: MAX_BATCH }))
+  asBatch(@Payload() events: Requested[], @Ctx() ctx: BusBatchContext): void {
+    this.recorder.recordBatch(events, ctx);
+  }
+}
+
 interface Harness {
   transport: BusTransport;
   close(): Promise<void>;
@@ -115,7 +151,7 @@ describe.each([
 
   beforeAll(async () => {
     h = await harness();
-    @Module({ imports: [BusModule.forRoot(h.transport)], controllers: [Handlers], providers: [Recorder, publisherFor('intake')] })
+    @Module({ imports: [BusModule.forRoot(h.transport)], controllers: [Handlers, BatchHandlers], providers: [Recorder, publisherFor('intake')] })
     class TestModule {}
     app = await NestFactory.createMicroservice(TestModule, { strategy: h.transport.server, logger: false });
     app.useGlobalFilters(new BusErrorFilter());
@@ -242,6 +278,87 @@ describe.each([
       recorder.of('validator', clientId).some((s) => s.event.id !== event.id) ? recorder.of('validator', clientId) : undefined,
     );
     expect(seen.filter((s) => s.event.id === event.id)).toHaveLength(1);
+  });
+
+  describe('batch consumers', () => {
+    const batchDeadLetterOf = (key: string) => deadLetterOf('intake', key);
+
+    it('hands every event once, in batches of one partition in offset order, at most maxBatch long', async () => {
+      const clientId = `c-${randomUUID()}`;
+      for (let seq = 0; seq < 15; seq++) await request(clientId, { seq });
+      const seen = await eventually('15 batched events', () => (recorder.batchedOf(clientId).length === 15 ? recorder.batchedOf(clientId) : undefined));
+      expect(seen.map((s) => metadataOf(s.event).seq)).toEqual([...Array(15).keys()]);
+      for (const { batch } of seen) {
+        expect(batch.events.length).toBeGreaterThanOrEqual(1);
+        expect(batch.events.length).toBeLessThanOrEqual(MAX_BATCH);
+        expect(batch.offsets).toHaveLength(batch.events.length);
+        expect(batch.topic).toBe(Topic.RegistrationRequested);
+        const offsets = batch.offsets.map(BigInt);
+        expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        expect(new Set(offsets).size).toBe(offsets.length);
+      }
+      expect(new Set(seen.map((s) => s.batch.partition)).size).toBe(1);
+      // The per-event groups on the same topic are unaffected.
+      await eventually('the validator deliveries', () => (recorder.of('validator', clientId).length === 15 ? true : undefined));
+    });
+
+    it('hands an event delivered twice to the batch handler once', async () => {
+      const clientId = `c-${randomUUID()}`;
+      const event = newEvent(
+        Topic.RegistrationRequested,
+        { client_id: clientId, source: 'rfc7591', metadata: { n: 1 }, received_at: new Date().toISOString() },
+        { source: '/test', subject: clientId },
+      );
+      await sendRaw(encodeEvent(event));
+      await sendRaw(encodeEvent(event));
+      await request(clientId, { behaviour: 'marker' });
+      const seen = await eventually('the marker after the duplicate', () =>
+        recorder.batchedOf(clientId).some((s) => s.event.id !== event.id) ? recorder.batchedOf(clientId) : undefined,
+      );
+      expect(seen.filter((s) => s.event.id === event.id)).toHaveLength(1);
+    });
+
+    it('waits out a transient failure with the whole batch, past maxAttempts, then hands it over in order', async () => {
+      const clientId = `c-${randomUUID()}`;
+      await request(clientId, { behaviour: 'batch-dependency-down', seq: 0 });
+      await request(clientId, { seq: 1 });
+      await request(clientId, { seq: 2 });
+      const seen = await eventually('three events after the outage', () => (recorder.batchedOf(clientId).length === 3 ? recorder.batchedOf(clientId) : undefined));
+      expect(seen.map((s) => metadataOf(s.event).seq)).toEqual([0, 1, 2]);
+      expect(seen[0].batch.attempt).toBe(5);
+      expect(recorder.deadLetters.filter((d) => d.key === clientId)).toEqual([]);
+    });
+
+    it('dead-letters a poison event alone; the other events of its batch are handled once', async () => {
+      const clientId = `c-${randomUUID()}`;
+      await request(clientId, { seq: 0 });
+      const poison = await request(clientId, { behaviour: 'batch-poison', seq: 1 });
+      await request(clientId, { seq: 2 });
+      await request(clientId, { seq: 3 });
+      const dead = await batchDeadLetterOf(clientId);
+      expect(dead).toMatchObject({
+        consumer: 'intake',
+        key: clientId,
+        attempts: RETRY.maxAttempts,
+        error: { code: 'ERR_HANDLER_FAILED', message: 'ERR_TEST_BATCH: cannot take this batch' },
+        headers: expect.objectContaining({ ce_id: poison.id }),
+      });
+      const seen = await eventually('the three good events', () => (recorder.batchedOf(clientId).length === 3 ? recorder.batchedOf(clientId) : undefined));
+      expect(seen.map((s) => metadataOf(s.event).seq)).toEqual([0, 2, 3]);
+      // The poison event alone was tried maxAttempts times.
+      const alone = recorder.batchAttempts.filter((a) => a.ids.length === 1 && a.ids[0] === poison.id);
+      expect(alone.map((a) => a.attempt)).toEqual([...Array(RETRY.maxAttempts).keys()].map((i) => i + 1));
+    });
+
+    it('dead-letters an invalid message from a batch consumer, and keeps consuming', async () => {
+      const key = `c-${randomUUID()}`;
+      const valid = encodeEvent(newEvent(Topic.RegistrationRequested, { client_id: key, source: 'cimd', received_at: new Date().toISOString() }, { source: '/test', subject: key }));
+      await sendRaw({ key, headers: valid.headers, value: Buffer.from('{not json') });
+      const dead = await batchDeadLetterOf(key);
+      expect(dead).toMatchObject({ consumer: 'intake', attempts: 0, error: { code: 'ERR_EVENT_MALFORMED' } });
+      await request(key, { behaviour: 'after-hostile' });
+      await eventually('the next valid event', () => recorder.batchedOf(key)[0]);
+    });
   });
 
   it('refuses to publish an event that breaks its schema', async () => {

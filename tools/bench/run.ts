@@ -6,8 +6,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '@admit/launcher';
+import { accessFigures } from './access';
+import { auditIngestFigures } from './audit';
 import { warmCimdAdmissions } from './cimd';
 import { Figure, printTable } from './figures';
+import { policyFigures } from './policy';
 import { sequentialRegistration } from './registration';
 import { statementFigures } from './statements';
 
@@ -16,7 +19,7 @@ async function main(): Promise<void> {
   const embedded = await sequentialRegistration('embedded');
   const distributed = await sequentialRegistration('distributed');
   distributed.ratio = { to: 'embedded p50', value: distributed.p50 / embedded.p50 };
-  const figures: Figure[] = [embedded, distributed, await warmCimdAdmissions(), ...(await statementFigures())];
+  const figures: Figure[] = [embedded, distributed, await warmCimdAdmissions(), ...(await statementFigures()), ...(await policyFigures()), ...(await accessFigures()), ...(await auditIngestFigures())];
   printTable(figures);
   const out = join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });

@@ -1,5 +1,5 @@
 // Builds every app (or one: --env app=<name>) into dist/apps/<name>/main.js, and the topic creator
-// into dist/tools/kafka-topics/main.js for images without dev tools. Libraries are bundled
+// into dist/tools/kafka-topics/main.js and the admit CLI into dist/tools/cli/main.js for images without dev tools. Libraries are bundled
 // through the tsconfig path aliases; packages stay in node_modules, because Cedar and PGlite load
 // their WASM files from next to their own code.
 const { readdirSync } = require('node:fs');
@@ -18,7 +18,7 @@ module.exports = (env = {}) => ({
     ...Object.fromEntries(
       apps.filter((app) => !env.app || app === env.app).map((app) => [`apps/${app}`, `./apps/${app}/src/main.ts`]),
     ),
-    ...(env.app ? {} : { 'tools/kafka-topics': './tools/kafka/create-topics.ts' }),
+    ...(env.app ? {} : { 'tools/kafka-topics': './tools/kafka/create-topics.ts', 'tools/cli': './tools/cli/src/main.ts' }),
   },
   output: { path: join(root, 'dist'), filename: '[name]/main.js', clean: !env.app },
   devtool: 'source-map',

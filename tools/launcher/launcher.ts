@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { devSigningKeyFile } from './dev-signing-key';
 
 export const ROOT = join(__dirname, '..', '..');
 export const SERVICE_APPS = ['intake', 'validator', 'policy', 'revocation', 'audit'] as const;
@@ -100,6 +101,9 @@ export interface Stack {
 
 /** The five services as separate processes over Kafka, started together. */
 export async function startDistributed(options: StartOptions & { apps?: readonly AppName[] } = {}): Promise<Stack> {
+  if (!options.env?.ADMIT_SIGNING_KEY_FILE && !process.env.ADMIT_SIGNING_KEY_FILE) {
+    options = { ...options, env: { ...options.env, ADMIT_SIGNING_KEY_FILE: await devSigningKeyFile() } };
+  }
   const started = await Promise.allSettled((options.apps ?? SERVICE_APPS).map((name) => startApp(name, options)));
   const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const stop = async () => Object.fromEntries(await Promise.all(apps.map(async (app) => [app.name, await app.stop()] as const)));

@@ -1,4 +1,6 @@
-import { busConfig, httpConfig, logConfig } from '@admit/platform';
+import { issuerConfig } from '@admit/intake';
+import { adminConfig, busConfig, httpConfig, logConfig } from '@admit/platform';
+import { policyConfig } from '@admit/policy';
 import { validatorConfig } from '@admit/validator';
 import { Type } from '@sinclair/typebox';
 
@@ -7,8 +9,12 @@ export const EmbeddedConfig = Type.Object({
   ...logConfig,
   ...busConfig,
   ...validatorConfig,
+  ...adminConfig,
   /** Where the embedded PostgreSQL (PGlite) keeps its files. */
   ADMIT_DATA_DIR: Type.String({ default: './.admit', minLength: 1 }),
-  ADMIT_POLICY_DIR: Type.String({ default: 'policies', minLength: 1 }),
+  ...policyConfig,
   ADMIT_DECISION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  ...issuerConfig,
+  /** Admit's signing keys (a JWK Set of private keys); unset: one generated in ADMIT_DATA_DIR on first start. */
+  ADMIT_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
 });

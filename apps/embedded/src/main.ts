@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { AuditModule } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
-import { IntakeModule } from '@admit/intake';
-import { busRetry, loadConfig, runMain, startService } from '@admit/platform';
-import { PolicyModule } from '@admit/policy';
+import { IntakeModule, issuerOf } from '@admit/intake';
+import { KeysModule } from '@admit/keys';
+import { AdminAuthModule, busRetry, loadConfig, runMain, startService } from '@admit/platform';
+import { PolicyModule, policyOptions } from '@admit/policy';
 import { RevocationModule } from '@admit/revocation';
 import { StoreModule } from '@admit/store';
 import { ValidatorModule } from '@admit/validator';
@@ -16,10 +17,12 @@ runMain(async () => {
     name: 'embedded',
     imports: [
       StoreModule.forRoot({ dataDir: config.ADMIT_DATA_DIR }),
-      IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS }),
+      KeysModule.forRoot({ file: config.ADMIT_SIGNING_KEY_FILE, dataDir: config.ADMIT_DATA_DIR }),
+      IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS, issuer: issuerOf(config) }),
       ValidatorModule.forRoot(config),
-      PolicyModule.forRoot({ policyDir: config.ADMIT_POLICY_DIR }),
-      RevocationModule,
+      PolicyModule.forRoot(policyOptions(config)),
+      AdminAuthModule.forRoot({ tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR }),
+      RevocationModule.forRoot(),
       AuditModule,
     ],
     transport: inProcessTransport(undefined, busRetry(config)),

@@ -1,7 +1,15 @@
+import { issuerConfig } from '@admit/intake';
 import { distributedConfig } from '@admit/platform';
 import { Type } from '@sinclair/typebox';
 
 export const IntakeConfig = distributedConfig(8080, {
+  ...issuerConfig,
+  /**
+   * Required here: every intake instance, before and after a restart, must sign with the same key a
+   * gateway already trusts. A generated (ephemeral) key would silently break verification, so a
+   * missing file stops the start instead. Only embedded mode generates one.
+   */
+  ADMIT_SIGNING_KEY_FILE: Type.String({ minLength: 1 }),
   /** How long a caller waits for its decision before getting 503 with Retry-After. */
   ADMIT_DECISION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
 });

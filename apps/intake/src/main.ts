@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { IntakeModule } from '@admit/intake';
+import { IntakeModule, issuerOf } from '@admit/intake';
+import { KeysModule } from '@admit/keys';
 import { runDistributed } from '@admit/platform';
 import { IntakeConfig } from './config';
 
 runDistributed('intake', IntakeConfig, (config) => [
-  IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS }),
+  KeysModule.forRoot({ file: config.ADMIT_SIGNING_KEY_FILE }),
+  IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS, issuer: issuerOf(config) }),
 ]);

@@ -1,7 +1,4 @@
 import { distributedConfig } from '@admit/platform';
-import { Type } from '@sinclair/typebox';
+import { policyConfig } from '@admit/policy';
 
-export const PolicyConfig = distributedConfig(8082, {
-  /** Folder of *.cedar files; the content hash of the set is the policy version. */
-  ADMIT_POLICY_DIR: Type.String({ default: 'policies', minLength: 1 }),
-});
+export const PolicyConfig = distributedConfig(8082, policyConfig);

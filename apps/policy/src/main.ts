@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runDistributed } from '@admit/platform';
-import { PolicyModule } from '@admit/policy';
+import { PolicyModule, policyOptions } from '@admit/policy';
 import { PolicyConfig } from './config';
 
-runDistributed('policy', PolicyConfig, (config) => [PolicyModule.forRoot({ policyDir: config.ADMIT_POLICY_DIR })]);
+runDistributed('policy', PolicyConfig, (config) => [PolicyModule.forRoot(policyOptions(config))]);

@@ -1,3 +1,3 @@
-import { databaseConfig, distributedConfig } from '@admit/platform';
+import { adminConfig, databaseConfig, distributedConfig } from '@admit/platform';
 
-export const RevocationConfig = distributedConfig(8083, databaseConfig);
+export const RevocationConfig = distributedConfig(8083, { ...databaseConfig, ...adminConfig });

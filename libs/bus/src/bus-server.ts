@@ -13,14 +13,22 @@ import {
 } from '@admit/contracts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { BusBatchContext } from './bus-batch-context';
 import { BusContext } from './bus-context';
 import { Delivery } from './delivery';
+import { ConsumerExtras } from './publisher';
 import { RecentIds } from './recent-ids';
 import { backoffMs, RetryPolicy } from './retry-policy';
 import { TransientError } from './transient-error';
 
 /** Handlers of one consumer group, by topic. */
 export type GroupHandlers = Map<string, MessageHandler[]>;
+
+/** One consumer group: its handlers, and whether they take batches (at most `max` events each). */
+export interface ConsumerGroup {
+  handlers: GroupHandlers;
+  batch?: { max: number };
+}
 
 const MAX_DEAD_LETTER_PAYLOAD = 64 * 1024;
 
@@ -30,7 +38,8 @@ const MAX_DEAD_LETTER_PAYLOAD = 64 * 1024;
  *
  * Handlers are `@EventPattern(topic, consumer('<service>'))` methods. The `consumer` extra names the
  * consumer group, so one process can host several services (embedded mode) and each still gets
- * every event once, with its own retries and dedupe.
+ * every event once, with its own retries and dedupe. `consumer('<service>', { batch: true })` makes a
+ * group's handlers take `CloudEvent[]` of one partition instead (see `deliverBatch`).
  */
 export abstract class BusServer extends Server implements CustomTransportStrategy {
   private readonly recent = new Map<string, RecentIds>();
@@ -46,7 +55,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     return this.listening;
   }
 
-  protected abstract subscribe(groups: Map<string, GroupHandlers>): Promise<void>;
+  protected abstract subscribe(groups: Map<string, ConsumerGroup>): Promise<void>;
   protected abstract publishWire(topic: string, message: WireMessage): Promise<void>;
 
   async listen(callback: (err?: unknown) => void): Promise<void> {
@@ -69,8 +78,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   }
 
   /** Groups every registered handler by the consumer named in its pattern extras. */
-  private consumerGroups(): Map<string, GroupHandlers> {
-    const groups = new Map<string, GroupHandlers>();
+  private consumerGroups(): Map<string, ConsumerGroup> {
+    const groups = new Map<string, ConsumerGroup>();
     for (const [topic, head] of this.getHandlers()) {
       const chain: MessageHandler[] = [];
       for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) chain.push(handler);
@@ -78,14 +87,20 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         // Nest chains the handlers of one pattern and calling the head runs them all; here each
         // group runs only its own, with its own retries.
         handler.next = undefined;
-        const group = handler.extras?.consumer;
+        const extras = handler.extras as Partial<ConsumerExtras> | undefined;
+        const name = extras?.consumer;
         if (!handler.isEventHandler) throw new Error(`${topic}: Admit has no request-reply; use @EventPattern`);
-        if (typeof group !== 'string') {
+        if (typeof name !== 'string') {
           throw new Error(`the handler of ${topic} names no consumer: use @EventPattern(topic, consumer('<service>'))`);
         }
-        const byTopic = groups.get(group) ?? new Map<string, MessageHandler[]>();
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), handler]);
-        groups.set(group, byTopic);
+        const group = groups.get(name) ?? { handlers: new Map<string, MessageHandler[]>(), batch: extras?.batch };
+        // One group, one way of consuming: Kafka runs a group's consumer either per message or per batch.
+        if ((group.batch === undefined) !== (extras?.batch === undefined)) {
+          throw new Error(`consumer ${name} mixes batch and per-event handlers (${topic}); a group takes one or the other`);
+        }
+        if (group.batch && extras?.batch) group.batch = { max: Math.min(group.batch.max, extras.batch.max) };
+        group.handlers.set(topic, [...(group.handlers.get(topic) ?? []), handler]);
+        groups.set(name, group);
       }
     }
     return groups;
@@ -131,6 +146,66 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     }
   }
 
+  /**
+   * The batch form of `deliver`: deliveries of one topic-partition in offset order. Tombstones are
+   * skipped, invalid messages dead-lettered one by one, duplicates dropped, and the rest handed to
+   * the handlers as one `CloudEvent[]`. A transient failure waits with the whole batch; any other
+   * failure splits it, so each event gets its own retries and a poison event is dead-lettered alone
+   * while the others are handled. Resolves once every delivery is handled or dead-lettered.
+   */
+  protected async deliverBatch(group: string, handlers: MessageHandler[], deliveries: Delivery[]): Promise<void> {
+    const recent = this.recentIds(group);
+    const batch: { event: CloudEvent; delivery: Delivery }[] = [];
+    const ids = new Set<string>();
+    for (const delivery of deliveries) {
+      if (delivery.value === null && isCompacted(delivery.topic)) continue;
+      const decoded = decodeEvent(delivery.topic, delivery.headers, delivery.value);
+      if (!decoded.ok) {
+        await this.deadLetter(group, delivery, decoded.code, decoded.message, 0);
+        continue;
+      }
+      // A copy inside the batch is as much a duplicate as one handled earlier.
+      if (recent.has(decoded.event.id) || ids.has(decoded.event.id)) continue;
+      ids.add(decoded.event.id);
+      batch.push({ event: decoded.event, delivery });
+    }
+    if (batch.length === 0) return;
+    await this.handleBatch(group, handlers, batch);
+  }
+
+  private async handleBatch(group: string, handlers: MessageHandler[], batch: { event: CloudEvent; delivery: Delivery }[]): Promise<void> {
+    const recent = this.recentIds(group);
+    const [{ delivery: first }] = batch;
+    const deadLetterable = first.topic !== Topic.DeadLetter;
+    const events = batch.map((b) => b.event);
+    let failures = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ctx = new BusBatchContext([first.topic, first.partition, batch.map((b) => b.delivery.offset), attempt]);
+        for (const handler of handlers) await invoke(handler, events, ctx);
+        for (const event of events) recent.add(event.id);
+        return;
+      } catch (err) {
+        const reason = describe(err);
+        const transient = err instanceof TransientError || !deadLetterable;
+        if (!transient && batch.length > 1) {
+          this.logger.warn(`${group}: a batch of ${batch.length} from ${first.topic}/${first.partition} failed; handling its events one by one: ${reason}`);
+          for (const one of batch) await this.handleBatch(group, handlers, [one]);
+          return;
+        }
+        if (!transient) failures++;
+        if (failures >= this.retry.maxAttempts) {
+          return this.deadLetter(group, first, DeadLetterReason.HandlerFailed, reason, attempt);
+        }
+        const what = batch.length === 1 ? `${events[0].type} ${events[0].id}` : `a batch of ${batch.length} from ${first.topic}/${first.partition}@${first.offset}`;
+        this.logger.warn(`${group}: ${what} failed (attempt ${attempt}${transient ? ', transient' : ''}): ${reason}`);
+        await delay(backoffMs(this.retry, attempt));
+        if (this.closing) throw new Error(`${group}: closing with ${what} unhandled; it will be delivered again`);
+        await first.keepAlive?.();
+      }
+    }
+  }
+
   private async deadLetter(
     group: string,
     d: Delivery,
@@ -170,8 +245,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   }
 }
 
-async function invoke(handler: MessageHandler, event: CloudEvent, ctx: BusContext): Promise<void> {
-  const out: unknown = await handler(event, ctx);
+async function invoke(handler: MessageHandler, payload: CloudEvent | CloudEvent[], ctx: BusContext | BusBatchContext): Promise<void> {
+  const out: unknown = await handler(payload, ctx);
   if (isObservable(out)) await lastValueFrom(out, { defaultValue: undefined });
 }
 

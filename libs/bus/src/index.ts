@@ -1,3 +1,4 @@
+export * from './bus-batch-context';
 export * from './bus-context';
 export * from './bus-error.filter';
 export * from './bus-server';

@@ -61,7 +61,27 @@ export function publisherFor(service: ServiceName): Provider {
   return { provide: Publisher, useFactory: (client: ClientProxy) => new Publisher(client, service), inject: [BUS_CLIENT] };
 }
 
-/** Pattern extras naming the consumer group (the service) a handler belongs to. */
-export function consumer(service: ServiceName): { consumer: ServiceName } {
-  return { consumer: service };
+/** How a handler takes its events: one at a time (the default), or in batches of one partition. */
+export interface ConsumerOptions {
+  /**
+   * The handler gets `CloudEvent[]`: events of one topic-partition in offset order, at most
+   * `maxBatch` (default 500) of them, and a `BusBatchContext`. A consumer group is all batch or all not.
+   */
+  batch?: boolean;
+  maxBatch?: number;
+}
+
+export interface ConsumerExtras {
+  consumer: ServiceName;
+  batch?: { max: number };
+}
+
+export const DEFAULT_MAX_BATCH = 500;
+
+/** Pattern extras naming the consumer group (the service) a handler belongs to, and how it takes events. */
+export function consumer(service: ServiceName, options: ConsumerOptions = {}): ConsumerExtras {
+  if (!options.batch) return { consumer: service };
+  const max = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  if (!Number.isInteger(max) || max < 1) throw new Error(`consumer ${service}: maxBatch must be a positive integer, got ${max}`);
+  return { consumer: service, batch: { max } };
 }

@@ -1,19 +1,43 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { publisherFor } from '@admit/bus';
+import { publisherFor, TopicFollower } from '@admit/bus';
+import { ActivePolicyModule } from '@admit/cedar';
+import { SafeFetcher } from '@admit/metadata';
+import { RevocationSet } from '@admit/revocation-set';
+import { AccessChecks } from './access/access-checks';
+import { AccessChecksController } from './access/access-checks.controller';
+import { AdmissionCache } from './access/admission-cache';
+import { ClientAssertions } from './access/client-assertion';
+import { ADMISSION_TOKEN_OPTIONS, AdmissionTokenOptions, AdmissionTokens } from './admission-token/admission-tokens';
+import { JwksController } from './admission-token/jwks.controller';
 import { AdmissionsController } from './admissions/admissions.controller';
 import { DecisionPipeline, INTAKE_OPTIONS, IntakeOptions } from './pipeline/decision-pipeline';
 import { DecisionsHandler } from './pipeline/decisions.handler';
 import { PendingDecisions } from './pipeline/pending-decisions';
 import { RegisterController } from './registration/register.controller';
 
-/** The HTTP front door: publishes requests and answers callers when their decision arrives. */
+/**
+ * The HTTP front door: publishes requests and answers callers when their decision arrives, with an
+ * admission token signed by the SigningKeys that the app's KeysModule (@admit/keys) provides.
+ */
 @Module({})
 export class IntakeModule {
-  static forRoot(options: IntakeOptions): DynamicModule {
+  static forRoot(options: IntakeOptions & AdmissionTokenOptions): DynamicModule {
     return {
       module: IntakeModule,
-      controllers: [RegisterController, AdmissionsController, DecisionsHandler],
-      providers: [publisherFor('intake'), PendingDecisions, DecisionPipeline, { provide: INTAKE_OPTIONS, useValue: options }],
+      imports: [ActivePolicyModule.forFeed(TopicFollower)],
+      controllers: [RegisterController, AdmissionsController, AccessChecksController, JwksController, DecisionsHandler],
+      providers: [
+        publisherFor('intake'),
+        PendingDecisions,
+        DecisionPipeline,
+        AdmissionTokens,
+        AccessChecks,
+        { provide: AdmissionCache, useFactory: (revocations: RevocationSet) => new AdmissionCache(revocations), inject: [RevocationSet] },
+        // Client assertions are checked against keys from the client's own metadata: jwks_uri goes through the SSRF guard.
+        { provide: ClientAssertions, useValue: new ClientAssertions({ issuer: options.issuer, fetcher: new SafeFetcher() }) },
+        { provide: INTAKE_OPTIONS, useValue: options },
+        { provide: ADMISSION_TOKEN_OPTIONS, useValue: { issuer: options.issuer } },
+      ],
     };
   }
 }

@@ -4,3 +4,4 @@ export * from './http/api-error';
 export * from './http/json-body.pipe';
 export * from './start-service';
 export * from './run-distributed';
+export * from './admin';

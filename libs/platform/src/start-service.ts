@@ -2,6 +2,7 @@ import { DynamicModule, LogLevel, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusErrorFilter, BusModule, BusTransport } from '@admit/bus';
+import { RevocationSetModule } from '@admit/revocation-set';
 import { LogLevelName } from './config/config-fragments';
 import { ConfigError } from './config/load-config';
 import { HealthController } from './health.controller';
@@ -30,7 +31,8 @@ class AdmitRootModule {}
 export async function startService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const root: DynamicModule = {
     module: AdmitRootModule,
-    imports: [BusModule.forRoot(options.transport), ...options.imports],
+    // Every service applies revocations, so every process follows them.
+    imports: [BusModule.forRoot(options.transport), RevocationSetModule, ...options.imports],
     controllers: [HealthController],
   };
   const app = await NestFactory.create<NestFastifyApplication>(root, httpAdapter(), {

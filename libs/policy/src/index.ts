@@ -1,3 +1,4 @@
 export * from './policy.module';
-export * from './cedar/policy-set';
 export * from './decide/decide-registration.handler';
+export * from './distribute/policy-distributor';
+export * from './policy-config';

@@ -1,16 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { publisherFor } from '@admit/bus';
-import { PolicySet } from './cedar/policy-set';
+import { publisherFor, TopicFollower } from '@admit/bus';
+import { ActivePolicyModule } from '@admit/cedar';
 import { DecideRegistrationHandler } from './decide/decide-registration.handler';
+import { POLICY_OPTIONS, PolicyDistributor, PolicyOptions } from './distribute/policy-distributor';
 
-/** Decides under the Cedar policy set; every decision records the policy version. */
+/** Publishes the policy folder on `admit.policies.v1` and decides under the set read back from it. */
 @Module({})
 export class PolicyModule {
-  static forRoot(options: { policyDir: string }): DynamicModule {
+  static forRoot(options: PolicyOptions): DynamicModule {
     return {
       module: PolicyModule,
+      imports: [ActivePolicyModule.forFeed(TopicFollower)],
       controllers: [DecideRegistrationHandler],
-      providers: [publisherFor('policy'), { provide: PolicySet, useFactory: () => PolicySet.load(options.policyDir) }],
+      providers: [publisherFor('policy'), { provide: POLICY_OPTIONS, useValue: options }, PolicyDistributor],
     };
   }
 }

@@ -1,9 +1,29 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { publisherFor } from '@admit/bus';
+import { RevocationsController } from './api/revocations.controller';
+import { OutboxPublisher } from './publish/outbox-publisher';
+import { RevocationLifecycle } from './publish/revocation-lifecycle';
+import { REVOCATION_OPTIONS, RevocationOptions, withDefaults } from './revocation-options';
+import { RevocationStore } from './store/revocation-store';
 
 /**
- * Revocations by client id, software id, anchor, key thumbprint or origin. In the walking skeleton
- * the service runs (health, bus, store) and the contract of `admit.revocations.v1` is fixed; the
- * admin API and the live revocation set come with the revocation issue.
+ * Revocations by client id, software id, anchor, key thumbprint or origin: the admin API, the
+ * durable record in PostgreSQL and the compacted `admit.revocations.v1` rebuilt from it. Needs
+ * StoreModule and AdminAuthModule.
  */
 @Module({})
-export class RevocationModule {}
+export class RevocationModule {
+  static forRoot(options: RevocationOptions = {}): DynamicModule {
+    return {
+      module: RevocationModule,
+      controllers: [RevocationsController],
+      providers: [
+        publisherFor('revocation'),
+        { provide: REVOCATION_OPTIONS, useValue: withDefaults(options) },
+        RevocationStore,
+        OutboxPublisher,
+        RevocationLifecycle,
+      ],
+    };
+  }
+}

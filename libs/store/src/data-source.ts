@@ -3,9 +3,13 @@ import { PGliteDriver } from 'typeorm-pglite';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditEvents1764316800000 } from './migrations/1764316800000-audit-events';
 import { AuditAppendOnly1764320400000 } from './migrations/1764320400000-audit-append-only';
+import { Revocations1764406800000 } from './migrations/1764406800000-revocations';
+import { AuditChain1764410400000 } from './migrations/1764410400000-audit-chain';
+import { AuditQueryColumns1764414000000 } from './migrations/1764414000000-audit-query-columns';
+import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
-const ENTITIES = [AuditEventEntity];
-const MIGRATIONS = [AuditEvents1764316800000, AuditAppendOnly1764320400000];
+const ENTITIES = [AuditEventEntity, RevocationEntity, RevocationOutboxEntity];
+const MIGRATIONS = [AuditEvents1764316800000, AuditAppendOnly1764320400000, Revocations1764406800000, AuditChain1764410400000, AuditQueryColumns1764414000000];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */
 export type StoreLocation = { url: string } | { dataDir: string };

@@ -1,4 +1,6 @@
 export * from './audit-event.entity';
 export * from './data-source';
+export * from './revocation.entity';
 export * from './store.module';
+export * from './transaction';
 export * from './transient-errors';

@@ -5,7 +5,7 @@ import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
 import { readFileSync } from 'node:fs';
 import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
-import { PurgeCachesHandler } from './revocations/purge-caches.handler';
+import { PurgeCaches } from './revocations/purge-caches';
 import { ValidatorOptions } from './validator-config';
 
 /** Fetches and verifies client metadata; publishes what it verified, or why it failed. */
@@ -20,10 +20,11 @@ export class ValidatorModule {
     const anchors = loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE });
     return {
       module: ValidatorModule,
-      controllers: [ValidateRegistrationHandler, PurgeCachesHandler],
+      controllers: [ValidateRegistrationHandler],
       providers: [
         publisherFor('validator'),
         RegistrationValidator,
+        PurgeCaches,
         {
           provide: StatementVerifier,
           useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }),

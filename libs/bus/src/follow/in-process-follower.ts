@@ -15,6 +15,7 @@ export class InProcessFollower extends TopicFollower {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.stops.splice(0).forEach((stop) => stop());
   }
 }

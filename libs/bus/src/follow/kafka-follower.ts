@@ -34,8 +34,14 @@ export class KafkaFollower extends TopicFollower {
     // Compaction can remove a partition's last records only behind a later one, but a batch can end
     // on a removed offset: count the batch's end too.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.partition, BigInt(payload.lastOffset)));
-    await consumer.connect();
-    await consumer.subscribe({ topics: [physical], fromBeginning: true });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [physical], fromBeginning: true });
+    } catch (err) {
+      this.consumers.splice(this.consumers.indexOf(consumer), 1);
+      await consumer.disconnect().catch(() => undefined);
+      throw err;
+    }
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
@@ -59,6 +65,7 @@ export class KafkaFollower extends TopicFollower {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.consumers.splice(0).map((c) => c.disconnect()));
   }
 }

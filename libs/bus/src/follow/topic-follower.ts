@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CloudEvent, decodeEvent, isCompacted, Topic } from '@admit/contracts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A change to a compacted topic: the latest event under a key, or null when the key was deleted (a tombstone). */
 export type Apply<T extends Topic> = (key: string, event: CloudEvent<T> | null) => void;
@@ -21,14 +22,25 @@ export abstract class TopicFollower {
   async follow<T extends Topic>(topic: T, apply: Apply<T>): Promise<void> {
     if (!isCompacted(topic)) throw new Error(`${topic} is not compacted; only compacted topics can be followed`);
     this.behind.add(topic);
-    await this.start(topic, (key, headers, value) => this.apply(topic, apply, key, headers, value));
-    this.behind.delete(topic);
+    // A broker that is away at start is waited for: the instance stays not-ready, and says why.
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        await this.start(topic, (key, headers, value) => this.apply(topic, apply, key, headers, value));
+        this.behind.delete(topic);
+        return;
+      } catch (err) {
+        this.logger.warn(`${topic}: cannot read the topic yet (attempt ${attempt}): ${String(err)}`);
+        await delay(Math.min(250 * 2 ** attempt, 5_000));
+      }
+    }
   }
 
   /** The followed topics not yet read to their end. */
   pending(): string[] {
     return [...this.behind];
   }
+
+  protected closed = false;
 
   abstract close(): Promise<void>;
 

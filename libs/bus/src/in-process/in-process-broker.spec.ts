@@ -204,6 +204,52 @@ describe('InProcessBroker', () => {
     expect(positions(a)).toEqual(positions(b));
   });
 
+  describe('batch subscriptions', () => {
+    function subscribeBatch(group: string, max: number, deliver: (ds: Delivery[]) => Promise<void>): () => Promise<void> {
+      const stop = broker.subscribeBatch(group, [TOPIC], deliver, max);
+      stops.push(stop);
+      return stop;
+    }
+
+    it('hands over what is queued for a partition, in offset order, at most maxBatch at a time', async () => {
+      const batches: Delivery[][] = [];
+      subscribeBatch('g', 3, async (ds) => {
+        batches.push(ds);
+      });
+      for (let i = 0; i < 7; i++) broker.publish(TOPIC, message('k', i));
+      await until(() => batches.flat().length === 7, 'all seven');
+      expect(batches.map((b) => b.map(n))).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+      expect(batches.flat().map((d) => d.offset)).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    });
+
+    it('never mixes partitions in one batch', async () => {
+      const batches: Delivery[][] = [];
+      subscribeBatch('g', 100, async (ds) => {
+        batches.push(ds);
+      });
+      const other = await keyOutside(await partitionOf('k'));
+      for (let i = 0; i < 6; i++) broker.publish(TOPIC, message(i % 2 === 0 ? 'k' : other, i));
+      await until(() => batches.flat().length === 6, 'all six');
+      for (const batch of batches) expect(new Set(batch.map((d) => d.partition)).size).toBe(1);
+      expect(batches.map((b) => b.map(n)).sort()).toEqual([[0, 2, 4], [1, 3, 5]]);
+    });
+
+    it('delivers a failed batch again whole, and holds back what came after it', async () => {
+      const attempts: number[][] = [];
+      let healthy = false;
+      subscribeBatch('g', 2, async (ds) => {
+        attempts.push(ds.map(n));
+        if (!healthy) throw new Error('database away');
+      });
+      for (let i = 0; i < 3; i++) broker.publish(TOPIC, message('k', i));
+      await until(() => attempts.length >= 3, 'three attempts');
+      expect(new Set(attempts.map((a) => a.join(',')))).toEqual(new Set(['0,1']));
+      healthy = true;
+      await until(() => attempts.some((a) => a.includes(2)), 'the message after the batch');
+      expect(attempts.filter((a) => a.includes(2))).toEqual([[2]]);
+    });
+  });
+
   describe('unsubscribing', () => {
     it('waits for the delivery in flight, and stops delivering queued messages', async () => {
       const release = gate();

@@ -3,13 +3,18 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Delivery } from '../delivery';
 
 type Deliver = (delivery: Delivery) => Promise<void>;
+type DeliverBatch = (deliveries: Delivery[]) => Promise<void>;
 
 interface Subscription {
   group: string;
   topics: Set<string>;
-  deliver: Deliver;
-  /** The tail of each partition's queue: deliveries of one partition run one after another. */
-  tails: Map<string, Promise<void>>;
+  deliver: DeliverBatch;
+  /** At most this many queued messages of one partition are handed over at once (1: one by one). */
+  maxBatch: number;
+  /** Each partition's messages not yet delivered, oldest first. */
+  queues: Map<string, Delivery[]>;
+  /** The running drain of each partition's queue: one partition is delivered in order, one batch at a time. */
+  drains: Map<string, Promise<void>>;
   closed: boolean;
 }
 
@@ -32,12 +37,20 @@ export class InProcessBroker {
   ) {}
 
   subscribe(group: string, topics: Iterable<string>, deliver: Deliver): () => Promise<void> {
-    const sub: Subscription = { group, topics: new Set(topics), deliver, tails: new Map(), closed: false };
+    return this.subscribeBatch(group, topics, ([delivery]) => deliver(delivery), 1);
+  }
+
+  /**
+   * Like `subscribe`, but hands over what is queued for one partition, in offset order, at most
+   * `maxBatch` at a time; a batch that fails is delivered again whole.
+   */
+  subscribeBatch(group: string, topics: Iterable<string>, deliver: DeliverBatch, maxBatch: number): () => Promise<void> {
+    const sub: Subscription = { group, topics: new Set(topics), deliver, maxBatch, queues: new Map(), drains: new Map(), closed: false };
     this.subscriptions.push(sub);
     return async () => {
       if (!sub.closed) this.subscriptions.splice(this.subscriptions.indexOf(sub), 1);
       sub.closed = true;
-      await Promise.all(sub.tails.values());
+      await Promise.all(sub.drains.values());
     };
   }
 
@@ -65,20 +78,37 @@ export class InProcessBroker {
     const delivery: Delivery = { topic, partition, offset: String(offset), ...message };
     for (const sub of this.subscriptions) {
       if (!sub.topics.has(topic)) continue;
-      const tail = sub.tails.get(position) ?? Promise.resolve();
-      sub.tails.set(position, tail.then(() => this.deliverUntilDone(sub, delivery)));
+      const queue = sub.queues.get(position) ?? [];
+      sub.queues.set(position, queue);
+      queue.push(delivery);
+      // Started on a later tick, so messages published together are delivered as one batch.
+      if (!sub.drains.has(position)) sub.drains.set(position, Promise.resolve().then(() => this.drain(sub, position, queue)));
     }
   }
 
-  private async deliverUntilDone(sub: Subscription, delivery: Delivery): Promise<void> {
+  private async drain(sub: Subscription, position: string, queue: Delivery[]): Promise<void> {
+    try {
+      while (queue.length > 0 && !sub.closed) {
+        const batch = queue.slice(0, sub.maxBatch);
+        if (await this.deliverUntilDone(sub, batch)) queue.splice(0, batch.length);
+      }
+    } finally {
+      sub.drains.delete(position);
+    }
+  }
+
+  /** True once `batch` was delivered; false if the subscription closed first. */
+  private async deliverUntilDone(sub: Subscription, batch: Delivery[]): Promise<boolean> {
     while (!sub.closed) {
       try {
-        return await sub.deliver(delivery);
+        await sub.deliver(batch);
+        return true;
       } catch {
         // At-least-once: a delivery is never dropped, only tried again.
         await delay(this.redeliveryDelayMs);
       }
     }
+    return false;
   }
 }
 

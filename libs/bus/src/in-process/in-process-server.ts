@@ -1,5 +1,5 @@
 import { WireMessage } from '@admit/contracts';
-import { BusServer, GroupHandlers } from '../bus-server';
+import { BusServer, ConsumerGroup } from '../bus-server';
 import { RetryPolicy } from '../retry-policy';
 import { InProcessBroker } from './in-process-broker';
 
@@ -13,10 +13,12 @@ export class InProcessBusServer extends BusServer {
     super(retry);
   }
 
-  protected async subscribe(groups: Map<string, GroupHandlers>): Promise<void> {
-    for (const [group, handlers] of groups) {
+  protected async subscribe(groups: Map<string, ConsumerGroup>): Promise<void> {
+    for (const [group, { handlers, batch }] of groups) {
       this.unsubscribes.push(
-        this.broker.subscribe(group, handlers.keys(), (d) => this.deliver(group, handlers.get(d.topic) ?? [], d)),
+        batch
+          ? this.broker.subscribeBatch(group, handlers.keys(), (ds) => this.deliverBatch(group, handlers.get(ds[0].topic) ?? [], ds), batch.max)
+          : this.broker.subscribe(group, handlers.keys(), (d) => this.deliver(group, handlers.get(d.topic) ?? [], d)),
       );
     }
   }

@@ -1,6 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { WireMessage } from '@admit/contracts';
-import { Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
+import { Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
+
+/** A produce request carries at most this many messages, or bytes of bodies: well under the broker's 1 MiB default. */
+const MAX_BATCH = 500;
+const MAX_BATCH_BYTES = 512 * 1024;
+
+/** How many of the queued messages the next request takes: at least one, however large. */
+function batchLength(queued: Queued[]): number {
+  let bytes = 0;
+  for (let i = 0; i < Math.min(queued.length, MAX_BATCH); i++) {
+    bytes += queued[i].message.value?.length ?? 0;
+    if (bytes > MAX_BATCH_BYTES && i > 0) return i;
+  }
+  return Math.min(queued.length, MAX_BATCH);
+}
+
+interface Queued {
+  topic: string;
+  message: WireMessage;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 export interface KafkaOptions {
   brokers: string[];
@@ -15,6 +36,8 @@ export interface KafkaOptions {
 export class KafkaConnection {
   readonly kafka: Kafka;
   private producer?: Promise<Producer>;
+  private readonly queued: Queued[] = [];
+  private flushing = false;
   private readonly logger = new Logger('kafkajs');
 
   constructor(readonly options: KafkaOptions) {
@@ -27,10 +50,37 @@ export class KafkaConnection {
     });
   }
 
-  /** Sends with acks=all through an idempotent producer: no loss, no duplicates from retries. */
-  async send(topic: string, message: WireMessage): Promise<void> {
-    const producer = await this.connectedProducer();
-    await producer.send({ topic: this.physical(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers: message.headers }] });
+  /**
+   * Sends with acks=all through an idempotent producer: no loss, no duplicates from retries. While
+   * one request is in flight, later sends queue up and go together in the next one, so under load
+   * a request carries many messages and at rest nothing waits for a linger timer. Requests go one at
+   * a time, so per-partition order is the order of the calls.
+   */
+  send(topic: string, message: WireMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queued.push({ topic: this.physical(topic), message, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queued.length > 0) {
+      const batch = this.queued.splice(0, batchLength(this.queued));
+      try {
+        const producer = await this.connectedProducer();
+        const byTopic = new Map<string, Message[]>();
+        for (const { topic, message } of batch) {
+          if (!byTopic.has(topic)) byTopic.set(topic, []);
+          byTopic.get(topic)!.push({ key: message.key, value: message.value, headers: message.headers });
+        }
+        await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        for (const queued of batch) queued.resolve();
+      } catch (err) {
+        for (const queued of batch) queued.reject(err);
+      }
+    }
+    this.flushing = false;
   }
 
   /** The Kafka topic that carries a catalog topic. */

@@ -1,9 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Publisher } from '@admit/bus';
 import { ClientInformationResponse, CloudEvent, EventData, HttpError, RegistrationError, Topic } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { randomUUID } from 'node:crypto';
+import { AdmissionCache } from '../access/admission-cache';
+import { AdmissionTokenError, AdmissionTokenErrorCode } from '../admission-token/admission-token-error';
+import { AdmissionTokens } from '../admission-token/admission-tokens';
 import { DecisionTimeout, PendingDecisions } from './pending-decisions';
+
+type Requested = EventData<typeof Topic.RegistrationRequested>;
 
 export const INTAKE_OPTIONS = Symbol('INTAKE_OPTIONS');
 export interface IntakeOptions {
@@ -11,20 +16,64 @@ export interface IntakeOptions {
   decisionTimeoutMs: number;
 }
 
+/** The RFC 7591 client information response, plus the signed admission token. */
+export type AdmittedClient = ClientInformationResponse & { admission: string };
+
 /** Sends a request through validator and policy, and waits for its one decision. */
 @Injectable()
 export class DecisionPipeline {
+  private readonly logger = new Logger('intake');
+
   constructor(
     private readonly publisher: Publisher,
     private readonly pending: PendingDecisions,
+    private readonly admissions: AdmissionCache,
+    private readonly tokens: AdmissionTokens,
     @Inject(INTAKE_OPTIONS) private readonly options: IntakeOptions,
   ) {}
 
   /**
-   * Resolves with the client information of an allow decision (RFC 7591 §3.2.1); throws ApiError 400
-   * on deny and 503 when no decision came in time.
+   * Resolves with the client information of an allow decision (RFC 7591 §3.2.1) and its admission
+   * token; throws ApiError 400 on deny, 503 when no decision came in time, 500 when an allow cannot
+   * carry a token.
    */
-  async admit(request: EventData<typeof Topic.RegistrationRequested>): Promise<ClientInformationResponse> {
+  async admit(request: Requested): Promise<AdmittedClient> {
+    const { data } = await this.decide(request);
+    if (data.decision === 'deny' || !data.metadata) {
+      const description = data.reasons.map((r) => r.description).join('; ') || 'denied';
+      throw new ApiError(400, data.error ?? RegistrationError.InvalidClientMetadata, description);
+    }
+    const admission = await this.admissionToken(data);
+    // The token comes last: a client's own metadata cannot supply one.
+    return { ...data.metadata, client_id: data.client_id, client_id_issued_at: Math.floor(Date.parse(data.decided_at) / 1000), admission };
+  }
+
+  /**
+   * Every allow carries a token. An allow without one, as a policy service older than contracts
+   * 1.1.0 decides it, is answered 500 rather than 201 without a token: callers and gateways rely on
+   * the token to verify the admission offline, so a token-less success would break them silently,
+   * while a 500 (logged) shows the deployment error at once. The decision itself stands and is
+   * audited; the same request after the upgrade gets its token.
+   */
+  private async admissionToken(data: EventData<typeof Topic.RegistrationDecided>): Promise<string> {
+    try {
+      return await this.tokens.issue(data);
+    } catch (err) {
+      if (err instanceof AdmissionTokenError && err.code === AdmissionTokenErrorCode.Expired) {
+        // The decision waited longer than the admission lasts; asking again gets a fresh one.
+        throw unavailable('the admission ended before it could be issued; try again');
+      }
+      const reason = err instanceof AdmissionTokenError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+      this.logger.error(`no admission token for ${data.client_id}: ${reason}`);
+      throw new ApiError(500, HttpError.ServerError, 'the admission token could not be issued');
+    }
+  }
+
+  /**
+   * Publishes the request and resolves with its one decision; throws ApiError 503 when none came in
+   * time. An allowed client's admission is cached with the request, so it can be renewed later.
+   */
+  async decide(request: Requested): Promise<CloudEvent<typeof Topic.RegistrationDecided>> {
     const correlationId = randomUUID();
     const { decision, cancel } = this.pending.wait(correlationId, this.options.decisionTimeoutMs);
     const publishing = this.publisher.publish(Topic.RegistrationRequested, request, { subject: request.client_id, correlationId });
@@ -39,12 +88,8 @@ export class DecisionPipeline {
       // A request that was published stays in the pipeline and is still decided and audited.
       throw unavailable(err instanceof DecisionTimeout ? 'no decision was reached in time; try again' : 'the request could not be queued; try again');
     }
-    const { data } = decided;
-    if (data.decision === 'deny' || !data.metadata) {
-      const description = data.reasons.map((r) => r.description).join('; ') || 'denied';
-      throw new ApiError(400, data.error ?? RegistrationError.InvalidClientMetadata, description);
-    }
-    return { ...data.metadata, client_id: data.client_id, client_id_issued_at: Math.floor(Date.parse(data.decided_at) / 1000) };
+    this.admissions.record(decided.data, request);
+    return decided;
   }
 }
 

@@ -43,3 +43,8 @@ export const topicsConfig = {
 export const databaseConfig = {
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
 };
+
+export const adminConfig = {
+  /** YAML `tokens: [{ name, sha256, scopes }]`; unset means no admin credentials (every admin route answers 401). */
+  ADMIT_ADMIN_TOKENS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+};

@@ -2,7 +2,7 @@
 // Stubbed: the network (an in-memory Fetcher) and nothing else.
 import { CimdResolver, Fetcher, FetchError, FetchResponse } from '@admit/metadata';
 import { AnchorKeys, buildTrustAnchors, StatementVerifier } from '@admit/trust';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
 import { RegistrationValidator } from './registration-validator';
 
@@ -64,7 +64,8 @@ describe('RegistrationValidator', () => {
     expect(v).toMatchObject({ source: 'software_statement', outcome: 'valid', anchor: 'dir', software_id: 'cli', metadata: { client_name: 'From statement' } });
     expect(v.client_id).toMatch(/^s_/);
     expect(v.metadata).not.toHaveProperty('software_statement');
-    expect(v.evidence.statement).toEqual({ sha256: createHash('sha256').update(statement).digest('hex'), anchor: 'dir', kid: 'k1', alg: 'ES256' });
+    const exp = new Date((decodeJwt(statement).exp as number) * 1000).toISOString();
+    expect(v.evidence.statement).toEqual({ sha256: createHash('sha256').update(statement).digest('hex'), anchor: 'dir', kid: 'k1', alg: 'ES256', exp });
   });
 
   it('applies the metadata rules to what the statement says', async () => {

@@ -48,7 +48,7 @@ export class RegistrationValidator {
       client_id: verified.clientId,
       anchor: verified.anchor.id,
       software_id: verified.claims.software_id,
-      evidence: { statement: verified.evidence },
+      evidence: { statement: { ...verified.evidence, exp: new Date(verified.claims.exp * 1000).toISOString() } },
     };
     const checked = checkClientMetadata(mergeStatementMetadata(body, verified.claims));
     if (!checked.ok) return { ...failed(verified.clientId, 'software_statement', checked.errors), ...about };

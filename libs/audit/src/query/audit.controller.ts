@@ -1,0 +1,96 @@
+import { Controller, Get, Inject, Optional, Param, Query, UseGuards } from '@nestjs/common';
+import { Publisher } from '@admit/bus';
+import { HttpError, Topic } from '@admit/contracts';
+import { SigningKeys } from '@admit/keys';
+import { AdminActor, AdminGuard, AdminScope, ApiError, RequireScope } from '@admit/platform';
+import { DataSource } from 'typeorm';
+import { AuditError, AuditErrorCode } from '../audit-error';
+import { SqlQuery, sqlOf } from '../sql-query';
+import { verifyChains } from '../verify/verify-chains';
+import { VerifyReport } from '../verify/verify-report';
+import { AuditQueries, EventPage, Incident, Timeline } from './audit-queries';
+import { EVENT_FILTERS, INCIDENT_FILTERS, parseQuery, WINDOW_FILTERS } from './query-params';
+
+const INCIDENT_MAX_CLIENTS = 200;
+
+/**
+ * The auditor's API; every route needs a token with `audit:read`. Each request is itself audited:
+ * an `audit.read` admin action naming the actor, the route and the filters, published before the
+ * answer (no answer if it cannot be recorded).
+ */
+@Controller('audit')
+@UseGuards(AdminGuard)
+@RequireScope(AdminScope.AuditRead)
+export class AuditController {
+  private readonly sql: SqlQuery;
+  private readonly queries: AuditQueries;
+
+  constructor(
+    @Inject(DataSource) db: DataSource,
+    @Inject(Publisher) private readonly publisher: Publisher,
+    @Optional() @Inject(SigningKeys) private readonly keys?: SigningKeys,
+  ) {
+    this.sql = sqlOf(db);
+    this.queries = new AuditQueries(this.sql);
+  }
+
+  @Get('events')
+  async events(@Query() input: Record<string, unknown>, @AdminActor() actor: string): Promise<EventPage> {
+    const { filters, page } = parse(() => parseQuery(input, EVENT_FILTERS));
+    await this.audited(actor, '/audit/events', { ...filters, limit: page.limit, cursor: page.cursor !== undefined });
+    return run(() => this.queries.events(filters, page));
+  }
+
+  @Get('clients/:client_id/timeline')
+  async timeline(@Param('client_id') clientId: string, @Query() input: Record<string, unknown>, @AdminActor() actor: string): Promise<Timeline> {
+    const { filters, page } = parse(() => parseQuery({ ...input, client_id: clientId }, [...WINDOW_FILTERS, 'client_id'] as const));
+    await this.audited(actor, `/audit/clients/${clientId}/timeline`, { ...filters, limit: page.limit, cursor: page.cursor !== undefined });
+    return run(() => this.queries.timeline(clientId, filters, page));
+  }
+
+  @Get('incidents')
+  async incidents(@Query() input: Record<string, unknown>, @AdminActor() actor: string): Promise<Incident> {
+    const { filters, page } = parse(() => parseQuery(input, INCIDENT_FILTERS, 50, INCIDENT_MAX_CLIENTS));
+    const subjects = (['anchor', 'origin', 'jkt'] as const).filter((k) => filters[k] !== undefined);
+    if (subjects.length !== 1) throw new ApiError(400, 'invalid_request', 'give exactly one of anchor, origin or jkt');
+    const kind = subjects[0];
+    await this.audited(actor, '/audit/incidents', { ...filters, limit: page.limit, cursor: page.cursor !== undefined });
+    return run(() => this.queries.incident({ kind, value: filters[kind]! }, filters, page));
+  }
+
+  @Get('verify')
+  async verify(@AdminActor() actor: string): Promise<VerifyReport> {
+    await this.audited(actor, '/audit/verify', {});
+    return verifyChains(this.sql, this.keys?.publicJwks());
+  }
+
+  private async audited(actor: string, target: string, details: Record<string, unknown>): Promise<void> {
+    try {
+      await this.publisher.publish(Topic.AdminActions, { actor, action: 'audit.read', target, details, at: new Date().toISOString() }, { subject: actor });
+    } catch {
+      // An unrecorded read must not happen: no answer without its audit event.
+      throw new ApiError(503, HttpError.TemporarilyUnavailable, 'the read cannot be recorded right now; try again', { 'Retry-After': '5' });
+    }
+  }
+}
+
+function parse<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+async function run<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+function toApiError(err: unknown): unknown {
+  if (!(err instanceof AuditError)) return err;
+  return new ApiError(400, err.code === AuditErrorCode.CursorInvalid ? 'invalid_cursor' : 'invalid_request', err.message);
+}

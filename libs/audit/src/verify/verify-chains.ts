@@ -1,0 +1,158 @@
+import { createLocalJWKSet, JSONWebKeySet, jwtVerify } from 'jose';
+import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
+import { STORED_EVENT_COLUMNS, StoredEvent } from '../chain/stored-event';
+import { ChainHead, CHECKPOINT_ISSUER, CHECKPOINT_TYP, sameHeads } from '../checkpoint/chain-heads';
+import { SqlQuery } from '../sql-query';
+import { BreakReason, ChainBreak, CheckpointProblem, VerifyReport } from './verify-report';
+
+const PAGE = 1_000;
+
+type LinkRow = { position: string; prev_hash: string; hash: string; event_seq: string } & Partial<StoredEvent>;
+
+/**
+ * Recomputes every chain from its first link, page by page (constant memory), names each chain's
+ * first broken link, compares the recorded heads, finds events no link covers, and checks the
+ * checkpoints: every signature against `jwks`, and the latest checkpoint's heads against the links.
+ */
+export async function verifyChains(query: SqlQuery, jwks: JSONWebKeySet | undefined, now = new Date()): Promise<VerifyReport> {
+  const chains = await query<{ topic: string; partition: number }>(
+    `SELECT topic, partition FROM audit_chain_heads UNION SELECT DISTINCT topic, partition FROM audit_chain_links ORDER BY 1, 2`,
+  );
+  const report: VerifyReport = {
+    ok: true,
+    verified_at: now.toISOString(),
+    links_checked: 0,
+    chains: [],
+    breaks: [],
+    unchained: { count: 0, first_seq: null },
+    legacy_events: 0,
+    checkpoints: { count: 0, signatures_checked: jwks !== undefined, latest: null, problems: [] },
+  };
+  for (const { topic, partition } of chains) {
+    const outcome = await verifyChain(query, topic, partition);
+    report.links_checked += outcome.checked;
+    report.chains.push({ topic, partition, length: outcome.length, head: outcome.head });
+    if (outcome.broken) report.breaks.push(outcome.broken);
+  }
+  await findUnchained(query, report);
+  await checkCheckpoints(query, jwks, report);
+  report.ok = report.breaks.length === 0 && report.unchained.count === 0 && report.checkpoints.problems.length === 0;
+  return report;
+}
+
+/**
+ * One chain, up to its recorded head read first: links appended while verifying are left for the
+ * next run instead of being mistaken for a head that lags behind them.
+ */
+async function verifyChain(
+  query: SqlQuery,
+  topic: string,
+  partition: number,
+): Promise<{ checked: number; length: number; head: string; broken?: ChainBreak }> {
+  const [head] = await query<{ length: string; hash: string }>(
+    `SELECT length::text AS length, hash FROM audit_chain_heads WHERE topic = $1 AND partition = $2`,
+    [topic, partition],
+  );
+  const until = head ? Number(head.length) : Number.MAX_SAFE_INTEGER;
+  let prev = GENESIS_HASH;
+  let expected = 1;
+  const broken = (reason: BreakReason, description: string, row?: LinkRow): ChainBreak => ({
+    topic,
+    partition,
+    position: expected,
+    event_seq: row?.event_seq ?? null,
+    event_id: row?.event_id ?? null,
+    reason,
+    description,
+  });
+  for (;;) {
+    const rows = await query<LinkRow>(
+      `SELECT l.position::text AS position, l.prev_hash, l.hash, l.event_seq::text AS event_seq, ${STORED_EVENT_COLUMNS}
+       FROM audit_chain_links l LEFT JOIN audit_events e ON e.seq = l.event_seq
+       WHERE l.topic = $1 AND l.partition = $2 AND l.position >= $3 AND l.position <= $4 ORDER BY l.position LIMIT ${PAGE}`,
+      [topic, partition, expected, until],
+    );
+    for (const row of rows) {
+      const fail = (reason: BreakReason, description: string) => ({ checked: expected - 1, length: expected - 1, head: prev, broken: broken(reason, description, row) });
+      if (Number(row.position) !== expected) return fail(BreakReason.LinkMissing, `no link at position ${expected}; the next is at ${row.position}`);
+      if (row.prev_hash !== prev) return fail(BreakReason.PrevMismatch, `the link's prev_hash ${row.prev_hash} is not the previous link's hash ${prev}`);
+      if (row.seq === undefined || row.seq === null) return fail(BreakReason.LinkMissing, `the link's event ${row.event_seq} is not stored`);
+      const event = row as LinkRow & StoredEvent;
+      if (event.topic !== topic || event.partition !== partition) {
+        return fail(BreakReason.Misplaced, `the link's event is stored as ${event.topic}/${event.partition}`);
+      }
+      const hash = linkHash(prev, event);
+      if (hash !== row.hash) return fail(BreakReason.HashMismatch, `event ${event.event_id} hashes to ${hash}, its link says ${row.hash}`);
+      prev = hash;
+      expected++;
+    }
+    if (rows.length < PAGE) break;
+  }
+  const length = expected - 1;
+  if (head && (length !== until || head.hash !== prev)) {
+    return {
+      checked: length,
+      length,
+      head: prev,
+      broken: broken(BreakReason.HeadMismatch, `the recorded head is ${head.hash} at length ${head.length}; the links end at ${prev}, length ${length}`),
+    };
+  }
+  return { checked: length, length, head: prev };
+}
+
+async function findUnchained(query: SqlQuery, report: VerifyReport): Promise<void> {
+  const [legacy] = await query<{ legacy_max_seq: string }>(`SELECT COALESCE(max(legacy_max_seq), 0)::text AS legacy_max_seq FROM audit_chain_start`);
+  const [counts] = await query<{ legacy: string; unchained: string; first_seq: string | null }>(
+    `SELECT (SELECT count(*) FROM audit_events WHERE seq <= $1)::text AS legacy,
+            count(*)::text AS unchained, min(e.seq)::text AS first_seq
+     FROM audit_events e WHERE e.seq > $1 AND NOT EXISTS (SELECT 1 FROM audit_chain_links l WHERE l.event_seq = e.seq)`,
+    [legacy.legacy_max_seq],
+  );
+  report.legacy_events = Number(counts.legacy);
+  report.unchained = { count: Number(counts.unchained), first_seq: counts.first_seq };
+}
+
+async function checkCheckpoints(query: SqlQuery, jwks: JSONWebKeySet | undefined, report: VerifyReport): Promise<void> {
+  const keys = jwks && createLocalJWKSet(jwks);
+  const problems = report.checkpoints.problems;
+  let latest: { seq: string; created_at: Date; kid: string; heads: ChainHead[] } | undefined;
+  for (let after = '0'; ; ) {
+    const rows = await query<{ seq: string; created_at: Date; kid: string; heads: ChainHead[]; jws: string }>(
+      `SELECT seq::text AS seq, created_at, kid, heads, jws FROM audit_checkpoints WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
+      [after],
+    );
+    for (const row of rows) {
+      report.checkpoints.count++;
+      latest = row;
+      if (!keys) continue;
+      try {
+        const { payload } = await jwtVerify(row.jws, keys, { typ: CHECKPOINT_TYP, issuer: CHECKPOINT_ISSUER });
+        if (!Array.isArray(payload.heads) || !sameHeads(payload.heads as ChainHead[], row.heads)) {
+          problems.push({ seq: row.seq, code: CheckpointProblem.Altered, description: 'the stored heads are not the signed ones' });
+        }
+      } catch (err) {
+        problems.push({ seq: row.seq, code: CheckpointProblem.Signature, description: `the signature does not verify: ${(err as Error).message}` });
+      }
+    }
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1].seq;
+  }
+  if (!latest) return;
+  report.checkpoints.latest = { seq: latest.seq, created_at: latest.created_at.toISOString(), kid: latest.kid };
+  // The latest checkpoint pins every earlier link too: each link's hash covers all before it.
+  for (const head of latest.heads) {
+    const [link] = await query<{ hash: string }>(`SELECT hash FROM audit_chain_links WHERE topic = $1 AND partition = $2 AND position = $3`, [
+      head.topic,
+      head.partition,
+      head.length,
+    ]);
+    if (link?.hash !== head.hash) {
+      problems.push({
+        seq: latest.seq,
+        code: CheckpointProblem.Mismatch,
+        description: `${head.topic}/${head.partition} at position ${head.length}: signed ${head.hash}, stored ${link?.hash ?? 'no link'}`,
+      });
+    }
+  }
+}
+

@@ -1,0 +1,140 @@
+// Real: everything (Cedar wasm, the repo's policies/ and its schema, policy files in fresh temp dirs); nothing stubbed.
+import { Admission } from '@admit/contracts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessRequest, decideAccess } from './decide-access';
+import { SCHEMA_FILE } from './policy-files';
+import { PolicySet } from './policy-set';
+
+const VALIDATED = new Date('2026-06-01T12:00:00.000Z');
+const REPO_POLICIES = join(__dirname, '..', '..', '..', 'policies');
+const dirs: string[] = [];
+
+const at = (offsetS: number) => new Date(VALIDATED.getTime() + offsetS * 1000);
+
+const admission: Admission = {
+  source: 'cimd',
+  origin: 'https://app.example',
+  jkts: [],
+  evidence_sha256: 'c'.repeat(64),
+  validated_at: VALIDATED.toISOString(),
+  expires_at: at(600).toISOString(),
+  flags: [],
+};
+
+function check(overrides: Partial<AccessRequest> & { ageS?: number } = {}): AccessRequest {
+  const { ageS = 10, ...rest } = overrides;
+  return { client_id: 'https://app.example/client.json', admission, action: 'read_file', now: at(ageS), ...rest };
+}
+
+function policies(files: Record<string, string>, schema = readFileSync(join(REPO_POLICIES, SCHEMA_FILE), 'utf8')): PolicySet {
+  const dir = mkdtempSync(join(tmpdir(), 'admit-access-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, SCHEMA_FILE), schema);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return PolicySet.load(dir);
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('decideAccess under the default policies/', () => {
+  const set = PolicySet.load(REPO_POLICIES);
+
+  it('allows a normal action on a fresh admission', () => {
+    expect(decideAccess(set, check())).toStrictEqual({
+      decision: 'allow',
+      policy_version: set.version,
+      determining_policies: ['access-admitted'],
+      reasons: [{ code: 'access-admitted', description: 'the client holds a current admission' }],
+      revalidate: false,
+      admission_age_s: 10,
+    });
+  });
+
+  it('allows a sensitive action on an admission at most 60 s old, and asks to revalidate an older one', () => {
+    expect(decideAccess(set, check({ ageS: 60, context: { sensitivity: 'sensitive' } })).decision).toBe('allow');
+    expect(decideAccess(set, check({ ageS: 61, context: { sensitivity: 'sensitive' } }))).toStrictEqual({
+      decision: 'deny',
+      policy_version: set.version,
+      determining_policies: ['sensitive-needs-fresh-admission'],
+      reasons: [{ code: 'sensitive-needs-fresh-admission', description: 'a sensitive action needs an admission fresher than 60 seconds; admit the client again' }],
+      revalidate: true,
+      admission_age_s: 61,
+    });
+  });
+
+  it('asks to revalidate an admission older than 15 minutes, whatever its expiry says', () => {
+    const long = { ...admission, expires_at: at(3600).toISOString() };
+    expect(decideAccess(set, check({ admission: long, ageS: 900 })).decision).toBe('allow');
+    expect(decideAccess(set, check({ admission: long, ageS: 901 }))).toMatchObject({
+      decision: 'deny',
+      determining_policies: ['admission-lifetime'],
+      reasons: [{ code: 'admission-lifetime', description: 'the admission is older than 15 minutes; admit the client again' }],
+      revalidate: true,
+    });
+  });
+
+  it('asks to revalidate an admission past its expiry', () => {
+    expect(decideAccess(set, check({ ageS: 599 })).decision).toBe('allow');
+    expect(decideAccess(set, check({ ageS: 600 }))).toMatchObject({ decision: 'deny', determining_policies: ['admission-expired'], revalidate: true });
+  });
+
+  it('names every freshness bound that denied, and still asks to revalidate', () => {
+    const decided = decideAccess(set, check({ ageS: 1000, context: { sensitivity: 'sensitive' } }));
+    expect({ ...decided, determining_policies: [...decided.determining_policies].sort() }).toMatchObject({
+      decision: 'deny',
+      determining_policies: ['admission-expired', 'admission-lifetime', 'sensitive-needs-fresh-admission'],
+      revalidate: true,
+    });
+  });
+
+  it('refuses an action named like one of Admit\'s own', () => {
+    for (const action of ['register', 'access']) {
+      expect(decideAccess(set, check({ action }))).toMatchObject({ decision: 'deny', determining_policies: [], reasons: [{ code: 'reserved_action', description: `"${action}" is not an access action` }], revalidate: false });
+    }
+  });
+});
+
+describe('decideAccess with policies of its own', () => {
+  it('does not ask to revalidate when a forbid without @revalidate also denied', () => {
+    const set = policies({
+      'a.cedar': [
+        '@id("ok") permit (principal, action in Admit::Action::"access", resource);',
+        '@id("fresh") @revalidate forbid (principal, action in Admit::Action::"access", resource) when { context.admission_age_s > 5 };',
+        '@id("no-self") @reason("no self-asserted clients") forbid (principal, action in Admit::Action::"access", resource) when { principal.source == "self_asserted" };',
+      ].join('\n'),
+    });
+    expect(decideAccess(set, check({ ageS: 6 }))).toMatchObject({ decision: 'deny', determining_policies: ['fresh'], revalidate: true });
+    const both = decideAccess(set, check({ ageS: 6, admission: { ...admission, source: 'self_asserted' } }));
+    expect({ decision: both.decision, determining: [...both.determining_policies].sort(), revalidate: both.revalidate }).toEqual({ decision: 'deny', determining: ['fresh', 'no-self'], revalidate: false });
+  });
+
+  it('does not ask to revalidate a default deny, and explains it when a policy does', () => {
+    const set = policies({ 'a.cedar': '@id("why") @explains_deny @reason("only declared tools") permit (principal, action in Admit::Action::"access", resource);\n@id("never") permit (principal, action == Admit::Action::"register", resource);' });
+    expect(decideAccess(set, check())).toMatchObject({ decision: 'deny', determining_policies: [], reasons: [{ code: 'why', description: 'only declared tools' }], revalidate: false });
+  });
+
+  it('lets policies name an action declared in the schema, and the resource and client assertion', () => {
+    const schema = readFileSync(join(REPO_POLICIES, SCHEMA_FILE), 'utf8').replace(
+      /\n}\s*$/,
+      '\n  action "deploy" in [access] appliesTo { principal: [Client], resource: [Resource], context: RequestContext };\n}\n',
+    );
+    const set = policies(
+      { 'a.cedar': '@id("deploy-prod") permit (principal, action == Admit::Action::"deploy", resource == Admit::Resource::"prod") when { context.client_assertion == "verified" };' },
+      schema,
+    );
+    expect(decideAccess(set, check({ action: 'deploy', resource: 'prod', context: { client_assertion: 'verified' } })).decision).toBe('allow');
+    expect(decideAccess(set, check({ action: 'deploy', resource: 'prod' })).decision).toBe('deny');
+    expect(decideAccess(set, check({ action: 'deploy', resource: 'staging', context: { client_assertion: 'verified' } })).decision).toBe('deny');
+    expect(decideAccess(set, check({ action: 'read_file', resource: 'prod', context: { client_assertion: 'verified' } })).decision).toBe('deny');
+  });
+
+  it('gives policies the scopes of the metadata, when the caller has it', () => {
+    const set = policies({ 'a.cedar': '@id("scoped") permit (principal, action in Admit::Action::"access", resource) when { principal.scopes.contains("tools") };' });
+    expect(decideAccess(set, check({ metadata: { scope: 'openid tools' } })).decision).toBe('allow');
+    expect(decideAccess(set, check()).decision).toBe('deny');
+  });
+});

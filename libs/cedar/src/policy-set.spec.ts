@@ -1,0 +1,222 @@
+// Real: everything (Cedar wasm, the repo's policies/admit.cedarschema, files under fresh temp dirs); nothing stubbed.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PolicyLoadError } from './policy-error';
+import { SCHEMA_FILE } from './policy-files';
+import { AuthorizationRequest, PolicySet } from './policy-set';
+
+const SCHEMA = readFileSync(join(__dirname, '..', '..', '..', 'policies', SCHEMA_FILE), 'utf8');
+const PERMIT_REGISTER = 'permit (principal, action == Admit::Action::"register", resource);';
+const dirs: string[] = [];
+
+function policyDir(files: Record<string, string>, schema: string | null = SCHEMA): string {
+  const dir = mkdtempSync(join(tmpdir(), 'admit-policy-set-'));
+  dirs.push(dir);
+  if (schema !== null) writeFileSync(join(dir, SCHEMA_FILE), schema);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+function loadError(dir: string): PolicyLoadError {
+  try {
+    PolicySet.load(dir);
+  } catch (err) {
+    if (err instanceof PolicyLoadError) return err;
+    throw err;
+  }
+  throw new Error(`expected PolicySet.load(${dir}) to throw`);
+}
+
+function request(action = 'register'): AuthorizationRequest {
+  return {
+    principal: { type: 'Admit::Client', id: 'c_1' },
+    action: { type: 'Admit::Action', id: action },
+    resource: { type: 'Admit::Registry', id: 'admit' },
+    context: {},
+    entities: [],
+  };
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('PolicySet.load', () => {
+  describe('version', () => {
+    it('is sha256:<64 hex>', () => {
+      expect(PolicySet.load(policyDir({ 'a.cedar': PERMIT_REGISTER })).version).toMatch(/^sha256:[0-9a-f]{64}$/);
+    });
+
+    it('is the same for identical content in different folders, and the set is not parsed again', () => {
+      const files = { 'a.cedar': PERMIT_REGISTER, 'b.cedar': 'forbid (principal, action, resource) when { false };' };
+      const first = PolicySet.load(policyDir(files));
+      const second = PolicySet.load(policyDir(files));
+      expect(second.version).toBe(first.version);
+      expect(second).toBe(first);
+    });
+
+    it('changes when any policy text or the schema changes, even by one character', () => {
+      const before = PolicySet.load(policyDir({ 'a.cedar': PERMIT_REGISTER })).version;
+      expect(PolicySet.load(policyDir({ 'a.cedar': `${PERMIT_REGISTER} ` })).version).not.toBe(before);
+      expect(PolicySet.load(policyDir({ 'a.cedar': PERMIT_REGISTER, 'b.cedar': '' })).version).not.toBe(before);
+      expect(PolicySet.load(policyDir({ 'a.cedar': PERMIT_REGISTER }, `${SCHEMA}\n`)).version).not.toBe(before);
+    });
+
+    it('ignores files that are not *.cedar, and subfolders', () => {
+      const before = PolicySet.load(policyDir({ 'a.cedar': PERMIT_REGISTER })).version;
+      const after = PolicySet.load(policyDir({ 'a.cedar': PERMIT_REGISTER, 'README.md': '# notes', 'a.cedar.bak': 'garbage(' })).version;
+      expect(after).toBe(before);
+    });
+  });
+
+  describe('policy ids', () => {
+    it('come from @id("…"), else <file>#<index in file>, over files in name order', () => {
+      const set = PolicySet.load(
+        policyDir({
+          'b.cedar': `${PERMIT_REGISTER}\n@id("named-in-b") ${PERMIT_REGISTER}`,
+          'a.cedar': `// a comment\n@id("first") ${PERMIT_REGISTER}\n${PERMIT_REGISTER}\n@desc("no id") ${PERMIT_REGISTER}`,
+        }),
+      );
+      expect(set.policyIds).toEqual(['first', 'a.cedar#1', 'a.cedar#2', 'b.cedar#0', 'named-in-b']);
+    });
+
+    it('keeps unicode ids and ids written with spaces', () => {
+      expect(PolicySet.load(policyDir({ 'a.cedar': `@id("règle-✓") ${PERMIT_REGISTER}\n@id ( "spaced" ) ${PERMIT_REGISTER}` })).policyIds).toEqual(['règle-✓', 'spaced']);
+    });
+
+    it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('accepts the id %j, which Object.prototype also has', (id) => {
+      const set = PolicySet.load(policyDir({ 'a.cedar': `@id("${id}") ${PERMIT_REGISTER}` }));
+      expect(set.policyIds).toEqual([id]);
+      expect(set.isAuthorized(request())).toEqual({ decision: 'allow', determining: [id], errors: [] });
+    });
+  });
+
+  describe('annotations', () => {
+    it('reads @reason, @admission_ttl_s, @revalidate, @flag and @explains_deny', () => {
+      const set = PolicySet.load(
+        policyDir({
+          'a.cedar': [
+            `@id("p") @reason("because") @admission_ttl_s("120") ${PERMIT_REGISTER}`,
+            '@id("f") @revalidate forbid (principal, action, resource) when { context.admission_age_s > 5 };',
+            `@id("flag") @flag("odd_client") ${PERMIT_REGISTER}`,
+            `@id("why") @explains_deny @reason("explained") ${PERMIT_REGISTER}`,
+          ].join('\n'),
+        }),
+      );
+      expect([set.policy('p'), set.policy('f'), set.policy('flag'), set.policy('why')]).toEqual([
+        { id: 'p', file: 'a.cedar', effect: 'permit', reason: 'because', admissionTtlS: 120, revalidate: false, explainsDeny: false, flag: undefined },
+        { id: 'f', file: 'a.cedar', effect: 'forbid', reason: undefined, revalidate: true, explainsDeny: false, flag: undefined },
+        { id: 'flag', file: 'a.cedar', effect: 'permit', reason: undefined, revalidate: false, explainsDeny: false, flag: 'odd_client' },
+        { id: 'why', file: 'a.cedar', effect: 'permit', reason: 'explained', revalidate: false, explainsDeny: true, flag: undefined },
+      ]);
+    });
+
+    it('never lets an advisory policy decide', () => {
+      const set = PolicySet.load(policyDir({ 'a.cedar': `@id("flag") @flag("x") ${PERMIT_REGISTER}\n@id("why") @explains_deny ${PERMIT_REGISTER}` }));
+      expect(set.isAuthorized(request())).toEqual({ decision: 'deny', determining: [], errors: [] });
+      expect(set.advice(request()).map((p) => p.id)).toEqual(expect.arrayContaining(['flag', 'why']));
+    });
+
+    it.each([
+      [`@id("p") @admission_ttl_s("0") ${PERMIT_REGISTER}`, 'a.cedar: policy p: @admission_ttl_s must be a positive whole number of seconds, not "0"'],
+      [`@id("p") @admission_ttl_s("15m") ${PERMIT_REGISTER}`, 'a.cedar: policy p: @admission_ttl_s must be a positive whole number of seconds, not "15m"'],
+      ['@id("p") @admission_ttl_s("60") forbid (principal, action, resource);', 'a.cedar: policy p: @admission_ttl_s belongs on a permit'],
+      [`@id("p") @revalidate ${PERMIT_REGISTER}`, 'a.cedar: policy p: @revalidate belongs on a forbid'],
+      [`@id("p") @flag ${PERMIT_REGISTER}`, 'a.cedar: policy p: @flag needs a value'],
+      [`@id("p") @flag("Not A Flag") ${PERMIT_REGISTER}`, 'a.cedar: policy p: @flag must match ^[a-z0-9_]{1,128}$'],
+      ['@id("p") @flag("x") forbid (principal, action, resource);', 'a.cedar: policy p: @flag and @explains_deny policies are written as permit (read: "applies to")'],
+      [`@id("p") @flag("x") @admission_ttl_s("5") ${PERMIT_REGISTER}`, 'a.cedar: policy p: an advisory policy (@flag, @explains_deny) never decides, so it takes no @admission_ttl_s or @revalidate'],
+      [`@id("p") @reason ${PERMIT_REGISTER}`, 'a.cedar: policy p: @reason needs a value'],
+    ])('refuses %s', (text, message) => {
+      const err = loadError(policyDir({ 'a.cedar': text }));
+      expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_POLICY_INVALID', message });
+    });
+  });
+
+  describe('errors', () => {
+    it('throws ERR_POLICY_INVALID naming the file for a syntax error', () => {
+      const err = loadError(policyDir({ 'good.cedar': PERMIT_REGISTER, 'bad.cedar': 'permit (principal, action' }));
+      expect(err.code).toBe('ERR_POLICY_INVALID');
+      expect(err.message).toMatch(/^bad\.cedar: /);
+      expect(err.message).toContain('unexpected end of input');
+    });
+
+    it('throws with Cedar validation message for a policy the schema does not allow', () => {
+      const err = loadError(policyDir({ 'a.cedar': PERMIT_REGISTER, 'typo.cedar': '@id("typo") permit (principal, action, resource) when { principal.sorce == "cimd" };' }));
+      expect({ code: err.code, message: err.message }).toEqual({
+        code: 'ERR_POLICY_INVALID',
+        message: 'typo.cedar: for policy `typo`, attribute `sorce` on entity type `Admit::Client` not found (did you mean `source`?)',
+      });
+    });
+
+    it('throws for an unknown action under the schema', () => {
+      const err = loadError(policyDir({ 'a.cedar': '@id("x") permit (principal, action == Admit::Action::"revoke", resource);' }));
+      expect(err.message).toMatch(/^a\.cedar: for policy `x`, /);
+      expect(err.message).toContain('Admit::Action::"revoke"');
+    });
+
+    it('throws with Cedar message for an invalid schema', () => {
+      const err = loadError(policyDir({ 'a.cedar': PERMIT_REGISTER }, 'namespace Admit { entity }'));
+      expect({ code: err.code, message: err.message }).toEqual({
+        code: 'ERR_POLICY_INVALID',
+        message: 'admit.cedarschema: failed to parse schema from string: error parsing schema: unexpected token `}`',
+      });
+    });
+
+    it('throws for a folder without the schema', () => {
+      const dir = policyDir({ 'a.cedar': PERMIT_REGISTER }, null);
+      expect(loadError(dir).message).toBe(`no admit.cedarschema in ${dir}`);
+    });
+
+    it('throws for a folder with no *.cedar file', () => {
+      const dir = policyDir({ 'policy.txt': PERMIT_REGISTER, 'x.cedar.disabled': PERMIT_REGISTER });
+      expect(loadError(dir).message).toBe(`no *.cedar files in ${dir}`);
+    });
+
+    it('throws for a missing folder', () => {
+      expect(() => PolicySet.load(join(tmpdir(), 'admit-policy-set-does-not-exist', String(process.pid)))).toThrow(/ENOENT/);
+    });
+
+    it('throws for duplicate ids, within a file, across files, and against generated ids', () => {
+      expect(loadError(policyDir({ 'a.cedar': `@id("dup") ${PERMIT_REGISTER}\n@id("dup") forbid (principal, action, resource);` })).message).toBe('a.cedar: duplicate policy id dup');
+      expect(loadError(policyDir({ 'a.cedar': `@id("dup") ${PERMIT_REGISTER}`, 'b.cedar': `@id("dup") ${PERMIT_REGISTER}` })).message).toBe('b.cedar: duplicate policy id dup');
+      expect(loadError(policyDir({ 'a.cedar': `${PERMIT_REGISTER}\n@id("a.cedar#0") ${PERMIT_REGISTER}` })).message).toBe('a.cedar: duplicate policy id a.cedar#0');
+    });
+  });
+});
+
+describe('PolicySet published', () => {
+  it('round-trips through toPublished and fromPublished to the same version', () => {
+    const set = PolicySet.load(policyDir({ 'a.cedar': `@id("p") ${PERMIT_REGISTER}` }));
+    const published = set.toPublished(new Date('2026-01-01T00:00:00.000Z'));
+    expect(published).toEqual({ version: set.version, schema: SCHEMA, files: [{ name: 'a.cedar', text: `@id("p") ${PERMIT_REGISTER}` }], published_at: '2026-01-01T00:00:00.000Z' });
+    expect(PolicySet.fromPublished(published)).toBe(set);
+  });
+
+  it('refuses an event whose content does not hash to its version', () => {
+    const published = PolicySet.load(policyDir({ 'a.cedar': PERMIT_REGISTER })).toPublished();
+    const forged = { ...published, files: [{ name: 'a.cedar', text: 'permit (principal, action, resource);' }] };
+    expect(() => PolicySet.fromPublished(forged)).toThrow(/^published version sha256:[0-9a-f]{64} does not match its content \(sha256:[0-9a-f]{64}\)$/);
+  });
+});
+
+describe('PolicySet.isAuthorized', () => {
+  it('denies with no determining policy when nothing permits', () => {
+    const set = PolicySet.load(policyDir({ 'a.cedar': '@id("access") permit (principal, action == Admit::Action::"access", resource);' }));
+    expect(set.isAuthorized(request())).toEqual({ decision: 'deny', determining: [], errors: [] });
+  });
+
+  it('lets a forbid override a permit and names the forbid', () => {
+    const set = PolicySet.load(policyDir({ 'a.cedar': `@id("p") ${PERMIT_REGISTER}\n@id("f") forbid (principal, action, resource);` }));
+    expect(set.isAuthorized(request())).toEqual({ decision: 'deny', determining: ['f'], errors: [] });
+  });
+
+  it('reports evaluation errors, naming the policy, and skips it', () => {
+    const set = PolicySet.load(policyDir({ 'a.cedar': '@id("e") permit (principal, action, resource) when { context.admission_age_s > 1 };' }));
+    const decision = set.isAuthorized(request());
+    expect(decision).toMatchObject({ decision: 'deny', determining: [] });
+    expect(decision.errors).toHaveLength(1);
+    expect(decision.errors[0]).toMatch(/^e: .*admission_age_s/);
+  });
+});

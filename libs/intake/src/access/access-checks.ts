@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { Publisher } from '@admit/bus';
+import { AccessDecision, ActivePolicy, decideAccess } from '@admit/cedar';
+import { EventData, HttpError, Problem, RegistrationRequested, Revocation, Topic } from '@admit/contracts';
+import { ApiError } from '@admit/platform';
+import { RevocationSet } from '@admit/revocation-set';
+import { randomUUID } from 'node:crypto';
+import { DecisionPipeline } from '../pipeline/decision-pipeline';
+import { AccessCheckRequest } from './access-check-request';
+import { AdmissionCache, CachedAdmission } from './admission-cache';
+import { ClientAssertions } from './client-assertion';
+
+export interface AccessCheckAnswer {
+  decision: 'allow' | 'deny';
+  reasons: Problem[];
+  check_id: string;
+  admission_age_s: number | null;
+}
+
+type Checked = EventData<typeof Topic.AccessChecked>;
+
+/**
+ * Access checks before a sensitive call. A fresh cached admission is decided here, with the active
+ * Cedar version; a missing one, or one that only a freshness bound (`@revalidate`) denies, is
+ * renewed through the whole pipeline first. Every check is published on `admit.access.checked.v1`.
+ */
+@Injectable()
+export class AccessChecks {
+  constructor(
+    private readonly admissions: AdmissionCache,
+    private readonly revocations: RevocationSet,
+    private readonly policy: ActivePolicy,
+    private readonly pipeline: DecisionPipeline,
+    private readonly assertions: ClientAssertions,
+    private readonly publisher: Publisher,
+  ) {}
+
+  async check(request: AccessCheckRequest): Promise<AccessCheckAnswer> {
+    if (!this.revocations.ready || this.policy.version === undefined) {
+      throw new ApiError(503, HttpError.TemporarilyUnavailable, 'revocations or policy not loaded yet; try again', { 'retry-after': '1' });
+    }
+    const { outcome, path, admitted } = await this.evaluate(request);
+    const checked: Checked = {
+      check_id: randomUUID(),
+      client_id: request.client_id,
+      action: request.action,
+      ...(request.resource === undefined ? {} : { resource: request.resource }),
+      decision: outcome.decision,
+      reasons: outcome.reasons,
+      policy_version: outcome.policy_version,
+      path,
+      ...(admitted ? { admission_age_s: outcome.admission_age_s } : {}),
+      checked_at: new Date().toISOString(),
+    };
+    await this.publisher.publish(Topic.AccessChecked, checked, { subject: request.client_id });
+    return { decision: checked.decision, reasons: checked.reasons, check_id: checked.check_id, admission_age_s: checked.admission_age_s ?? null };
+  }
+
+  private async evaluate(request: AccessCheckRequest): Promise<{ outcome: AccessDecision; path: Checked['path']; admitted: boolean }> {
+    const version = this.policy.current().version;
+    // A client revoked by its id is denied as such, whether or not this instance holds its admission.
+    const revoked = this.revocations.match({ client_id: request.client_id });
+    if (revoked) return { outcome: refused(version, [revokedReason(revoked)]), path: 'local', admitted: false };
+    const cached = this.admissions.get(request.client_id);
+    if (cached) {
+      const outcome = await this.decide(request, cached);
+      if (!outcome.revalidate) return { outcome, path: 'local', admitted: true };
+    }
+    const renewed = await this.renew(request.client_id);
+    if (Array.isArray(renewed)) return { outcome: refused(version, renewed), path: 'pipeline', admitted: false };
+    return { outcome: await this.decide(request, renewed), path: 'pipeline', admitted: true };
+  }
+
+  /** Revocations first (they need no policy), then the client assertion, then Cedar. */
+  private async decide(request: AccessCheckRequest, cached: CachedAdmission): Promise<AccessDecision> {
+    const policies = this.policy.current();
+    const revoked = this.revocations.match({ client_id: cached.client_id, ...cached.admission });
+    if (revoked) return refused(policies.version, [revokedReason(revoked)], cached);
+    let assertion: 'verified' | 'absent' = 'absent';
+    if (request.client_assertion !== undefined) {
+      const verified = await this.assertions.verify(request.client_assertion, cached.client_id, cached.metadata);
+      if (!verified.ok) return refused(policies.version, [{ code: verified.code, description: verified.description }], cached);
+      assertion = 'verified';
+    }
+    return decideAccess(policies, {
+      client_id: cached.client_id,
+      admission: cached.admission,
+      metadata: cached.metadata,
+      action: request.action,
+      resource: request.resource,
+      context: { sensitivity: request.context?.sensitivity, client_assertion: assertion },
+    });
+  }
+
+  /**
+   * Admits the client again through validator and policy. A CIMD client is fetched afresh; another
+   * client can be renewed only with the request that admitted it, which this instance kept.
+   */
+  private async renew(clientId: string): Promise<CachedAdmission | Problem[]> {
+    const kept = this.admissions.requestOf(clientId);
+    const request: RegistrationRequested | undefined = clientId.startsWith('https://')
+      ? { client_id: clientId, source: 'cimd', received_at: new Date().toISOString() }
+      : kept && { ...kept, received_at: new Date().toISOString() };
+    if (!request) return [notAdmitted(clientId)];
+    const { data } = await this.pipeline.decide(request);
+    // The decision went through the cache on its way back; a deny says why.
+    return (data.decision === 'allow' && this.admissions.get(clientId)) || (data.decision === 'deny' ? data.reasons : [notAdmitted(clientId)]);
+  }
+}
+
+/** A deny Admit reaches before Cedar: revoked, not admitted, or a refused client assertion. */
+function refused(policyVersion: string, reasons: Problem[], cached?: CachedAdmission): AccessDecision {
+  const age = cached ? Math.max(0, Math.floor((Date.now() - Date.parse(cached.admission.validated_at)) / 1000)) : 0;
+  return { decision: 'deny', policy_version: policyVersion, determining_policies: [], reasons, revalidate: false, admission_age_s: age };
+}
+
+export function revokedReason(revocation: Revocation): Problem {
+  return { code: `revoked:${revocation.kind}`, description: `revoked: ${revocation.reason}`.slice(0, 2048) };
+}
+
+function notAdmitted(clientId: string): Problem {
+  const description = clientId.startsWith('https://')
+    ? 'the client metadata document did not admit the client'
+    : 'no current admission for this client: it must register again';
+  return { code: 'not_admitted', description };
+}

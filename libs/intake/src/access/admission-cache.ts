@@ -1,0 +1,74 @@
+import { Admission, ClientMetadata, RegistrationDecided, RegistrationRequested } from '@admit/contracts';
+import { RevocationSet } from '@admit/revocation-set';
+
+type Decided = RegistrationDecided;
+
+/** One admitted client, as its decided event left it. */
+export interface CachedAdmission {
+  client_id: string;
+  admission: Admission;
+  metadata: ClientMetadata;
+  policy_version: string;
+  decided_at: string;
+}
+
+/**
+ * Admissions from decided events, for access checks: an entry lives until its `expires_at`, a deny
+ * for the client, or a revocation that covers it. Beside them, the requests this instance sent, so
+ * an admission can be renewed by sending its request again (also after a lifted revocation).
+ * Both are bounded; the least recently used go first.
+ */
+export class AdmissionCache {
+  private readonly entries = new Map<string, CachedAdmission>();
+  private readonly requests = new Map<string, RegistrationRequested>();
+
+  constructor(
+    revocations: RevocationSet,
+    private readonly maxEntries = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    revocations.onRevoked(() => {
+      for (const [id, entry] of this.entries) {
+        if (revocations.match({ client_id: id, ...entry.admission })) this.entries.delete(id);
+      }
+    });
+  }
+
+  /** The unexpired admission of a client, if any. */
+  get(clientId: string): CachedAdmission | undefined {
+    const entry = this.entries.get(clientId);
+    if (!entry) return undefined;
+    this.entries.delete(clientId);
+    if (Date.parse(entry.admission.expires_at) <= this.now()) return undefined;
+    this.entries.set(clientId, entry);
+    return entry;
+  }
+
+  /**
+   * Takes in a decision: an allow caches the admission (with the request that led to it, when
+   * known); anything else removes the client's entry.
+   */
+  record(decided: Decided, request?: RegistrationRequested): void {
+    const { client_id, admission, metadata } = decided;
+    if (request) bounded(this.requests, client_id, request, this.maxEntries);
+    this.entries.delete(client_id);
+    if (decided.decision !== 'allow' || !admission || !metadata) return;
+    bounded(this.entries, client_id, { client_id, admission, metadata, policy_version: decided.policy_version, decided_at: decided.decided_at }, this.maxEntries);
+  }
+
+  /** The request that last admitted (or tried to admit) the client through this instance. */
+  requestOf(clientId: string): RegistrationRequested | undefined {
+    return this.requests.get(clientId);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Sets `key` as the most recently used entry, dropping the least recently used past `max`. */
+function bounded<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value as string);
+}

@@ -1,0 +1,91 @@
+// Real: ClientAssertions and jose (ES256 keys made per run). Stubbed: the fetcher, which records the
+// URLs it is asked for and serves one JWKS; the clock is a variable.
+import { FetchResponse } from '@admit/metadata';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { AssertionError, ClientAssertions } from './client-assertion';
+
+const ISSUER = 'https://admit.test';
+const CLIENT = 's_client';
+
+describe('ClientAssertions', () => {
+  let now: number;
+  let key: Awaited<ReturnType<typeof generateKeyPair>>;
+  let jwks: { keys: Record<string, unknown>[] };
+  const fetched: string[] = [];
+  let assertions: ClientAssertions;
+
+  beforeAll(async () => {
+    key = await generateKeyPair('ES256');
+    jwks = { keys: [{ ...(await exportJWK(key.publicKey)), kid: 'k1', alg: 'ES256' }] };
+  });
+
+  beforeEach(() => {
+    now = Date.parse('2026-06-01T12:00:00.000Z');
+    fetched.length = 0;
+    const fetcher = {
+      fetch: async (url: string): Promise<FetchResponse> => {
+        fetched.push(url);
+        return { url, status: 200, headers: {}, body: Buffer.from(JSON.stringify(jwks)), fetchedAt: new Date(now) };
+      },
+    };
+    assertions = new ClientAssertions({ issuer: ISSUER, fetcher, now: () => now, maxJtis: 3 });
+  });
+
+  const sign = (claims: Record<string, unknown> = {}, lifetimeS = 60, header: Record<string, unknown> = {}) =>
+    new SignJWT({ iss: CLIENT, sub: CLIENT, aud: ISSUER, jti: `jti-${Math.random()}`, iat: now / 1000, exp: now / 1000 + lifetimeS, ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1', ...header })
+      .sign(key.privateKey);
+
+  it('accepts a valid assertion against inline jwks, once', async () => {
+    const jwt = await sign({ jti: 'once' });
+    await expect(assertions.verify(jwt, CLIENT, { jwks })).resolves.toEqual({ ok: true });
+    await expect(assertions.verify(jwt, CLIENT, { jwks })).resolves.toMatchObject({ ok: false, code: AssertionError.Replayed });
+    expect(fetched).toEqual([]);
+  });
+
+  it('fetches jwks_uri through the fetcher when there are no inline keys', async () => {
+    await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: 'https://client.example/jwks' })).resolves.toEqual({ ok: true });
+    expect(fetched).toEqual(['https://client.example/jwks']);
+  });
+
+  it.each([
+    ['another audience', { aud: 'https://other.test' }, 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['another issuer', { iss: 's_other' }, 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['another subject', { sub: 's_other' }, 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['no jti', { jti: undefined }, 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
+    ['expired', { exp: Date.parse('2026-06-01T11:58:00.000Z') / 1000 }, 'ERR_JWT_EXPIRED'],
+  ])('refuses %s as invalid_client_assertion', async (_name, claims, joseCode) => {
+    const result = await assertions.verify(await sign(claims), CLIENT, { jwks });
+    expect(result).toMatchObject({ ok: false, code: AssertionError.Invalid });
+    expect(result.ok ? '' : result.description).toContain(joseCode);
+  });
+
+  it('refuses an exp more than 5 minutes away', async () => {
+    await expect(assertions.verify(await sign({}, 600), CLIENT, { jwks })).resolves.toEqual({
+      ok: false,
+      code: AssertionError.Invalid,
+      description: 'exp is more than 300 s away',
+    });
+  });
+
+  it('refuses alg none and symmetric algorithms', async () => {
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: CLIENT, sub: CLIENT, aud: ISSUER, jti: 'x', exp: now / 1000 + 60 })).toString('base64url')}.`;
+    await expect(assertions.verify(unsigned, CLIENT, { jwks })).resolves.toMatchObject({ ok: false, code: AssertionError.Invalid });
+    const hs = await new SignJWT({ iss: CLIENT, sub: CLIENT, aud: ISSUER, jti: 'hs', exp: now / 1000 + 60 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('a shared secret of thirty-two bytes!'));
+    await expect(assertions.verify(hs, CLIENT, { jwks })).resolves.toMatchObject({ ok: false, code: AssertionError.Invalid });
+  });
+
+  it('refuses when the client has no keys', async () => {
+    await expect(assertions.verify(await sign(), CLIENT, {})).resolves.toMatchObject({ ok: false, code: AssertionError.NoKeys });
+    await expect(assertions.verify(await sign(), CLIENT, { jwks: 'nope' })).resolves.toMatchObject({ ok: false, code: AssertionError.NoKeys });
+  });
+
+  it('remembers jtis until they expire, and refuses rather than forgets when full', async () => {
+    for (let i = 0; i < 3; i++) await expect(assertions.verify(await sign({ jti: `j${i}` }, 10), CLIENT, { jwks })).resolves.toEqual({ ok: true });
+    await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toMatchObject({ code: AssertionError.Busy });
+    now += 41_000; // past exp + skew: the remembered jtis are spent and make room
+    await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toEqual({ ok: true });
+  });
+});

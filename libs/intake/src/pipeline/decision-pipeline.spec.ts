@@ -1,0 +1,112 @@
+// Real: PendingDecisions, AdmissionTokens with SigningKeys (a key generated in a temporary folder),
+// jose. Stubbed: the Publisher (it answers each request with the decision a test chose, through
+// PendingDecisions as the bus would) and the AdmissionCache (access checks are tested elsewhere).
+import { Publisher } from '@admit/bus';
+import { EventData, newEvent, Topic } from '@admit/contracts';
+import { SigningKeys } from '@admit/keys';
+import { ApiError } from '@admit/platform';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdmissionCache } from '../access/admission-cache';
+import { AdmissionTokens } from '../admission-token/admission-tokens';
+import { DecisionPipeline } from './decision-pipeline';
+import { PendingDecisions } from './pending-decisions';
+
+type Decided = EventData<typeof Topic.RegistrationDecided>;
+
+const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+function allow(extra: Partial<Decided> = {}): Decided {
+  return {
+    client_id: 's_abc',
+    decision: 'allow',
+    policy_version: `sha256:${'3'.repeat(64)}`,
+    determining_policies: ['register-software-statement'],
+    reasons: [],
+    metadata: { redirect_uris: ['https://app.example/cb'], client_name: 'Acme', admission: 'forged-by-the-client' } as Decided['metadata'],
+    admission: {
+      source: 'software_statement',
+      anchor: 'directory',
+      software_id: 'acme',
+      jkts: [],
+      evidence_sha256: 'ef'.repeat(32),
+      validated_at: new Date().toISOString(),
+      expires_at: inMinutes(15),
+      flags: [],
+    },
+    decided_at: '2026-11-28T12:00:00.000Z',
+    ...extra,
+  };
+}
+
+describe('DecisionPipeline and the admission token', () => {
+  let dir: string;
+  let keys: SigningKeys;
+  let answer: Decided;
+  let pipeline: DecisionPipeline;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'admit-pipeline-'));
+    keys = await SigningKeys.load({ dataDir: dir });
+    const pending = new PendingDecisions();
+    const publisher = {
+      publish: async (_topic: string, _data: unknown, opts: { correlationId: string }) => {
+        setImmediate(() => pending.resolve(newEvent(Topic.RegistrationDecided, answer, { source: '/admit/policy', correlationId: opts.correlationId })));
+      },
+    } as unknown as Publisher;
+    const admissions = { record: () => undefined } as unknown as AdmissionCache;
+    pipeline = new DecisionPipeline(publisher, pending, admissions, new AdmissionTokens(keys, { issuer: 'https://admit.example' }), { decisionTimeoutMs: 5_000 });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const request = { client_id: 'c_provisional', source: 'rfc7591' as const, metadata: {}, received_at: new Date().toISOString() };
+
+  async function apiError(run: () => Promise<unknown>): Promise<ApiError> {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof ApiError) return err;
+      throw err;
+    }
+    throw new Error('expected an ApiError');
+  }
+
+  it('answers an allow with the client information and its own admission token, whatever the metadata says', async () => {
+    answer = allow();
+    const response = await pipeline.admit(request);
+    expect(response).toMatchObject({ client_id: 's_abc', client_name: 'Acme', client_id_issued_at: Date.parse('2026-11-28T12:00:00Z') / 1000 });
+    expect(response.admission).not.toBe('forged-by-the-client');
+    const { payload, protectedHeader } = await jwtVerify(response.admission, createLocalJWKSet(keys.publicJwks()), { issuer: 'https://admit.example', typ: 'admission+jwt' });
+    expect(protectedHeader.kid).toBe(keys.kid);
+    expect(payload).toMatchObject({ sub: 's_abc', adm_anchor: 'directory', adm_software_id: 'acme' });
+  });
+
+  it('answers an allow without admission with 500 server_error, not with a token-less 201', async () => {
+    const { admission: _admission, ...withoutAdmission } = allow();
+    answer = withoutAdmission;
+    const err = await apiError(() => pipeline.admit(request));
+    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({
+      status: 500,
+      body: { error: 'server_error', error_description: 'the admission token could not be issued' },
+    });
+  });
+
+  it('answers an admission that ended before it reached intake with 503 and Retry-After', async () => {
+    const ended = allow();
+    answer = { ...ended, admission: ended.admission && { ...ended.admission, expires_at: inMinutes(-1) } };
+    const err = await apiError(() => pipeline.admit(request));
+    expect({ status: err.getStatus(), body: err.getResponse(), headers: err.headers }).toEqual({
+      status: 503,
+      body: { error: 'temporarily_unavailable', error_description: 'the admission ended before it could be issued; try again' },
+      headers: { 'retry-after': '1' },
+    });
+  });
+
+  it('still answers a deny with 400 and no token', async () => {
+    answer = allow({ decision: 'deny', error: 'invalid_client_metadata', reasons: [{ code: 'x', description: 'not allowed' }], metadata: undefined, admission: undefined });
+    const err = await apiError(() => pipeline.admit(request));
+    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({ status: 400, body: { error: 'invalid_client_metadata', error_description: 'not allowed' } });
+  });
+});

@@ -1,0 +1,5 @@
+export * from './keys-error';
+export * from './signing-algorithms';
+export * from './signing-keys';
+export * from './keys.module';
+export { GENERATED_KEY_FILE } from './generated-key';

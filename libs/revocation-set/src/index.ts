@@ -1,0 +1,2 @@
+export * from './revocation-set';
+export * from './revocation-set.module';

@@ -1,0 +1,74 @@
+// Real: RevocationSet; the clock is a variable the test moves.
+import { Revocation } from '@admit/contracts';
+import { RevocationSet, revocationKey } from './revocation-set';
+
+const revoke = (kind: Revocation['kind'], value: string, expires_at?: string): [string, Revocation] => [
+  revocationKey(kind, value),
+  { id: `rev-${kind}-${value}`, kind, value, reason: 'test', actor: 'ops', created_at: '2026-01-01T00:00:00.000Z', ...(expires_at ? { expires_at } : {}) },
+];
+
+describe('RevocationSet', () => {
+  let now: number;
+  let set: RevocationSet;
+
+  beforeEach(() => {
+    now = Date.parse('2026-01-01T12:00:00.000Z');
+    set = new RevocationSet(() => now);
+  });
+
+  const client = { client_id: 'c_1', software_id: 'sw-1', anchor: 'acme', origin: 'https://app.example:8443', jkts: ['k1', 'k2'] };
+
+  it.each([
+    ['client_id', 'c_1'],
+    ['software_id', 'sw-1'],
+    ['anchor', 'acme'],
+    ['origin', 'https://app.example:8443'],
+    ['origin', 'app.example:8443'],
+    ['jkt', 'k2'],
+  ] as const)('matches a client revoked by %s %s', (kind, value) => {
+    const [key, revocation] = revoke(kind, value);
+    set.apply(key, revocation);
+    expect(set.match(client)).toBe(revocation);
+    expect(set.match({ client_id: 'c_other' })).toBeUndefined();
+  });
+
+  it('does not match on a value of another kind, or on a different host', () => {
+    set.apply(...revoke('anchor', 'c_1'));
+    set.apply(...revoke('origin', 'app.example'));
+    expect(set.match(client)).toBeUndefined();
+  });
+
+  it('a tombstone lifts the revocation', () => {
+    const [key, revocation] = revoke('client_id', 'c_1');
+    set.apply(key, revocation);
+    set.apply(key, null);
+    expect(set.match(client)).toBeUndefined();
+    expect(set.size).toBe(0);
+  });
+
+  it('a revocation lapses at its expires_at, tombstone or not', () => {
+    set.apply(...revoke('jkt', 'k1', '2026-01-01T12:00:10.000Z'));
+    expect(set.match(client)?.kind).toBe('jkt');
+    expect(set.size).toBe(1);
+    now += 9_999;
+    expect(set.match(client)?.kind).toBe('jkt');
+    now += 1;
+    expect(set.match(client)).toBeUndefined();
+    expect(set.size).toBe(0);
+  });
+
+  it('tells listeners about revocations in force, not about lapsed ones or lifts', () => {
+    const seen: string[] = [];
+    set.onRevoked((r) => seen.push(`${r.kind}:${r.value}`));
+    set.apply(...revoke('client_id', 'c_1'));
+    set.apply(...revoke('client_id', 'c_old', '2025-12-31T00:00:00.000Z'));
+    set.apply(revocationKey('client_id', 'c_1'), null);
+    expect(seen).toEqual(['client_id:c_1']);
+  });
+
+  it('is not ready until marked', () => {
+    expect(set.ready).toBe(false);
+    set.markReady();
+    expect(set.ready).toBe(true);
+  });
+});

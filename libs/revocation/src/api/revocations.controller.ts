@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { HttpError } from '@admit/contracts';
+import { AdminActor, AdminGuard, AdminScope, ApiError, JsonObjectBody, RequireScope } from '@admit/platform';
+import { OutboxPublisher } from '../publish/outbox-publisher';
+import { REVOCATION_OPTIONS, RevocationOptions } from '../revocation-options';
+import { RevocationStore, Written } from '../store/revocation-store';
+import { RevocationApiError, RevocationError } from './revocation-errors';
+import { parseRevocationRequest } from './revocation-request';
+import { RevocationView, toView } from './revocation-view';
+
+/**
+ * The admin API. A change answers 2xx only once it is on `admit.revocations.v1`, i.e. in force for
+ * every service; if the bus does not take it in time, 503 `revocation_pending` (with the id): the
+ * change is stored and will be published on its own, but the caller must not assume it holds yet.
+ */
+@Controller('revocations')
+@UseGuards(AdminGuard)
+export class RevocationsController {
+  constructor(
+    private readonly store: RevocationStore,
+    private readonly outbox: OutboxPublisher,
+    @Inject(REVOCATION_OPTIONS) private readonly options: Required<RevocationOptions>,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @RequireScope(AdminScope.RevocationsWrite)
+  async create(@Body(new JsonObjectBody(RevocationError.InvalidRequest)) body: Record<string, unknown>, @AdminActor() actor: string): Promise<RevocationView> {
+    const now = new Date();
+    const request = parseRevocationRequest(body, now);
+    const result = await this.store.create(request, actor, now);
+    if ('existing' in result) {
+      throw new RevocationApiError(409, RevocationError.Exists, `${request.kind} ${JSON.stringify(request.value)} is already revoked`, result.existing, {
+        Location: `/revocations/${result.existing}`,
+      });
+    }
+    await this.inForce(result, 'revocation');
+    return toView(result.record);
+  }
+
+  @Get()
+  @RequireScope(AdminScope.RevocationsRead)
+  async list(@Query('include') include?: unknown): Promise<RevocationView[]> {
+    if (include !== undefined && include !== 'lifted') {
+      throw new ApiError(400, RevocationError.InvalidInclude, 'include must be "lifted" (to list lifted and expired revocations too)');
+    }
+    return (await this.store.list(include === 'lifted')).map(toView);
+  }
+
+  @Get(':id')
+  @RequireScope(AdminScope.RevocationsRead)
+  async get(@Param('id') id: string): Promise<RevocationView> {
+    const record = await this.store.find(id);
+    if (!record) throw notFound();
+    return toView(record);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope(AdminScope.RevocationsWrite)
+  async lift(@Param('id') id: string, @AdminActor() actor: string): Promise<void> {
+    const result = await this.store.lift(id, actor, new Date());
+    if (result === undefined) throw notFound();
+    if (result === 'not_active') {
+      throw new RevocationApiError(409, RevocationError.NotActive, 'the revocation is already lifted or expired', id);
+    }
+    await this.inForce(result, 'lift');
+  }
+
+  private async inForce(written: Written, what: string): Promise<void> {
+    if (await this.outbox.published(written.outboxSeq, this.options.publishWaitMs)) return;
+    throw new RevocationApiError(
+      503,
+      RevocationError.Pending,
+      `the ${what} is stored but not yet published, so not yet in force; it will be published when the bus is reachable`,
+      written.record.id,
+      { 'Retry-After': String(Math.ceil(this.options.publishWaitMs / 1000)) },
+    );
+  }
+}
+
+function notFound(): ApiError {
+  return new ApiError(404, HttpError.NotFound, 'no revocation with this id');
+}

@@ -1,0 +1,35 @@
+import { Revocation, RevocationKind } from '@admit/contracts';
+
+export type RevocationStatus = 'active' | 'lifted' | 'expired';
+
+/** A row of `revocations` as the queries return it. */
+export interface RevocationRecord {
+  id: string;
+  kind: RevocationKind;
+  value: string;
+  reason: string;
+  actor: string;
+  created_at: Date;
+  expires_at: Date | null;
+  status: RevocationStatus;
+  lifted_at: Date | null;
+  lifted_by: string | null;
+}
+
+/** The Kafka key of a revocation on the compacted topic. */
+export function revocationKey(r: { kind: RevocationKind; value: string }): string {
+  return `${r.kind}:${r.value}`;
+}
+
+/** The event body published while the revocation is in force. */
+export function toRevocationEvent(r: RevocationRecord): Revocation {
+  return {
+    id: r.id,
+    kind: r.kind,
+    value: r.value,
+    reason: r.reason,
+    actor: r.actor,
+    created_at: new Date(r.created_at).toISOString(),
+    ...(r.expires_at ? { expires_at: new Date(r.expires_at).toISOString() } : {}),
+  };
+}

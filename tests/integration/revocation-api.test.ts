@@ -1,0 +1,224 @@
+// Real: the Kafka broker (topics of its own), PostgreSQL (a database of its own), the migrations, the
+// revocation service and the admin credential module, started as the revocation app starts them,
+// over HTTP. The topics are read with a plain kafkajs consumer. Nothing stubbed.
+import { kafkaTransport } from '@admit/bus';
+import { Topic } from '@admit/contracts';
+import { AdminAuthModule, hashAdminToken, startService } from '@admit/platform';
+import { RevocationModule } from '@admit/revocation';
+import { StoreModule } from '@admit/store';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
+import { eventually } from '../support/poll';
+
+const WRITER = `writer-${randomUUID()}`;
+const READER = `reader-${randomUUID()}`;
+
+interface Record {
+  topic: string;
+  key: string;
+  value: unknown;
+  type?: string;
+}
+
+/** Everything on the revocation and admin-action topics of one prefix, in arrival order. */
+async function readTopics(prefix: string): Promise<{ records: Record[]; consumer: Consumer }> {
+  const records: Record[] = [];
+  const kafka = new Kafka({ clientId: 'admit-revocation-test', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `${prefix}reader-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [`${prefix}${Topic.Revocations}`, `${prefix}${Topic.AdminActions}`], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      records.push({
+        topic: topic.slice(prefix.length),
+        key: message.key?.toString() ?? '',
+        value: message.value === null ? null : JSON.parse(message.value.toString()),
+        type: message.headers?.ce_type?.toString(),
+      });
+    },
+  });
+  return { records, consumer };
+}
+
+describe('revocation service', () => {
+  let db: TestDatabase;
+  let topics: TestTopics;
+  let app: NestFastifyApplication;
+  let url: string;
+  let pg: Client;
+  let reading: { records: Record[]; consumer: Consumer };
+  const consumers: Consumer[] = [];
+  const tokensFile = join(mkdtempSync(join(tmpdir(), 'admit-admin-')), 'tokens.yaml');
+
+  async function start(prefix: string): Promise<NestFastifyApplication> {
+    const transport = kafkaTransport({ brokers: KAFKA_BROKERS, clientId: 'admit-revocation-test', groupPrefix: prefix, topicPrefix: prefix });
+    return startService({
+      name: 'revocation-test',
+      imports: [StoreModule.forRoot({ url: db.url }), AdminAuthModule.forRoot({ tokensFile }), RevocationModule.forRoot({ sweepIntervalMs: 200 })],
+      transport,
+      http: { host: '127.0.0.1', port: 0 },
+      logLevel: 'error',
+    });
+  }
+
+  function call(method: string, path: string, token?: string, body?: unknown) {
+    return fetch(`${url}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
+
+  const on = (topic: string, key: string) => reading.records.filter((r) => r.topic === topic && r.key === key);
+  const rows = async (value: string) => (await pg.query('SELECT * FROM revocations WHERE value = $1', [value])).rows;
+
+  beforeAll(async () => {
+    writeFileSync(
+      tokensFile,
+      `tokens:\n  - name: ops\n    sha256: ${hashAdminToken(WRITER)}\n    scopes: [revocations:write, revocations:read]\n` +
+        `  - name: auditor\n    sha256: ${hashAdminToken(READER)}\n    scopes: [revocations:read, audit:read]\n`,
+    );
+    [db, topics] = await Promise.all([createTestDatabase('revocation'), createTestTopics('revocation')]);
+    app = await start(topics.prefix);
+    url = await app.getUrl();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    reading = await readTopics(topics.prefix);
+    consumers.push(reading.consumer);
+  });
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.disconnect()));
+    await pg?.end();
+    await app?.close();
+    await Promise.all([db?.drop(), topics?.drop()]);
+  });
+
+  it('refuses missing or wrong credentials with 401 and a read-only one with 403, and changes nothing', async () => {
+    const value = `https://refused.example/${randomUUID()}`;
+    const body = { kind: 'client_id', value, reason: 'test' };
+    const attempts = [
+      [await call('POST', '/revocations', undefined, body), 401, 'invalid_token', 'Bearer realm="admit"'],
+      [await call('POST', '/revocations', `${WRITER}x`, body), 401, 'invalid_token', 'Bearer realm="admit", error="invalid_token"'],
+      [await call('POST', '/revocations', READER, body), 403, 'insufficient_scope', 'Bearer realm="admit", error="insufficient_scope", scope="revocations:write"'],
+      [await call('GET', '/revocations', 'not-a-token'), 401, 'invalid_token', 'Bearer realm="admit", error="invalid_token"'],
+      [await call('DELETE', `/revocations/${randomUUID()}`, READER), 403, 'insufficient_scope', 'Bearer realm="admit", error="insufficient_scope", scope="revocations:write"'],
+    ] as const;
+    for (const [response, status, code, challenge] of attempts) {
+      expect(response.status).toBe(status);
+      expect(response.headers.get('www-authenticate')).toBe(challenge);
+      expect((await response.json()) as unknown).toEqual({ error: code, error_description: expect.any(String) });
+    }
+    expect(await rows(value)).toEqual([]);
+    // Nothing reaches the topics without an outbox row, and no refused request wrote one.
+    expect((await pg.query(`SELECT * FROM revocation_outbox WHERE key LIKE $1 OR data::text LIKE $2`, [`%${value}`, `%${value}%`])).rows).toEqual([]);
+  });
+
+  it('revokes: 201, a row, the revocation on the compacted topic and an admin action naming the actor', async () => {
+    const value = `https://app.example/${randomUUID()}`;
+    const response = await call('POST', '/revocations', WRITER, { kind: 'client_id', value, reason: 'leaked key' });
+    expect(response.status).toBe(201);
+    const created = (await response.json()) as { id: string; created_at: string };
+    expect(created).toEqual({ id: expect.any(String), kind: 'client_id', value, reason: 'leaked key', actor: 'ops', created_at: expect.any(String), status: 'active' });
+    expect(await rows(value)).toMatchObject([{ id: created.id, status: 'active', actor: 'ops' }]);
+
+    const key = `client_id:${value}`;
+    // 201 means published (acks=all): the record is on the topic already, the consumer only has to read it.
+    const [event] = await eventually('the revocation on the topic', () => on(Topic.Revocations, key)[0] && on(Topic.Revocations, key));
+    expect(event).toEqual({ topic: Topic.Revocations, key, type: Topic.Revocations, value: { id: created.id, kind: 'client_id', value, reason: 'leaked key', actor: 'ops', created_at: created.created_at } });
+    const action = await eventually('the admin action', () => on(Topic.AdminActions, 'ops').find((r) => (r.value as { target: string }).target === created.id));
+    expect(action.value).toEqual({ actor: 'ops', action: 'revocation.created', target: created.id, details: { kind: 'client_id', value, reason: 'leaked key' }, at: expect.any(String) });
+    expect(JSON.stringify(reading.records)).not.toContain(WRITER);
+
+    const duplicate = await call('POST', '/revocations', WRITER, { kind: 'client_id', value, reason: 'again' });
+    expect(duplicate.status).toBe(409);
+    expect(await duplicate.json()).toEqual({ error: 'revocation_exists', error_description: expect.any(String), revocation_id: created.id });
+
+    expect(((await (await call('GET', '/revocations', READER)).json()) as { id: string }[]).map((r) => r.id)).toContain(created.id);
+    expect(await (await call('GET', `/revocations/${created.id}`, READER)).json()).toMatchObject({ id: created.id, status: 'active' });
+  });
+
+  it.each([
+    ['{"kind":', 'invalid_request'],
+    [{ kind: 'client_id', value: 'x', reason: 'r', scope: 'all' }, 'unknown_field'],
+    [{ kind: 'user', value: 'x', reason: 'r' }, 'invalid_kind'],
+    [{ kind: 'jkt', value: 'short', reason: 'r' }, 'invalid_value'],
+    [{ kind: 'client_id', value: 'x', reason: '' }, 'invalid_reason'],
+    [{ kind: 'client_id', value: 'x', reason: 'r', expires_at: '2020-01-01T00:00:00Z' }, 'invalid_expires_at'],
+  ])('answers 400 to %j with %s and stores nothing', async (body, code) => {
+    const before = (await pg.query('SELECT count(*)::int AS n FROM revocation_outbox')).rows[0].n as number;
+    const response = await call('POST', '/revocations', WRITER, body);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe(code);
+    expect((await pg.query('SELECT count(*)::int AS n FROM revocation_outbox')).rows[0].n).toBe(before);
+  });
+
+  it('lifts: 204, a tombstone under kind:value and an admin action; then 409, and 404 for unknown ids', async () => {
+    const value = `acme-${randomUUID()}`;
+    const created = (await (await call('POST', '/revocations', WRITER, { kind: 'software_id', value, reason: 'recalled' })).json()) as { id: string };
+    const lifted = await call('DELETE', `/revocations/${created.id}`, WRITER);
+    expect(lifted.status).toBe(204);
+    const key = `software_id:${value}`;
+    await eventually('the tombstone', () => (on(Topic.Revocations, key).at(-1)?.value === null ? true : undefined));
+    expect(on(Topic.Revocations, key).map((r) => (r.value === null ? null : 'revocation'))).toEqual(['revocation', null]);
+    await eventually('the lift action', () =>
+      on(Topic.AdminActions, 'ops').find((r) => (r.value as { action: string; target: string }).action === 'revocation.lifted' && (r.value as { target: string }).target === created.id),
+    );
+    expect(await rows(value)).toMatchObject([{ status: 'lifted', lifted_by: 'ops' }]);
+
+    expect((await call('DELETE', `/revocations/${created.id}`, WRITER)).status).toBe(409);
+    for (const id of [randomUUID(), 'not-a-uuid']) {
+      const missing = await call('DELETE', `/revocations/${id}`, WRITER);
+      expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([404, 'not_found']);
+    }
+    const active = (await (await call('GET', '/revocations', READER)).json()) as { id: string }[];
+    expect(active.map((r) => r.id)).not.toContain(created.id);
+    const all = (await (await call('GET', '/revocations?include=lifted', READER)).json()) as { id: string; status: string }[];
+    expect(all.find((r) => r.id === created.id)?.status).toBe('lifted');
+    expect((await call('GET', '/revocations?include=everything', READER)).status).toBe(400);
+  });
+
+  it('lapses at expires_at: row expired, tombstone, and an admin action by system', async () => {
+    const value = `https://lapsing.example/${randomUUID()}`;
+    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    const response = await call('POST', '/revocations', WRITER, { kind: 'client_id', value, reason: 'temporary', expires_at: expiresAt });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    const key = `client_id:${value}`;
+    await eventually('the tombstone after expiry', () => (on(Topic.Revocations, key).at(-1)?.value === null ? true : undefined));
+    expect(await rows(value)).toMatchObject([{ status: 'expired', lifted_by: 'system' }]);
+    const action = await eventually('the expiry action', () => on(Topic.AdminActions, 'system').find((r) => (r.value as { target: string }).target === id));
+    expect(action.value).toMatchObject({ actor: 'system', action: 'revocation.expired', details: { kind: 'client_id', value, expires_at: expiresAt } });
+  });
+
+  it('rebuilds an empty topic from the database at start: active revocations, and tombstones for ended ones', async () => {
+    const kept = `https://kept.example/${randomUUID()}`;
+    const ended = `https://ended.example/${randomUUID()}`;
+    const keptId = ((await (await call('POST', '/revocations', WRITER, { kind: 'client_id', value: kept, reason: 'kept' })).json()) as { id: string }).id;
+    const endedId = ((await (await call('POST', '/revocations', WRITER, { kind: 'client_id', value: ended, reason: 'ended' })).json()) as { id: string }).id;
+    expect((await call('DELETE', `/revocations/${endedId}`, WRITER)).status).toBe(204);
+    await app.close();
+
+    const fresh = await createTestTopics('revocation-restart');
+    try {
+      app = await start(fresh.prefix);
+      url = await app.getUrl();
+      const rebuilt = await readTopics(fresh.prefix);
+      consumers.push(rebuilt.consumer);
+      const at = (key: string) => rebuilt.records.filter((r) => r.topic === Topic.Revocations && r.key === key);
+      await eventually('both keys on the new topic', () => (at(`client_id:${kept}`).length > 0 && at(`client_id:${ended}`).length > 0 ? true : undefined));
+      expect(at(`client_id:${kept}`).at(-1)?.value).toMatchObject({ id: keptId, value: kept, actor: 'ops' });
+      expect(at(`client_id:${ended}`).at(-1)?.value).toBeNull();
+    } finally {
+      await app.close();
+      app = await start(topics.prefix);
+      await fresh.drop();
+    }
+  });
+});

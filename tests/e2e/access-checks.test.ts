@@ -3,18 +3,19 @@
 // the default policies (copied, so the test can change them). Nothing stubbed.
 import { startDistributed, Stack } from '@admit/launcher';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { adminTokenEntryYaml, AdminScope, hashAdminToken, newAdminToken } from '@admit/platform';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
-import { PolicyDir, policyDir } from '../support/policies';
+import { PolicyDir, policyDir } from '@admit/launcher';
 import { eventually } from '../support/poll';
 
 const ANCHOR_ISSUER = 'https://directory.example';
-const ADMIN_TOKEN = randomBytes(32).toString('base64url');
-const READER_TOKEN = randomBytes(32).toString('base64url');
+const ADMIN_TOKEN = newAdminToken();
+const READER_TOKEN = newAdminToken();
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -89,13 +90,12 @@ describe('access checks and revocations across processes (distributed)', () => {
       join(dir, 'anchors.yaml'),
       ['anchors:', '  - id: directory', `    issuer: ${ANCHOR_ISSUER}`, '    algorithms: [ES256]', '    max_age_s: 3600', `    jwks: ${JSON.stringify({ keys: [anchorJwk] })}`].join('\n'),
     );
-    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
     writeFileSync(
       join(dir, 'admin-tokens.yaml'),
       [
         'tokens:',
-        `  - { name: e2e-ops, sha256: ${sha(ADMIN_TOKEN)}, scopes: [revocations:write, revocations:read] }`,
-        `  - { name: e2e-reader, sha256: ${sha(READER_TOKEN)}, scopes: [revocations:read] }`,
+        adminTokenEntryYaml({ name: 'e2e-ops', sha256: hashAdminToken(ADMIN_TOKEN), scopes: [AdminScope.RevocationsWrite, AdminScope.RevocationsRead] }),
+        adminTokenEntryYaml({ name: 'e2e-reader', sha256: hashAdminToken(READER_TOKEN), scopes: [AdminScope.RevocationsRead] }),
       ].join('\n'),
     );
     [db, topics] = await Promise.all([createTestDatabase('e2e_access'), createTestTopics('e2e-access')]);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
-import { PolicyDir, policyDir, REPO_POLICIES } from '../support/policies';
+import { PolicyDir, policyDir, REPO_POLICIES } from '@admit/launcher';
 import { eventually } from '../support/poll';
 
 const ROOT = join(__dirname, '..', '..');

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
-import { PolicyDir, selfAssertedPolicyDir } from '../support/policies';
+import { PolicyDir, selfAssertedPolicyDir } from '@admit/launcher';
 import { eventually } from '../support/poll';
 
 const COUNT_SQL = 'SELECT type, count(*)::int AS n FROM audit_events WHERE subject = $1 GROUP BY type';

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { adminTokenEntryYaml, AdminScope, hashAdminToken, newAdminToken } from '@admit/platform';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Figure, figure, timeConcurrent } from './figures';
-import { selfAssertedPolicyDir } from './policy';
 import { withAdmit } from './stacks';
 
 const CLIENTS = 50;
@@ -18,12 +18,11 @@ const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 40);
  */
 export async function accessFigures(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'admit-bench-admin-'));
-  const token = randomBytes(32).toString('base64url');
+  const token = newAdminToken();
   const tokensFile = join(dir, 'admin-tokens.yaml');
-  const sha256 = createHash('sha256').update(token).digest('hex');
-  writeFileSync(tokensFile, `tokens:\n  - { name: bench, sha256: ${sha256}, scopes: [revocations:write] }\n`);
+  writeFileSync(tokensFile, `tokens:\n${adminTokenEntryYaml({ name: 'bench', sha256: hashAdminToken(token), scopes: [AdminScope.RevocationsWrite] })}\n`);
   try {
-    return await withAdmit('distributed', { ADMIT_POLICY_DIR: selfAssertedPolicyDir(), ADMIT_ADMIN_TOKENS_FILE: tokensFile }, async (stack) => {
+    return await withAdmit('distributed', { ADMIT_ADMIN_TOKENS_FILE: tokensFile }, async (stack) => {
       const intake = stack.intakeUrl;
       const revocation = stack.apps.find((a) => a.name === 'revocation')!.url;
       const register = async (): Promise<string> => {

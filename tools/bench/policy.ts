@@ -1,25 +1,10 @@
 import { PolicySet } from '@admit/cedar';
 import { EventData, Topic } from '@admit/contracts';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
-import { ROOT } from '@admit/launcher';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { REPO_POLICIES } from '@admit/launcher';
 import { Figure, figure, timeSequential } from './figures';
 
 const COUNT = 20_000;
-const POLICIES = join(ROOT, 'policies');
-
-/**
- * A policy folder with the defaults plus the development example that admits self-asserted
- * metadata: the registration figures register plain metadata, which the defaults deny.
- */
-export function selfAssertedPolicyDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'admit-bench-policies-'));
-  for (const entry of readdirSync(POLICIES, { withFileTypes: true })) if (entry.isFile()) cpSync(join(POLICIES, entry.name), join(dir, entry.name));
-  cpSync(join(POLICIES, 'examples', 'allow-self-asserted.cedar'), join(dir, 'allow-self-asserted.cedar'));
-  return dir;
-}
 
 /**
  * Registration decisions/s through decideRegistration() (building the Cedar request, the advisory
@@ -27,7 +12,7 @@ export function selfAssertedPolicyDir(): string {
  * statefulIsAuthorized on the same preparsed set with the same request, measured in the same run.
  */
 export async function policyFigures(): Promise<Figure[]> {
-  const set = PolicySet.load(POLICIES);
+  const set = PolicySet.load(REPO_POLICIES);
   const now = new Date();
   const validated = (i: number): EventData<typeof Topic.RegistrationValidated> => ({
     client_id: `https://bench.example/clients/${i}.json`,

@@ -3,15 +3,28 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, Stack, startDistributed, startEmbedded } from '@admit/launcher';
+import { dropDatabase, ensureDatabase, selfAssertedPolicyDir, Stack, startDistributed, startEmbedded } from '@admit/launcher';
 
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type Mode = 'embedded' | 'distributed';
 
-/** Runs `measure` against a fresh Admit in `mode` (own data dir, or own topics and database), then cleans up. */
+/**
+ * Runs `measure` against a fresh Admit in `mode` (own data dir, or own topics and database), then
+ * cleans up. Admit runs the default policies plus the development example that admits
+ * self-asserted metadata: the figures register plain metadata, which the defaults deny.
+ */
 export async function withAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: Stack) => Promise<T>): Promise<T> {
+  const policies = selfAssertedPolicyDir();
+  try {
+    return await withFreshAdmit(mode, { ADMIT_POLICY_DIR: policies.dir, ...env }, measure);
+  } finally {
+    policies.remove();
+  }
+}
+
+async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: Stack) => Promise<T>): Promise<T> {
   const base = { ...env, ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn' };
   if (mode === 'embedded') {
     const dataDir = mkdtempSync(join(tmpdir(), 'admit-bench-'));

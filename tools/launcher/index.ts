@@ -1,2 +1,3 @@
 export * from './database';
 export * from './launcher';
+export * from './policy-dir';

@@ -44,16 +44,17 @@ export class AdmissionCache {
     return entry;
   }
 
-  /**
-   * Takes in a decision: an allow caches the admission (with the request that led to it, when
-   * known); anything else removes the client's entry.
-   */
-  record(decided: Decided, request?: RegistrationRequested): void {
+  /** Takes in a decision: an allow caches the admission; anything else removes the client's entry. */
+  record(decided: Decided): void {
     const { client_id, admission, metadata } = decided;
-    if (request) bounded(this.requests, client_id, request, this.maxEntries);
     this.entries.delete(client_id);
     if (decided.decision !== 'allow' || !admission || !metadata) return;
     bounded(this.entries, client_id, { client_id, admission, metadata, policy_version: decided.policy_version, decided_at: decided.decided_at }, this.maxEntries);
+  }
+
+  /** Keeps the request this instance sent for a client, so its admission can be renewed later. */
+  keepRequest(clientId: string, request: RegistrationRequested): void {
+    bounded(this.requests, clientId, request, this.maxEntries);
   }
 
   /** The request that last admitted (or tried to admit) the client through this instance. */

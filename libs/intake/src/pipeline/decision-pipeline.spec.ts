@@ -1,6 +1,6 @@
-// Real: PendingDecisions, AdmissionTokens with SigningKeys (a key generated in a temporary folder),
-// jose. Stubbed: the Publisher (it answers each request with the decision a test chose, through
-// PendingDecisions as the bus would) and the AdmissionCache (access checks are tested elsewhere).
+// Real: PendingDecisions, AdmissionCache, AdmissionTokens with SigningKeys (a key generated in a
+// temporary folder), jose. Stubbed: the Publisher (it answers each request with the decision a test
+// chose, through PendingDecisions as the bus would).
 import { Publisher } from '@admit/bus';
 import { EventData, newEvent, Topic } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
@@ -9,6 +9,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RevocationSet } from '@admit/revocation-set';
 import { AdmissionCache } from '../access/admission-cache';
 import { AdmissionTokens } from '../admission-token/admission-tokens';
 import { DecisionPipeline } from './decision-pipeline';
@@ -56,7 +57,7 @@ describe('DecisionPipeline and the admission token', () => {
         setImmediate(() => pending.resolve(newEvent(Topic.RegistrationDecided, answer, { source: '/admit/policy', correlationId: opts.correlationId })));
       },
     } as unknown as Publisher;
-    const admissions = { record: () => undefined } as unknown as AdmissionCache;
+    const admissions = new AdmissionCache(new RevocationSet());
     pipeline = new DecisionPipeline(publisher, pending, admissions, new AdmissionTokens(keys, { issuer: 'https://admit.example' }), { decisionTimeoutMs: 5_000 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

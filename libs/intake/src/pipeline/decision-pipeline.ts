@@ -71,7 +71,7 @@ export class DecisionPipeline {
 
   /**
    * Publishes the request and resolves with its one decision; throws ApiError 503 when none came in
-   * time. An allowed client's admission is cached with the request, so it can be renewed later.
+   * time. The request is kept under the decided client id, so the admission can be renewed later.
    */
   async decide(request: Requested): Promise<CloudEvent<typeof Topic.RegistrationDecided>> {
     const correlationId = randomUUID();
@@ -88,7 +88,7 @@ export class DecisionPipeline {
       // A request that was published stays in the pipeline and is still decided and audited.
       throw unavailable(err instanceof DecisionTimeout ? 'no decision was reached in time; try again' : 'the request could not be queued; try again');
     }
-    this.admissions.record(decided.data, request);
+    this.admissions.keepRequest(decided.data.client_id, request);
     return decided;
   }
 }

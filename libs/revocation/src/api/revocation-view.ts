@@ -1,5 +1,5 @@
 import { RevocationKind } from '@admit/contracts';
-import { RevocationRecord, RevocationStatus } from '../store/revocation-record';
+import { RevocationRecord, RevocationStatus, toRevocationEvent } from '../store/revocation-record';
 
 /** A revocation as the admin API shows it. */
 export interface RevocationView {
@@ -17,13 +17,7 @@ export interface RevocationView {
 
 export function toView(r: RevocationRecord): RevocationView {
   return {
-    id: r.id,
-    kind: r.kind,
-    value: r.value,
-    reason: r.reason,
-    actor: r.actor,
-    created_at: new Date(r.created_at).toISOString(),
-    ...(r.expires_at ? { expires_at: new Date(r.expires_at).toISOString() } : {}),
+    ...toRevocationEvent(r),
     status: r.status,
     ...(r.lifted_at ? { lifted_at: new Date(r.lifted_at).toISOString() } : {}),
     ...(r.lifted_by ? { lifted_by: r.lifted_by } : {}),

@@ -16,11 +16,6 @@ export interface RevocationRecord {
   lifted_by: string | null;
 }
 
-/** The Kafka key of a revocation on the compacted topic. */
-export function revocationKey(r: { kind: RevocationKind; value: string }): string {
-  return `${r.kind}:${r.value}`;
-}
-
 /** The event body published while the revocation is in force. */
 export function toRevocationEvent(r: RevocationRecord): Revocation {
   return {

@@ -1,8 +1,9 @@
+import { ROOT } from './launcher';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const REPO_POLICIES = join(__dirname, '..', '..', 'policies');
+export const REPO_POLICIES = join(ROOT, 'policies');
 
 export interface PolicyDir {
   dir: string;

@@ -99,14 +99,36 @@ export interface Stack {
   stop(): Promise<Record<string, number | null>>;
 }
 
+export type ServiceApp = (typeof SERVICE_APPS)[number];
+
+export interface DistributedOptions extends StartOptions {
+  apps?: readonly ServiceApp[];
+  /** How many copies of an app to run (default 1); copies after the first listen on a free port. */
+  scale?: Partial<Record<ServiceApp, number>>;
+}
+
 /** The five services as separate processes over Kafka, started together. */
-export async function startDistributed(options: StartOptions & { apps?: readonly AppName[] } = {}): Promise<Stack> {
+export async function startDistributed(options: DistributedOptions = {}): Promise<Stack> {
   if (!options.env?.ADMIT_SIGNING_KEY_FILE && !process.env.ADMIT_SIGNING_KEY_FILE) {
     options = { ...options, env: { ...options.env, ADMIT_SIGNING_KEY_FILE: await devSigningKeyFile() } };
   }
-  const started = await Promise.allSettled((options.apps ?? SERVICE_APPS).map((name) => startApp(name, options)));
+  const copies = (options.apps ?? SERVICE_APPS).flatMap((name) => Array.from({ length: options.scale?.[name] ?? 1 }, (_, i) => ({ name, i })));
+  const started = await Promise.allSettled(
+    copies.map(({ name, i }) => startApp(name, i === 0 ? options : { ...options, env: { ...options.env, ADMIT_HTTP_PORT: '0' } })),
+  );
   const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const stop = async () => Object.fromEntries(await Promise.all(apps.map(async (app) => [app.name, await app.stop()] as const)));
+  // Exit codes by app name; copies after the first as `<name>#2`, `<name>#3`, …
+  const stop = async () => {
+    const codes = await Promise.all(apps.map((app) => app.stop()));
+    const seen = new Map<string, number>();
+    return Object.fromEntries(
+      apps.map((app, i) => {
+        const n = (seen.get(app.name) ?? 0) + 1;
+        seen.set(app.name, n);
+        return [n === 1 ? app.name : `${app.name}#${n}`, codes[i]];
+      }),
+    );
+  };
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     await stop();

@@ -1,9 +1,23 @@
 /**
- * `npm run stack`: the distributed mode on this machine. The broker and topics are already up (see
- * package.json); this creates the database if needed and runs the five apps until Ctrl-C.
+ * `npm run stack [-- --scale validator=2 …]`: the distributed mode on this machine. The broker and
+ * topics are already up (see package.json); this creates the database if needed and runs the five
+ * apps, as many copies of each as asked, until Ctrl-C.
  */
 import { ensureDatabase } from './database';
-import { startDistributed } from './launcher';
+import { SERVICE_APPS, ServiceApp, startDistributed } from './launcher';
+
+/** `--scale <app>=<n>`, repeatable. */
+function parseScale(args: string[]): Partial<Record<ServiceApp, number>> {
+  const scale: Partial<Record<ServiceApp, number>> = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const match = args[i] === '--scale' ? /^([a-z]+)=([1-9][0-9]?)$/.exec(args[i + 1] ?? '') : null;
+    if (!match || !(SERVICE_APPS as readonly string[]).includes(match[1])) {
+      throw new Error(`usage: npm run stack -- [--scale <${SERVICE_APPS.join('|')}>=<1-99>]…; got ${JSON.stringify(args.slice(i, i + 2).join(' '))}`);
+    }
+    scale[match[1] as ServiceApp] = Number(match[2]);
+  }
+  return scale;
+}
 
 const env = {
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
@@ -11,9 +25,11 @@ const env = {
 };
 
 async function main(): Promise<void> {
+  const scale = parseScale(process.argv.slice(2));
   await ensureDatabase(env.DATABASE_URL);
   const stack = await startDistributed({
     env,
+    scale,
     onLine: (line) => process.stdout.write(`${line}\n`),
   });
   console.log(`\nAdmit is running (distributed). Register at ${stack.intakeUrl}/register; Ctrl-C stops it.`);

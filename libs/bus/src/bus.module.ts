@@ -1,28 +1,36 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BUS_METRICS, BusMetrics, noBusMetrics } from './bus-metrics';
 import { BusServer } from './bus-server';
 import { TopicFollower } from './follow/topic-follower';
+import { Inbox } from './inbox/inbox';
 import { BUS_CLIENT } from './publisher';
 import { BusTransport } from './transport';
 
-/** Makes one transport's client (for publishing), server (for readiness) and follower available app-wide. */
+/** Makes one transport's client (for publishing), server (for readiness), follower and inbox available app-wide. */
 @Module({})
 export class BusModule implements OnApplicationShutdown {
-  constructor(@Inject(TopicFollower) private readonly follower: TopicFollower) {}
+  constructor(
+    @Inject(TopicFollower) private readonly follower: TopicFollower,
+    @Inject(Inbox) private readonly inbox: Inbox,
+  ) {}
 
-  static forRoot(transport: BusTransport): DynamicModule {
+  static forRoot(transport: BusTransport, metrics: BusMetrics = noBusMetrics): DynamicModule {
+    transport.server.useMetrics(metrics);
     return {
       module: BusModule,
       global: true,
       providers: [
         { provide: BUS_CLIENT, useValue: transport.client },
         { provide: BusServer, useValue: transport.server },
+        { provide: BUS_METRICS, useValue: metrics },
         { provide: TopicFollower, useValue: transport.follower },
+        { provide: Inbox, useValue: transport.inbox },
       ],
-      exports: [BUS_CLIENT, BusServer, TopicFollower],
+      exports: [BUS_CLIENT, BUS_METRICS, BusServer, TopicFollower, Inbox],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.follower.close();
+    await Promise.all([this.follower.close(), this.inbox.close()]);
   }
 }

@@ -1,5 +1,7 @@
 export * from './bus-batch-context';
 export * from './bus-context';
+export * from './bus-metrics';
+export * from './trace-context';
 export * from './bus-error.filter';
 export * from './bus-server';
 export * from './bus.module';
@@ -10,5 +12,7 @@ export * from './transport';
 export * from './transient-error';
 export * from './in-process/in-process-broker';
 export * from './kafka/kafka-connection';
+export * from './kafka/kafka-health';
 export * from './kafka/topics';
 export * from './follow/topic-follower';
+export * from './inbox/inbox';

@@ -3,29 +3,49 @@ import { BusServer } from './bus-server';
 import { InProcessFollower } from './follow/in-process-follower';
 import { KafkaFollower } from './follow/kafka-follower';
 import { TopicFollower } from './follow/topic-follower';
+import { Inbox } from './inbox/inbox';
+import { InProcessInbox } from './inbox/in-process-inbox';
+import { KafkaInbox } from './inbox/kafka-inbox';
 import { InProcessBroker } from './in-process/in-process-broker';
 import { InProcessBusClient } from './in-process/in-process-client';
 import { InProcessBusServer } from './in-process/in-process-server';
 import { KafkaBusClient } from './kafka/kafka-client';
 import { KafkaConnection, KafkaOptions } from './kafka/kafka-connection';
+import { KafkaHealth } from './kafka/kafka-health';
 import { KafkaBusServer } from './kafka/kafka-server';
 import { DEFAULT_RETRY, RetryPolicy } from './retry-policy';
+import { randomUUID } from 'node:crypto';
 
 /**
- * One transport: the Nest server that runs handlers, the client that publishes, and the follower
- * that reads compacted topics whole.
+ * One transport: the Nest server that runs handlers, the client that publishes, the follower that
+ * reads compacted topics whole, and this instance's inbox.
  */
 export interface BusTransport {
   readonly server: BusServer;
   readonly client: ClientProxy;
   readonly follower: TopicFollower;
+  readonly inbox: Inbox;
+  /** Kafka only: whether the broker answers now (readiness), and consumer lag (metrics). */
+  readonly health?: KafkaHealth;
 }
 
-export function kafkaTransport(options: KafkaOptions, retry: RetryPolicy = DEFAULT_RETRY): BusTransport {
+/** `instanceId` names this process's inbox; by default a new one per start. */
+export function kafkaTransport(options: KafkaOptions, retry: RetryPolicy = DEFAULT_RETRY, instanceId: string = randomUUID()): BusTransport {
   const connection = new KafkaConnection(options);
-  return { server: new KafkaBusServer(connection, retry), client: new KafkaBusClient(connection), follower: new KafkaFollower(connection) };
+  return {
+    server: new KafkaBusServer(connection, retry),
+    client: new KafkaBusClient(connection),
+    follower: new KafkaFollower(connection),
+    inbox: new KafkaInbox(connection, instanceId),
+    health: new KafkaHealth(connection),
+  };
 }
 
 export function inProcessTransport(broker = new InProcessBroker(), retry: RetryPolicy = DEFAULT_RETRY): BusTransport {
-  return { server: new InProcessBusServer(broker, retry), client: new InProcessBusClient(broker), follower: new InProcessFollower(broker) };
+  return {
+    server: new InProcessBusServer(broker, retry),
+    client: new InProcessBusClient(broker),
+    follower: new InProcessFollower(broker),
+    inbox: new InProcessInbox(),
+  };
 }

@@ -16,6 +16,8 @@ export interface CloudEvent<T extends Topic = Topic> {
   correlationid: string;
   /** Extension: the id of the event that caused this one. */
   causationid?: string;
+  /** Extension: the intake instance waiting to answer this request's HTTP caller; inherited by derived events. */
+  replyto?: string;
   /** W3C trace context, carried as its own Kafka header. */
   traceparent: string;
   data: EventData<T>;
@@ -28,6 +30,8 @@ export interface NewEventOptions {
    * derived from it, so a redelivered cause produces the identical event and consumers dedupe it. */
   cause?: CloudEvent;
   correlationId?: string;
+  /** The instance that waits for the outcome (see `CloudEvent.replyto`); a derived event inherits its cause's. */
+  replyTo?: string;
   traceparent?: string;
   /** For events with no decodable cause (dead letters): a caller-derived stable id. */
   id?: string;
@@ -47,6 +51,7 @@ export function newEvent<T extends Topic>(type: T, data: EventData<T>, opts: New
     datacontenttype: 'application/json',
     correlationid: cause?.correlationid ?? opts.correlationId ?? randomUUID(),
     ...(cause ? { causationid: cause.id } : {}),
+    ...((cause?.replyto ?? opts.replyTo) === undefined ? {} : { replyto: cause?.replyto ?? opts.replyTo }),
     traceparent,
     data,
   };

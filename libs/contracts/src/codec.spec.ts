@@ -364,6 +364,18 @@ describe('newEvent', () => {
       expect(event.causationid).toBe(cause.id);
     });
 
+    it('carries replyto through the wire and onto every derived event, and leaves it out when unset', () => {
+      const request = newEvent(Topic.RegistrationRequested, validData[Topic.RegistrationRequested], { source: 'intake', replyTo: 'intake-7' });
+      const { headers, value } = encodeEvent(request);
+      expect(headers.ce_replyto).toBe('intake-7');
+      const decoded = decodeEvent(Topic.RegistrationRequested, headers, value);
+      expect(decoded).toEqual({ ok: true, event: request });
+      const derived = newEvent(Topic.RegistrationValidated, validData[Topic.RegistrationValidated], { source: 'validator', cause: request, replyTo: 'ignored' });
+      expect(derived.replyto).toBe('intake-7');
+      expect('replyto' in child()).toBe(false);
+      expect(encodeEvent(child()).headers).not.toHaveProperty('ce_replyto');
+    });
+
     it('keeps the trace id and flags of the cause while changing the span id', () => {
       const event = child();
       expect(isTraceparent(event.traceparent)).toBe(true);

@@ -17,7 +17,7 @@ export type DecodeResult =
   | { ok: false; code: DeadLetterReason; message: string };
 
 const REQUIRED = ['specversion', 'id', 'source', 'type', 'time'] as const;
-const OPTIONAL = ['subject', 'correlationid', 'causationid'] as const;
+const OPTIONAL = ['subject', 'correlationid', 'causationid', 'replyto'] as const;
 const MAX_ATTRIBUTE = 2048;
 /** CloudEvents 1.0 `time`: RFC 3339, so Date.parse's other formats ("0", "March 7") are refused. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -91,5 +91,6 @@ export function decodeEvent(topic: string, headers: Record<string, string>, valu
   } as CloudEvent;
   if (headers.ce_subject) event.subject = headers.ce_subject;
   if (headers.ce_causationid) event.causationid = headers.ce_causationid;
+  if (headers.ce_replyto) event.replyto = headers.ce_replyto;
   return { ok: true, event };
 }

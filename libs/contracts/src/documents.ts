@@ -27,6 +27,7 @@ const cloudEventHeaders = {
     ce_subject: { type: 'string', description: 'The client id the event is about.' },
     ce_correlationid: { type: 'string', description: 'Shared by every event of one request.' },
     ce_causationid: { type: 'string', description: 'The id of the event that caused this one.' },
+    ce_replyto: { type: 'string', description: 'The intake instance that answers the HTTP caller; copied onto every derived event.' },
     'content-type': { type: 'string', const: 'application/json' },
     traceparent: { type: 'string', description: 'W3C trace context.' },
   },

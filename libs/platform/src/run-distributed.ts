@@ -31,6 +31,7 @@ export function runDistributed<S extends TObject>(
         topicPrefix: config.ADMIT_KAFKA_TOPIC_PREFIX,
       },
       busRetry(config),
+      config.ADMIT_INSTANCE_ID,
     );
     await startService({
       name: service,

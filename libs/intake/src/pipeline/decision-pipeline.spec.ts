@@ -1,7 +1,7 @@
 // Real: PendingDecisions, AdmissionCache, AdmissionTokens with SigningKeys (a key generated in a
 // temporary folder), jose. Stubbed: the Publisher (it answers each request with the decision a test
 // chose, through PendingDecisions as the bus would).
-import { Publisher } from '@admit/bus';
+import { inProcessTransport, Publisher } from '@admit/bus';
 import { EventData, newEvent, Topic } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { ApiError } from '@admit/platform';
@@ -58,7 +58,7 @@ describe('DecisionPipeline and the admission token', () => {
       },
     } as unknown as Publisher;
     const admissions = new AdmissionCache(new RevocationSet());
-    pipeline = new DecisionPipeline(publisher, pending, admissions, new AdmissionTokens(keys, { issuer: 'https://admit.example' }), { decisionTimeoutMs: 5_000 });
+    pipeline = new DecisionPipeline(publisher, pending, admissions, inProcessTransport().inbox, new AdmissionTokens(keys, { issuer: 'https://admit.example' }), { decisionTimeoutMs: 5_000 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

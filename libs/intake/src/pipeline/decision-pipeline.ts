@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Publisher } from '@admit/bus';
+import { Inbox, Publisher } from '@admit/bus';
 import { ClientInformationResponse, CloudEvent, EventData, HttpError, RegistrationError, Topic } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +28,7 @@ export class DecisionPipeline {
     private readonly publisher: Publisher,
     private readonly pending: PendingDecisions,
     private readonly admissions: AdmissionCache,
+    private readonly inbox: Inbox,
     private readonly tokens: AdmissionTokens,
     @Inject(INTAKE_OPTIONS) private readonly options: IntakeOptions,
   ) {}
@@ -76,7 +77,7 @@ export class DecisionPipeline {
   async decide(request: Requested): Promise<CloudEvent<typeof Topic.RegistrationDecided>> {
     const correlationId = randomUUID();
     const { decision, cancel } = this.pending.wait(correlationId, this.options.decisionTimeoutMs);
-    const publishing = this.publisher.publish(Topic.RegistrationRequested, request, { subject: request.client_id, correlationId });
+    const publishing = this.publisher.publish(Topic.RegistrationRequested, request, { subject: request.client_id, correlationId, replyTo: this.inbox.id });
     let decided: CloudEvent<typeof Topic.RegistrationDecided>;
     try {
       // The deadline covers publishing too: an idempotent producer retries for as long as the broker is away.

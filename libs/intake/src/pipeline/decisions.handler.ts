@@ -1,20 +1,45 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Logger, OnModuleInit } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { consumer } from '@admit/bus';
+import { consumer, Inbox } from '@admit/bus';
 import { CloudEvent, Topic } from '@admit/contracts';
 import { AdmissionCache } from '../access/admission-cache';
 import { PendingDecisions } from './pending-decisions';
 
+type Decided = CloudEvent<typeof Topic.RegistrationDecided>;
+
+/**
+ * Decisions reach intake in its shared consumer group, so with several intakes an instance mostly
+ * reads decisions that another instance's caller waits for. Each request names its intake
+ * (`replyto`); the instance that reads the decision hands it over, to its own waiter or, in one
+ * message, to the inbox of the instance that waits. Work per decision does not grow with instances.
+ */
 @Controller()
-export class DecisionsHandler {
+export class DecisionsHandler implements OnModuleInit {
+  private readonly logger = new Logger('DecisionsHandler');
+
   constructor(
     private readonly pending: PendingDecisions,
     private readonly admissions: AdmissionCache,
+    private readonly inbox: Inbox,
   ) {}
 
+  async onModuleInit(): Promise<void> {
+    await this.inbox.open((event) => {
+      if (event.type === Topic.RegistrationDecided) this.take(event as Decided);
+    });
+  }
+
   @EventPattern(Topic.RegistrationDecided, consumer('intake'))
-  onDecided(@Payload() event: CloudEvent<typeof Topic.RegistrationDecided>): void {
-    // Every decision this instance reads updates its admissions, not only the ones it waits for.
+  async onDecided(@Payload() event: Decided): Promise<void> {
+    this.take(event);
+    const waiter = event.replyto;
+    if (waiter === undefined || waiter === this.inbox.id) return;
+    // The waiting instance may have stopped meanwhile; its caller is gone, the decision is audited.
+    await this.inbox.send(waiter, event).catch((err: unknown) => this.logger.warn(`could not hand ${event.id} to intake ${waiter}: ${String(err)}`));
+  }
+
+  /** Every decision this instance reads updates its admissions, and answers its waiter if it has one. */
+  private take(event: Decided): void {
     this.admissions.record(event.data);
     this.pending.resolve(event);
   }

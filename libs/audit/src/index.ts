@@ -13,3 +13,8 @@ export * from './query/query-params';
 export * from './query/revocation-state';
 export * from './verify/verify-chains';
 export * from './verify/verify-report';
+export * from './report/build-evidence-report';
+export * from './report/evidence-report';
+export * from './report/frameworks';
+export * from './report/report-html';
+export * from './report/report-params';

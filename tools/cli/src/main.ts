@@ -9,7 +9,7 @@ import * as policy from './policy/policy-command';
 
 const COMMANDS: Record<string, { summary: string; run(args: string[]): Promise<number> }> = {
   policy: { summary: 'policy explain --request <file.json> [--policies <dir>] [--json]', run: policy.run },
-  audit: { summary: 'audit query|timeline|export|verify [--url <audit API> | --database <url>] …', run: (args) => audit.run(args) },
+  audit: { summary: 'audit query|timeline|export|verify|report [--url <audit API> | --database <url>] …', run: (args) => audit.run(args) },
   'admin-token': { summary: 'admin-token create --name <name> --scopes <scope,…>', run: (args) => adminToken.run(args) },
 };
 

@@ -1,10 +1,15 @@
-import { Controller, Get, Inject, Optional, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { Publisher } from '@admit/bus';
 import { HttpError, Topic } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { AdminActor, AdminGuard, AdminScope, ApiError, RequireScope } from '@admit/platform';
+import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AuditError, AuditErrorCode } from '../audit-error';
+import { buildEvidenceReport } from '../report/build-evidence-report';
+import { EvidenceReport } from '../report/evidence-report';
+import { REPORT_CSP, renderReportHtml } from '../report/report-html';
+import { parseReportQuery } from '../report/report-params';
 import { SqlQuery, sqlOf } from '../sql-query';
 import { verifyChains } from '../verify/verify-chains';
 import { VerifyReport } from '../verify/verify-report';
@@ -56,6 +61,17 @@ export class AuditController {
     const kind = subjects[0];
     await this.audited(actor, '/audit/incidents', { ...filters, limit: page.limit, cursor: page.cursor !== undefined });
     return run(() => this.queries.incident({ kind, value: filters[kind]! }, filters, page));
+  }
+
+  /** The evidence report of a window: JSON, or with `format=html` one self-contained page. */
+  @Get('report')
+  async report(@Query() input: Record<string, unknown>, @AdminActor() actor: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<EvidenceReport | string> {
+    const { window, format } = parse(() => parseReportQuery(input));
+    await this.audited(actor, '/audit/report', { ...window, format });
+    const report = await buildEvidenceReport(this.sql, window);
+    if (format === 'json') return report;
+    void reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', REPORT_CSP).header('x-content-type-options', 'nosniff');
+    return renderReportHtml(report);
   }
 
   @Get('verify')

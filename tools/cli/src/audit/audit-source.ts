@@ -1,4 +1,4 @@
-import { AuditQueries, EventFilters, EventPage, Page, sqlOf, Timeline, verifyChains, VerifyReport } from '@admit/audit';
+import { AuditQueries, buildEvidenceReport, EventFilters, EventPage, EvidenceReport, Page, ReportWindow, sqlOf, Timeline, verifyChains, VerifyReport } from '@admit/audit';
 import { createDataSource } from '@admit/store';
 import { JSONWebKeySet } from 'jose';
 import { readFile } from 'node:fs/promises';
@@ -9,6 +9,8 @@ export interface AuditSource {
   events(filters: EventFilters, page: Page): Promise<EventPage>;
   timeline(clientId: string, filters: { from?: string; to?: string }, page: Page): Promise<Timeline>;
   verify(): Promise<VerifyReport>;
+  /** The evidence report as JSON; the CLI renders HTML from it itself, with the API's renderer. */
+  report(window: ReportWindow): Promise<EvidenceReport>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function apiSource(baseUrl: string, token = process.env[TOKEN_VAR]): Audi
     events: (filters, page) => get('/audit/events', { ...filters, ...page }),
     timeline: (clientId, filters, page) => get(`/audit/clients/${encodeURIComponent(clientId)}/timeline`, { ...filters, ...page }),
     verify: () => get('/audit/verify', {}),
+    report: (window) => get('/audit/report', { ...window }),
     close: async () => undefined,
   };
 }
@@ -52,6 +55,7 @@ export async function databaseSource(url: string, jwks?: string): Promise<AuditS
     events: (filters, page) => queries.events(filters, page),
     timeline: (clientId, filters, page) => queries.timeline(clientId, filters, page),
     verify: async () => verifyChains(sqlOf(ds), jwks === undefined ? undefined : await loadJwks(jwks)),
+    report: (window) => buildEvidenceReport(sqlOf(ds), window),
     close: () => ds.destroy(),
   };
 }

@@ -1,8 +1,8 @@
 /**
- * `admit audit query|timeline|export|verify`: the auditor's CLI, against the audit API (`--url`,
+ * `admit audit query|timeline|export|verify|report`: the auditor's CLI, against the audit API (`--url`,
  * token from ADMIT_ADMIN_TOKEN) or straight against the database (`--database` or DATABASE_URL).
  */
-import { EVENT_FILTERS, EventFilters, Page, parseQuery, WINDOW_FILTERS } from '@admit/audit';
+import { EVENT_FILTERS, EventFilters, Page, parseQuery, parseReportQuery, renderReportHtml, WINDOW_FILTERS } from '@admit/audit';
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -16,6 +16,7 @@ export const USAGE = [
   '  timeline --client_id <id> [--from …] [--to …] [--json]',
   '  export   [the query filters] [--format jsonl|csv] [--out <file>]',
   '  verify   [--jwks <file or URL>] [--json]      (exit 1 when the chain is broken)',
+  '  report   --from <RFC 3339> --to <RFC 3339> [--format json|html] [--out <file>]   (the evidence report of the window)',
   'With --url the token is read from ADMIT_ADMIN_TOKEN; without --url, --database or DATABASE_URL is read directly.',
 ].join('\n');
 
@@ -60,6 +61,24 @@ export async function run(args: string[], out: Writable = process.stdout, err: N
         if (options.json) await writeAll(out, `${JSON.stringify(report, null, 2)}\n`);
         else await writeAll(out, describeReport(report));
         return report.ok ? 0 : 1;
+      });
+    case 'report':
+      return withSource(rest, ['from', 'to', 'format', 'out'], [], async (source, options) => {
+        const { out: file, ...query } = options;
+        let parsed: ReturnType<typeof parseReportQuery>;
+        try {
+          parsed = parseReportQuery(query);
+        } catch (e) {
+          throw new CliExit((e as Error).message, 2);
+        }
+        const report = await source.report(parsed.window);
+        const text = parsed.format === 'html' ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`;
+        if (typeof file !== 'string') return writeAll(out, text).then(() => 0);
+        const target = createWriteStream(file, { flags: 'wx' });
+        await writeAll(target, text);
+        target.end();
+        await finished(target);
+        return 0;
       });
     default:
       err.write(`${command === undefined || command === '--help' ? '' : `admit audit: unknown command ${JSON.stringify(command)}\n`}${USAGE}\n`);

@@ -1,0 +1,38 @@
+import { HttpsFixture, startHttpsFixture } from '@admit/metadata/testing';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DEMO_ISSUER = 'https://directory.demo.example';
+
+/** A trust anchor made for this run: its key pair (never written), and an anchors file with its public key. */
+export interface DemoAnchor {
+  file: string;
+  sign(claims: Record<string, unknown>): Promise<string>;
+}
+
+export async function makeAnchor(dir: string): Promise<DemoAnchor> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'demo-1', alg: 'ES256', use: 'sig' };
+  const file = join(dir, 'trust-anchors.yaml');
+  const lines = ['anchors:', '  - id: demo-directory', `    issuer: ${DEMO_ISSUER}`, '    algorithms: [ES256]', '    max_age_s: 3600', '    required_claims: [software_id]'];
+  writeFileSync(file, [...lines, `    jwks: ${JSON.stringify({ keys: [jwk] })}`, ''].join('\n'));
+  return {
+    file,
+    sign: (claims) => new SignJWT({ iss: DEMO_ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'demo-1' }).setIssuedAt().setExpirationTime('10m').sign(privateKey),
+  };
+}
+
+/**
+ * A client ID metadata document served over HTTPS on a loopback port, with a CA made for this run.
+ * Admit's SSRF guard refuses loopback; ADMIT_FETCH_ALLOW_HOSTS lets exactly this host:port through.
+ */
+export async function serveDocument(): Promise<{ fixture: HttpsFixture; clientId: string }> {
+  const fixture = await startHttpsFixture();
+  const clientId = `${fixture.origin}/agents/demo-agent.json`;
+  fixture.route('/agents/demo-agent.json', {
+    headers: { 'cache-control': 'max-age=300' },
+    body: { client_id: clientId, client_name: 'Demo Agent', redirect_uris: ['https://agent.demo.example/cb'], token_endpoint_auth_method: 'none' },
+  });
+  return { fixture, clientId };
+}

@@ -15,10 +15,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { BusBatchContext } from './bus-batch-context';
 import { BusContext } from './bus-context';
+import { BusMetrics, HandlerOutcome, noBusMetrics } from './bus-metrics';
 import { Delivery } from './delivery';
 import { ConsumerExtras } from './publisher';
 import { RecentIds } from './recent-ids';
 import { backoffMs, RetryPolicy } from './retry-policy';
+import { childSpan, runInTrace } from './trace-context';
 import { TransientError } from './transient-error';
 
 /** Handlers of one consumer group, by topic. */
@@ -45,6 +47,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   private readonly recent = new Map<string, RecentIds>();
   private listening = false;
   private closing = false;
+  private metrics: BusMetrics = noBusMetrics;
+  private subscribed: { group: string; topics: string[] }[] = [];
 
   constructor(protected readonly retry: RetryPolicy) {
     super();
@@ -55,12 +59,24 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     return this.listening;
   }
 
+  /** Reports handler latency and dead letters to `metrics` from now on. */
+  useMetrics(metrics: BusMetrics): void {
+    this.metrics = metrics;
+  }
+
+  /** The consumer groups this server runs and the topics each reads (for consumer lag). */
+  subscriptions(): { group: string; topics: string[] }[] {
+    return this.subscribed;
+  }
+
   protected abstract subscribe(groups: Map<string, ConsumerGroup>): Promise<void>;
   protected abstract publishWire(topic: string, message: WireMessage): Promise<void>;
 
   async listen(callback: (err?: unknown) => void): Promise<void> {
     try {
-      await this.subscribe(this.consumerGroups());
+      const groups = this.consumerGroups();
+      this.subscribed = [...groups].map(([group, { handlers }]) => ({ group, topics: [...handlers.keys()] }));
+      await this.subscribe(groups);
       this.listening = true;
       callback();
     } catch (err) {
@@ -124,15 +140,23 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     // a failing dead letter: dead-lettering it again would feed the same consumer forever.
     const deadLetterable = delivery.topic !== Topic.DeadLetter;
     let failures = 0;
+    // The handler's span: logs carry its ids, and what it publishes stays in the event's trace.
+    const trace = { traceparent: childSpan(event.traceparent), correlationId: event.correlationid };
     for (let attempt = 1; ; attempt++) {
+      const started = process.hrtime.bigint();
       try {
         const ctx = new BusContext([delivery.topic, delivery.partition, delivery.offset, attempt]);
-        for (const handler of handlers) await invoke(handler, event, ctx);
+        await runInTrace(trace, async () => {
+          for (const handler of handlers) await invoke(handler, event, ctx);
+          this.logger.debug?.(`${group}: handled ${event.type} ${event.id}`);
+        });
+        this.measure(group, delivery.topic, 'ok', started);
         recent.add(event.id);
         return;
       } catch (err) {
         const reason = describe(err);
         const transient = err instanceof TransientError || !deadLetterable;
+        this.measure(group, delivery.topic, transient ? 'transient' : 'failed', started);
         if (!transient) failures++;
         if (failures >= this.retry.maxAttempts) {
           return this.deadLetter(group, delivery, DeadLetterReason.HandlerFailed, reason, attempt);
@@ -180,14 +204,23 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     const events = batch.map((b) => b.event);
     let failures = 0;
     for (let attempt = 1; ; attempt++) {
+      const started = process.hrtime.bigint();
       try {
         const ctx = new BusBatchContext([first.topic, first.partition, batch.map((b) => b.delivery.offset), attempt]);
         for (const handler of handlers) await invoke(handler, events, ctx);
-        for (const event of events) recent.add(event.id);
+        this.measure(group, first.topic, 'ok', started);
+        // A batch has no one trace: each event's line carries its own.
+        for (const event of events) {
+          recent.add(event.id);
+          runInTrace({ traceparent: childSpan(event.traceparent), correlationId: event.correlationid }, () =>
+            this.logger.debug?.(`${group}: handled ${event.type} ${event.id}`),
+          );
+        }
         return;
       } catch (err) {
         const reason = describe(err);
         const transient = err instanceof TransientError || !deadLetterable;
+        this.measure(group, first.topic, transient ? 'transient' : 'failed', started);
         if (!transient && batch.length > 1) {
           this.logger.warn(`${group}: a batch of ${batch.length} from ${first.topic}/${first.partition} failed; handling its events one by one: ${reason}`);
           for (const one of batch) await this.handleBatch(group, handlers, [one]);
@@ -234,8 +267,13 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
       id: derivedId(`${group}/${d.topic}/${d.partition}/${d.offset}`, Topic.DeadLetter),
       correlationId: d.headers.ce_correlationid,
     });
+    this.metrics.deadLettered(group, d.topic, code);
     this.logger.error(`${group}: dead-lettered ${d.topic}/${d.partition}@${d.offset}: ${code}: ${message}`);
     await this.publishWire(Topic.DeadLetter, encodeEvent(event));
+  }
+
+  private measure(group: string, topic: string, outcome: HandlerOutcome, started: bigint): void {
+    this.metrics.handled(group, topic, outcome, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   private recentIds(group: string): RecentIds {

@@ -13,6 +13,8 @@ import {
   Topic,
 } from '@admit/contracts';
 import { lastValueFrom } from 'rxjs';
+import { BUS_METRICS, BusMetrics, noBusMetrics } from './bus-metrics';
+import { currentTrace } from './trace-context';
 
 export const BUS_CLIENT = Symbol('BUS_CLIENT');
 
@@ -31,6 +33,7 @@ export class Publisher {
   constructor(
     private readonly client: ClientProxy,
     readonly service: ServiceName,
+    private readonly metrics: BusMetrics = noBusMetrics,
   ) {}
 
   async publish<T extends Topic>(
@@ -41,8 +44,11 @@ export class Publisher {
     const invalid = checkEventData(topic, data);
     // Never put an event on the bus that its consumers would dead-letter.
     if (invalid) throw new PublishError(DeadLetterReason.Invalid, `refusing to publish an invalid ${topic}: ${invalid}`);
-    const event = newEvent(topic, data, { ...opts, source: `/admit/${this.service}` });
+    // Without a cause, the event continues the trace of the work publishing it (an HTTP request, say).
+    const traceparent = opts.traceparent ?? (opts.cause ? undefined : currentTrace()?.traceparent);
+    const event = newEvent(topic, data, { ...opts, traceparent, source: `/admit/${this.service}` });
     await lastValueFrom(this.client.emit(topic, encodeEvent(event)), { defaultValue: undefined });
+    this.metrics.published(event);
     return event;
   }
 
@@ -58,7 +64,11 @@ export class Publisher {
 
 /** The `Publisher` provider for one service's module. */
 export function publisherFor(service: ServiceName): Provider {
-  return { provide: Publisher, useFactory: (client: ClientProxy) => new Publisher(client, service), inject: [BUS_CLIENT] };
+  return {
+    provide: Publisher,
+    useFactory: (client: ClientProxy, metrics?: BusMetrics) => new Publisher(client, service, metrics),
+    inject: [BUS_CLIENT, { token: BUS_METRICS, optional: true }],
+  };
 }
 
 /** How a handler takes its events: one at a time (the default), or in batches of one partition. */

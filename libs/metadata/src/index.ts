@@ -3,6 +3,8 @@ export * from './secrets';
 export * from './fetch/fetcher';
 export * from './fetch/special-use';
 export * from './fetch/safe-fetcher';
+export * from './fetch/measured-fetcher';
+export * from './metrics-port';
 export type { ResolvedAddress, Resolver } from './fetch/checked-addresses';
 export type { TlsConnect } from './fetch/pinned-tls';
 export * from './fetch/allow-hosts';

@@ -1,13 +1,20 @@
-import { DynamicModule, LogLevel, Module, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, Optional, Type } from '@nestjs/common';
+import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { BusErrorFilter, BusModule, BusTransport } from '@admit/bus';
-import { RevocationSetModule } from '@admit/revocation-set';
+import { BusErrorFilter, BusModule, BusTransport, KafkaHealth } from '@admit/bus';
+import { RevocationSet, RevocationSetModule } from '@admit/revocation-set';
+import { Logger as Pino } from 'pino';
 import { LogLevelName } from './config/config-fragments';
 import { ConfigError } from './config/load-config';
-import { HealthController } from './health.controller';
+import { BROKER_PROBE, HealthController } from './health.controller';
 import { configureHttp, httpAdapter } from './http/http-server';
 import { HttpErrorFilter } from './http/http-error.filter';
+import { PinoLogger } from './logging/pino-logger';
+import { scrub } from './logging/redact';
+import { AdmitMetrics, processMetrics } from './metrics/admit-metrics';
+import { measureHttp } from './metrics/http-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { traceHttp } from './tracing/http-trace';
 
 export interface ServiceOptions {
   /** Shown in logs: a service name, or `embedded`. */
@@ -19,69 +26,87 @@ export interface ServiceOptions {
   logLevel: LogLevelName;
 }
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug'];
-
 @Module({})
-class AdmitRootModule {}
+class AdmitRootModule implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(BROKER_PROBE) private readonly broker?: KafkaHealth) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.broker?.close();
+  }
+}
 
 /**
- * Starts one process: the HTTP server (health and the services' routes) and the bus server that
- * runs their `@EventPattern` handlers. Returns once both accept work.
+ * Starts one process: the HTTP server (health, metrics and the services' routes) and the bus server
+ * that runs their `@EventPattern` handlers. Logs are JSON lines (pino); every request and every
+ * handled event runs in its trace span. Returns once both accept work.
  */
 export async function startService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  const logger = new PinoLogger(options.name, options.logLevel);
+  // Start and stop lines are written at every log level: operators and the launcher read the address from them.
+  const lifecycle = logger.pino.child({ context: 'lifecycle' }, { level: 'info' });
+  const metrics = processMetrics();
+  const { health } = options.transport;
   const root: DynamicModule = {
     module: AdmitRootModule,
     // Every service applies revocations, so every process follows them.
-    imports: [BusModule.forRoot(options.transport), RevocationSetModule, ...options.imports],
-    controllers: [HealthController],
+    imports: [DiscoveryModule, BusModule.forRoot(options.transport, metrics), RevocationSetModule, ...options.imports],
+    controllers: [HealthController, MetricsController],
+    providers: [{ provide: AdmitMetrics, useValue: metrics }, ...(health ? [{ provide: BROKER_PROBE, useValue: health }] : [])],
   };
   const app = await NestFactory.create<NestFastifyApplication>(root, httpAdapter(), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(options.logLevel) + 1),
+    logger,
     abortOnError: false,
     // configureHttp() installs the only body parser.
     bodyParser: false,
   });
   configureHttp(app);
+  traceHttp(app);
+  measureHttp(app, metrics);
   app.useGlobalFilters(new HttpErrorFilter());
   app
     .connectMicroservice({ strategy: options.transport.server }, { deferInitialization: true })
     .useGlobalFilters(new BusErrorFilter());
   await app.init();
+  const revocations = app.get(RevocationSet);
+  metrics.gauge('admit_revocations_in_force', 'Revocations in force in this instance (read from admit.revocations.v1)', () => revocations.size);
+  if (health) metrics.lagSource(() => health.lag(options.transport.server.subscriptions()));
   await app.startAllMicroservices();
   await app.listen(options.http.port, options.http.host);
-  // Printed at every log level: operators and the launcher read the address from it.
-  console.log(`admit ${options.name} listening on ${await app.getUrl()}`);
-  exitOnSignal(app, options.name);
+  // The address is followed by a space, so `listening on (\S+)` reads it from the JSON line too.
+  lifecycle.info(`admit ${options.name} listening on ${await app.getUrl()} (pid ${process.pid})`);
+  exitOnSignal(app, options.name, lifecycle);
   return app;
 }
 
 const SHUTDOWN_BOUND_MS = 15_000;
 
 /**
- * SIGTERM or SIGINT: stop taking requests, let in-flight work finish and commit, disconnect, and
- * exit 0; exit 1 if that takes longer than the bound. (Nest's own hooks re-raise the signal, so the
- * process would end "killed", not 0.)
+ * SIGTERM or SIGINT, in this order: stop taking HTTP requests and let those in flight finish (the
+ * bus still runs, so a caller waiting for its decision gets it); then the consumers finish their
+ * events and commit, the producer flushes and disconnects, the stores close; exit 0, or 1 if that
+ * takes longer than the bound. (Nest's own hooks re-raise the signal, so the process would end
+ * "killed", not 0.)
  */
-function exitOnSignal(app: NestFastifyApplication, name: string): void {
-  const stop = (signal: NodeJS.Signals) => {
-    console.log(`admit ${name} stopping on ${signal}`);
+function exitOnSignal(app: NestFastifyApplication, name: string, lifecycle: Pino): void {
+  const stop = async (signal: NodeJS.Signals) => {
+    lifecycle.info(`admit ${name} stopping on ${signal}`);
     const bound = setTimeout(() => {
-      console.error(`admit ${name} did not stop within ${SHUTDOWN_BOUND_MS} ms`);
+      lifecycle.error(`admit ${name} did not stop within ${SHUTDOWN_BOUND_MS} ms`);
       process.exit(1);
     }, SHUTDOWN_BOUND_MS);
-    app.close().then(
-      () => {
-        clearTimeout(bound);
-        process.exit(0);
-      },
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
+    try {
+      await app.getHttpAdapter().close();
+      await app.close();
+      clearTimeout(bound);
+      lifecycle.info(`admit ${name} stopped`);
+      process.exit(0);
+    } catch (err) {
+      lifecycle.error(`admit ${name} did not stop cleanly: ${scrub(String(err))}`);
+      process.exit(1);
+    }
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', (signal) => void stop(signal));
+  process.once('SIGINT', (signal) => void stop(signal));
 }
 
 /** Runs an app's main: a start-up failure is printed once, without a stack for config errors, and exits 1. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MetricsPort } from '@admit/metadata';
 import { StatementContext, StatementVerification, verifySoftwareStatement } from './verify-statement';
 
 type Verified = Extract<StatementVerification, { ok: true }>;
@@ -15,12 +16,15 @@ export class StatementVerifier {
   constructor(
     private readonly ctx: StatementContext,
     private readonly maxEntries = 10_000,
+    /** Counts hits and misses of the remembered statements. */
+    private readonly metrics?: MetricsPort,
   ) {}
 
   async verify(jwt: string): Promise<StatementVerification> {
     const key = typeof jwt === 'string' ? createHash('sha256').update(jwt).digest('hex') : '';
     const now = this.ctx.clock().getTime();
     const hit = this.verified.get(key);
+    this.metrics?.cacheLookup('statement', hit !== undefined && hit.until > now);
     if (hit && hit.until > now) return hit.result;
     if (hit) this.verified.delete(key);
 

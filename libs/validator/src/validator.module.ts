@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { publisherFor } from '@admit/bus';
-import { CimdResolver, parseAllowHosts, SafeFetcher } from '@admit/metadata';
+import { CimdResolver, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
+import { processMetrics } from '@admit/platform';
 import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
 import { readFileSync } from 'node:fs';
 import { RegistrationValidator } from './registration/registration-validator';
@@ -13,10 +14,14 @@ import { ValidatorOptions } from './validator-config';
 export class ValidatorModule {
   static forRoot(config: ValidatorOptions): DynamicModule {
     // Every outbound request goes through this one SSRF-guarded fetcher.
-    const fetcher = new SafeFetcher({
-      allowLoopback: parseAllowHosts(config.ADMIT_FETCH_ALLOW_HOSTS),
-      ca: config.ADMIT_FETCH_CA_FILE ? readFileSync(config.ADMIT_FETCH_CA_FILE) : undefined,
-    });
+    const metrics = processMetrics();
+    const fetcher = new MeasuredFetcher(
+      new SafeFetcher({
+        allowLoopback: parseAllowHosts(config.ADMIT_FETCH_ALLOW_HOSTS),
+        ca: config.ADMIT_FETCH_CA_FILE ? readFileSync(config.ADMIT_FETCH_CA_FILE) : undefined,
+      }),
+      metrics,
+    );
     const anchors = loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE });
     return {
       module: ValidatorModule,
@@ -27,12 +32,13 @@ export class ValidatorModule {
         PurgeCaches,
         {
           provide: StatementVerifier,
-          useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }),
+          useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }, undefined, metrics),
         },
         {
           provide: CimdResolver,
           useValue: new CimdResolver(fetcher, {
             cache: { minTtlMs: config.ADMIT_CIMD_MIN_TTL_S * 1000, maxTtlMs: config.ADMIT_CIMD_MAX_TTL_S * 1000 },
+            metrics,
           }),
         },
       ],

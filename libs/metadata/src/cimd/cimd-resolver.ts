@@ -6,6 +6,7 @@ import { CimdErrorCode, cimdProblem } from './cimd-problem';
 import { checkClientIdUrl } from './client-id-url';
 import { checkMetadataDocument, CimdMetadata } from './document';
 import { DocumentCache, DocumentCacheOptions, PurgeCriteria } from './document-cache';
+import { MetricsPort, noMetrics } from '../metrics-port';
 
 /** The draft's recommended read limit (§8.7): 5 KB. */
 export const MAX_DOCUMENT_BYTES = 5120;
@@ -27,6 +28,8 @@ export type CimdResolution = { ok: true; metadata: CimdMetadata; evidence: CimdE
 export interface CimdResolverOptions {
   cache?: DocumentCacheOptions;
   clock?: () => Date;
+  /** Counts cache hits and misses. */
+  metrics?: MetricsPort;
 }
 
 interface Admitted {
@@ -38,12 +41,14 @@ interface Admitted {
 export class CimdResolver {
   private readonly cache: DocumentCache<Admitted>;
   private readonly clock: () => Date;
+  private readonly metrics: MetricsPort;
 
   constructor(
     private readonly fetcher: Fetcher,
     options: CimdResolverOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.metrics = options.metrics ?? noMetrics;
     this.cache = new DocumentCache<Admitted>(options.cache, () => this.clock().getTime());
   }
 
@@ -52,6 +57,7 @@ export class CimdResolver {
     if (!checked.ok) return { ok: false, problems: [checked.problem] };
 
     const hit = this.cache.get(clientIdUrl);
+    this.metrics.cacheLookup('cimd', hit !== undefined);
     if (hit?.kind === 'document') {
       // A copy: callers own what they get, and must not be able to edit the cached admission.
       return { ok: true, metadata: structuredClone(hit.value.metadata), evidence: { ...hit.value.evidence, cached: true } };

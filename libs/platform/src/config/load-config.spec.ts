@@ -150,6 +150,7 @@ describe('distributedConfig', () => {
         'KAFKA_BROKERS',
         'ADMIT_KAFKA_GROUP_PREFIX',
         'ADMIT_KAFKA_TOPIC_PREFIX',
+        'ADMIT_INSTANCE_ID',
         'ADMIT_BUS_MAX_ATTEMPTS',
         'ADMIT_BUS_RETRY_BASE_MS',
         'ADMIT_POLICY_DIR',

@@ -1,5 +1,6 @@
-// One jest run, three projects: unit specs next to the code, integration suites against the real
-// Kafka broker and PostgreSQL, and e2e suites that start Admit as a user would.
+// One jest run, four projects: unit specs next to the code, integration suites against the real
+// Kafka broker and PostgreSQL, e2e suites that start Admit as a user would, and fault suites that
+// kill its processes, stop the broker or the database under load, and feed it poison.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -27,6 +28,13 @@ module.exports = {
       displayName: 'e2e',
       setupFilesAfterEnv: ['<rootDir>/tests/support/timeouts.ts'],
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/global-setup.ts',
+    },
+    {
+      ...shared,
+      displayName: 'faults',
+      setupFilesAfterEnv: ['<rootDir>/tests/support/timeouts.ts'],
+      testMatch: ['<rootDir>/tests/faults/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
     },
   ],

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Inbox, Publisher } from '@admit/bus';
-import { ClientInformationResponse, CloudEvent, EventData, HttpError, RegistrationError, Topic } from '@admit/contracts';
+import { ClientInformationResponse, CloudEvent, EventData, HttpError, NewEventOptions, RegistrationError, Topic } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { randomUUID } from 'node:crypto';
 import { AdmissionCache } from '../access/admission-cache';
@@ -77,7 +77,9 @@ export class DecisionPipeline {
   async decide(request: Requested): Promise<CloudEvent<typeof Topic.RegistrationDecided>> {
     const correlationId = randomUUID();
     const { decision, cancel } = this.pending.wait(correlationId, this.options.decisionTimeoutMs);
-    const publishing = this.publisher.publish(Topic.RegistrationRequested, request, { subject: request.client_id, correlationId, replyTo: this.inbox.id });
+    // The id is chosen here so that a request published again (see republish) is the same event.
+    const event: RequestedOptions = { id: randomUUID(), subject: request.client_id, correlationId, replyTo: this.inbox.id };
+    const publishing = this.publisher.publish(Topic.RegistrationRequested, request, event);
     let decided: CloudEvent<typeof Topic.RegistrationDecided>;
     try {
       // The deadline covers publishing too: an idempotent producer retries for as long as the broker is away.
@@ -85,14 +87,32 @@ export class DecisionPipeline {
       decided = await decision;
     } catch (err) {
       cancel();
+      if (err instanceof DecisionTimeout) {
+        // The caller is told the request stays in the pipeline and is still decided and audited. The
+        // producer gives up on a broker that is away longer than its retries, so make that true.
+        publishing.catch(() => this.republish(request, event));
+        throw unavailable('no decision was reached in time; try again');
+      }
       publishing.catch(() => undefined);
-      // A request that was published stays in the pipeline and is still decided and audited.
-      throw unavailable(err instanceof DecisionTimeout ? 'no decision was reached in time; try again' : 'the request could not be queued; try again');
+      throw unavailable('the request could not be queued; try again');
     }
     this.admissions.keepRequest(decided.data.client_id, request);
     return decided;
   }
+
+  /** Publishes the same request event again, backing off, until the broker takes it. */
+  private republish(request: Requested, event: RequestedOptions, delayMs = 1_000): void {
+    const retry = () =>
+      this.publisher.publish(Topic.RegistrationRequested, request, event).catch((err: unknown) => {
+        this.logger.warn(`request ${event.id} still not queued, trying again: ${err instanceof Error ? err.message : String(err)}`);
+        this.republish(request, event, Math.min(delayMs * 2, 10_000));
+      });
+    // Never holds a stopping process open.
+    setTimeout(() => void retry(), delayMs).unref();
+  }
 }
+
+type RequestedOptions = Omit<NewEventOptions, 'source'> & { id: string };
 
 function unavailable(description: string): ApiError {
   return new ApiError(503, HttpError.TemporarilyUnavailable, description, { 'retry-after': '1' });

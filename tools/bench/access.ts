@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Figure, figure, timeConcurrent } from './figures';
+
+const figureP99 = (latencies: number[]) => figure('', latencies).p99;
 import { withAdmit } from './stacks';
 
 const CLIENTS = 50;
@@ -34,6 +36,7 @@ export async function accessFigures(): Promise<Figure[]> {
 
       const clients = await Promise.all(Array.from({ length: CLIENTS }, register));
       await timeConcurrent(500, CONCURRENCY, (i) => check(clients[i % CLIENTS]));
+      await stack.memory(); // marks the start of the measured phase in CPU profiles (BENCH_CPU_PROFILE=1)
       const fast = await timeConcurrent(CHECKS, CONCURRENCY, async (i) => {
         if ((await check(clients[i % CLIENTS])) !== 'allow') throw new Error('a fast-path check was denied');
       });
@@ -50,8 +53,8 @@ export async function accessFigures(): Promise<Figure[]> {
         propagation.push(performance.now() - started);
       }
       return [
-        figure(`access checks, fast path, ${CONCURRENCY} concurrent (distributed)`, fast.latencies, { rate: fast.rate, target: '>= 10,000/s, p99 <= 5 ms' }),
-        figure('revocation propagation, POST /revocations to intake deny (distributed)', propagation, { target: 'p99 <= 1 s' }),
+        figure(`access checks, fast path, ${CONCURRENCY} concurrent (distributed)`, fast.latencies, { rate: fast.rate, target: '>= 10,000/s, p99 <= 5 ms', met: fast.rate >= 10_000 && figureP99(fast.latencies) <= 5 }),
+        figure('revocation propagation, POST /revocations to intake deny (distributed)', propagation, { target: 'p99 <= 1 s', met: figureP99(propagation) <= 1_000 }),
       ];
     });
   } finally {
@@ -68,4 +71,14 @@ async function post(url: string, body: unknown, expected: number, token?: string
   const answer: unknown = await res.json();
   if (res.status !== expected) throw new Error(`POST ${url} answered ${res.status}, expected ${expected}: ${JSON.stringify(answer)}`);
   return answer;
+}
+
+// `tsx tools/bench/access.ts` runs these figures alone.
+if (require.main === module) {
+  void import('./figures').then(({ printTable }) =>
+    accessFigures().then(printTable, (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-/** One row of the bench table. Latencies in ms; `rate` in operations per second. */
+/** One row of the bench table. Latencies in ms (or `unit`); `rate` in operations per second. */
 export interface Figure {
   name: string;
   samples: number;
@@ -6,8 +6,15 @@ export interface Figure {
   median: number;
   p50: number;
   p99: number;
+  /** What median/p50/p99 count, when not milliseconds. */
+  unit?: 'KiB';
   target?: string;
+  /** Whether the target was reached, where it has a measured criterion. */
+  met?: boolean;
   ratio?: { to: string; value: number };
+  /** Requests that got no expected answer (they count in no latency). */
+  failed?: number;
+  detail?: Record<string, number | string>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -51,20 +58,26 @@ export async function timeConcurrent(count: number, concurrency: number, op: (i:
 }
 
 export function printTable(figures: Figure[]): void {
-  const ms = (v: number) => `${v.toFixed(v < 1 ? 3 : 2)} ms`;
-  const rows = figures.map((f) => [
-    f.name,
-    String(f.samples),
-    f.rate === undefined ? '-' : `${Math.round(f.rate).toLocaleString('en-US')}/s`,
-    ms(f.median),
-    ms(f.p50),
-    ms(f.p99),
-    f.ratio ? `${f.ratio.value.toFixed(2)}x ${f.ratio.to}` : '-',
-    f.target ?? '-',
-  ]);
+  const rows = figures.map((f) => {
+    const value = (v: number) => `${v.toFixed(v < 1 ? 3 : 2)} ${f.unit ?? 'ms'}`;
+    return [
+      f.failed ? `${f.name} [${f.failed} failed]` : f.name,
+      String(f.samples),
+      f.rate === undefined ? '-' : `${Math.round(f.rate).toLocaleString('en-US')}/s`,
+      value(f.median),
+      value(f.p50),
+      value(f.p99),
+      f.ratio ? `${f.ratio.value.toFixed(2)}x ${f.ratio.to}` : '-',
+      f.target === undefined ? '-' : `${f.target}${f.met === undefined ? '' : f.met ? ' (met)' : ' (MISSED)'}`,
+    ];
+  });
   const header = ['figure', 'n', 'rate', 'median', 'p50', 'p99', 'ratio', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const row of rows) console.log(line(row));
+  const round = (v: number | string) => (typeof v === 'number' ? Number(v.toPrecision(3)) : v);
+  for (const f of figures.filter((f) => f.detail)) {
+    console.log(`  ${f.name}: ${Object.entries(f.detail!).map(([k, v]) => `${k}=${round(v)}`).join(' ')}`);
+  }
 }

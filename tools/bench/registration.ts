@@ -1,18 +1,147 @@
 import { randomBytes } from 'node:crypto';
-import { Figure, figure, timeSequential } from './figures';
-import { Mode, postJson, withAdmit } from './stacks';
+import { BenchAnchor, createBenchAnchor } from './anchor';
+import { Figure, figure, timeConcurrent } from './figures';
+import { closedLoop, openLoop } from './load';
+import { MemoryReading } from './memory';
+import { withPeer } from './peer/peer';
+import { Mode, withAdmit } from './stacks';
 
-const WARMUP = 30;
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
+const OFFERED_RATE = Number(process.env.BENCH_REGISTRATION_RATE ?? 300);
+const OFFERED_COUNT = Number(process.env.BENCH_REGISTRATION_COUNT ?? 1_500);
+const MAX_COUNT = Number(process.env.BENCH_REGISTRATION_MAX_COUNT ?? 2_000);
+const MAX_CONCURRENCY = 64;
+const WARMUP = 300;
+const MEMORY_CLIENTS = 400; // the peer's in-memory adapter keeps at least 500 clients (an LRU of 1,000 entries, 2 per client)
+const KIB = 1024;
 
-/** Sequential registrations, each with new plain metadata, timed from request to 201. */
-export function sequentialRegistration(mode: Mode): Promise<Figure> {
-  // Plain metadata is self-asserted: withAdmit runs a policy set that admits it.
-  return withAdmit(mode, {}, async (stack) => {
-    const register = () =>
-      postJson(`${stack.intakeUrl}/register`, { redirect_uris: ['https://bench.example/cb'], client_name: `bench ${randomBytes(6).toString('hex')}` }, 201);
-    await timeSequential(WARMUP, register);
-    const { latencies, rate } = await timeSequential(SAMPLES, register);
-    return figure(`registration, sequential end to end (${mode})`, latencies, { rate });
-  });
+/** One system that registers clients over loopback: Admit in a mode, or the peer. */
+interface Registrar {
+  label: string;
+  path: string;
+  memory(): Promise<MemoryReading>;
+}
+
+interface RegistrationRun {
+  offered: Figure;
+  max: Figure;
+  memory: Figure;
+}
+
+/**
+ * Registration with an ES256 software statement, end to end, in the peer (oidc-provider open
+ * registration), embedded Admit and distributed Admit, one after another in this run, each under the
+ * same load and the same RFC 7591 body: a new statement (new `software_id`, so a new client) per
+ * request. Per system: an open-loop offered rate, a closed-loop maximum, and memory growth per
+ * registered client after GC.
+ */
+export async function registrationFigures(failures: Error[] = []): Promise<Figure[]> {
+  const anchor = await createBenchAnchor();
+  // One system failing (a broker outage, say) leaves the others' rows; the failure is reported.
+  const attempt = async (run: () => Promise<RegistrationRun>) => {
+    try {
+      return await run();
+    } catch (err) {
+      failures.push(err instanceof Error ? err : new Error(String(err)));
+      return undefined;
+    }
+  };
+  try {
+    const peer = await attempt(() => withPeer((p) => measure(anchor, { label: `peer: oidc-provider ${p.version}`, path: `${p.url}/reg`, memory: p.memory })));
+    const admit = (mode: Mode) =>
+      attempt(() =>
+        withAdmit(mode, { ADMIT_TRUST_ANCHORS_FILE: anchor.file }, (stack) => measure(anchor, { label: `Admit ${mode}`, path: `${stack.intakeUrl}/register`, memory: stack.memory })),
+      );
+    const embedded = await admit('embedded');
+    const distributed = await admit('distributed');
+
+    for (const run of [embedded, distributed]) {
+      if (!run || !peer) continue;
+      run.max.ratio = { to: 'peer max', value: run.max.rate! / peer.max.rate! };
+      run.offered.ratio = { to: 'peer achieved', value: run.offered.rate! / peer.offered.rate! };
+      run.memory.ratio = { to: 'peer heap/client', value: run.memory.median / peer.memory.median };
+    }
+    if (embedded) Object.assign(embedded.max, { target: '>= peer max', ...(peer ? { met: embedded.max.rate! >= peer.max.rate! } : {}) });
+    if (distributed) {
+      Object.assign(distributed.max, { target: '>= 1,000/s', met: distributed.max.rate! >= 1_000 });
+      Object.assign(distributed.offered, {
+        target: `p99 <= 50 ms at ${OFFERED_RATE}/s offered`,
+        met: distributed.offered.p99 <= 50 && !distributed.offered.failed && distributed.offered.rate! >= 0.95 * OFFERED_RATE,
+      });
+    }
+    const runs = [peer, embedded, distributed].filter((r): r is RegistrationRun => r !== undefined);
+    return runs.flatMap((r) => [r.offered, r.max]).concat(runs.map((r) => r.memory));
+  } finally {
+    anchor.remove();
+  }
+}
+
+async function measure(anchor: BenchAnchor, system: Registrar): Promise<RegistrationRun> {
+  const run = randomBytes(4).toString('hex');
+  // Statements are signed before the load starts, so the load generator only sends.
+  const bodies = async (phase: string, count: number) =>
+    Promise.all(
+      Array.from({ length: count }, async (_, i) =>
+        JSON.stringify({ software_statement: await anchor.sign(`bench-${run}-${phase}-${i}`), redirect_uris: ['https://bench.example/cb'], token_endpoint_auth_method: 'none' }),
+      ),
+    );
+  const register = async (body: string) => {
+    const res = await fetch(system.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`${system.label} answered ${res.status}: ${text.slice(0, 300)}`);
+  };
+
+  // All signed first: an idle gap between phases would let the server close kept-alive sockets
+  // just as the next phase reuses them.
+  const [warmup, memoryBodies, offeredBodies, maxBodies] = await Promise.all([
+    bodies('warmup', WARMUP),
+    bodies('memory', MEMORY_CLIENTS),
+    bodies('offered', OFFERED_COUNT),
+    bodies('max', MAX_COUNT),
+  ]);
+  await timeConcurrent(WARMUP, 16, (i) => register(warmup[i]));
+
+  const before = await system.memory();
+  await timeConcurrent(MEMORY_CLIENTS, 16, (i) => register(memoryBodies[i]));
+  const after = await system.memory();
+  const heapPerClient = (after.heapUsed + after.external - before.heapUsed - before.external) / MEMORY_CLIENTS / KIB;
+  const rssPerClient = (after.rss - before.rss) / MEMORY_CLIENTS / KIB;
+  // CPU per registration in the same phase, by process: where the time goes, measured.
+  const cpuMsPerClient = Object.fromEntries(Object.entries(after.cpuMsBy).map(([name, ms]) => [`cpuMsPerClient.${name}`, (ms - before.cpuMsBy[name]) / MEMORY_CLIENTS]));
+
+  const max = await closedLoop(MAX_COUNT, MAX_CONCURRENCY, (i) => register(maxBodies[i]));
+  // Last: a system slower than the offered rate is left with a backlog, which would weigh on the next phase.
+  const offered = await openLoop(OFFERED_RATE, OFFERED_COUNT, (i) => register(offeredBodies[i]));
+
+  return {
+    offered: figure(`registration, ES256 statement, ${OFFERED_RATE}/s offered (${system.label})`, offered.latencies, {
+      rate: offered.rate,
+      ...(offered.failed ? { failed: offered.failed } : {}),
+    }),
+    max: figure(`registration, ES256 statement, max, ${MAX_CONCURRENCY} concurrent (${system.label})`, max.latencies, {
+      rate: max.rate,
+      ...(max.failed ? { failed: max.failed } : {}),
+    }),
+    memory: figure(`memory per registered client, heap+external after GC (${system.label})`, [heapPerClient], {
+      samples: MEMORY_CLIENTS,
+      unit: 'KiB',
+      detail: {
+        rssKiBPerClient: rssPerClient,
+        cpuMsPerClient: (after.cpuMs - before.cpuMs) / MEMORY_CLIENTS,
+        ...cpuMsPerClient,
+        processes: after.processes,
+        heapBeforeMiB: (before.heapUsed + before.external) / KIB / KIB,
+        rssAfterMiB: after.rss / KIB / KIB,
+      },
+    }),
+  };
+}
+
+// `tsx tools/bench/registration.ts` runs these figures alone.
+if (require.main === module) {
+  void import('./figures').then(({ printTable }) =>
+    registrationFigures().then(printTable, (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    }),
+  );
 }

@@ -11,20 +11,33 @@ import { auditIngestFigures } from './audit';
 import { warmCimdAdmissions } from './cimd';
 import { Figure, printTable } from './figures';
 import { policyFigures } from './policy';
-import { sequentialRegistration } from './registration';
+import { registrationFigures } from './registration';
 import { statementFigures } from './statements';
 
 async function main(): Promise<void> {
   console.log('admit bench (loopback only; medians and ratios from this run)');
-  const embedded = await sequentialRegistration('embedded');
-  const distributed = await sequentialRegistration('distributed');
-  distributed.ratio = { to: 'embedded p50', value: distributed.p50 / embedded.p50 };
-  const figures: Figure[] = [embedded, distributed, await warmCimdAdmissions(), ...(await statementFigures()), ...(await policyFigures()), ...(await accessFigures()), ...(await auditIngestFigures())];
+  const started = performance.now();
+  const failures: Error[] = [];
+  const figures: Figure[] = [...(await registrationFigures(failures))];
+  // A group that fails (a broker outage, say) is reported, and the others still run.
+  const groups: (() => Promise<Figure | Figure[]>)[] = [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, auditIngestFigures];
+  for (const group of groups) {
+    try {
+      figures.push(...[await group()].flat());
+    } catch (err) {
+      failures.push(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
   printTable(figures);
   const out = join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), figures }, null, 2)}\n`);
-  console.log('\nwrote bench/results/latest.json');
+  const failed = failures.map((e) => e.message);
+  writeFileSync(join(out, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), seconds: (performance.now() - started) / 1000, figures, failed }, null, 2)}\n`);
+  console.log(`\nwrote bench/results/latest.json after ${Math.round((performance.now() - started) / 1000)} s`);
+  if (failed.length > 0) {
+    console.error(`\n${failed.length} figure group(s) failed:\n${failed.map((m) => `- ${m.split('\n')[0]}`).join('\n')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err: unknown) => {

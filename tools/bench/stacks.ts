@@ -1,21 +1,29 @@
 import { ensureTopics, topicPlan } from '@admit/bus';
+import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, selfAssertedPolicyDir, Stack, startDistributed, startEmbedded } from '@admit/launcher';
+import { dropDatabase, ensureDatabase, selfAssertedPolicyDir, Stack, StartOptions, startDistributed, startEmbedded } from '@admit/launcher';
+import { MemoryProbe, MemoryReading, probeEnv } from './memory';
 
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type Mode = 'embedded' | 'distributed';
 
+/** A running Admit whose serving processes report their memory (see memory-probe.js). */
+export interface BenchStack extends Stack {
+  /** After GC, summed over every Admit process (PostgreSQL and Kafka are not counted). */
+  memory(): Promise<MemoryReading>;
+}
+
 /**
  * Runs `measure` against a fresh Admit in `mode` (own data dir, or own topics and database), then
  * cleans up. Admit runs the default policies plus the development example that admits
  * self-asserted metadata: the figures register plain metadata, which the defaults deny.
  */
-export async function withAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: Stack) => Promise<T>): Promise<T> {
+export async function withAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: BenchStack) => Promise<T>): Promise<T> {
   const policies = selfAssertedPolicyDir();
   try {
     return await withFreshAdmit(mode, { ADMIT_POLICY_DIR: policies.dir, ...env }, measure);
@@ -24,12 +32,15 @@ export async function withAdmit<T>(mode: Mode, env: Record<string, string>, meas
   }
 }
 
-async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: Stack) => Promise<T>): Promise<T> {
-  const base = { ...env, ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn' };
+async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: BenchStack) => Promise<T>): Promise<T> {
+  const base = { ...env, ...probeEnv(), ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn' };
+  const probe = new MemoryProbe();
+  const options = (env: Record<string, string>): StartOptions => ({ env, onLine: probe.onLine });
+  const measureWithMemory = (stack: Stack) => measure({ ...stack, memory: () => probe.read(stack.apps.map((a) => ({ name: a.name, child: a.child }))) });
   if (mode === 'embedded') {
     const dataDir = mkdtempSync(join(tmpdir(), 'admit-bench-'));
     try {
-      return await run(() => startEmbedded({ env: { ...base, ADMIT_DATA_DIR: dataDir } }), measure);
+      return await run(() => startEmbedded(options({ ...base, ADMIT_DATA_DIR: dataDir })), measureWithMemory);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -38,13 +49,22 @@ async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measur
   const prefix = `bench-${suffix}.`;
   const databaseUrl = Object.assign(new URL(SERVER_URL), { pathname: `/admit_bench_${suffix}` }).toString();
   await ensureDatabase(databaseUrl);
-  await ensureTopics(BROKERS.split(','), topicPlan(6, 1, prefix));
+  const plan = topicPlan(6, 1, prefix);
+  await ensureTopics(BROKERS.split(','), plan);
   try {
     const distributedEnv = { ...base, KAFKA_BROKERS: BROKERS, DATABASE_URL: databaseUrl, ADMIT_KAFKA_TOPIC_PREFIX: prefix, ADMIT_KAFKA_GROUP_PREFIX: prefix };
-    return await run(() => startDistributed({ env: distributedEnv }), measure);
+    return await run(() => startDistributed(options(distributedEnv)), measureWithMemory);
   } finally {
     await dropDatabase(databaseUrl);
+    await deleteTopics(plan.map((t) => t.topic));
   }
+}
+
+async function deleteTopics(topics: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'admit-bench', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
 }
 
 async function run<T>(start: () => Promise<Stack>, measure: (stack: Stack) => Promise<T>): Promise<T> {

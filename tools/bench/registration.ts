@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BenchAnchor, createBenchAnchor } from './anchor';
 import { Figure, figure, timeConcurrent } from './figures';
-import { closedLoop, openLoop } from './load';
+import { closedLoop, LoadResult, openLoop } from './load';
 import { MemoryReading } from './memory';
 import { withPeer } from './peer/peer';
 import { Mode, withAdmit } from './stacks';
@@ -37,7 +37,7 @@ interface RegistrationRun {
 export async function registrationFigures(failures: Error[] = []): Promise<Figure[]> {
   const anchor = await createBenchAnchor();
   // One system failing (a broker outage, say) leaves the others' rows; the failure is reported.
-  const attempt = async (run: () => Promise<RegistrationRun>) => {
+  const attempt = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await run();
     } catch (err) {
@@ -53,6 +53,16 @@ export async function registrationFigures(failures: Error[] = []): Promise<Figur
       );
     const embedded = await admit('embedded');
     const distributed = await admit('distributed');
+    // Scale-out (issue 7): the same maximum with a second validator, in this run.
+    const twoValidators = await attempt(() =>
+      withAdmit(
+        'distributed',
+        { ADMIT_TRUST_ANCHORS_FILE: anchor.file },
+        (stack) => maxThroughput(anchor, `${stack.intakeUrl}/register`, 'Admit distributed, 2 validators'),
+        { validator: 2 },
+      ),
+    );
+    if (twoValidators && distributed) twoValidators.ratio = { to: 'one of each', value: twoValidators.rate! / distributed.max.rate! };
 
     for (const run of [embedded, distributed]) {
       if (!run || !peer) continue;
@@ -69,26 +79,51 @@ export async function registrationFigures(failures: Error[] = []): Promise<Figur
       });
     }
     const runs = [peer, embedded, distributed].filter((r): r is RegistrationRun => r !== undefined);
-    return runs.flatMap((r) => [r.offered, r.max]).concat(runs.map((r) => r.memory));
+    return runs.flatMap((r) => [r.offered, r.max]).concat(twoValidators ? [twoValidators] : [], runs.map((r) => r.memory));
   } finally {
     anchor.remove();
   }
 }
 
-async function measure(anchor: BenchAnchor, system: Registrar): Promise<RegistrationRun> {
+/** Request bodies with a new statement each (so a new client each); signed before any load starts, so the load generator only sends. */
+function statementBodies(anchor: BenchAnchor): (phase: string, count: number) => Promise<string[]> {
   const run = randomBytes(4).toString('hex');
-  // Statements are signed before the load starts, so the load generator only sends.
-  const bodies = async (phase: string, count: number) =>
+  return (phase, count) =>
     Promise.all(
       Array.from({ length: count }, async (_, i) =>
         JSON.stringify({ software_statement: await anchor.sign(`bench-${run}-${phase}-${i}`), redirect_uris: ['https://bench.example/cb'], token_endpoint_auth_method: 'none' }),
       ),
     );
-  const register = async (body: string) => {
-    const res = await fetch(system.path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+}
+
+/** One registration at `path`, which must answer 201. */
+function registerAt(path: string, label: string): (body: string) => Promise<void> {
+  return async (body) => {
+    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const text = await res.text();
-    if (res.status !== 201) throw new Error(`${system.label} answered ${res.status}: ${text.slice(0, 300)}`);
+    if (res.status !== 201) throw new Error(`${label} answered ${res.status}: ${text.slice(0, 300)}`);
   };
+}
+
+function maxFigure(label: string, max: LoadResult): Figure {
+  return figure(`registration, ES256 statement, max, ${MAX_CONCURRENCY} concurrent (${label})`, max.latencies, {
+    rate: max.rate,
+    ...(max.failed ? { failed: max.failed } : {}),
+  });
+}
+
+/** Only the closed-loop maximum, after the same warm-up. */
+async function maxThroughput(anchor: BenchAnchor, path: string, label: string): Promise<Figure> {
+  const bodies = statementBodies(anchor);
+  const register = registerAt(path, label);
+  const [warmup, maxBodies] = await Promise.all([bodies('warmup', WARMUP), bodies('max', MAX_COUNT)]);
+  await timeConcurrent(WARMUP, 16, (i) => register(warmup[i]));
+  return maxFigure(label, await closedLoop(MAX_COUNT, MAX_CONCURRENCY, (i) => register(maxBodies[i])));
+}
+
+async function measure(anchor: BenchAnchor, system: Registrar): Promise<RegistrationRun> {
+  const bodies = statementBodies(anchor);
+  const register = registerAt(system.path, system.label);
 
   // All signed first: an idle gap between phases would let the server close kept-alive sockets
   // just as the next phase reuses them.
@@ -117,10 +152,7 @@ async function measure(anchor: BenchAnchor, system: Registrar): Promise<Registra
       rate: offered.rate,
       ...(offered.failed ? { failed: offered.failed } : {}),
     }),
-    max: figure(`registration, ES256 statement, max, ${MAX_CONCURRENCY} concurrent (${system.label})`, max.latencies, {
-      rate: max.rate,
-      ...(max.failed ? { failed: max.failed } : {}),
-    }),
+    max: maxFigure(system.label, max),
     memory: figure(`memory per registered client, heap+external after GC (${system.label})`, [heapPerClient], {
       samples: MEMORY_CLIENTS,
       unit: 'KiB',

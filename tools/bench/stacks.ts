@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, ensureDatabase, selfAssertedPolicyDir, Stack, StartOptions, startDistributed, startEmbedded } from '@admit/launcher';
+import { DistributedOptions, dropDatabase, ensureDatabase, selfAssertedPolicyDir, Stack, StartOptions, startDistributed, startEmbedded } from '@admit/launcher';
 import { MemoryProbe, MemoryReading, probeEnv } from './memory';
 
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -23,16 +23,21 @@ export interface BenchStack extends Stack {
  * cleans up. Admit runs the default policies plus the development example that admits
  * self-asserted metadata: the figures register plain metadata, which the defaults deny.
  */
-export async function withAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: BenchStack) => Promise<T>): Promise<T> {
+export async function withAdmit<T>(
+  mode: Mode,
+  env: Record<string, string>,
+  measure: (stack: BenchStack) => Promise<T>,
+  scale: DistributedOptions['scale'] = {},
+): Promise<T> {
   const policies = selfAssertedPolicyDir();
   try {
-    return await withFreshAdmit(mode, { ADMIT_POLICY_DIR: policies.dir, ...env }, measure);
+    return await withFreshAdmit(mode, { ADMIT_POLICY_DIR: policies.dir, ...env }, measure, scale);
   } finally {
     policies.remove();
   }
 }
 
-async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: BenchStack) => Promise<T>): Promise<T> {
+async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measure: (stack: BenchStack) => Promise<T>, scale: DistributedOptions['scale']): Promise<T> {
   const base = { ...env, ...probeEnv(), ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn' };
   const probe = new MemoryProbe();
   const options = (env: Record<string, string>): StartOptions => ({ env, onLine: probe.onLine });
@@ -53,7 +58,7 @@ async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measur
   await ensureTopics(BROKERS.split(','), plan);
   try {
     const distributedEnv = { ...base, KAFKA_BROKERS: BROKERS, DATABASE_URL: databaseUrl, ADMIT_KAFKA_TOPIC_PREFIX: prefix, ADMIT_KAFKA_GROUP_PREFIX: prefix };
-    return await run(() => startDistributed(options(distributedEnv)), measureWithMemory);
+    return await run(() => startDistributed({ ...options(distributedEnv), scale }), measureWithMemory);
   } finally {
     await dropDatabase(databaseUrl);
     await deleteTopics(plan.map((t) => t.topic));

@@ -130,6 +130,13 @@ const metadata = fc.oneof(
   fc.record({ jwks: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ keys: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }) })), jwks_uri: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 1 })) }, { requiredKeys: [] }),
 );
 
+/** An assertion that meets every rule, signed with the client's key. */
+function validExample(): { header: Record<string, unknown>; claims: Record<string, unknown>; signer: Signer; jwt: string } {
+  const header = { alg: 'ES256', kid: KID };
+  const claims = { iss: CLIENT, sub: CLIENT, aud: ISSUER, exp: NOW_S + 60, iat: NOW_S, jti: 'jti-valid-example' };
+  return { header, claims, signer: 'client', jwt: compact(header, claims, 'client') };
+}
+
 // ---- properties ---------------------------------------------------------------------------------
 
 describe('ClientAssertions under hostile assertions (property)', () => {
@@ -158,7 +165,8 @@ describe('ClientAssertions under hostile assertions (property)', () => {
         expect({ jwt: jwt.slice(0, 300), ok: result.ok }).toEqual({ jwt: jwt.slice(0, 300), ok: acceptable(jwt, h, c, s) });
         if (result.ok) accepted += 1;
       }),
-      { numRuns: 300 },
+      // Random assertions rarely pass every rule: one that does is always among the runs.
+      { numRuns: 300, examples: [[validExample(), false]] },
     );
     expect(accepted).toBeGreaterThan(0);
     expect(fetched.filter((url) => url !== JWKS_URI)).toEqual([]);

@@ -59,7 +59,8 @@ export async function timeConcurrent(count: number, concurrency: number, op: (i:
 
 export function printTable(figures: Figure[]): void {
   const rows = figures.map((f) => {
-    const value = (v: number) => `${v.toFixed(v < 1 ? 3 : 2)} ${f.unit ?? 'ms'}`;
+    // A figure whose every request failed has no latency to show.
+    const value = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(v < 1 ? 3 : 2)} ${f.unit ?? 'ms'}`);
     return [
       f.failed ? `${f.name} [${f.failed} failed]` : f.name,
       String(f.samples),

@@ -28,11 +28,12 @@ async function main(): Promise<void> {
       failures.push(err instanceof Error ? err : new Error(String(err)));
     }
   }
-  printTable(figures);
+  // Written before printing, so a figure the table cannot show is still on record.
   const out = join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   const failed = failures.map((e) => e.message);
   writeFileSync(join(out, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), seconds: (performance.now() - started) / 1000, figures, failed }, null, 2)}\n`);
+  printTable(figures);
   console.log(`\nwrote bench/results/latest.json after ${Math.round((performance.now() - started) / 1000)} s`);
   if (failed.length > 0) {
     console.error(`\n${failed.length} figure group(s) failed:\n${failed.map((m) => `- ${m.split('\n')[0]}`).join('\n')}`);

@@ -1,9 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
 /** The server tests use; they create their own databases on it, never touching others. */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const TEMPLATE_DB = 'admit_test_template';
+/**
+ * One template per checkout: two checkouts (worktrees, say) running their suites on one server
+ * would otherwise drop each other's template mid-run.
+ */
+export const TEMPLATE_DB = `admit_test_template_${createHash('sha256').update(join(__dirname, '..', '..')).digest('hex').slice(0, 8)}`;
 
 export function databaseUrl(name: string): string {
   return Object.assign(new URL(TEST_SERVER_URL), { pathname: `/${name}` }).toString();

@@ -1,7 +1,21 @@
 // Real: everything (a pure function). Stubbed: nothing.
-import { mergeStatementMetadata } from './merge-statement';
+import { bodyAdditions, mergeStatementMetadata } from './merge-statement';
 
 describe('mergeStatementMetadata (RFC 7591 §3.1.1)', () => {
+  it('takes jwks, jwks_uri, redirect_uris, token_endpoint_auth_method and grant_types from the statement alone', () => {
+    const body = {
+      jwks: { keys: [{ kty: 'EC' }] },
+      jwks_uri: 'https://attacker.example/jwks',
+      redirect_uris: ['https://attacker.example/cb'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      grant_types: ['client_credentials'],
+      client_name: 'Body Name',
+    };
+    expect(mergeStatementMetadata(body, { software_id: 'acme' })).toEqual({ software_id: 'acme', client_name: 'Body Name' });
+    expect(bodyAdditions(body, { software_id: 'acme' })).toEqual({ client_name: 'Body Name' });
+    expect(bodyAdditions(body, { software_id: 'acme', client_name: 'Signed' })).toEqual({});
+  });
+
   it('lets statement claims win over the plain body and keeps body-only fields', () => {
     const body = { client_name: 'Body Name', redirect_uris: ['https://body.example/cb'], logo_uri: 'https://body.example/logo.png' };
     const claims = { client_name: 'Signed Name', redirect_uris: ['https://signed.example/cb'], software_id: 'acme', software_version: '2' };

@@ -22,6 +22,14 @@ describe('statementClientId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('commits to what the body adds, in any key order, and adding nothing keeps the id of the anchor and software_id', () => {
+    expect(statementClientId('directory', 'acme-cli', {})).toBe(statementClientId('directory', 'acme-cli'));
+    const added = statementClientId('directory', 'acme-cli', { client_name: 'A', logo_uri: 'https://a.example/l.png' });
+    expect(added).not.toBe(statementClientId('directory', 'acme-cli'));
+    expect(statementClientId('directory', 'acme-cli', { logo_uri: 'https://a.example/l.png', client_name: 'A' })).toBe(added);
+    expect(statementClientId('directory', 'acme-cli', { client_name: 'B' })).not.toBe(statementClientId('directory', 'acme-cli', { client_name: 'A' }));
+  });
+
   it('is s_ + 43 base64url characters, never https://, whatever the input', () => {
     for (const [anchor, software] of [['directory', 'https://evil.example'], ['https://x', 'y'], ['', '']]) {
       const id = statementClientId(anchor, software);

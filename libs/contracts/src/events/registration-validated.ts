@@ -25,6 +25,8 @@ export const ValidationEvidence = Type.Object({
       anchor: Type.String({ maxLength: 256 }),
       kid: Type.Optional(Type.String({ maxLength: 256 })),
       alg: Type.String({ maxLength: 32 }),
+      /** The statement's `iat`: of two statements for one client, only the later may replace its admission. Added in contracts 1.2.0 (optional). */
+      iat: Type.Optional(Type.String({ format: 'date-time' })),
       /** The statement's `exp`: the policy never admits a client for longer than its statement is valid. Added in contracts 1.1.0 (optional). */
       exp: Type.Optional(Type.String({ format: 'date-time' })),
     }),

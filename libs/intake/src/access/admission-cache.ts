@@ -44,11 +44,15 @@ export class AdmissionCache {
     return entry;
   }
 
-  /** Takes in a decision: an allow caches the admission; anything else removes the client's entry. */
+  /**
+   * Takes in a decision: an allow caches the admission. A deny leaves a live admission alone: anyone
+   * can send a request that fails for a client, and that must not end its admission. Revocations and
+   * expiry end admissions; an access check renews a stale one through the pipeline.
+   */
   record(decided: Decided): void {
     const { client_id, admission, metadata } = decided;
-    this.entries.delete(client_id);
     if (decided.decision !== 'allow' || !admission || !metadata) return;
+    this.entries.delete(client_id);
     bounded(this.entries, client_id, { client_id, admission, metadata, policy_version: decided.policy_version, decided_at: decided.decided_at }, this.maxEntries);
   }
 

@@ -47,6 +47,7 @@ describe('DecisionPipeline and the admission token', () => {
   let keys: SigningKeys;
   let answer: Decided;
   let pipeline: DecisionPipeline;
+  let admissions: AdmissionCache;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'admit-pipeline-'));
@@ -54,10 +55,14 @@ describe('DecisionPipeline and the admission token', () => {
     const pending = new PendingDecisions();
     const publisher = {
       publish: async (_topic: string, _data: unknown, opts: { correlationId: string }) => {
-        setImmediate(() => pending.resolve(newEvent(Topic.RegistrationDecided, answer, { source: '/admit/policy', correlationId: opts.correlationId })));
+        // As DecisionsHandler does: the decision goes through the cache, then to its waiter.
+        setImmediate(() => {
+          admissions.record(answer);
+          pending.resolve(newEvent(Topic.RegistrationDecided, answer, { source: '/admit/policy', correlationId: opts.correlationId }));
+        });
       },
     } as unknown as Publisher;
-    const admissions = new AdmissionCache(new RevocationSet());
+    admissions = new AdmissionCache(new RevocationSet());
     pipeline = new DecisionPipeline(publisher, pending, admissions, inProcessTransport().inbox, new AdmissionTokens(keys, { issuer: 'https://admit.example' }), { decisionTimeoutMs: 5_000 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,6 +108,17 @@ describe('DecisionPipeline and the admission token', () => {
       body: { error: 'temporarily_unavailable', error_description: 'the admission ended before it could be issued; try again' },
       headers: { 'retry-after': '1' },
     });
+  });
+
+  it('a failing request for a live client neither evicts its admission nor replaces the request it is renewed with', async () => {
+    answer = allow({ client_id: 's_victim' });
+    const legitimate = { ...request, metadata: { software_statement: 'legitimate' } };
+    await pipeline.admit(legitimate);
+    answer = allow({ client_id: 's_victim', decision: 'deny', error: 'invalid_software_statement', reasons: [{ code: 'ERR_STATEMENT_SUPERSEDED', description: 'older' }], metadata: undefined, admission: undefined });
+    const err = await apiError(() => pipeline.admit({ ...request, metadata: { software_statement: 'older copy' } }));
+    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({ status: 400, body: { error: 'invalid_software_statement', error_description: 'older' } });
+    expect(admissions.get('s_victim')).toBeDefined();
+    expect(admissions.requestOf('s_victim')).toBe(legitimate);
   });
 
   it('still answers a deny with 400 and no token', async () => {

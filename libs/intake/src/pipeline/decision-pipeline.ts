@@ -96,7 +96,9 @@ export class DecisionPipeline {
       publishing.catch(() => undefined);
       throw unavailable('the request could not be queued; try again');
     }
-    this.admissions.keepRequest(decided.data.client_id, request);
+    // A denied request does not replace the one behind a live admission, which renewals send again.
+    const clientId = decided.data.client_id;
+    if (decided.data.decision === 'allow' || !this.admissions.get(clientId)) this.admissions.keepRequest(clientId, request);
     return decided;
   }
 

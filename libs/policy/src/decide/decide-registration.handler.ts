@@ -1,9 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumer, Publisher, TransientError } from '@admit/bus';
-import { ActivePolicy, PolicyNotReadyError } from '@admit/cedar';
-import { CloudEvent, EventData, RegistrationError, Revocation, Topic } from '@admit/contracts';
+import { ActivePolicy, PolicyNotReadyError, PolicySet } from '@admit/cedar';
+import { CloudEvent, EventData, Problem, RegistrationError, Revocation, Topic } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
+import { LiveStatements } from './live-statements';
 
 type Validated = EventData<typeof Topic.RegistrationValidated>;
 type Decided = EventData<typeof Topic.RegistrationDecided>;
@@ -15,6 +16,7 @@ export class DecideRegistrationHandler {
     private readonly publisher: Publisher,
     private readonly active: ActivePolicy,
     private readonly revocations: RevocationSet,
+    private readonly statements: LiveStatements,
   ) {}
 
   @EventPattern(Topic.RegistrationValidated, consumer('policy'))
@@ -23,11 +25,24 @@ export class DecideRegistrationHandler {
     // Until the revocation set is read to its end, a revoked client could slip through: wait instead.
     if (!this.revocations.ready) throw new TransientError('the revocation set is not loaded yet');
     const revoked = this.revocations.match(event.data);
-    const decided = revoked ? revokedDecision(event.data, revoked, policies.version) : policies.decideRegistration(event.data);
+    const decided = revoked ? revokedDecision(event.data, revoked, policies.version) : this.decide(event.data, policies);
     await this.publisher.publish(Topic.RegistrationDecided, decided, {
       cause: event,
       subject: event.data.client_id,
     });
+  }
+
+  /**
+   * A valid statement registration for a client admitted on another statement is decided only when
+   * it may replace that admission; the replacement is recorded in the allow's reasons.
+   */
+  private decide(validated: Validated, policies: PolicySet): Decided {
+    const verdict = validated.outcome === 'valid' ? this.statements.judge(validated) : { kind: 'admit' as const };
+    if (verdict.kind === 'refuse') return refusedDecision(validated, verdict.reason, policies.version);
+    const decided = policies.decideRegistration(validated);
+    this.statements.admitted(validated, decided);
+    if (verdict.kind === 'replace' && decided.decision === 'allow') decided.reasons = [...decided.reasons, verdict.reason].slice(-64);
+    return decided;
   }
 
   private policies() {
@@ -44,13 +59,18 @@ export class DecideRegistrationHandler {
 /** A revoked client is denied before any policy is asked: revocation overrides every permit. */
 function revokedDecision(validated: Validated, revocation: Revocation, policyVersion: string): Decided {
   const reason = { code: `revoked:${revocation.kind}`, description: `revoked: ${revocation.reason}`.slice(0, 2048), error: RegistrationError.InvalidClientMetadata };
+  return refusedDecision(validated, reason, policyVersion);
+}
+
+/** A deny reached before any policy is asked. */
+function refusedDecision(validated: Validated, reason: Problem, policyVersion: string): Decided {
   return {
     client_id: validated.client_id,
     decision: 'deny',
     policy_version: policyVersion,
     determining_policies: [],
     reasons: [reason],
-    error: RegistrationError.InvalidClientMetadata,
+    error: reason.error ?? RegistrationError.InvalidClientMetadata,
     decided_at: new Date().toISOString(),
   };
 }

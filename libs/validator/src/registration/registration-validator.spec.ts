@@ -65,7 +65,42 @@ describe('RegistrationValidator', () => {
     expect(v.client_id).toMatch(/^s_/);
     expect(v.metadata).not.toHaveProperty('software_statement');
     const exp = new Date((decodeJwt(statement).exp as number) * 1000).toISOString();
-    expect(v.evidence.statement).toEqual({ sha256: createHash('sha256').update(statement).digest('hex'), anchor: 'dir', kid: 'k1', alg: 'ES256', exp });
+    const iat = new Date((decodeJwt(statement).iat as number) * 1000).toISOString();
+    expect(v.evidence.statement).toEqual({ sha256: createHash('sha256').update(statement).digest('hex'), anchor: 'dir', kid: 'k1', alg: 'ES256', iat, exp });
+  });
+
+  it('a copied statement without keys cannot bind keys, redirects or grants of its own: they come from the statement alone', async () => {
+    const statement = await sign({ software_id: 'copied', client_name: 'Signed', redirect_uris: ['https://cli.example/cb'] });
+    const original = await validator.validate({ client_id: 'c_1', source: 'rfc7591', metadata: { software_statement: statement }, received_at: RECEIVED });
+    const attackerKey = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+    const copy = await validator.validate({
+      client_id: 'c_2',
+      source: 'rfc7591',
+      metadata: {
+        software_statement: statement,
+        jwks: { keys: [attackerKey] },
+        redirect_uris: ['https://attacker.example/cb'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        grant_types: ['client_credentials'],
+      },
+      received_at: RECEIVED,
+    });
+    expect(copy).toMatchObject({ outcome: 'valid', client_id: original.client_id, jkts: [] });
+    expect(copy.metadata).toEqual(original.metadata);
+    expect(copy.metadata).not.toHaveProperty('jwks');
+    expect(copy.metadata).toMatchObject({ redirect_uris: ['https://cli.example/cb'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code'] });
+  });
+
+  it('a copied statement with metadata of its own names another client, so it cannot change the original', async () => {
+    const statement = await sign({ software_id: 'copied-2', redirect_uris: ['https://cli.example/cb'] });
+    const original = await validator.validate({ client_id: 'c_1', source: 'rfc7591', metadata: { software_statement: statement }, received_at: RECEIVED });
+    const copy = await validator.validate({ client_id: 'c_2', source: 'rfc7591', metadata: { software_statement: statement, client_name: 'Your Bank' }, received_at: RECEIVED });
+    expect(copy).toMatchObject({ outcome: 'valid', software_id: 'copied-2', metadata: { client_name: 'Your Bank' } });
+    expect(copy.client_id).toMatch(/^s_[A-Za-z0-9_-]{43}$/);
+    expect(copy.client_id).not.toBe(original.client_id);
+    // The same additions, in another key order, name the same client.
+    const again = await validator.validate({ client_id: 'c_3', source: 'rfc7591', metadata: { client_name: 'Your Bank', software_statement: statement }, received_at: RECEIVED });
+    expect(again.client_id).toBe(copy.client_id);
   });
 
   it('applies the metadata rules to what the statement says', async () => {

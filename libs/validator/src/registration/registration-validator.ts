@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventData, Topic } from '@admit/contracts';
 import { checkClientMetadata, CimdResolver, keyThumbprints } from '@admit/metadata';
-import { mergeStatementMetadata, StatementVerifier } from '@admit/trust';
+import { bodyAdditions, mergeStatementMetadata, statementClientId, StatementVerifier } from '@admit/trust';
 import { failed, Validation } from './validation';
 
 type Requested = EventData<typeof Topic.RegistrationRequested>;
@@ -44,14 +44,18 @@ export class RegistrationValidator {
   private async statement(requestId: string, body: Record<string, unknown>): Promise<Validation> {
     const verified = await this.statements.verify(body.software_statement as string);
     if (!verified.ok) return failed(requestId, 'software_statement', verified.problems);
+    const { anchor, claims } = verified;
+    // The id commits to what the body adds, so a copied statement with other metadata is another client.
+    const clientId = statementClientId(anchor.id, claims.software_id, bodyAdditions(body, claims));
     const about = {
-      client_id: verified.clientId,
-      anchor: verified.anchor.id,
-      software_id: verified.claims.software_id,
-      evidence: { statement: { ...verified.evidence, exp: new Date(verified.claims.exp * 1000).toISOString() } },
+      client_id: clientId,
+      anchor: anchor.id,
+      software_id: claims.software_id,
+      // iat orders the statements of one client: only a later one may replace its live admission.
+      evidence: { statement: { ...verified.evidence, iat: isoSeconds(claims.iat), exp: isoSeconds(claims.exp) } },
     };
-    const checked = checkClientMetadata(mergeStatementMetadata(body, verified.claims));
-    if (!checked.ok) return { ...failed(verified.clientId, 'software_statement', checked.errors), ...about };
+    const checked = checkClientMetadata(mergeStatementMetadata(body, claims));
+    if (!checked.ok) return { ...failed(clientId, 'software_statement', checked.errors), ...about };
     return { ...about, source: 'software_statement', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await keyThumbprints(checked.metadata.jwks) };
   }
 
@@ -60,4 +64,8 @@ export class RegistrationValidator {
     if (!checked.ok) return failed(clientId, 'self_asserted', checked.errors);
     return { client_id: clientId, source: 'self_asserted', outcome: 'valid', metadata: checked.metadata, errors: [], evidence: {}, jkts: await keyThumbprints(checked.metadata.jwks) };
   }
+}
+
+function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }

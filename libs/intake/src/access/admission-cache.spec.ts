@@ -1,0 +1,44 @@
+// Real: AdmissionCache and RevocationSet. Stubbed: nothing.
+import { EventData, Revocation, Topic } from '@admit/contracts';
+import { RevocationSet } from '@admit/revocation-set';
+import { AdmissionCache } from './admission-cache';
+
+type Decided = EventData<typeof Topic.RegistrationDecided>;
+
+const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+function allow(): Decided {
+  return {
+    client_id: 's_victim',
+    decision: 'allow',
+    policy_version: `sha256:${'3'.repeat(64)}`,
+    determining_policies: ['register-software-statement'],
+    reasons: [],
+    metadata: { redirect_uris: ['https://app.example/cb'] },
+    admission: { source: 'software_statement', anchor: 'directory', software_id: 'acme', jkts: [], evidence_sha256: 'ef'.repeat(32), validated_at: new Date().toISOString(), expires_at: inMinutes(15), flags: [] },
+    decided_at: new Date().toISOString(),
+  };
+}
+
+function deny(code: string): Decided {
+  return { client_id: 's_victim', decision: 'deny', policy_version: `sha256:${'3'.repeat(64)}`, determining_policies: [], reasons: [{ code, description: 'x' }], error: 'invalid_software_statement', decided_at: new Date().toISOString() };
+}
+
+describe('AdmissionCache', () => {
+  it('a failing request for a live client cannot evict its admission', () => {
+    const cache = new AdmissionCache(new RevocationSet());
+    cache.record(allow());
+    cache.record(deny('ERR_STATEMENT_SUPERSEDED'));
+    cache.record(deny('invalid_redirect_uri'));
+    expect(cache.get('s_victim')?.admission.evidence_sha256).toBe('ef'.repeat(32));
+  });
+
+  it('a revocation still ends the admission', () => {
+    const revocations = new RevocationSet();
+    const cache = new AdmissionCache(revocations);
+    cache.record(allow());
+    const revocation: Revocation = { id: 'r1', kind: 'client_id', value: 's_victim', reason: 'stolen', actor: 'ops', created_at: new Date().toISOString() };
+    revocations.apply('client_id:s_victim', revocation);
+    expect(cache.get('s_victim')).toBeUndefined();
+  });
+});

@@ -16,7 +16,7 @@ import {
   RetryPolicy,
   TransientError,
 } from '@admit/bus';
-import { CloudEvent, DeadLetter, encodeEvent, newEvent, Topic, WireMessage } from '@admit/contracts';
+import { checkEventData, CloudEvent, DeadLetter, encodeEvent, newEvent, Topic, WireMessage } from '@admit/contracts';
 import { Controller, INestMicroservice, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
@@ -359,6 +359,15 @@ describe.each([
       await request(key, { behaviour: 'after-hostile' });
       await eventually('the next valid event', () => recorder.batchedOf(key)[0]);
     });
+  });
+
+  it('a poison event holding NUL bytes gets a dead letter the audit store can keep', async () => {
+    const key = `c-${randomUUID()}`;
+    const valid = encodeEvent(newEvent(Topic.RegistrationRequested, { client_id: key, source: 'cimd', received_at: new Date().toISOString() }, { source: '/test', subject: key }));
+    await sendRaw({ key: `${key}\u0000`, headers: { ...valid.headers, 'x-nul\u0000': 'a\u0000b' }, value: Buffer.from('{"client_name":"\u0000"}') });
+    const dead = await deadLetterOf('validator', `${key}\ufffd`);
+    expect(dead).toMatchObject({ attempts: 0, error: { code: 'ERR_EVENT_MALFORMED' }, payload: '{"client_name":"\ufffd"}', headers: expect.objectContaining({ 'x-nul\ufffd': 'a\ufffdb' }) });
+    expect(checkEventData(Topic.DeadLetter, dead)).toBeNull();
   });
 
   it('refuses to publish an event that breaks its schema', async () => {

@@ -8,6 +8,7 @@ import {
   derivedId,
   encodeEvent,
   newEvent,
+  storableText,
   Topic,
   WireMessage,
 } from '@admit/contracts';
@@ -246,26 +247,29 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     message: string,
     attempts: number,
   ): Promise<void> {
-    const payload = d.value === null ? null : d.value.subarray(0, MAX_DEAD_LETTER_PAYLOAD).toString('utf8');
+    // A poison event may hold text the audit store cannot keep (a NUL byte); its dead letter must not.
+    const text = storableText;
+    const payload = d.value === null ? null : text(d.value.subarray(0, MAX_DEAD_LETTER_PAYLOAD).toString('utf8'));
+    const key = d.key === null ? null : text(d.key);
     const data: DeadLetter = {
       consumer: group,
       topic: d.topic,
       partition: d.partition,
       offset: d.offset,
-      key: d.key,
-      error: { code, message },
+      key,
+      error: { code, message: text(message) },
       attempts,
-      headers: d.headers,
+      headers: Object.fromEntries(Object.entries(d.headers).map(([name, value]) => [text(name), text(value)])),
       payload,
       payload_truncated: d.value !== null && d.value.length > MAX_DEAD_LETTER_PAYLOAD,
       dead_lettered_at: new Date().toISOString(),
     };
     const event = newEvent(Topic.DeadLetter, data, {
       source: `/admit/${group}`,
-      subject: d.key ?? undefined,
+      subject: key ?? undefined,
       // One dead letter per consumer and position, however often the event is delivered.
       id: derivedId(`${group}/${d.topic}/${d.partition}/${d.offset}`, Topic.DeadLetter),
-      correlationId: d.headers.ce_correlationid,
+      correlationId: d.headers.ce_correlationid === undefined ? undefined : text(d.headers.ce_correlationid),
     });
     this.metrics.deadLettered(group, d.topic, code);
     this.logger.error(`${group}: dead-lettered ${d.topic}/${d.partition}@${d.offset}: ${code}: ${message}`);

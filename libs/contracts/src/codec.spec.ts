@@ -4,6 +4,7 @@ import { EventData } from './catalog';
 import { decodeEvent, DecodeResult, encodeEvent, headersToStrings, RawHeaders } from './codec';
 import { DeadLetterReason } from './errors';
 import { Topic } from './topics';
+import { checkEventData } from './validation';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
 const AT = NOW.toISOString();
@@ -140,18 +141,39 @@ describe('decodeEvent round trip', () => {
     expect('subject' in decoded).toBe(false);
   });
 
-  it('preserves unicode, lone surrogates and deeply nested unknown metadata', () => {
+  it('preserves unicode, surrogate pairs and deeply nested unknown metadata', () => {
     let deep: unknown = 'bottom';
     for (let i = 0; i < 200; i++) deep = { d: deep };
     const data = {
-      client_id: 'c_\u202eevil\u0000 \ud800 😀',
+      client_id: 'c_\u202eevil \ud83d\ude00 😀',
       source: 'rfc7591' as const,
-      metadata: { deep, emoji: '👩‍👩‍👧', nul: '\u0000' },
+      metadata: { deep, emoji: '👩‍👩‍👧', replacement: '\ufffd' },
       received_at: AT,
     };
     const event = newEvent(Topic.RegistrationRequested, data, { source: 'intake', now: NOW });
     const { headers, value } = encodeEvent(event);
     expect(decodedEvent(decodeEvent(Topic.RegistrationRequested, headers, value)).data).toEqual(data);
+  });
+
+  it.each([
+    ['a NUL character in a value', { nul: 'a\u0000b' }, '["metadata"]["nul"]'],
+    ['a lone high surrogate', { deep: { list: ['ok', 'x\ud800'] } }, '["metadata"]["deep"]["list"][1]'],
+    ['a lone low surrogate', { low: '\udc00y' }, '["metadata"]["low"]'],
+    ['a NUL character in a property name', { 'k\u0000': 'v' }, '["metadata"]["k\\u0000"]'],
+  ])('refuses an event holding %s, which the audit store could not keep, as invalid', (_name, metadata, path) => {
+    const data = { client_id: 'c_1', source: 'rfc7591' as const, metadata, received_at: AT };
+    expect(checkEventData(Topic.RegistrationRequested, data)).toBe(`data${path} holds a NUL character or a lone UTF-16 surrogate, which the audit store cannot keep`);
+    const { headers, value } = encodeEvent(newEvent(Topic.RegistrationRequested, data, { source: 'intake', now: NOW }));
+    expect(decodeEvent(Topic.RegistrationRequested, headers, value)).toMatchObject({ ok: false, code: DeadLetterReason.Invalid });
+  });
+
+  it('refuses an envelope attribute holding a NUL character as malformed', () => {
+    const { headers, value } = encodeEvent(requested());
+    expect(decodeEvent(Topic.RegistrationRequested, { ...headers, ce_subject: 'c_\u0000' }, value)).toEqual({
+      ok: false,
+      code: DeadLetterReason.Malformed,
+      message: 'header ce_subject holds a NUL character or a lone UTF-16 surrogate',
+    });
   });
 
   it('decodes kafkajs-style Buffer and array headers', () => {

@@ -1,5 +1,6 @@
 import { CloudEvent, isTraceparent } from './cloudevent';
 import { DeadLetterReason } from './errors';
+import { isStorableText } from './storable-text';
 import { checkEventData, isKnownType } from './validation';
 
 /** A message as it travels on the bus: Kafka binary content mode. */
@@ -52,6 +53,8 @@ export function decodeEvent(topic: string, headers: Record<string, string>, valu
   }
   for (const name of [...REQUIRED, ...OPTIONAL]) {
     if ((headers[`ce_${name}`]?.length ?? 0) > MAX_ATTRIBUTE) return fail(DeadLetterReason.Malformed, `header ce_${name} is too long`);
+    // The attributes become columns of the audit store, which can keep no NUL character.
+    if (!isStorableText(headers[`ce_${name}`] ?? '')) return fail(DeadLetterReason.Malformed, `header ce_${name} holds a NUL character or a lone UTF-16 surrogate`);
   }
   if (headers.ce_specversion !== '1.0') {
     return fail(DeadLetterReason.Malformed, `unsupported ce_specversion ${JSON.stringify(headers.ce_specversion.slice(0, 16))}`);

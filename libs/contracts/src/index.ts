@@ -4,6 +4,7 @@ export * from './catalog';
 export * from './cloudevent';
 export * from './codec';
 export * from './validation';
+export * from './storable-text';
 export * from './documents';
 export * from './events/problem';
 export * from './events/registration-requested';

@@ -1,6 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { catalog } from './catalog';
+import { unstorableTextPath } from './storable-text';
 import { Topic } from './topics';
 
 const ajv = addFormats(new Ajv({ allErrors: false, strict: true }), ['date-time', 'uri']);
@@ -10,12 +11,15 @@ const validators = new Map<string, ValidateFunction>(
   Object.entries(catalog).map(([topic, contract]) => [topic, ajv.compile(contract.schema)]),
 );
 
-/** Returns null when `data` is a valid body for `type`, or a one-line reason. */
+/** Returns null when `data` is a valid body for `type` (its schema, and text the audit store can keep), or a one-line reason. */
 export function checkEventData(type: Topic, data: unknown): string | null {
   const validate = validators.get(type);
   if (!validate) return `no schema for ${type}`;
-  if (validate(data)) return null;
-  return ajv.errorsText(validate.errors, { dataVar: 'data', separator: '; ' }).slice(0, 1024);
+  if (!validate(data)) return ajv.errorsText(validate.errors, { dataVar: 'data', separator: '; ' }).slice(0, 1024);
+  // Part of every contract: an event that passes it can be stored by the audit service.
+  const unstorable = unstorableTextPath(data);
+  if (unstorable !== null) return `data${unstorable.slice(0, 512)} holds a NUL character or a lone UTF-16 surrogate, which the audit store cannot keep`;
+  return null;
 }
 
 export function isKnownType(type: string): type is Topic {

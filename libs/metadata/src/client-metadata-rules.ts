@@ -1,4 +1,4 @@
-import { ClientMetadata, Problem, RegistrationError } from '@admit/contracts';
+import { ClientMetadata, Problem, RegistrationError, unstorableTextPath } from '@admit/contracts';
 import Ajv from 'ajv';
 import { isSecretAuthMethod, privateJwkMembers } from './secrets';
 
@@ -15,6 +15,12 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
  * (defaults filled in, the statement removed) or every rule it breaks.
  */
 export function checkClientMetadata(input: Record<string, unknown>): MetadataCheck {
+  // First, so that no later description can repeat such text: the events it would reach could not be stored.
+  const unstorable = unstorableTextPath(input);
+  if (unstorable !== null) {
+    const description = `metadata${unstorable.slice(0, 256)} holds a NUL character or a lone UTF-16 surrogate`;
+    return { ok: false, errors: [{ code: RegistrationError.InvalidClientMetadata, description }] };
+  }
   if (!checkShape(input)) {
     const errors = (checkShape.errors ?? []).map((e) => ({
       // A bad URI in the list is invalid_redirect_uri; a list that is not a list is bad metadata.

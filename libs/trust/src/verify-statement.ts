@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Problem } from '@admit/contracts';
+import { isStorableText, type Problem } from '@admit/contracts';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { AnchorKeys } from './anchor-keys';
 import type { Clock } from './clock';
@@ -77,6 +77,8 @@ export async function verifySoftwareStatement(jwt: string, ctx: StatementContext
   if (typeof claims.software_id !== 'string' || claims.software_id.length === 0 || claims.software_id.length > 255) {
     return fail(Code.ClaimInvalid, 'claim software_id must be a non-empty string of at most 255 characters');
   }
+  // It goes into every event about the client, and the audit store can keep no such text.
+  if (!isStorableText(claims.software_id)) return fail(Code.ClaimInvalid, 'claim software_id must not hold a NUL character or a lone UTF-16 surrogate');
   const evidence: StatementEvidence = {
     sha256: createHash('sha256').update(jwt, 'utf8').digest('hex'),
     anchor: anchor.id,

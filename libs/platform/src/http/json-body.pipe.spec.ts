@@ -45,6 +45,21 @@ describe('JsonObjectBody', () => {
     expect(pipe.transform(Buffer.from('{"name":"客户端 🚀","rtl":"\\u202e"}', 'utf8'))).toStrictEqual({ name: '客户端 🚀', rtl: '\u202e' });
   });
 
+  // Whatever a body says reaches an event; PostgreSQL can store no NUL and no lone surrogate, so an
+  // admission answered on such metadata would have no decision in the audit store.
+  it.each([
+    ['a NUL character', '{"client_name":"App\\u0000"}', '["client_name"]'],
+    ['a lone high surrogate', '{"redirect_uris":["https://a.example/\\ud800"]}', '["redirect_uris"][0]'],
+    ['a lone low surrogate', '{"jwks":{"keys":[{"kid":"\\udfff"}]}}', '["jwks"]["keys"][0]["kid"]'],
+    ['a NUL in a property name', '{"x\\u0000":1}', '["x\\u0000"]'],
+  ])('metadata holding %s is refused at the boundary with invalid_client_metadata', (_name, body, path) => {
+    expectBadRequest(Buffer.from(body, 'utf8'), `the request body holds a NUL character or a lone UTF-16 surrogate at ${path}`);
+  });
+
+  it('keeps surrogate pairs, spelt raw or escaped', () => {
+    expect(pipe.transform(Buffer.from('{"a":"\\ud83d\\ude80","b":"🚀"}', 'utf8'))).toStrictEqual({ a: '🚀', b: '🚀' });
+  });
+
   it('uses the error code of its route', () => {
     const err = rejection(Buffer.from('[]'), new JsonObjectBody('custom_code'));
     expect({ code: err.code, response: err.getResponse() }).toEqual({

@@ -1,4 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import { unstorableTextPath } from '@admit/contracts';
 import { ApiError } from './api-error';
 
 const MAX_DEPTH = 32;
@@ -24,6 +25,11 @@ export class JsonObjectBody implements PipeTransform<unknown, Record<string, unk
     }
     if (depthExceeds(value, MAX_DEPTH)) {
       throw new ApiError(400, this.errorCode, `the request body nests deeper than ${MAX_DEPTH} levels`);
+    }
+    // Whatever a request says ends up in an event, and every event must fit in the audit store.
+    const unstorable = unstorableTextPath(value);
+    if (unstorable !== null) {
+      throw new ApiError(400, this.errorCode, `the request body holds a NUL character or a lone UTF-16 surrogate at ${unstorable.slice(0, 256)}`);
     }
     return value as Record<string, unknown>;
   }

@@ -1,5 +1,6 @@
 // Real: the CIMD resolver and document rules, statement verification with jose, the metadata rules.
 // Stubbed: the network (an in-memory Fetcher) and nothing else.
+import { checkEventData, Topic } from '@admit/contracts';
 import { CimdResolver, Fetcher, FetchError, FetchResponse } from '@admit/metadata';
 import { AnchorKeys, buildTrustAnchors, StatementVerifier } from '@admit/trust';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -101,6 +102,25 @@ describe('RegistrationValidator', () => {
     // The same additions, in another key order, name the same client.
     const again = await validator.validate({ client_id: 'c_3', source: 'rfc7591', metadata: { client_name: 'Your Bank', software_statement: statement }, received_at: RECEIVED });
     expect(again.client_id).toBe(copy.client_id);
+  });
+
+  it.each([
+    ['a NUL in a signed client_name', { software_id: 'nul-name', client_name: 'A\u0000', redirect_uris: ['https://cli.example/cb'] }, 'invalid_client_metadata'],
+    ['a lone surrogate in a signed redirect URI', { software_id: 'lone', redirect_uris: ['https://cli.example/\ud800'] }, 'invalid_client_metadata'],
+    ['a NUL in software_id', { software_id: 'x\u0000', redirect_uris: ['https://cli.example/cb'] }, 'ERR_STATEMENT_CLAIM_INVALID'],
+  ])('a statement holding %s is refused, and its failed validation can be stored', async (_name, claims, code) => {
+    const statement = await sign(claims);
+    const v = await validator.validate({ client_id: 'c_provisional', source: 'rfc7591', metadata: { software_statement: statement }, received_at: RECEIVED });
+    expect(v).toMatchObject({ outcome: 'invalid', errors: [{ code }] });
+    expect(checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED })).toBeNull();
+  });
+
+  it('a metadata document holding a lone surrogate is refused, and its failed validation can be stored', async () => {
+    const url = 'https://client.example/lone.json';
+    fetcher.bodies.set(url, JSON.stringify({ client_id: url, redirect_uris: ['https://client.example/cb'], client_name: 'App\udc00' }));
+    const v = await validator.validate({ client_id: url, source: 'cimd', received_at: RECEIVED });
+    expect(v).toMatchObject({ outcome: 'invalid', errors: [{ code: 'invalid_client_metadata', error: 'invalid_client_metadata' }] });
+    expect(checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED })).toBeNull();
   });
 
   it('applies the metadata rules to what the statement says', async () => {

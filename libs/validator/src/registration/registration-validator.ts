@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventData, Topic } from '@admit/contracts';
+import { EventData, isStorableText, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
 import { checkClientMetadata, CimdResolver, keyThumbprints } from '@admit/metadata';
 import { bodyAdditions, mergeStatementMetadata, statementClientId, StatementVerifier } from '@admit/trust';
 import { failed, Validation } from './validation';
@@ -18,7 +18,17 @@ export class RegistrationValidator {
     private readonly statements: StatementVerifier,
   ) {}
 
-  validate(request: Requested): Promise<Validation> {
+  async validate(request: Requested): Promise<Validation> {
+    const validation = await this.validateAny(request);
+    // The rules refuse such text; this keeps any path they miss from publishing an event the audit
+    // store cannot keep, which would leave the request without a recorded decision.
+    const unstorable = unstorableTextPath(validation);
+    if (unstorable === null) return validation;
+    const problem = { code: RegistrationError.InvalidClientMetadata, description: `the validation${unstorable.slice(0, 256)} holds a NUL character or a lone UTF-16 surrogate` };
+    return failed(isStorableText(validation.client_id) ? validation.client_id : request.client_id, validation.source, [problem]);
+  }
+
+  private validateAny(request: Requested): Promise<Validation> {
     if (request.source === 'cimd') return this.document(request.client_id);
     if ('software_statement' in request.metadata) return this.statement(request.client_id, request.metadata);
     return this.selfAsserted(request.client_id, request.metadata);

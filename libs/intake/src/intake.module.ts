@@ -34,7 +34,12 @@ export class IntakeModule {
         AccessChecks,
         { provide: AdmissionCache, useFactory: (revocations: RevocationSet) => new AdmissionCache(revocations), inject: [RevocationSet] },
         // Client assertions are checked against keys from the client's own metadata: jwks_uri goes through the SSRF guard.
-        { provide: ClientAssertions, useValue: new ClientAssertions({ issuer: options.issuer, fetcher: new SafeFetcher() }) },
+        {
+          provide: ClientAssertions,
+          useFactory: (revocations: RevocationSet) =>
+            new ClientAssertions({ issuer: options.issuer, fetcher: new SafeFetcher(), isRevokedKey: (jkt) => revocations.keyRevocation(jkt) !== undefined }),
+          inject: [RevocationSet],
+        },
         { provide: INTAKE_OPTIONS, useValue: options },
         { provide: ADMISSION_TOKEN_OPTIONS, useValue: { issuer: options.issuer } },
       ],

@@ -34,8 +34,41 @@ describe('RevocationSet', () => {
 
   it('does not match on a value of another kind, or on a different host', () => {
     set.apply(...revoke('anchor', 'c_1'));
-    set.apply(...revoke('origin', 'app.example'));
+    set.apply(...revoke('origin', 'other.example'));
+    set.apply(...revoke('origin', 'https://sub.app.example'));
+    set.apply(...revoke('origin', 'example'));
     expect(set.match(client)).toBeUndefined();
+  });
+
+  it.each(['app.example', 'https://app.example', 'app.example:443', 'https://app.example:9000'])(
+    'an origin revocation of %s cannot be sidestepped by serving the document from another port',
+    (value) => {
+      const [key, revocation] = revoke('origin', value);
+      set.apply(key, revocation);
+      for (const origin of ['https://app.example', 'https://app.example:8443', 'https://app.example:1']) {
+        expect(set.match({ client_id: 'c_2', origin })).toBe(revocation);
+      }
+      set.apply(key, null);
+      expect(set.match(client)).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['the revocation', 'https://app.example.', 'https://app.example:8443'],
+    ['the subject', 'app.example', 'https://app.example.:8443'],
+  ])('an origin revocation cannot be sidestepped by a trailing dot on %s', (_where, value, origin) => {
+    const [key, revocation] = revoke('origin', value);
+    set.apply(key, revocation);
+    expect(set.match({ client_id: 'c_2', origin })).toBe(revocation);
+  });
+
+  it('a tombstone of one origin revocation leaves another of the same host in force', () => {
+    const [portKey, portRevocation] = revoke('origin', 'https://app.example:8443');
+    set.apply(portKey, portRevocation);
+    const [hostKey, hostRevocation] = revoke('origin', 'app.example');
+    set.apply(hostKey, hostRevocation);
+    set.apply(portKey, null);
+    expect(set.match(client)).toBe(hostRevocation);
   });
 
   it('a tombstone lifts the revocation', () => {

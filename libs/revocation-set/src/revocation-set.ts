@@ -5,7 +5,10 @@ export interface RevocationSubject {
   client_id: string;
   software_id?: string;
   anchor?: string;
-  /** The metadata document's origin (`https://host[:port]`); a revocation may name the origin or just its host. */
+  /**
+   * The metadata document's origin (`https://host[:port]`). An origin revocation names a host (alone
+   * or in an origin) and covers it on every port, with or without a trailing dot.
+   */
   origin?: string;
   jkts?: readonly string[];
 }
@@ -20,6 +23,8 @@ export function revocationKey(kind: RevocationKind, value: string): string {
 /** The revocations in force, by `kind:value`, as read from the compacted topic. */
 export class RevocationSet {
   private readonly byKey = new Map<string, Revocation>();
+  /** Origin revocations by the host they name (see originHost), then by their own key. */
+  private readonly byOriginHost = new Map<string, Map<string, Revocation>>();
   private readonly listeners: RevocationListener[] = [];
   private caughtUp = false;
 
@@ -36,6 +41,7 @@ export class RevocationSet {
 
   /** Applies one record of the topic: a revocation, or a tombstone (null) lifting the key. */
   apply(key: string, revocation: Revocation | null): void {
+    this.indexOrigin(key, revocation);
     if (revocation === null) {
       this.byKey.delete(key);
       return;
@@ -52,10 +58,32 @@ export class RevocationSet {
   /** The revocation in force that covers `subject`, if any; client_id first, keys last. */
   match(subject: RevocationSubject): Revocation | undefined {
     for (const key of subjectKeys(subject)) {
-      const revocation = this.byKey.get(key);
+      const revocation = key.startsWith(ORIGIN_PREFIX) ? this.originRevocation(key.slice(ORIGIN_PREFIX.length)) : this.byKey.get(key);
       if (revocation && this.inForce(revocation)) return revocation;
     }
     return undefined;
+  }
+
+  private originRevocation(host: string): Revocation | undefined {
+    for (const revocation of this.byOriginHost.get(host)?.values() ?? []) if (this.inForce(revocation)) return revocation;
+    return undefined;
+  }
+
+  private indexOrigin(key: string, revocation: Revocation | null): void {
+    if (!key.startsWith(ORIGIN_PREFIX)) return;
+    const host = originHost(key.slice(ORIGIN_PREFIX.length));
+    if (host === undefined) return;
+    const revocations = this.byOriginHost.get(host) ?? new Map<string, Revocation>();
+    if (revocation === null) revocations.delete(key);
+    else revocations.set(key, revocation);
+    if (revocations.size === 0) this.byOriginHost.delete(host);
+    else this.byOriginHost.set(host, revocations);
+  }
+
+  /** The revocation in force of one key, by its RFC 7638 thumbprint, if any. */
+  keyRevocation(jkt: string): Revocation | undefined {
+    const revocation = this.byKey.get(revocationKey('jkt', jkt));
+    return revocation && this.inForce(revocation) ? revocation : undefined;
   }
 
   /** The number of revocations in force. */
@@ -70,14 +98,26 @@ export class RevocationSet {
   }
 }
 
+const ORIGIN_PREFIX = revocationKey('origin', '');
+
+/**
+ * The host an origin revocation or a subject's origin names: lower case, without port or trailing
+ * dot, so `https://app.example:8443`, `app.example` and `https://app.example.` are one host.
+ */
+export function originHost(value: string): string | undefined {
+  const url = value.includes('://') ? value : `https://${value}`;
+  if (!URL.canParse(url)) return undefined;
+  const host = new URL(url).hostname.replace(/\.$/, '');
+  return host.length > 0 ? host : undefined;
+}
+
+/** Revocation keys that cover the subject; an origin is given as `origin:<host>`, matched by host. */
 function subjectKeys(subject: RevocationSubject): string[] {
   const keys = [revocationKey('client_id', subject.client_id)];
   if (subject.software_id !== undefined) keys.push(revocationKey('software_id', subject.software_id));
   if (subject.anchor !== undefined) keys.push(revocationKey('anchor', subject.anchor));
-  if (subject.origin !== undefined) {
-    keys.push(revocationKey('origin', subject.origin));
-    if (URL.canParse(subject.origin)) keys.push(revocationKey('origin', new URL(subject.origin).host));
-  }
+  const host = subject.origin === undefined ? undefined : originHost(subject.origin);
+  if (host !== undefined) keys.push(revocationKey('origin', host));
   for (const jkt of subject.jkts ?? []) keys.push(revocationKey('jkt', jkt));
   return keys;
 }

@@ -4,6 +4,7 @@ import { CimdResolver, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@ad
 import { processMetrics } from '@admit/platform';
 import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
 import { readFileSync } from 'node:fs';
+import { ClientKeyThumbprints } from './registration/client-key-thumbprints';
 import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
 import { PurgeCaches } from './revocations/purge-caches';
@@ -30,6 +31,7 @@ export class ValidatorModule {
         publisherFor('validator'),
         RegistrationValidator,
         PurgeCaches,
+        { provide: ClientKeyThumbprints, useValue: new ClientKeyThumbprints(fetcher) },
         {
           provide: StatementVerifier,
           useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }, undefined, metrics),

@@ -1,4 +1,4 @@
-import { Fetcher } from '@admit/metadata';
+import { Fetcher, keyThumbprints } from '@admit/metadata';
 import { createLocalJWKSet, errors, JSONWebKeySet, jwtVerify } from 'jose';
 
 /** Why a client assertion was refused; each is a stable reason code in the access-check answer. */
@@ -8,6 +8,8 @@ export const AssertionError = {
   NoKeys: 'client_assertion_no_keys',
   /** The replay cache is full of unexpired jtis: refusing is the only answer that cannot be replayed. */
   Busy: 'client_assertion_busy',
+  /** Signed with a key whose thumbprint is revoked: the same reason code as any other `jkt` revocation. */
+  KeyRevoked: 'revoked:jkt',
 } as const;
 export type AssertionError = (typeof AssertionError)[keyof typeof AssertionError];
 
@@ -27,6 +29,8 @@ export interface AssertionOptions {
   now?: () => number;
   /** How many unexpired jti values are remembered; past it, assertions are refused rather than replayable. */
   maxJtis?: number;
+  /** Whether a key, by its RFC 7638 thumbprint, is revoked; its assertions are refused. */
+  isRevokedKey?: (jkt: string) => boolean;
 }
 
 /**
@@ -47,9 +51,8 @@ export class ClientAssertions {
     const jwks = await this.keysOf(metadata);
     if (!jwks) return fail(AssertionError.NoKeys, 'the client metadata has no usable jwks or jwks_uri');
     const nowS = Math.floor(this.now() / 1000);
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks), {
+    const verify = (keys: JSONWebKeySet) =>
+      jwtVerify(assertion, createLocalJWKSet(keys), {
         algorithms: ALGORITHMS,
         issuer: clientId,
         subject: clientId,
@@ -57,10 +60,19 @@ export class ClientAssertions {
         requiredClaims: ['exp', 'jti'],
         clockTolerance: SKEW_S,
         currentDate: new Date(this.now()),
-      }));
+      });
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await verify(jwks));
     } catch (err) {
       const code = err instanceof errors.JOSEError ? err.code : 'ERR_INVALID';
       return fail(AssertionError.Invalid, `${code}: ${err instanceof Error ? err.message : 'invalid'}`);
+    }
+    // Keys from jwks_uri can change after validation, so revoked keys are looked for here, at use:
+    // an assertion that verifies only with a revoked key among the client's keys is refused.
+    const unrevoked = await this.withoutRevokedKeys(jwks);
+    if (unrevoked && !(await verify(unrevoked).then(() => true, () => false))) {
+      return fail(AssertionError.KeyRevoked, 'the assertion is signed with a revoked key');
     }
     const { exp, jti } = payload as { exp: number; jti: unknown };
     if (exp > nowS + MAX_LIFETIME_S + SKEW_S) return fail(AssertionError.Invalid, `exp is more than ${MAX_LIFETIME_S} s away`);
@@ -83,6 +95,14 @@ export class ClientAssertions {
     }
     this.seen.set(id, until);
     return 'ok';
+  }
+
+  /** The key set without its revoked keys, or undefined when none of its keys is revoked. */
+  private async withoutRevokedKeys(jwks: JSONWebKeySet): Promise<JSONWebKeySet | undefined> {
+    const isRevoked = this.options.isRevokedKey;
+    if (!isRevoked) return undefined;
+    const revoked = await Promise.all(jwks.keys.map(async (key) => (await keyThumbprints({ keys: [key] })).some(isRevoked)));
+    return revoked.includes(true) ? { keys: jwks.keys.filter((_, i) => !revoked[i]) } : undefined;
   }
 
   private async keysOf(metadata: Record<string, unknown>): Promise<JSONWebKeySet | undefined> {

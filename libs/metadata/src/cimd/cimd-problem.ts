@@ -9,6 +9,7 @@ export const CimdErrorCode = {
   UrlDotSegment: 'ERR_CIMD_URL_DOT_SEGMENT',
   UrlNoPath: 'ERR_CIMD_URL_NO_PATH',
   UrlNotCanonical: 'ERR_CIMD_URL_NOT_CANONICAL',
+  UrlTrailingDot: 'ERR_CIMD_URL_TRAILING_DOT',
   DocumentNotUtf8: 'ERR_CIMD_DOCUMENT_NOT_UTF8',
   DocumentNotJson: 'ERR_CIMD_DOCUMENT_NOT_JSON',
   DocumentNotObject: 'ERR_CIMD_DOCUMENT_NOT_OBJECT',

@@ -55,6 +55,18 @@ describe('checkClientIdUrl (draft-ietf-oauth-client-id-metadata-document §3)', 
     expect(checkClientIdUrl(raw)).toEqual({ ok: false, problem: { code, error: 'invalid_client_metadata', description } });
   });
 
+  it.each(['https://client.example./client.json', 'https://client.example.:8443/client.json', 'https://CLIENT.example./client.json'])(
+    'a trailing-dot host cannot name a second client beside client.example: %s is refused',
+    (raw) => {
+      expect(checkClientIdUrl(raw)).toEqual({
+        ok: false,
+        problem: { code: 'ERR_CIMD_URL_TRAILING_DOT', error: 'invalid_client_metadata', description: 'client_id must not end its host name with a dot' },
+      });
+      // The same host without the dot is the client id.
+      expect(checkClientIdUrl(raw.replace('.:', ':').replace('./', '/').replace('CLIENT', 'client')).ok).toBe(true);
+    },
+  );
+
   it('rejects a value that is not a string at all', () => {
     expect(checkClientIdUrl(42 as unknown as string)).toEqual({
       ok: false,

@@ -37,6 +37,9 @@ export function checkClientIdUrl(raw: string): ClientIdUrlCheck {
     return fail(Code.UrlDotSegment, 'client_id must not contain . or .. path segments');
   }
   if (url.pathname === '/') return fail(Code.UrlNoPath, 'client_id must have a path other than /');
+  // `app.example.` is the same host as `app.example` in DNS, but another string: it would be another
+  // client and another origin, beside every revocation and policy that names the host.
+  if (url.hostname.endsWith('.')) return fail(Code.UrlTrailingDot, 'client_id must not end its host name with a dot');
   if (url.href !== raw) {
     return fail(Code.UrlNotCanonical, `client_id must be given in its canonical form ${quote(url.href)}; client ids are compared as plain strings`);
   }

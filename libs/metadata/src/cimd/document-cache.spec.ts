@@ -58,16 +58,16 @@ describe('DocumentCache', () => {
     expect(cache.get('https://a.example/3')).toEqual({ kind: 'document', value: 'three' });
   });
 
-  it('purges by exact client id, by origin, or both, and counts what went', () => {
+  it('purges by exact client id, by origin (its host, on every port), or both, and counts what went', () => {
     const cache = new DocumentCache<string>({}, clock);
-    for (const url of ['https://a.example/1', 'https://a.example/2', 'https://a.example:8443/3', 'https://b.example/1']) cache.setDocument(url, url, 600_000);
+    for (const url of ['https://a.example/1', 'https://a.example/2', 'https://a.example:8443/3', 'https://b.example/1', 'https://c.example/1']) cache.setDocument(url, url, 600_000);
     cache.setFailure('https://a.example/failed', failure);
     expect(cache.purge({ clientId: 'https://b.example/1' })).toBe(1);
     expect(cache.purge({ clientId: 'https://b.example/1' })).toBe(0);
-    expect(cache.purge({ origin: 'https://A.example' })).toBe(3);
-    expect(cache.get('https://a.example:8443/3')).toEqual({ kind: 'document', value: 'https://a.example:8443/3' });
+    expect(cache.purge({ origin: 'https://A.example' })).toBe(4);
+    expect(cache.get('https://c.example/1')).toEqual({ kind: 'document', value: 'https://c.example/1' });
     expect(cache.purge({})).toBe(0);
-    expect(cache.purge({ clientId: 'https://nothing.example/x', origin: 'https://a.example:8443' })).toBe(1);
+    expect(cache.purge({ clientId: 'https://nothing.example/x', origin: 'https://c.example:8443' })).toBe(1);
     expect(cache.size).toBe(0);
   });
 

@@ -18,7 +18,7 @@ type Entry<T> = CacheLookup<T> & { expiresAt: number };
 export interface PurgeCriteria {
   /** Exact client id URL. */
   clientId?: string;
-  /** Every document served from this origin, e.g. `https://client.example`. */
+  /** Every document served from this origin's host, on any port, e.g. `https://client.example`. */
   origin?: string;
 }
 
@@ -92,9 +92,10 @@ export class DocumentCache<T> {
   }
 }
 
+/** An origin's host, whatever the port: an origin revocation covers the host on every port. */
 function originOf(value: string): string {
   try {
-    return new URL(value).origin;
+    return new URL(value).hostname.replace(/\.$/, '');
   } catch {
     return value;
   }

@@ -3,8 +3,9 @@
 import { checkEventData, Topic } from '@admit/contracts';
 import { CimdResolver, Fetcher, FetchError, FetchResponse } from '@admit/metadata';
 import { AnchorKeys, buildTrustAnchors, StatementVerifier } from '@admit/trust';
-import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
+import { ClientKeyThumbprints } from './client-key-thumbprints';
 import { RegistrationValidator } from './registration-validator';
 
 const ISSUER = 'https://directory.example';
@@ -34,6 +35,7 @@ describe('RegistrationValidator', () => {
     validator = new RegistrationValidator(
       new CimdResolver(fetcher),
       new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }),
+      new ClientKeyThumbprints(fetcher),
     );
     sign = (claims) => new SignJWT({ iss: ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
   });
@@ -52,6 +54,17 @@ describe('RegistrationValidator', () => {
       evidence: { document: { url: DOC_URL, sha256: createHash('sha256').update(body).digest('hex'), status: 200, cache_ttl_s: 120 } },
     });
     expect(v.evidence.document).not.toHaveProperty('cached');
+  });
+
+  it('records the thumbprints of the keys a jwks_uri serves, so a jkt revocation finds a client whose keys are not inline', async () => {
+    const url = 'https://client.example/remote-keys.json';
+    const jwksUri = 'https://client.example/jwks.json';
+    const { publicKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    fetcher.bodies.set(jwksUri, JSON.stringify({ keys: [jwk] }));
+    fetcher.bodies.set(url, JSON.stringify({ client_id: url, redirect_uris: ['https://client.example/cb'], jwks_uri: jwksUri, token_endpoint_auth_method: 'private_key_jwt' }));
+    const v = await validator.validate({ client_id: url, source: 'cimd', received_at: RECEIVED });
+    expect(v).toMatchObject({ outcome: 'valid', jkts: [await calculateJwkThumbprint(jwk, 'sha256')] });
   });
 
   it('fails a document it cannot fetch, keeping the URL as client id', async () => {

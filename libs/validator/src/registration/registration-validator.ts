@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventData, isStorableText, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
-import { checkClientMetadata, CimdResolver, keyThumbprints } from '@admit/metadata';
+import { checkClientMetadata, CimdResolver } from '@admit/metadata';
 import { bodyAdditions, mergeStatementMetadata, statementClientId, StatementVerifier } from '@admit/trust';
+import { ClientKeyThumbprints } from './client-key-thumbprints';
 import { failed, Validation } from './validation';
 
 type Requested = EventData<typeof Topic.RegistrationRequested>;
@@ -16,6 +17,7 @@ export class RegistrationValidator {
   constructor(
     private readonly documents: CimdResolver,
     private readonly statements: StatementVerifier,
+    private readonly keys: ClientKeyThumbprints,
   ) {}
 
   async validate(request: Requested): Promise<Validation> {
@@ -47,7 +49,7 @@ export class RegistrationValidator {
       errors: [],
       evidence: { document },
       origin,
-      jkts: await keyThumbprints(resolved.metadata.jwks),
+      jkts: await this.keys.of(resolved.metadata),
     };
   }
 
@@ -66,13 +68,13 @@ export class RegistrationValidator {
     };
     const checked = checkClientMetadata(mergeStatementMetadata(body, claims));
     if (!checked.ok) return { ...failed(clientId, 'software_statement', checked.errors), ...about };
-    return { ...about, source: 'software_statement', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await keyThumbprints(checked.metadata.jwks) };
+    return { ...about, source: 'software_statement', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
   }
 
   private async selfAsserted(clientId: string, body: Record<string, unknown>): Promise<Validation> {
     const checked = checkClientMetadata(body);
     if (!checked.ok) return failed(clientId, 'self_asserted', checked.errors);
-    return { client_id: clientId, source: 'self_asserted', outcome: 'valid', metadata: checked.metadata, errors: [], evidence: {}, jkts: await keyThumbprints(checked.metadata.jwks) };
+    return { client_id: clientId, source: 'self_asserted', outcome: 'valid', metadata: checked.metadata, errors: [], evidence: {}, jkts: await this.keys.of(checked.metadata) };
   }
 }
 

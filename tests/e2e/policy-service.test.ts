@@ -122,7 +122,7 @@ describe('npx admit policy explain', () => {
 
   it('explains an access check, with revalidate', async () => {
     const admission = { source: 'cimd', jkts: [], evidence_sha256: 'a'.repeat(64), validated_at: '2026-06-01T12:00:00.000Z', expires_at: '2026-06-01T12:15:00.000Z', flags: [] };
-    const request = { client_id: 'https://app.example/c.json', admission, action: 'delete_repo', context: { sensitivity: 'sensitive' }, now: '2026-06-01T12:02:00.000Z' };
+    const request = { client_id: 'https://app.example/c.json', admission, action: 'delete_repo', context: { sensitivity: 'sensitive', client_assertion: 'verified' }, now: '2026-06-01T12:02:00.000Z' };
     const { stdout } = await explain(request);
     expect(stdout).toContain('decision: deny (access)\n');
     expect(stdout).toContain('determining policies: sensitive-needs-fresh-admission\n');

@@ -54,9 +54,24 @@ describe('decideAccess under the default policies/', () => {
     });
   });
 
-  it('allows a sensitive action on an admission at most 60 s old, and asks to revalidate an older one', () => {
-    expect(decideAccess(set, check({ ageS: 60, context: { sensitivity: 'sensitive' } })).decision).toBe('allow');
-    expect(decideAccess(set, check({ ageS: 61, context: { sensitivity: 'sensitive' } }))).toStrictEqual({
+  it('a caller that knows only the client id cannot make a sensitive call: without a verified client assertion it is denied, and not revalidated', () => {
+    for (const client_assertion of [undefined, 'absent'] as const) {
+      expect(decideAccess(set, check({ ageS: 10, context: { sensitivity: 'sensitive', client_assertion } }))).toStrictEqual({
+        decision: 'deny',
+        policy_version: set.version,
+        determining_policies: ['sensitive-needs-client-assertion'],
+        reasons: [{ code: 'sensitive-needs-client-assertion', description: 'a sensitive action needs a verified client assertion' }],
+        revalidate: false,
+        admission_age_s: 10,
+      });
+    }
+    expect(decideAccess(set, check({ ageS: 10, context: { sensitivity: 'normal' } })).decision).toBe('allow');
+  });
+
+  it('allows a sensitive action with a verified client assertion on an admission at most 60 s old, and asks to revalidate an older one', () => {
+    const verified = { sensitivity: 'sensitive', client_assertion: 'verified' } as const;
+    expect(decideAccess(set, check({ ageS: 60, context: verified })).decision).toBe('allow');
+    expect(decideAccess(set, check({ ageS: 61, context: verified }))).toStrictEqual({
       decision: 'deny',
       policy_version: set.version,
       determining_policies: ['sensitive-needs-fresh-admission'],
@@ -83,7 +98,7 @@ describe('decideAccess under the default policies/', () => {
   });
 
   it('names every freshness bound that denied, and still asks to revalidate', () => {
-    const decided = decideAccess(set, check({ ageS: 1000, context: { sensitivity: 'sensitive' } }));
+    const decided = decideAccess(set, check({ ageS: 1000, context: { sensitivity: 'sensitive', client_assertion: 'verified' } }));
     expect({ ...decided, determining_policies: [...decided.determining_policies].sort() }).toMatchObject({
       decision: 'deny',
       determining_policies: ['admission-expired', 'admission-lifetime', 'sensitive-needs-fresh-admission'],

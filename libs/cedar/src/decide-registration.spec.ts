@@ -121,6 +121,7 @@ describe('decideRegistration', () => {
         'admission-lifetime',
         'admission-expired',
         'sensitive-needs-fresh-admission',
+        'sensitive-needs-client-assertion',
         'register-cimd',
         'register-software-statement',
         'self-asserted-not-admitted',

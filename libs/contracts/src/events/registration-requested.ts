@@ -13,6 +13,8 @@ export const RegistrationRequested = Type.Union(
     Type.Object({
       client_id: Type.String({ minLength: 1, maxLength: 2048 }),
       source: Type.Literal('cimd'),
+      /** A freshness re-check: the document is fetched again, never served from a cache. Added in contracts 1.2.0 (optional). */
+      fresh: Type.Optional(Type.Boolean()),
       received_at: Type.String({ format: 'date-time' }),
     }),
   ],

@@ -93,13 +93,14 @@ export class AccessChecks {
   }
 
   /**
-   * Admits the client again through validator and policy. A CIMD client is fetched afresh; another
-   * client can be renewed only with the request that admitted it, which this instance kept.
+   * Admits the client again through validator and policy. A CIMD client's document is fetched again
+   * (`fresh`: a cached copy could be as old as its cache lifetime, which defeats the re-check);
+   * another client can be renewed only with the request that admitted it, which this instance kept.
    */
   private async renew(clientId: string): Promise<CachedAdmission | Problem[]> {
     const kept = this.admissions.requestOf(clientId);
     const request: RegistrationRequested | undefined = clientId.startsWith('https://')
-      ? { client_id: clientId, source: 'cimd', received_at: new Date().toISOString() }
+      ? { client_id: clientId, source: 'cimd', fresh: true, received_at: new Date().toISOString() }
       : kept && { ...kept, received_at: new Date().toISOString() };
     if (!request) return [notAdmitted(clientId)];
     const { data } = await this.pipeline.decide(request);

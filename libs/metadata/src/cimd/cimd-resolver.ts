@@ -52,11 +52,16 @@ export class CimdResolver {
     this.cache = new DocumentCache<Admitted>(options.cache, () => this.clock().getTime());
   }
 
-  async resolve(clientIdUrl: string): Promise<CimdResolution> {
+  /**
+   * `fresh` (a freshness re-check) fetches the document again even when a cached one has not expired;
+   * a recent failure still answers from its short guard, so re-checks cannot hammer a failing host.
+   */
+  async resolve(clientIdUrl: string, { fresh = false }: { fresh?: boolean } = {}): Promise<CimdResolution> {
     const checked = checkClientIdUrl(clientIdUrl);
     if (!checked.ok) return { ok: false, problems: [checked.problem] };
 
-    const hit = this.cache.get(clientIdUrl);
+    const cached = this.cache.get(clientIdUrl);
+    const hit = fresh && cached?.kind === 'document' ? undefined : cached;
     this.metrics.cacheLookup('cimd', hit !== undefined);
     if (hit?.kind === 'document') {
       // A copy: callers own what they get, and must not be able to edit the cached admission.

@@ -67,6 +67,19 @@ describe('RegistrationValidator', () => {
     expect(v).toMatchObject({ outcome: 'valid', jkts: [await calculateJwkThumbprint(jwk, 'sha256')] });
   });
 
+  it('a freshness re-check fetches the document again: a key swapped since the last fetch is not hidden behind the cache', async () => {
+    const url = 'https://client.example/rotating.json';
+    const before = JSON.stringify({ client_id: url, redirect_uris: ['https://client.example/cb'], client_name: 'before' });
+    const after = JSON.stringify({ client_id: url, redirect_uris: ['https://client.example/cb'], client_name: 'after' });
+    fetcher.bodies.set(url, before);
+    await validator.validate({ client_id: url, source: 'cimd', received_at: RECEIVED });
+    fetcher.bodies.set(url, after);
+    const cached = await validator.validate({ client_id: url, source: 'cimd', received_at: RECEIVED });
+    expect(cached.metadata).toMatchObject({ client_name: 'before' });
+    const fresh = await validator.validate({ client_id: url, source: 'cimd', fresh: true, received_at: RECEIVED });
+    expect(fresh).toMatchObject({ outcome: 'valid', metadata: { client_name: 'after' }, evidence: { document: { sha256: createHash('sha256').update(after).digest('hex') } } });
+  });
+
   it('fails a document it cannot fetch, keeping the URL as client id', async () => {
     const v = await validator.validate({ client_id: 'https://client.example/missing.json', source: 'cimd', received_at: RECEIVED });
     expect(v).toMatchObject({ client_id: 'https://client.example/missing.json', source: 'cimd', outcome: 'invalid', errors: [{ code: 'ERR_FETCH_STATUS', error: 'invalid_client_metadata' }] });

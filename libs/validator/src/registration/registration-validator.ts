@@ -31,13 +31,13 @@ export class RegistrationValidator {
   }
 
   private validateAny(request: Requested): Promise<Validation> {
-    if (request.source === 'cimd') return this.document(request.client_id);
+    if (request.source === 'cimd') return this.document(request.client_id, request.fresh === true);
     if ('software_statement' in request.metadata) return this.statement(request.client_id, request.metadata);
     return this.selfAsserted(request.client_id, request.metadata);
   }
 
-  private async document(url: string): Promise<Validation> {
-    const resolved = await this.documents.resolve(url);
+  private async document(url: string, fresh: boolean): Promise<Validation> {
+    const resolved = await this.documents.resolve(url, { fresh });
     const origin = URL.canParse(url) ? new URL(url).origin : undefined;
     if (!resolved.ok) return failed(url, 'cimd', resolved.problems, { origin });
     const { cached, ...document } = resolved.evidence;

@@ -16,7 +16,7 @@ describe.each(MODES)('client metadata documents and software statements (%s)', (
   let fixture: HttpsFixture;
   let admit: AdmitUnderTest;
   let anchorsDir: string;
-  let sign: (claims: Record<string, unknown>, kid?: string) => Promise<string>;
+  let sign: (claims: Record<string, unknown>, kid?: string, iat?: number) => Promise<string>;
   const run = randomUUID().slice(0, 8);
   let documentUrl: string;
   let documentBody: string;
@@ -54,8 +54,8 @@ describe.each(MODES)('client metadata documents and software statements (%s)', (
         `    jwks: ${JSON.stringify({ keys: [jwk] })}`,
       ].join('\n'),
     );
-    sign = (claims, kid = 'dir-1') =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt().setExpirationTime('10m').sign(privateKey);
+    sign = (claims, kid = 'dir-1', iat) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt(iat).setExpirationTime('10m').sign(privateKey);
 
     admit = await startAdmit(mode, {
       ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`,
@@ -100,7 +100,9 @@ describe.each(MODES)('client metadata documents and software statements (%s)', (
     expect(body.client_id).toMatch(/^s_[A-Za-z0-9_-]+$/);
     expect(body).not.toHaveProperty('software_statement');
 
-    const again = await post('/register', { software_statement: await sign({ iss: ISSUER, software_id: `acme-cli-${run}`, redirect_uris: ['https://acme.example/cb'] }) });
+    // A later statement for the same software (a rotation) replaces the admission under the same id.
+    const later = Math.floor(Date.now() / 1000) + 2;
+    const again = await post('/register', { software_statement: await sign({ iss: ISSUER, software_id: `acme-cli-${run}`, redirect_uris: ['https://acme.example/cb'] }, 'dir-1', later) });
     expect(((await again.json()) as { client_id: string }).client_id).toBe(body.client_id);
   });
 

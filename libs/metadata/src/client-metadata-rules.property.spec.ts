@@ -1,5 +1,5 @@
 // Real: checkClientMetadata with its Ajv shape check and WHATWG URL parsing; nothing stubbed (fast-check generates the metadata).
-import { RegistrationError } from '@admit/contracts';
+import { isStorableText, RegistrationError } from '@admit/contracts';
 import fc from 'fast-check';
 import { checkClientMetadata } from './client-metadata-rules';
 
@@ -93,7 +93,8 @@ const validMetadata = fc
       grant_types: fc.subarray([...REDIRECT_GRANTS, 'refresh_token', 'client_credentials']),
       token_endpoint_auth_method: fc.constantFrom(...ALLOWED_METHODS),
       jwks: fc.record({ keys: fc.array(fc.record({ kty: fc.constantFrom('EC', 'RSA', 'OKP'), kid: fc.string(), x: fc.string(), n: fc.string() }), { maxLength: 2 }) }),
-      client_name: fc.string({ unit: 'binary', maxLength: 64 }),
+      // Text the audit store can keep: NUL and lone surrogates break a rule (unstorable-metadata.spec.ts).
+      client_name: fc.string({ unit: 'binary', maxLength: 64 }).filter(isStorableText),
     },
     { requiredKeys: ['redirect_uris'] },
   )

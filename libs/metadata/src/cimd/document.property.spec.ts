@@ -1,5 +1,5 @@
 // Real: checkMetadataDocument, the RFC 7591 rules it applies and TextDecoder/JSON.parse; nothing stubbed, no I/O (fast-check generates the bodies).
-import { RegistrationError } from '@admit/contracts';
+import { isStorableText, RegistrationError } from '@admit/contracts';
 import fc from 'fast-check';
 import { CimdErrorCode } from './cimd-problem';
 import { checkMetadataDocument } from './document';
@@ -73,7 +73,8 @@ const validDoc = (u: string) =>
   fc.record(
     {
       client_id: fc.constant(u),
-      client_name: fc.string({ unit: 'binary', maxLength: 40 }),
+      // Text the audit store can keep: NUL and lone surrogates break a rule (unstorable-metadata.spec.ts).
+      client_name: fc.string({ unit: 'binary', maxLength: 40 }).filter(isStorableText),
       redirect_uris: fc.array(fc.tuple(fc.domain(), fc.webPath()).map(([h, p]) => `https://${h}${p}`), { minLength: 1, maxLength: 2 }),
       token_endpoint_auth_method: fc.constantFrom('none', 'private_key_jwt'),
       jwks: fc.record({ keys: fc.array(publicJwk, { maxLength: 2 }) }),

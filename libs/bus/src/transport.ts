@@ -1,4 +1,3 @@
-import { ClientProxy } from '@nestjs/microservices';
 import { BusServer } from './bus-server';
 import { InProcessFollower } from './follow/in-process-follower';
 import { KafkaFollower } from './follow/kafka-follower';
@@ -7,22 +6,21 @@ import { Inbox } from './inbox/inbox';
 import { InProcessInbox } from './inbox/in-process-inbox';
 import { KafkaInbox } from './inbox/kafka-inbox';
 import { InProcessBroker } from './in-process/in-process-broker';
-import { InProcessBusClient } from './in-process/in-process-client';
 import { InProcessBusServer } from './in-process/in-process-server';
-import { KafkaBusClient } from './kafka/kafka-client';
 import { KafkaConnection, KafkaOptions } from './kafka/kafka-connection';
 import { KafkaHealth } from './kafka/kafka-health';
 import { KafkaBusServer } from './kafka/kafka-server';
+import { BusSender } from './publisher';
 import { DEFAULT_RETRY, RetryPolicy } from './retry-policy';
 import { randomUUID } from 'node:crypto';
 
 /**
- * One transport: the Nest server that runs handlers, the client that publishes, the follower that
+ * One transport: the Nest server that runs handlers, the sender that publishes, the follower that
  * reads compacted topics whole, and this instance's inbox.
  */
 export interface BusTransport {
   readonly server: BusServer;
-  readonly client: ClientProxy;
+  readonly client: BusSender;
   readonly follower: TopicFollower;
   readonly inbox: Inbox;
   /** Kafka only: whether the broker answers now (readiness), and consumer lag (metrics). */
@@ -34,7 +32,7 @@ export function kafkaTransport(options: KafkaOptions, retry: RetryPolicy = DEFAU
   const connection = new KafkaConnection(options);
   return {
     server: new KafkaBusServer(connection, retry),
-    client: new KafkaBusClient(connection),
+    client: connection,
     follower: new KafkaFollower(connection),
     inbox: new KafkaInbox(connection, instanceId),
     health: new KafkaHealth(connection),
@@ -44,7 +42,11 @@ export function kafkaTransport(options: KafkaOptions, retry: RetryPolicy = DEFAU
 export function inProcessTransport(broker = new InProcessBroker(), retry: RetryPolicy = DEFAULT_RETRY): BusTransport {
   return {
     server: new InProcessBusServer(broker, retry),
-    client: new InProcessBusClient(broker),
+    client: {
+      send: async (topic, { event, ...message }) => broker.publish(topic, message, event),
+      // The broker outlives the sender; the server drains it.
+      close: async () => undefined,
+    },
     follower: new InProcessFollower(broker),
     inbox: new InProcessInbox(),
   };

@@ -11,6 +11,7 @@ import { KafkaConnection, KafkaOptions } from './kafka/kafka-connection';
 import { KafkaHealth } from './kafka/kafka-health';
 import { KafkaBusServer } from './kafka/kafka-server';
 import { BusSender } from './publisher';
+import { BrokerStoredEvents, InProcessStoredEvents, StoredEvents } from './stored/stored-events';
 import { DEFAULT_RETRY, RetryPolicy } from './retry-policy';
 import { randomUUID } from 'node:crypto';
 
@@ -23,6 +24,8 @@ export interface BusTransport {
   readonly client: BusSender;
   readonly follower: TopicFollower;
   readonly inbox: Inbox;
+  /** When an event is durable: at once with Kafka, once the audit store committed it in one process. */
+  readonly stored: StoredEvents;
   /** Kafka only: whether the broker answers now (readiness), and consumer lag (metrics). */
   readonly health?: KafkaHealth;
 }
@@ -35,6 +38,7 @@ export function kafkaTransport(options: KafkaOptions, retry: RetryPolicy = DEFAU
     client: connection,
     follower: new KafkaFollower(connection),
     inbox: new KafkaInbox(connection, instanceId),
+    stored: new BrokerStoredEvents(),
     health: new KafkaHealth(connection),
   };
 }
@@ -49,5 +53,6 @@ export function inProcessTransport(broker = new InProcessBroker(), retry: RetryP
     },
     follower: new InProcessFollower(broker),
     inbox: new InProcessInbox(),
+    stored: new InProcessStoredEvents(),
   };
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { StoredEvents } from '@admit/bus';
 import { CloudEvent } from '@admit/contracts';
 import { inTransaction, isTransientDatabaseError, TxQuery } from '@admit/store';
 import { DataSource } from 'typeorm';
@@ -44,7 +45,10 @@ export class ChainWriter {
   private flushing = false;
 
   // Explicit tokens: the bench runs this under tsx, which emits no decorator metadata.
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Optional() @Inject(StoredEvents) private readonly stored?: StoredEvents,
+  ) {}
 
   /** Stores the events (in the given order, which is offset order); resolves with how many were new. */
   append(topic: string, partition: number, items: Positioned[]): Promise<number> {
@@ -64,13 +68,19 @@ export class ChainWriter {
     while (this.queue.length > 0) {
       const group = this.queue.splice(0, groupLength(this.queue));
       try {
-        settle(group, await this.write(group));
+        this.settle(group, await this.write(group));
       } catch (err) {
         if (group.length === 1 || isTransientDatabaseError(err)) for (const append of group) append.reject(err);
-        else for (const append of group) await this.write([append]).then((counts) => settle([append], counts), append.reject);
+        else for (const append of group) await this.write([append]).then((counts) => this.settle([append], counts), append.reject);
       }
     }
     this.flushing = false;
+  }
+
+  /** Committed: each caller learns how many of its rows were new, and whoever waits on an event that it is stored. */
+  private settle(group: Append[], counts: number[]): void {
+    group.forEach((append, i) => append.resolve(counts[i]));
+    this.stored?.committed(group.flatMap((append) => append.rows.map((row) => row.event_id)));
   }
 
   /** One transaction for the whole group; returns how many rows of each append were new. */
@@ -107,10 +117,6 @@ export class ChainWriter {
       return counts;
     });
   }
-}
-
-function settle(group: Append[], counts: number[]): void {
-  group.forEach((append, i) => append.resolve(counts[i]));
 }
 
 /** How many queued appends the next transaction takes: at least one, however large. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Publisher } from '@admit/bus';
+import { Publisher, StoredEvents } from '@admit/bus';
 import { AccessDecision, ActivePolicy, decideAccess } from '@admit/cedar';
 import { EventData, HttpError, Problem, RegistrationRequested, Revocation, Topic } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
@@ -22,7 +22,8 @@ type Checked = EventData<typeof Topic.AccessChecked>;
 /**
  * Access checks before a sensitive call. A fresh cached admission is decided here, with the active
  * Cedar version; a missing one, or one that only a freshness bound (`@revalidate`) denies, is
- * renewed through the whole pipeline first. Every check is published on `admit.access.checked.v1`.
+ * renewed through the whole pipeline first. Every check is published on `admit.access.checked.v1`,
+ * and answered once that event is durable.
  */
 @Injectable()
 export class AccessChecks {
@@ -33,6 +34,7 @@ export class AccessChecks {
     private readonly pipeline: DecisionPipeline,
     private readonly assertions: ClientAssertions,
     private readonly publisher: Publisher,
+    private readonly stored: StoredEvents,
   ) {}
 
   async check(request: AccessCheckRequest): Promise<AccessCheckAnswer> {
@@ -52,7 +54,9 @@ export class AccessChecks {
       ...(admitted ? { admission_age_s: outcome.admission_age_s } : {}),
       checked_at: new Date().toISOString(),
     };
-    await this.publisher.publish(Topic.AccessChecked, checked, { subject: request.client_id });
+    const event = await this.publisher.publish(Topic.AccessChecked, checked, { subject: request.client_id });
+    // Answered once its evidence is durable.
+    await this.stored.stored(event.id);
     return { decision: checked.decision, reasons: checked.reasons, check_id: checked.check_id, admission_age_s: checked.admission_age_s ?? null };
   }
 

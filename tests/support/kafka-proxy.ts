@@ -24,14 +24,15 @@ export class KafkaProxy {
    */
   static async start(broker: string): Promise<KafkaProxy> {
     const [host, port] = broker.split(':');
-    let proxy: KafkaProxy | undefined;
-    const server = createServer((client) => proxy?.accept(client));
+    // The server exists before the proxy that owns it; connections wait for neither (none come before start returns).
+    const made: { proxy?: KafkaProxy } = {};
+    const server = createServer((client) => made.proxy?.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', resolve);
     });
-    proxy = new KafkaProxy(server, (server.address() as { port: number }).port, { host, port: Number(port) });
-    return proxy;
+    made.proxy = new KafkaProxy(server, (server.address() as { port: number }).port, { host, port: Number(port) });
+    return made.proxy;
   }
 
   get address(): string {

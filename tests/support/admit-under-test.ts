@@ -65,7 +65,13 @@ interface Started {
 }
 
 async function distributed(env: Record<string, string>): Promise<Started> {
-  const [db, topics] = await Promise.all([createTestDatabase('e2e'), createTestTopics('e2e')]);
+  const [madeDb, madeTopics] = await Promise.allSettled([createTestDatabase('e2e'), createTestTopics('e2e')]);
+  if (madeDb.status === 'rejected' || madeTopics.status === 'rejected') {
+    // Whichever was made is removed again: a failed start leaves nothing on the shared servers.
+    await Promise.all([madeDb.status === 'fulfilled' && madeDb.value.drop(), madeTopics.status === 'fulfilled' && madeTopics.value.drop()]);
+    throw madeDb.status === 'rejected' ? madeDb.reason : (madeTopics as PromiseRejectedResult).reason;
+  }
+  const [db, topics] = [madeDb.value, madeTopics.value];
   const stack = await startDistributed({
     env: {
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
@@ -75,6 +81,9 @@ async function distributed(env: Record<string, string>): Promise<Started> {
       ADMIT_HTTP_PORT: '0',
       ...env,
     },
+  }).catch(async (err: unknown) => {
+    await Promise.all([db.drop(), topics.drop()]);
+    throw err;
   });
   const audit = stack.apps.find((app) => app.name === 'audit');
   return {

@@ -186,7 +186,8 @@ describe('revocation service', () => {
 
   it('lapses at expires_at: row expired, tombstone, and an admin action by system', async () => {
     const value = `https://lapsing.example/${randomUUID()}`;
-    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    // Far enough ahead to still be in the future when the API reads it on a busy machine (it refuses a past one).
+    const expiresAt = new Date(Date.now() + 5_000).toISOString();
     const response = await call('POST', '/revocations', WRITER, { kind: 'client_id', value, reason: 'temporary', expires_at: expiresAt });
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };

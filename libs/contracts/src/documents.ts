@@ -2,7 +2,7 @@ import { catalog, EventContract } from './catalog';
 import { Topic } from './topics';
 
 /** The version printed in the AsyncAPI document; bump it with any contract change. */
-export const CONTRACTS_VERSION = '1.1.0';
+export const CONTRACTS_VERSION = '1.2.0';
 
 const SCHEMA_ID = 'urn:admit:schema:';
 

@@ -1,5 +1,7 @@
 import { Fetcher } from '@admit/metadata';
-import { createLocalJWKSet, errors, JSONWebKeySet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
+import { assertionShapeProblem } from './assertion-shape';
+import { ClientJwksCache, isJwks, KeyResolver } from './client-jwks-cache';
 
 /** Why a client assertion was refused; each is a stable reason code in the access-check answer. */
 export const AssertionError = {
@@ -17,7 +19,6 @@ export type AssertionResult = { ok: true } | { ok: false; code: AssertionError; 
 const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const MAX_LIFETIME_S = 300;
 const SKEW_S = 30;
-const MAX_JWKS_BYTES = 64 * 1024;
 const MAX_ASSERTION_LENGTH = 16 * 1024;
 
 export interface AssertionOptions {
@@ -27,6 +28,8 @@ export interface AssertionOptions {
   now?: () => number;
   /** How many unexpired jti values are remembered; past it, assertions are refused rather than replayable. */
   maxJtis?: number;
+  /** jwks_uri caching; the fetcher and clock above are used. */
+  jwksCache?: { ttlMs?: number; cooldownMs?: number; maxEntries?: number };
 }
 
 /**
@@ -37,19 +40,26 @@ export interface AssertionOptions {
 export class ClientAssertions {
   private readonly seen = new Map<string, number>();
   private readonly now: () => number;
+  private readonly remoteKeys: ClientJwksCache;
 
   constructor(private readonly options: AssertionOptions) {
     this.now = options.now ?? Date.now;
+    this.remoteKeys = new ClientJwksCache({ ...options.jwksCache, fetcher: options.fetcher, now: this.now });
   }
 
   async verify(assertion: string, clientId: string, metadata: Record<string, unknown>): Promise<AssertionResult> {
     if (assertion.length > MAX_ASSERTION_LENGTH) return fail(AssertionError.Invalid, 'the assertion is too long');
-    const jwks = await this.keysOf(metadata);
-    if (!jwks) return fail(AssertionError.NoKeys, 'the client metadata has no usable jwks or jwks_uri');
+    // Everything that needs no key is checked before any key is fetched: a made-up assertion costs no fetch.
+    const rules = { clientId, audience: this.options.issuer, algorithms: ALGORITHMS, nowS: Math.floor(this.now() / 1000), skewS: SKEW_S, maxLifetimeS: MAX_LIFETIME_S };
+    const shape = assertionShapeProblem(assertion, rules);
+    if (shape) return fail(AssertionError.Invalid, shape);
+    if (this.replayed(clientId, assertion)) return fail(AssertionError.Replayed, 'this jti was already used');
+    const keys = await this.keysOf(metadata);
+    if (!keys) return fail(AssertionError.NoKeys, 'the client metadata has no usable jwks or jwks_uri');
     const nowS = Math.floor(this.now() / 1000);
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks), {
+      ({ payload } = await jwtVerify(assertion, keys(), {
         algorithms: ALGORITHMS,
         issuer: clientId,
         subject: clientId,
@@ -71,6 +81,13 @@ export class ClientAssertions {
     return { ok: true };
   }
 
+  /** Whether the (already decoded once) assertion's jti was accepted before and is still remembered. */
+  private replayed(clientId: string, assertion: string): boolean {
+    const { jti } = decodeJwt(assertion);
+    const known = this.seen.get(`${clientId}\0${String(jti)}`);
+    return known !== undefined && known > this.now();
+  }
+
   /** Records a jti until its assertion expires, unless it is already there or no room is left. */
   private remember(id: string, until: number): 'ok' | 'replayed' | 'full' {
     const now = this.now();
@@ -85,21 +102,14 @@ export class ClientAssertions {
     return 'ok';
   }
 
-  private async keysOf(metadata: Record<string, unknown>): Promise<JSONWebKeySet | undefined> {
-    if (isJwks(metadata.jwks)) return metadata.jwks;
+  /** The client's keys, as a thunk so that building a local set from hostile inline keys fails inside verification. */
+  private async keysOf(metadata: Record<string, unknown>): Promise<(() => KeyResolver) | undefined> {
+    const inline = metadata.jwks;
+    if (isJwks(inline)) return () => createLocalJWKSet(inline);
     if (typeof metadata.jwks_uri !== 'string') return undefined;
-    try {
-      const response = await this.options.fetcher.fetch(metadata.jwks_uri, { maxBytes: MAX_JWKS_BYTES });
-      const jwks: unknown = JSON.parse(response.body.toString('utf8'));
-      return isJwks(jwks) ? jwks : undefined;
-    } catch {
-      return undefined;
-    }
+    const remote = await this.remoteKeys.resolverFor(metadata.jwks_uri);
+    return remote && (() => remote);
   }
-}
-
-function isJwks(value: unknown): value is JSONWebKeySet {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { keys?: unknown }).keys);
 }
 
 function fail(code: AssertionError, description: string): AssertionResult {

@@ -9,6 +9,8 @@ export const CimdErrorCode = {
   UrlDotSegment: 'ERR_CIMD_URL_DOT_SEGMENT',
   UrlNoPath: 'ERR_CIMD_URL_NO_PATH',
   UrlNotCanonical: 'ERR_CIMD_URL_NOT_CANONICAL',
+  /** Served with a Content-Type other than application/json or a `+json` type. */
+  ContentType: 'ERR_CIMD_CONTENT_TYPE',
   DocumentNotUtf8: 'ERR_CIMD_DOCUMENT_NOT_UTF8',
   DocumentNotJson: 'ERR_CIMD_DOCUMENT_NOT_JSON',
   DocumentNotObject: 'ERR_CIMD_DOCUMENT_NOT_OBJECT',

@@ -8,6 +8,8 @@ const RUNS = { numRuns: 200 };
 const CODES: readonly string[] = [...Object.values(CimdErrorCode), ...Object.values(RegistrationError)];
 const ERRORS: readonly string[] = Object.values(RegistrationError);
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Controls and bidirectional formatting characters, which no human-readable field may hold. */
+const UNDISPLAYABLE = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -73,11 +75,11 @@ const validDoc = (u: string) =>
   fc.record(
     {
       client_id: fc.constant(u),
-      client_name: fc.string({ unit: 'binary', maxLength: 40 }),
+      client_name: fc.string({ unit: 'binary', maxLength: 40 }).filter((name) => !UNDISPLAYABLE.test(name)),
       redirect_uris: fc.array(fc.tuple(fc.domain(), fc.webPath()).map(([h, p]) => `https://${h}${p}`), { minLength: 1, maxLength: 2 }),
       token_endpoint_auth_method: fc.constantFrom('none', 'private_key_jwt'),
       jwks: fc.record({ keys: fc.array(publicJwk, { maxLength: 2 }) }),
-      logo_uri: fc.webUrl(),
+      logo_uri: fc.webUrl({ validSchemes: ['https'] }),
     },
     { requiredKeys: ['client_id', 'redirect_uris'] },
   );

@@ -10,6 +10,7 @@ import { DecisionPipeline } from '../pipeline/decision-pipeline';
 import { AccessCheckRequest } from './access-check-request';
 import { AdmissionCache, CachedAdmission } from './admission-cache';
 import { ClientAssertions } from './client-assertion';
+import { DecisionCache } from './decision-cache';
 import { UnknownClientChecks } from './unknown-client-checks';
 
 export interface AccessCheckAnswer {
@@ -30,6 +31,7 @@ type Checked = EventData<typeof Topic.AccessChecked>;
 @Injectable()
 export class AccessChecks implements BeforeApplicationShutdown {
   private readonly unknownClients: UnknownClientChecks;
+  private readonly decisions = new DecisionCache();
 
   constructor(
     private readonly admissions: AdmissionCache,
@@ -101,14 +103,19 @@ export class AccessChecks implements BeforeApplicationShutdown {
       if (!verified.ok) return refused(policies.version, [{ code: verified.code, description: verified.description }], cached);
       assertion = 'verified';
     }
-    return decideAccess(policies, {
-      client_id: cached.client_id,
-      admission: cached.admission,
-      metadata: cached.metadata,
-      action: request.action,
-      resource: request.resource,
-      context: { sensitivity: request.context?.sensitivity, client_assertion: assertion },
-    });
+    const { action, resource } = request;
+    const sensitivity = request.context?.sensitivity;
+    return this.decisions.decide(cached, { policyVersion: policies.version, action, resource, sensitivity, clientAssertion: assertion }, (now) =>
+      decideAccess(policies, {
+        client_id: cached.client_id,
+        admission: cached.admission,
+        metadata: cached.metadata,
+        action,
+        resource,
+        context: { sensitivity, client_assertion: assertion },
+        now,
+      }),
+    );
   }
 
   /**

@@ -141,7 +141,7 @@ describe('audit query API', () => {
     app = await startService({
       name: 'audit',
       imports: [
-        StoreModule.forRoot({ url: db.url }),
+        StoreModule.forRoot({ url: db.appUrl }),
         AdminAuthModule.forRoot({ tokensFile }),
         KeysModule.forRoot({ dataDir: dir }),
         AuditModule.forRoot({ checkpointIntervalMs: 0 }),

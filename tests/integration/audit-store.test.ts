@@ -66,7 +66,7 @@ describe('audit store', () => {
         module: class AuditTestModule {},
         imports: [
           BusModule.forRoot(bus),
-          StoreModule.forRoot({ url: db.url }),
+          StoreModule.forRoot({ url: db.appUrl }),
           KeysModule.forRoot({ dataDir: keyDir }),
           AdminAuthModule.forRoot({}),
           AuditModule.forRoot({ checkpointIntervalMs: 0 }),

@@ -8,7 +8,20 @@ export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://post
  * One template per checkout: two checkouts (worktrees, say) running their suites on one server
  * would otherwise drop each other's template mid-run.
  */
-export const TEMPLATE_DB = `admit_test_template_${createHash('sha256').update(join(__dirname, '..', '..')).digest('hex').slice(0, 8)}`;
+const CHECKOUT = createHash('sha256').update(join(__dirname, '..', '..')).digest('hex').slice(0, 8);
+export const TEMPLATE_DB = `admit_test_template_${CHECKOUT}`;
+/**
+ * The owner role (migrates, owns the tables) and the app role (what the services connect as) of the
+ * least-privilege deployment. Roles are cluster-wide: named per checkout, created idempotently, and
+ * every suite's database, copied from the template, carries the template's owners and grants.
+ */
+export const TEST_OWNER_ROLE = `admit_test_owner_${CHECKOUT}`;
+export const TEST_APP_ROLE = `admit_test_app_${CHECKOUT}`;
+
+/** `url` connecting as `role` instead (trust authentication, as on the test server). */
+export function asRole(url: string, role: string): string {
+  return Object.assign(new URL(url), { username: role, password: '' }).toString();
+}
 
 export function databaseUrl(name: string): string {
   return Object.assign(new URL(TEST_SERVER_URL), { pathname: `/${name}` }).toString();
@@ -31,7 +44,10 @@ export async function withServer<T>(run: (client: Client) => Promise<T>): Promis
 
 export interface TestDatabase {
   name: string;
+  /** As the superuser: for the test's own reads and for attacks. */
   url: string;
+  /** As the app role: what the services under test connect with. */
+  appUrl: string;
   drop(): Promise<void>;
 }
 
@@ -43,6 +59,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(name),
+    appUrl: asRole(databaseUrl(name), TEST_APP_ROLE),
     drop: () => withServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -144,7 +144,7 @@ describe('audit query API', () => {
         StoreModule.forRoot({ url: db.appUrl }),
         AdminAuthModule.forRoot({ tokensFile }),
         KeysModule.forRoot({ dataDir: dir }),
-        AuditModule.forRoot({ checkpointIntervalMs: 0 }),
+        AuditModule.forRoot({ checkpointIntervalMs: 0, checkpointKey: { dataDir: dir } }),
         SeedModule,
       ],
       transport: kafkaTransport({ brokers: KAFKA_BROKERS, clientId: 'admit-audit-api-test', groupPrefix: topics.prefix, topicPrefix: topics.prefix }),

@@ -17,4 +17,8 @@ export const EmbeddedConfig = Type.Object({
   ...issuerConfig,
   /** Admit's signing keys (a JWK Set of private keys); unset: one generated in ADMIT_DATA_DIR on first start. */
   ADMIT_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** The audit checkpoint keys, which must differ from the signing keys; unset: one generated in ADMIT_DATA_DIR. */
+  ADMIT_CHECKPOINT_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** The append-only file every checkpoint is also written to; default: audit-checkpoints.jsonl in ADMIT_DATA_DIR. */
+  ADMIT_AUDIT_CHECKPOINT_FILE: Type.Optional(Type.String({ minLength: 1 })),
 });

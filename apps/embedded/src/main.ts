@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AuditModule } from '@admit/audit';
+import { AuditModule, fileCheckpointSink } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
 import { IntakeModule, issuerOf } from '@admit/intake';
 import { KeysModule } from '@admit/keys';
@@ -8,6 +8,7 @@ import { PolicyModule, policyOptions } from '@admit/policy';
 import { RevocationModule } from '@admit/revocation';
 import { StoreModule } from '@admit/store';
 import { ValidatorModule } from '@admit/validator';
+import { join } from 'node:path';
 import { EmbeddedConfig } from './config';
 
 /** All five services in one process: the in-process bus and PGlite, same handlers, same migrations. */
@@ -23,7 +24,10 @@ runMain(async () => {
       PolicyModule.forRoot(policyOptions(config)),
       AdminAuthModule.forRoot({ tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR }),
       RevocationModule.forRoot(),
-      AuditModule,
+      AuditModule.forRoot({
+        checkpointKey: { file: config.ADMIT_CHECKPOINT_KEY_FILE, dataDir: config.ADMIT_DATA_DIR },
+        checkpointSink: fileCheckpointSink(config.ADMIT_AUDIT_CHECKPOINT_FILE ?? join(config.ADMIT_DATA_DIR, 'audit-checkpoints.jsonl')),
+      }),
     ],
     transport: inProcessTransport(undefined, busRetry(config)),
     http: { host: config.ADMIT_HTTP_HOST, port: config.ADMIT_HTTP_PORT },

@@ -14,6 +14,8 @@ import { EmbeddedConfig } from './config';
 /** All five services in one process: the in-process bus and PGlite, same handlers, same migrations. */
 runMain(async () => {
   const config = loadConfig(EmbeddedConfig);
+  // Everything this process creates (PGlite's files, keys, the checkpoint file) is for its own user only.
+  process.umask(0o077);
   await startService({
     name: 'embedded',
     imports: [
@@ -25,6 +27,7 @@ runMain(async () => {
       AdminAuthModule.forRoot({ tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR }),
       RevocationModule.forRoot(),
       AuditModule.forRoot({
+        checkpointIntervalMs: config.ADMIT_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
         checkpointKey: { file: config.ADMIT_CHECKPOINT_KEY_FILE, dataDir: config.ADMIT_DATA_DIR },
         checkpointSink: fileCheckpointSink(config.ADMIT_AUDIT_CHECKPOINT_FILE ?? join(config.ADMIT_DATA_DIR, 'audit-checkpoints.jsonl')),
       }),

@@ -60,21 +60,32 @@ class AuditUnderAttack {
   /** As the owner role: the attacker. */
   owner!: Client;
   published = 0;
+  private sink: 'file' | { topicPrefix: string } = 'file';
 
   static async start(label: string, sink: 'file' | { topicPrefix: string } = 'file'): Promise<AuditUnderAttack> {
     const a = new AuditUnderAttack();
+    a.sink = sink;
     a.db = await createTestDatabase(`tamper_${label}`);
     a.dir = mkdtempSync(join(tmpdir(), 'admit-audit-tamper-'));
     a.file = join(a.dir, 'audit-checkpoints.jsonl');
-    a.app = await startService({
+    await a.boot();
+    a.jwks = join(a.dir, 'checkpoint-jwks.json');
+    writeFileSync(a.jwks, JSON.stringify(a.app.get<SigningKeys>(CHECKPOINT_KEYS).publicJwks()));
+    a.owner = new Client({ connectionString: asRole(a.db.url, TEST_OWNER_ROLE) });
+    await a.owner.connect();
+    return a;
+  }
+
+  private async boot(): Promise<void> {
+    this.app = await startService({
       name: 'audit',
       imports: [
-        StoreModule.forRoot({ url: a.db.appUrl }),
+        StoreModule.forRoot({ url: this.db.appUrl }),
         AdminAuthModule.forRoot({}),
         AuditModule.forRoot({
           checkpointIntervalMs: 0,
-          checkpointKey: { dataDir: a.dir },
-          checkpointSink: sink === 'file' ? fileCheckpointSink(a.file) : kafkaCheckpointSink({ brokers: KAFKA_BROKERS, topicPrefix: sink.topicPrefix }),
+          checkpointKey: { dataDir: this.dir },
+          checkpointSink: this.sink === 'file' ? fileCheckpointSink(this.file) : kafkaCheckpointSink({ brokers: KAFKA_BROKERS, topicPrefix: this.sink.topicPrefix }),
         }),
         SeedModule,
       ],
@@ -82,11 +93,12 @@ class AuditUnderAttack {
       http: { host: '127.0.0.1', port: 0 },
       logLevel: 'error',
     });
-    a.jwks = join(a.dir, 'checkpoint-jwks.json');
-    writeFileSync(a.jwks, JSON.stringify(a.app.get<SigningKeys>(CHECKPOINT_KEYS).publicJwks()));
-    a.owner = new Client({ connectionString: asRole(a.db.url, TEST_OWNER_ROLE) });
-    await a.owner.connect();
-    return a;
+  }
+
+  /** A new process of the service on the same database, key and external copy. */
+  async restart(): Promise<void> {
+    await this.app.close();
+    await this.boot();
   }
 
   /** Publishes `n` admin actions on one partition (one subject) and waits until they are stored. */
@@ -272,6 +284,23 @@ describe('tamper evidence against the database owner (file copy, embedded)', () 
     expect(behind.report?.checkpoints.problems).toEqual([{ seq: '3', code: CheckpointProblem.Missing, description: `1 checkpoint(s) of the database are missing from ${a.file}: 3` }]);
   });
 
+  it('a checkpoint stored but never written out (a crash between the two) is written by the next process', async () => {
+    a = await AuditUnderAttack.start('catchup');
+    for (let i = 0; i < 2; i++) {
+      await a.publish(1);
+      await a.checkpoint();
+    }
+    const lines = readFileSync(a.file, 'utf8').trimEnd().split('\n');
+    writeFileSync(a.file, `${lines[0]}\n`);
+    const missing = await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', a.file, '--json']);
+    expect(problems(missing)).toEqual([{ seq: '2', code: CheckpointProblem.Missing }]);
+    await a.restart();
+    await a.publish(1);
+    expect((await a.checkpoint())?.seq).toBe('3');
+    expect(readFileSync(a.file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual(['1', '2', '3']);
+    expect((await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', a.file, '--json'])).report?.ok).toBe(true);
+  });
+
   it('stale: no checkpoint newer than --max-age fails, naming the newest and when it was signed', async () => {
     a = await AuditUnderAttack.start('stale');
     const none = await verify(['--database', a.db.url, '--jwks', a.jwks, '--max-age', '3600', '--json']);
@@ -324,13 +353,20 @@ describe('tamper evidence against the database owner (Kafka copy, distributed)',
     const ok = await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', topic, '--json'], env);
     expect(ok.code).toBe(0);
     expect(ok.report).toMatchObject({ ok: true, checkpoints: { external: { source: `Kafka topic ${topic}`, count: 2, latest_seq: '2' } } });
+    // A new process finds the topic's last checkpoint and writes nothing twice.
+    await a.restart();
+    await a.publish(1);
+    await a.checkpoint();
+    const three = await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', topic, '--json'], env);
+    expect(three.report).toMatchObject({ ok: true, checkpoints: { external: { count: 3, latest_seq: '3' } } });
 
     await a.truncate(2, '1');
     const caught = await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', topic, '--json'], env);
     expect(caught.code).toBe(1);
     expect(problems(caught)).toEqual([
       { seq: '2', code: CheckpointProblem.Removed },
-      { seq: '2', code: CheckpointProblem.Truncated },
+      { seq: '3', code: CheckpointProblem.Removed },
+      { seq: '3', code: CheckpointProblem.Truncated },
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SigningKeys } from '@admit/keys';
+import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
 import { AUDIT_OPTIONS, AuditOptions, DEFAULT_AUDIT_OPTIONS } from '../audit-options';
 import { GENESIS_HASH } from '../chain/chain-hash';
@@ -33,6 +34,8 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
   private running?: Promise<unknown>;
   /** Stored but not yet written externally (the sink was away); written first, in order, next time. */
   private readonly unsent: ExternalCheckpoint[] = [];
+  /** Whether the external copy was brought up to the database since this process started. */
+  private caughtUp = false;
 
   private readonly options: AuditOptions;
 
@@ -70,6 +73,7 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
   async checkpoint(now = new Date()): Promise<StoredCheckpoint | undefined> {
     if (!this.keys) return undefined;
     const query = <T>(sql: string, params?: unknown[]) => this.db.query(sql, params) as Promise<T[]>;
+    if (!this.caughtUp) await this.catchUp(query);
     const heads = await readHeads(query);
     if (heads.length === 0) return this.flush().then(() => undefined);
     const [last] = await query<{ seq: string; heads: ChainHead[]; jws: string; created_at: Date }>(
@@ -96,6 +100,29 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     this.unsent.push({ seq: row.seq, jws });
     await this.flush();
     return { seq: row.seq, created_at: row.created_at, kid: this.keys.kid, heads, jws };
+  }
+
+  /**
+   * Once per process: queues the numbered checkpoints stored after the external copy's last one,
+   * such as one stored just before a crash and never written out.
+   */
+  private async catchUp(query: <T>(sql: string, params?: unknown[]) => Promise<T[]>): Promise<void> {
+    const sink = this.options.checkpointSink;
+    if (sink) {
+      const last = await sink.lastSeq();
+      const rows = await query<{ seq: string; jws: string }>(`SELECT seq::text AS seq, jws FROM audit_checkpoints WHERE seq > $1 ORDER BY seq`, [last ?? '0']);
+      // Checkpoints from before numbering are not part of the numbered sequence the copy holds.
+      const numbered = rows.filter((row) => {
+        try {
+          return decodeJwt(row.jws).seq !== undefined;
+        } catch {
+          return false; // not a JWS at all: nothing the service signed, and verify names it
+        }
+      });
+      if (numbered.length > 0) this.logger.log(`writing ${numbered.length} checkpoint(s) ${sink.name} does not have yet`);
+      this.unsent.unshift(...numbered.filter((row) => !this.unsent.some((u) => u.seq === row.seq)));
+    }
+    this.caughtUp = true;
   }
 
   /** Writes the stored checkpoints the external copy does not have yet, oldest first; keeps them on failure. */

@@ -14,8 +14,13 @@ export interface CheckpointSink {
   /** For messages: the file or topic. */
   readonly name: string;
   append(checkpoint: ExternalCheckpoint): Promise<void>;
+  /** The number of the last checkpoint written (undefined: none yet), so a restarted service writes what it missed. */
+  lastSeq(): Promise<string | undefined>;
   close(): Promise<void>;
 }
+
+/** How much of the end of a checkpoint file is read to find its last record: far more than one record. */
+const TAIL_BYTES = 256 * 1024;
 
 /** Why an external copy could not be read; the message names the file or topic. */
 export class ExternalCheckpointsError extends Error {
@@ -35,6 +40,30 @@ export function fileCheckpointSink(path: string): CheckpointSink {
         await file.chmod(0o600);
         await file.appendFile(`${JSON.stringify({ seq: checkpoint.seq, jws: checkpoint.jws })}\n`, 'utf8');
         await file.sync();
+      } finally {
+        await file.close();
+      }
+    },
+    async lastSeq() {
+      const file = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      });
+      if (!file) return undefined;
+      try {
+        const { size } = await file.stat();
+        const length = Math.min(size, TAIL_BYTES);
+        const { buffer } = await file.read(Buffer.alloc(length), 0, length, size - length);
+        // The first line of the tail may be cut, the last one partial: the last whole record counts.
+        const lines = buffer.toString('utf8').split('\n').slice(0, -1).reverse();
+        for (const line of lines) {
+          try {
+            return parseExternal(line, path).seq;
+          } catch {
+            continue;
+          }
+        }
+        return undefined;
       } finally {
         await file.close();
       }

@@ -38,7 +38,8 @@ export function kafkaCheckpointSink(options: KafkaCheckpointOptions): Checkpoint
   const connected = () =>
     (producer ??= (async () => {
       await ensureTopic(kafka, topic);
-      const p = kafka.producer({ allowAutoTopicCreation: false });
+      // Idempotent, so a retried send does not write a checkpoint twice.
+      const p = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
       await p.connect();
       return p;
     })().catch((err: unknown) => {
@@ -50,12 +51,49 @@ export function kafkaCheckpointSink(options: KafkaCheckpointOptions): Checkpoint
     async append(checkpoint) {
       await (await connected()).send({ topic, acks: -1, messages: [{ key: checkpoint.seq, value: JSON.stringify(checkpoint) }] });
     },
+    async lastSeq() {
+      const last = await readLastRecord(kafka, topic);
+      return last && parseExternal(last, `${topic} (last record)`).seq;
+    },
     async close() {
       const p = producer;
       producer = undefined;
       if (p) await (await p.catch(() => undefined))?.disconnect();
     },
   };
+}
+
+/** The value of the topic's last record, read by seeking to it; undefined when the topic is missing or empty. */
+async function readLastRecord(kafka: Kafka, topic: string): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let last: bigint;
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return undefined;
+    const [offsets] = await admin.fetchTopicOffsets(topic);
+    if (BigInt(offsets.high) === BigInt(offsets.low)) return undefined;
+    last = BigInt(offsets.high) - 1n;
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId: `admit-audit-checkpoints.${randomUUID()}`, allowAutoTopicCreation: false });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic] });
+    return await new Promise<string>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ message }) => {
+            if (BigInt(message.offset) >= last) resolve(message.value?.toString('utf8') ?? '');
+          },
+        })
+        .then(() => consumer.seek({ topic, partition: 0, offset: last.toString() }))
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
 }
 
 /** Every checkpoint on the topic, in order, read from the beginning to the end it has now. */

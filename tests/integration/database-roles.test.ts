@@ -1,8 +1,11 @@
 // Real: PostgreSQL, a database of its own copied from the template the owner role migrated, and the
 // app role every service connects as. Nothing stubbed.
 import { createDataSource, migrate } from '@admit/store';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase, TEST_APP_ROLE } from '../support/database';
+import { asRole, createTestDatabase, databaseUrl, TestDatabase, TEST_APP_ROLE, TEST_OWNER_ROLE, withServer } from '../support/database';
 
 const APPEND_ONLY = [
   ['audit_events', 'audit_events_append_only'],
@@ -78,6 +81,29 @@ describe('the app role (least privilege)', () => {
       await expect(migrate(ds)).rejects.toThrow(/^the database role cannot run the pending migrations \(.*\); run `admit db migrate` as the owner role first$/);
     } finally {
       await ds.destroy();
+    }
+  });
+
+  it('admit db migrate, run as the owner on an empty database, gives the app role exactly what it needs', async () => {
+    const name = `admit_test_dbcli_${randomBytes(4).toString('hex')}`;
+    await withServer((c) => c.query(`CREATE DATABASE ${name} OWNER ${TEST_OWNER_ROLE}`));
+    const fresh = new Client({ connectionString: asRole(databaseUrl(name), TEST_APP_ROLE) });
+    try {
+      const run = (args: string[]) => promisify(execFile)('node_modules/.bin/tsx', ['tools/cli/src/main.ts', 'db', 'migrate', ...args]);
+      await expect(run(['--database', asRole(databaseUrl(name), TEST_OWNER_ROLE)])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--app-role is required') });
+      await expect(run(['--database', asRole(databaseUrl(name), TEST_OWNER_ROLE), '--app-role', 'App; DROP'])).rejects.toMatchObject({
+        code: 2,
+        stderr: 'admit: unsupported role name "App; DROP": lowercase letters, digits and _ only\n',
+      });
+      const { stdout } = await run(['--database', asRole(databaseUrl(name), TEST_OWNER_ROLE), '--app-role', TEST_APP_ROLE]);
+      expect(stdout).toBe(`migrated; ${TEST_APP_ROLE} may read, append to the audit trail and move its chain heads, and nothing more\n`);
+      await fresh.connect();
+      await fresh.query(`INSERT INTO audit_checkpoints (kid, heads, jws) VALUES ('k', '[]', 'x')`);
+      await expect(fresh.query(`DELETE FROM audit_checkpoints`)).rejects.toMatchObject({ code: '42501', message: 'permission denied for table audit_checkpoints' });
+      await expect(fresh.query(`ALTER TABLE audit_checkpoints DISABLE TRIGGER ALL`)).rejects.toMatchObject({ code: '42501', message: 'must be owner of table audit_checkpoints' });
+    } finally {
+      await fresh.end().catch(() => undefined);
+      await withServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     }
   });
 });

@@ -33,7 +33,7 @@ interface Verified {
   code: number;
   stdout: string;
   stderr: string;
-  report?: { ok: boolean; checkpoints: { problems: { seq: string | null; code: string; description: string }[] } };
+  report?: { ok: boolean; breaks: unknown[]; checkpoints: { problems: { seq: string | null; code: string; description: string }[] } };
 }
 
 /** `admit audit verify …` as an auditor runs it: a process of its own. */
@@ -299,6 +299,35 @@ describe('tamper evidence against the database owner (file copy, embedded)', () 
     expect((await a.checkpoint())?.seq).toBe('3');
     expect(readFileSync(a.file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l).seq)).toEqual(['1', '2', '3']);
     expect((await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', a.file, '--json'])).report?.ok).toBe(true);
+  });
+
+  it('a chain head moved back by the app role (it may move heads) is named, though no row was removed', async () => {
+    a = await AuditUnderAttack.start('headback');
+    await a.publish(3);
+    const { topic, partition } = await a.chain();
+    const app = new Client({ connectionString: a.db.appUrl });
+    await app.connect();
+    try {
+      await app.query(
+        `UPDATE audit_chain_heads SET length = 1, hash = (SELECT hash FROM audit_chain_links WHERE topic = $1 AND partition = $2 AND position = 1) WHERE topic = $1 AND partition = $2`,
+        [topic, partition],
+      );
+    } finally {
+      await app.end();
+    }
+    const caught = await verify(['--database', a.db.url, '--json']);
+    expect(caught.code).toBe(1);
+    expect(caught.report?.breaks).toEqual([
+      {
+        topic,
+        partition,
+        position: 2,
+        event_seq: null,
+        event_id: null,
+        reason: 'ERR_AUDIT_HEAD_MISMATCH',
+        description: 'the recorded head is at length 1, but the chain has links up to position 3: the head was moved back',
+      },
+    ]);
   });
 
   it('stale: no checkpoint newer than --max-age fails, naming the newest and when it was signed', async () => {

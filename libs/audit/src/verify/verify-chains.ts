@@ -90,6 +90,21 @@ async function verifyChain(
     if (rows.length < PAGE) break;
   }
   const length = expected - 1;
+  // A head moved back hides the links after it from the loop above; they are still there. One
+  // statement sees one snapshot, in which a chain's last link and its head moved together.
+  const [now] = await query<{ last: string | null; length: string | null }>(
+    `SELECT (SELECT max(position) FROM audit_chain_links WHERE topic = $1 AND partition = $2)::text AS last,
+            (SELECT length FROM audit_chain_heads WHERE topic = $1 AND partition = $2)::text AS length`,
+    [topic, partition],
+  );
+  if (head && length === until && now.last !== null && now.length !== null && Number(now.last) > Number(now.length)) {
+    return {
+      checked: length,
+      length,
+      head: prev,
+      broken: broken(BreakReason.HeadMismatch, `the recorded head is at length ${now.length}, but the chain has links up to position ${now.last}: the head was moved back`),
+    };
+  }
   if (head && (length !== until || head.hash !== prev)) {
     return {
       checked: length,

@@ -1,6 +1,6 @@
 // Real: the Kafka broker, PostgreSQL (a database of its own), the migrations, the audit service's
 // Nest module with the batch consumer, the signing key (generated in a temporary folder). Nothing stubbed.
-import { AuditModule, BreakReason, Checkpointer, sqlOf, verifyChains } from '@admit/audit';
+import { AuditModule, BreakReason, CHECKPOINT_KEYS, Checkpointer, sqlOf, verifyChains } from '@admit/audit';
 import { BusErrorFilter, BusModule, BusSender, kafkaTransport } from '@admit/bus';
 import { CloudEvent, encodeEvent, newEvent, Topic, WireMessage } from '@admit/contracts';
 import { KeysModule, SigningKeys } from '@admit/keys';
@@ -55,7 +55,7 @@ describe('audit store', () => {
     );
   const emit = (message: WireMessage, topic: string = Topic.RegistrationRequested) => publisher.send(topic, message);
   const count = async (sql: string, params: unknown[] = []) => Number((await pg.query(sql, params)).rows[0].n);
-  const verify = async () => verifyChains(sqlOf(pg), app!.get(SigningKeys).publicJwks());
+  const verify = async () => verifyChains(sqlOf(pg), { jwks: app!.get<SigningKeys>(CHECKPOINT_KEYS).publicJwks() });
 
   async function startAudit(): Promise<void> {
     const bus = transport();
@@ -64,10 +64,10 @@ describe('audit store', () => {
         module: class AuditTestModule {},
         imports: [
           BusModule.forRoot(bus),
-          StoreModule.forRoot({ url: db.url }),
+          StoreModule.forRoot({ url: db.appUrl }),
           KeysModule.forRoot({ dataDir: keyDir }),
           AdminAuthModule.forRoot({}),
-          AuditModule.forRoot({ checkpointIntervalMs: 0 }),
+          AuditModule.forRoot({ checkpointIntervalMs: 0, checkpointKey: { dataDir: keyDir } }),
         ],
       },
       { strategy: bus.server, logger: logs },

@@ -61,7 +61,7 @@ describe('revocation service', () => {
     const transport = kafkaTransport({ brokers: KAFKA_BROKERS, clientId: 'admit-revocation-test', groupPrefix: prefix, topicPrefix: prefix });
     return startService({
       name: 'revocation-test',
-      imports: [StoreModule.forRoot({ url: db.url }), AdminAuthModule.forRoot({ tokensFile }), RevocationModule.forRoot({ sweepIntervalMs: 200 })],
+      imports: [StoreModule.forRoot({ url: db.appUrl }), AdminAuthModule.forRoot({ tokensFile }), RevocationModule.forRoot({ sweepIntervalMs: 200 })],
       transport,
       http: { host: '127.0.0.1', port: 0 },
       logLevel: 'error',

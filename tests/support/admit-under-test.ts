@@ -75,7 +75,7 @@ async function distributed(env: Record<string, string>): Promise<Started> {
   const stack = await startDistributed({
     env: {
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.appUrl,
       ADMIT_KAFKA_TOPIC_PREFIX: topics.prefix,
       ADMIT_KAFKA_GROUP_PREFIX: topics.prefix,
       ADMIT_HTTP_PORT: '0',

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
 /** The server tests use; they create their own databases on it, never touching others. */
@@ -18,6 +19,20 @@ function templateDb(): string {
   const name = process.env[TEMPLATE_ENV];
   if (!name) throw new Error(`${TEMPLATE_ENV} is not set: run the suites through jest, whose global setup migrates the template`);
   return name;
+}
+
+const CHECKOUT = createHash('sha256').update(join(__dirname, '..', '..')).digest('hex').slice(0, 8);
+/**
+ * The owner role (migrates, owns the tables) and the app role (what the services connect as) of the
+ * least-privilege deployment. Roles are cluster-wide: named per checkout, created idempotently, and
+ * every suite's database, copied from the template, carries the template's owners and grants.
+ */
+export const TEST_OWNER_ROLE = `admit_test_owner_${CHECKOUT}`;
+export const TEST_APP_ROLE = `admit_test_app_${CHECKOUT}`;
+
+/** `url` connecting as `role` instead (trust authentication, as on the test server). */
+export function asRole(url: string, role: string): string {
+  return Object.assign(new URL(url), { username: role, password: '' }).toString();
 }
 
 export function databaseUrl(name: string): string {
@@ -41,7 +56,10 @@ export async function withServer<T>(run: (client: Client) => Promise<T>): Promis
 
 export interface TestDatabase {
   name: string;
+  /** As the superuser: for the test's own reads and for attacks. */
   url: string;
+  /** As the app role: what the services under test connect with. */
+  appUrl: string;
   drop(): Promise<void>;
 }
 
@@ -53,6 +71,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(name),
+    appUrl: asRole(databaseUrl(name), TEST_APP_ROLE),
     drop: () => withServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

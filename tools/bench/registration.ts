@@ -60,7 +60,7 @@ export async function registrationFigures(failures: Error[] = []): Promise<Figur
       );
     const embedded = await admit('embedded');
     const distributed = await admit('distributed');
-    // Scale-out (issue 7): the same maximum with a second validator, in this run.
+    // Scale-out: the same maximum with a second validator, in this run.
     const twoValidators = await attempt(() =>
       withAdmit(
         'distributed',

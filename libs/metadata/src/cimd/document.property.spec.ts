@@ -15,7 +15,7 @@ const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
-/** What `{ ok: true }` must imply, from the draft (§4, §4.1) and DESIGN §1, checked on the raw body. */
+/** What `{ ok: true }` must imply, from the draft (§4, §4.1) and the fetch rules in the README, checked on the raw body. */
 function expectWithinRules(url: string, body: Buffer): void {
   const text = new TextDecoder('utf-8', { fatal: true }).decode(body); // throws (fails the test) on invalid UTF-8
   const doc = JSON.parse(text) as unknown;

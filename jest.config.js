@@ -22,6 +22,7 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/tests/support/timeouts.ts'],
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
     },
     {
       ...shared,
@@ -29,6 +30,7 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/tests/support/timeouts.ts'],
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
     },
     {
       ...shared,
@@ -36,6 +38,7 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/tests/support/timeouts.ts'],
       testMatch: ['<rootDir>/tests/faults/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
     },
   ],
 };

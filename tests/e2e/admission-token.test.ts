@@ -13,7 +13,6 @@ import { KAFKA_BROKERS } from '../support/kafka';
 
 const ISSUER = 'https://admit.test';
 const ANCHOR_ISSUER = 'https://directory.example';
-const DECIDED_SQL = `SELECT data FROM audit_events WHERE subject = $1 AND type = 'admit.registration.decided.v1'`;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 interface Decided {
@@ -127,11 +126,10 @@ describe('the admission token (embedded)', () => {
     await expect(verify(`${header}.${forged}.${signature}`)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 
-  // Last: reading the embedded audit store stops Admit.
   it('carries exactly what the decision recorded: policy version, evidence digest, thumbprints, expiry', async () => {
     const ids = Object.values(tokens).map((t) => t.clientId);
     const decided = await Promise.all(
-      ids.map(async (id) => (await admit.audit<{ data: Decided }>(DECIDED_SQL, [id], (rows) => rows.length > 0))[0].data),
+      ids.map(async (id) => (await admit.auditEvents({ client_id: id, type: 'admit.registration.decided.v1' }, (events) => events.length > 0))[0].data as unknown as Decided),
     );
     for (const [index, { token }] of Object.values(tokens).entries()) {
       const { policy_version, admission, client_id } = decided[index];

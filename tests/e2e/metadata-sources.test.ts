@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
 
 const ISSUER = 'https://directory.example';
-const VALIDATED_SQL = `SELECT data FROM audit_events WHERE subject = $1 AND type = 'admit.registration.validated.v1'`;
 
 describe.each(MODES)('client metadata documents and software statements (%s)', (mode) => {
   let fixture: HttpsFixture;
@@ -116,7 +115,7 @@ describe.each(MODES)('client metadata documents and software statements (%s)', (
     const statement = await sign({ iss: ISSUER, software_id: `evidence-${run}`, redirect_uris: ['https://acme.example/cb'] });
     const registered = (await (await post('/register', { software_statement: statement })).json()) as { client_id: string };
 
-    const validated = (clientId: string) => admit.audit<{ data: Record<string, unknown> }>(VALIDATED_SQL, [clientId], (rows) => rows.length > 0);
+    const validated = (clientId: string) => admit.auditEvents({ client_id: clientId, type: 'admit.registration.validated.v1' }, (events) => events.length > 0);
     const [{ data: document }] = await validated(documentUrl);
     expect(document).toMatchObject({
       source: 'cimd',

@@ -30,7 +30,7 @@ describe('/health/ready follows the broker', () => {
   afterAll(async () => {
     await proxy?.open().catch(() => undefined);
     expect(await app?.stop()).toBe(0);
-    await proxy?.close();
+    await proxy?.stop();
     await topics?.drop();
   });
 

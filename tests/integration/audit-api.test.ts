@@ -1,7 +1,7 @@
 // Real: the Kafka broker, PostgreSQL (a database of its own), the audit service as the audit app runs
 // it (HTTP + bus), admin tokens from a tokens file, the signing key (generated in a temporary
 // folder). The seeded events go over the bus like any other. Nothing stubbed.
-import { AuditModule } from '@admit/audit';
+import { AuditModule, CHECKPOINT_KEYS, Checkpointer, CheckpointProblem } from '@admit/audit';
 import { kafkaTransport, Publisher, publisherFor } from '@admit/bus';
 import { CloudEvent, EventData, Topic } from '@admit/contracts';
 import { KeysModule, SigningKeys as KeysModuleKeys } from '@admit/keys';
@@ -141,10 +141,10 @@ describe('audit query API', () => {
     app = await startService({
       name: 'audit',
       imports: [
-        StoreModule.forRoot({ url: db.url }),
+        StoreModule.forRoot({ url: db.appUrl }),
         AdminAuthModule.forRoot({ tokensFile }),
         KeysModule.forRoot({ dataDir: dir }),
-        AuditModule.forRoot({ checkpointIntervalMs: 0 }),
+        AuditModule.forRoot({ checkpointIntervalMs: 0, checkpointKey: { dataDir: dir } }),
         SeedModule,
       ],
       transport: kafkaTransport({ brokers: KAFKA_BROKERS, clientId: 'admit-audit-api-test', groupPrefix: topics.prefix, topicPrefix: topics.prefix }),
@@ -318,13 +318,41 @@ describe('audit query API', () => {
 
     it('verifies from the database with the public keys, and refuses without a token for the API', async () => {
       const jwks = join(dir, 'jwks.json');
-      writeFileSync(jwks, JSON.stringify(app.get(KeysModuleKeys).publicJwks()));
+      writeFileSync(jwks, JSON.stringify(app.get<KeysModuleKeys>(CHECKPOINT_KEYS).publicJwks()));
       const ok = await cli(['verify', '--database', db.url, '--jwks', jwks, '--json']);
       expect(ok.code).toBe(0);
       expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, checkpoints: { signatures_checked: true } });
       const noToken = await cli(['verify', '--url', url], { ADMIT_ADMIN_TOKEN: '' });
       expect(noToken.code).toBe(2);
       expect(noToken.stderr).toContain('ADMIT_ADMIN_TOKEN');
+    });
+    it('checks checkpoints with the keys given by --jwks, also through the API, never on the server\'s word', async () => {
+      expect(await app.get(Checkpointer).checkpoint()).toMatchObject({ seq: '1' });
+      // The checkpoint keys are published on their own, apart from the admission-token keys.
+      const res = await fetch(`${url}/.well-known/audit-checkpoint-jwks.json`);
+      expect(res.status).toBe(200);
+      const published = (await res.json()) as { keys: { kid: string; d?: string }[] };
+      expect(published).toEqual(app.get<KeysModuleKeys>(CHECKPOINT_KEYS).publicJwks());
+      expect(published.keys.map((k) => k.kid)).not.toContain(app.get(KeysModuleKeys).kid);
+      expect(published.keys.every((k) => k.d === undefined)).toBe(true);
+      const checkpointJwks = join(dir, 'checkpoint-jwks.json');
+      const intakeJwks = join(dir, 'intake-jwks.json');
+      writeFileSync(checkpointJwks, JSON.stringify(published));
+      writeFileSync(intakeJwks, JSON.stringify(app.get(KeysModuleKeys).publicJwks()));
+      const env = { ADMIT_ADMIN_TOKEN: AUDITOR };
+
+      const ok = await cli(['verify', '--url', url, '--jwks', checkpointJwks, '--json'], env);
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, checkpoints: { count: 1, signatures_checked: true, problems: [] } });
+      // The server vouches for its checkpoints with its own keys; keys the auditor holds that did not sign them fail them.
+      expect((await get('/audit/verify')).body).toMatchObject({ ok: true, checkpoints: { count: 1 } });
+      for (const args of [['--url', url], ['--database', db.url]]) {
+        const wrong = await cli(['verify', ...args, '--jwks', intakeJwks, '--json'], env);
+        expect(wrong.code).toBe(1);
+        expect(JSON.parse(wrong.stdout).checkpoints.problems).toEqual([
+          { seq: '1', code: CheckpointProblem.Signature, description: 'the signature does not verify: no applicable key found in the JSON Web Key Set' },
+        ]);
+      }
     });
   });
 
@@ -338,7 +366,7 @@ describe('audit query API', () => {
     expect(rows[0].data).toMatchObject({ actor: 'auditor', action: 'audit.read', target: '/audit/events', details: { client_id: marker, limit: 100, cursor: false } });
   });
 
-  it.each(['/audit/events', `/audit/clients/c1-${run}/timeline`, `/audit/incidents?anchor=${ANCHOR}`, '/audit/verify'])('%s: 401 without a valid token, 403 without audit:read', async (path) => {
+  it.each(['/audit/events', `/audit/clients/c1-${run}/timeline`, `/audit/incidents?anchor=${ANCHOR}`, '/audit/verify', '/audit/checkpoints', '/audit/links?at=t:0:1'])('%s: 401 without a valid token, 403 without audit:read', async (path) => {
     const none = await get(path, '');
     expect(none.status).toBe(401);
     expect(none.body.error).toBe('invalid_token');

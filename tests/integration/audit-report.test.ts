@@ -143,6 +143,8 @@ describe('audit evidence report', () => {
     await seed(Topic.RegistrationValidated, validated('s1', 'software_statement', { statement: { sha256: '3'.repeat(64), anchor: 'directory', alg: 'ES256' } }, { anchor: 'directory', jkts: [JKT] }), 19, 'x20');
     await seed(Topic.RegistrationDecided, allowed('s1', { source: 'software_statement', anchor: 'directory', software_id: 'sw1', jkts: [JKT] }), 20, 'x20');
     await seed(Topic.AccessChecked, checked('s1', 'allow', 'pipeline'), 21);
+    // Twelve checks of a client Admit never admitted, aggregated by intake into one event.
+    await seed(Topic.AccessChecked, { ...checked('c_unknown', 'deny', 'pipeline', ['not_admitted']), count: 12, first_checked_at: at(25).toISOString() }, 30);
     const byId = revocation(randomUUID(), 'client_id', 's1', HOSTILE);
     await seed(Topic.Revocations, byId, 40);
     await seed(Topic.AccessChecked, checked('other', 'deny', 'local', ['revoked:client_id']), 40.5);
@@ -182,9 +184,9 @@ describe('audit evidence report', () => {
     expect(report.figures.metadata_backing).toEqual({ admissions: 6, signed: 2, fetched: 1, backed: 3, share: 0.5 });
   });
 
-  it('counts access checks by path and decision, and re-admissions per client', () => {
+  it('counts access checks by path and decision (an aggregated event as the checks it stands for), and re-admissions per client', () => {
     expect(report.figures.revalidation).toEqual({
-      access_checks: { total: 6, local: 5, pipeline: 1, allow: 3, deny: 3, clients: 3 },
+      access_checks: { total: 18, local: 5, pipeline: 13, allow: 3, deny: 15, clients: 4 },
       readmissions: { clients: 5, admissions: 6, clients_admitted_again: 1, readmissions: 1, max_admissions_per_client: 2 },
     });
   });
@@ -200,11 +202,12 @@ describe('audit evidence report', () => {
     expect(r.items[0]).toMatchObject({ reason: HOSTILE, actor: 'revoker' });
   });
 
-  it('counts denials by reason code, registrations and access checks apart', () => {
+  it('counts denials by reason code, registrations and access checks apart, an aggregated access check as the checks it stands for', () => {
     const d = report.figures.denials_by_reason;
-    expect(d.denials).toBe(7);
+    expect(d.denials).toBe(19);
     expect(d.truncated).toBe(false);
     expect(d.reasons).toEqual([
+      { code: 'not_admitted', registrations: 0, access_checks: 12, total: 12 },
       { code: 'revoked:client_id', registrations: 0, access_checks: 3, total: 3 },
       { code: 'ERR_CIMD_SECRET', registrations: 1, access_checks: 0, total: 1 },
       { code: 'invalid_client_metadata', registrations: 1, access_checks: 0, total: 1 },

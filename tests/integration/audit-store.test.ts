@@ -1,21 +1,19 @@
 // Real: the Kafka broker, PostgreSQL (a database of its own), the migrations, the audit service's
 // Nest module with the batch consumer, the signing key (generated in a temporary folder). Nothing stubbed.
-import { AuditModule, BreakReason, Checkpointer, sqlOf, verifyChains } from '@admit/audit';
-import { BusErrorFilter, BusModule, kafkaTransport } from '@admit/bus';
+import { AuditModule, BreakReason, CHECKPOINT_KEYS, Checkpointer, sqlOf, verifyChains } from '@admit/audit';
+import { BusErrorFilter, BusModule, BusSender, kafkaTransport } from '@admit/bus';
 import { CloudEvent, encodeEvent, newEvent, Topic, WireMessage } from '@admit/contracts';
 import { KeysModule, SigningKeys } from '@admit/keys';
 import { AdminAuthModule } from '@admit/platform';
 import { createDataSource, migrate, StoreModule } from '@admit/store';
 import { INestMicroservice, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientProxy } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { lastValueFrom } from 'rxjs';
 import { createTestDatabase, TestDatabase, withServer } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
 import { eventually } from '../support/poll';
@@ -48,16 +46,16 @@ describe('audit store', () => {
   let app: INestMicroservice | undefined;
   let pg: Client;
   let keyDir: string;
-  let publisher: ClientProxy;
+  let publisher: BusSender;
   const logs = new LogRecorder();
   const transport = () =>
     kafkaTransport(
       { brokers: KAFKA_BROKERS, clientId: 'admit-audit-test', groupPrefix: topics.prefix, topicPrefix: topics.prefix },
       { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 },
     );
-  const emit = (message: WireMessage, topic: string = Topic.RegistrationRequested) => lastValueFrom(publisher.emit(topic, message));
+  const emit = (message: WireMessage, topic: string = Topic.RegistrationRequested) => publisher.send(topic, message);
   const count = async (sql: string, params: unknown[] = []) => Number((await pg.query(sql, params)).rows[0].n);
-  const verify = async () => verifyChains(sqlOf(pg), app!.get(SigningKeys).publicJwks());
+  const verify = async () => verifyChains(sqlOf(pg), { jwks: app!.get<SigningKeys>(CHECKPOINT_KEYS).publicJwks() });
 
   async function startAudit(): Promise<void> {
     const bus = transport();
@@ -66,10 +64,10 @@ describe('audit store', () => {
         module: class AuditTestModule {},
         imports: [
           BusModule.forRoot(bus),
-          StoreModule.forRoot({ url: db.url }),
+          StoreModule.forRoot({ url: db.appUrl }),
           KeysModule.forRoot({ dataDir: keyDir }),
           AdminAuthModule.forRoot({}),
-          AuditModule.forRoot({ checkpointIntervalMs: 0 }),
+          AuditModule.forRoot({ checkpointIntervalMs: 0, checkpointKey: { dataDir: keyDir } }),
         ],
       },
       { strategy: bus.server, logger: logs },

@@ -21,7 +21,6 @@ import { Controller, INestMicroservice, Injectable, Module } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import { lastValueFrom } from 'rxjs';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
 import { eventually } from '../support/poll';
 
@@ -170,7 +169,7 @@ describe.each([
       { client_id: clientId, source: 'rfc7591', metadata: { client_name: 'bus test', ...extra }, received_at: new Date().toISOString() },
       { subject: clientId },
     );
-  const sendRaw = (message: WireMessage) => lastValueFrom(h.transport.client.emit(Topic.RegistrationRequested, message));
+  const sendRaw = (message: WireMessage) => h.transport.client.send(Topic.RegistrationRequested, message);
   const deadLetterOf = (group: string, key: string) =>
     eventually(`a dead letter from ${group} for ${key}`, () => recorder.deadLetters.find((d) => d.consumer === group && d.key === key));
 

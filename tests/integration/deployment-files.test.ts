@@ -43,8 +43,8 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { 
 const env = (s: ComposeService): Record<string, string> => Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
 
 describe('docker-compose.yml', () => {
-  it('runs Kafka 3.9 in KRaft mode, PostgreSQL, the topic creation step and exactly the five apps', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['audit', 'intake', 'kafka', 'policy', 'postgres', 'revocation', 'topics', 'validator']);
+  it('runs Kafka 3.9 in KRaft mode, PostgreSQL, the topic creation and migration steps and exactly the five apps', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['audit', 'intake', 'kafka', 'migrate', 'policy', 'postgres', 'revocation', 'topics', 'validator']);
     const kafka = compose.services.kafka;
     expect(kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/);
     expect(env(kafka).KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -68,9 +68,17 @@ describe('docker-compose.yml', () => {
     const schema = SCHEMAS[app];
     const vars = env(service);
 
-    it('is built from the one Dockerfile for this app, after the topics and the database', () => {
+    it('is built from the one Dockerfile for this app, after the topics, the database and its migration', () => {
       expect(service.build).toEqual({ context: '.', args: { APP: app } });
-      expect(service.depends_on).toEqual({ topics: { condition: 'service_completed_successfully' }, postgres: { condition: 'service_healthy' } });
+      expect(service.depends_on).toEqual({
+        topics: { condition: 'service_completed_successfully' },
+        postgres: { condition: 'service_healthy' },
+        migrate: { condition: 'service_completed_successfully' },
+      });
+    });
+
+    it('connects to the database, if at all, as the app role, never as the owner', () => {
+      if (vars.DATABASE_URL !== undefined) expect(new URL(vars.DATABASE_URL).username).toBe('admit_app');
     });
 
     it('sets every required variable, only variables the app knows, and values its config accepts', () => {
@@ -109,6 +117,26 @@ describe('docker-compose.yml', () => {
   it('publishes the intake port and gives intake its signing key', () => {
     expect(compose.services.intake.ports).toEqual(['8080:8080']);
     expect(env(compose.services.intake).ADMIT_SIGNING_KEY_FILE).toBe('/run/secrets/signing_key');
+  });
+
+  it('gives the audit service a checkpoint key of its own, and only the audit service', () => {
+    expect(env(compose.services.audit).ADMIT_CHECKPOINT_KEY_FILE).toBe('/run/secrets/checkpoint_key');
+    expect(compose.services.audit.secrets).not.toContain('signing_key');
+    expect(compose.secrets?.checkpoint_key?.file).not.toBe(compose.secrets?.signing_key?.file);
+    const holders = Object.entries(compose.services).filter(([, s]) => s.secrets?.includes('checkpoint_key'));
+    expect(holders.map(([name]) => name)).toEqual(['audit']);
+  });
+
+  it('sets up the owner and app roles, and migrates as the owner granting the app role', () => {
+    const roles = readFileSync(join(ROOT, 'tools', 'postgres', 'roles.sql'), 'utf8');
+    expect(roles).toMatch(/^CREATE ROLE admit_owner LOGIN;$/m);
+    expect(roles).toMatch(/^CREATE ROLE admit_app LOGIN;$/m);
+    expect(roles).toMatch(/^ALTER DATABASE admit OWNER TO admit_owner;$/m);
+    expect((compose.services.postgres as { volumes?: string[] }).volumes).toEqual(['./tools/postgres/roles.sql:/docker-entrypoint-initdb.d/10-roles.sql:ro']);
+    const migrate = compose.services.migrate;
+    expect(migrate.command).toEqual(['admit', 'db', 'migrate', '--app-role', 'admit_app']);
+    expect(new URL(env(migrate).DATABASE_URL).username).toBe('admit_owner');
+    expect(migrate.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
   });
 });
 

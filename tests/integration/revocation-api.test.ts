@@ -61,7 +61,7 @@ describe('revocation service', () => {
     const transport = kafkaTransport({ brokers: KAFKA_BROKERS, clientId: 'admit-revocation-test', groupPrefix: prefix, topicPrefix: prefix });
     return startService({
       name: 'revocation-test',
-      imports: [StoreModule.forRoot({ url: db.url }), AdminAuthModule.forRoot({ tokensFile }), RevocationModule.forRoot({ sweepIntervalMs: 200 })],
+      imports: [StoreModule.forRoot({ url: db.appUrl }), AdminAuthModule.forRoot({ tokensFile }), RevocationModule.forRoot({ sweepIntervalMs: 200 })],
       transport,
       http: { host: '127.0.0.1', port: 0 },
       logLevel: 'error',
@@ -186,7 +186,8 @@ describe('revocation service', () => {
 
   it('lapses at expires_at: row expired, tombstone, and an admin action by system', async () => {
     const value = `https://lapsing.example/${randomUUID()}`;
-    const expiresAt = new Date(Date.now() + 1500).toISOString();
+    // Far enough ahead to still be in the future when the API reads it on a busy machine (it refuses a past one).
+    const expiresAt = new Date(Date.now() + 5_000).toISOString();
     const response = await call('POST', '/revocations', WRITER, { kind: 'client_id', value, reason: 'temporary', expires_at: expiresAt });
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };

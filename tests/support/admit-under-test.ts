@@ -1,73 +1,119 @@
 import { Stack, startDistributed, startEmbedded } from '@admit/launcher';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { AdminScope, adminTokenEntryYaml, hashAdminToken, newAdminToken } from '@admit/platform';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { createTestDatabase } from './database';
 import { createTestTopics, KAFKA_BROKERS } from './kafka';
-import { queryEmbeddedStore } from './pglite';
 import { eventually } from './poll';
 
 export type Mode = 'distributed' | 'embedded';
 export const MODES: Mode[] = ['distributed', 'embedded'];
 
+/** A stored event as `GET /audit/events` shows it. */
+export interface AuditEvent {
+  type: string;
+  subject?: string;
+  data: Record<string, unknown>;
+}
+
+/** Filters of `GET /audit/events` (docs/audit.md). */
+export interface AuditFilters {
+  client_id: string;
+  type?: string;
+}
+
 /** Admit started as a user starts it, in one mode, with a store of its own. */
 export interface AdmitUnderTest {
   stack: Stack;
   /**
-   * Rows of a query on the audit store, once `ready` accepts them. Distributed: polls PostgreSQL.
-   * Embedded: stops Admit first (PGlite belongs to one process; a graceful stop drains the bus),
-   * then reads once; so it comes last in a suite.
+   * The stored events that match `filters`, once `ready` accepts them, read through the audit API
+   * as an auditor reads them, in both modes, while Admit keeps running. Never through the store's
+   * files: an embedded store belongs to the one process that runs it.
    */
-  audit<T>(sql: string, params: unknown[], ready: (rows: T[]) => boolean): Promise<T[]>;
+  auditEvents(filters: AuditFilters, ready: (events: AuditEvent[]) => boolean): Promise<AuditEvent[]>;
   close(): Promise<void>;
 }
 
 export async function startAdmit(mode: Mode, env: Record<string, string> = {}): Promise<AdmitUnderTest> {
-  return mode === 'distributed' ? distributed(env) : embedded(env);
+  // A token of this run's own with audit:read; the tokens file holds only its hash.
+  const dir = mkdtempSync(join(tmpdir(), 'admit-e2e-'));
+  const token = newAdminToken();
+  const tokensFile = join(dir, 'admin-tokens.yaml');
+  writeFileSync(tokensFile, ['tokens:', adminTokenEntryYaml({ name: 'e2e-auditor', sha256: hashAdminToken(token), scopes: [AdminScope.AuditRead] })].join('\n'));
+  const withTokens = { ADMIT_ADMIN_TOKENS_FILE: tokensFile, ...env };
+  try {
+    const started = mode === 'distributed' ? await distributed(withTokens) : await embedded(dir, withTokens);
+    return {
+      stack: started.stack,
+      auditEvents: (filters, ready) => readAudit(started.auditUrl, token, filters, ready),
+      close: async () => {
+        await started.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
-async function distributed(env: Record<string, string>): Promise<AdmitUnderTest> {
-  const [db, topics] = await Promise.all([createTestDatabase('e2e'), createTestTopics('e2e')]);
+interface Started {
+  stack: Stack;
+  auditUrl: string;
+  close(): Promise<void>;
+}
+
+async function distributed(env: Record<string, string>): Promise<Started> {
+  const [madeDb, madeTopics] = await Promise.allSettled([createTestDatabase('e2e'), createTestTopics('e2e')]);
+  if (madeDb.status === 'rejected' || madeTopics.status === 'rejected') {
+    // Whichever was made is removed again: a failed start leaves nothing on the shared servers.
+    await Promise.all([madeDb.status === 'fulfilled' && madeDb.value.drop(), madeTopics.status === 'fulfilled' && madeTopics.value.drop()]);
+    throw madeDb.status === 'rejected' ? madeDb.reason : (madeTopics as PromiseRejectedResult).reason;
+  }
+  const [db, topics] = [madeDb.value, madeTopics.value];
   const stack = await startDistributed({
     env: {
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.appUrl,
       ADMIT_KAFKA_TOPIC_PREFIX: topics.prefix,
       ADMIT_KAFKA_GROUP_PREFIX: topics.prefix,
       ADMIT_HTTP_PORT: '0',
       ...env,
     },
+  }).catch(async (err: unknown) => {
+    await Promise.all([db.drop(), topics.drop()]);
+    throw err;
   });
-  const pg = new Client({ connectionString: db.url });
-  await pg.connect();
+  const audit = stack.apps.find((app) => app.name === 'audit');
   return {
     stack,
-    audit: (sql, params, ready) =>
-      eventually(`audit rows for ${JSON.stringify(params)}`, async () => {
-        const { rows } = await pg.query(sql, params);
-        return ready(rows) ? rows : undefined;
-      }),
+    auditUrl: audit?.url ?? '',
     close: async () => {
       await stack.stop();
-      await pg.end();
       await Promise.all([db.drop(), topics.drop()]);
     },
   };
 }
 
-async function embedded(env: Record<string, string>): Promise<AdmitUnderTest> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'admit-e2e-'));
-  const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: dataDir, ADMIT_HTTP_PORT: '0', ...env } });
-  return {
-    stack,
-    audit: async (sql, params) => {
-      await stack.stop();
-      return queryEmbeddedStore(dataDir, sql, params);
-    },
-    close: async () => {
-      await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+async function embedded(dir: string, env: Record<string, string>): Promise<Started> {
+  const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: join(dir, 'data'), ADMIT_HTTP_PORT: '0', ...env } });
+  return { stack, auditUrl: stack.intakeUrl, close: async () => void (await stack.stop()) };
+}
+
+/** Polls the audit API (every page) until `ready` accepts what it holds. */
+function readAudit(url: string, token: string, filters: AuditFilters, ready: (events: AuditEvent[]) => boolean): Promise<AuditEvent[]> {
+  return eventually(`audit events ${JSON.stringify(filters)}`, async () => {
+    const events: AuditEvent[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ ...filters, limit: '1000', ...(cursor ? { cursor } : {}) });
+      const res = await fetch(`${url}/audit/events?${query}`, { headers: { authorization: `Bearer ${token}` } });
+      if (res.status !== 200) throw new Error(`GET /audit/events answered ${res.status}: ${await res.text()}`);
+      const page = (await res.json()) as { events: AuditEvent[]; next_cursor: string | null };
+      events.push(...page.events);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return ready(events) ? events : undefined;
+  });
 }

@@ -5,10 +5,35 @@ import { Client } from 'pg';
 /** The server tests use; they create their own databases on it, never touching others. */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /**
- * One template per checkout: two checkouts (worktrees, say) running their suites on one server
- * would otherwise drop each other's template mid-run.
+ * One template per jest run, named by global setup and inherited by the run's workers: two runs at
+ * once (two checkouts on one server, or two jest commands in one checkout) would otherwise drop
+ * each other's template mid-run.
  */
-export const TEMPLATE_DB = `admit_test_template_${createHash('sha256').update(join(__dirname, '..', '..')).digest('hex').slice(0, 8)}`;
+export const TEMPLATE_ENV = 'ADMIT_TEST_TEMPLATE_DB';
+
+export function newTemplateName(): string {
+  return `admit_test_template_${randomBytes(6).toString('hex')}`;
+}
+
+function templateDb(): string {
+  const name = process.env[TEMPLATE_ENV];
+  if (!name) throw new Error(`${TEMPLATE_ENV} is not set: run the suites through jest, whose global setup migrates the template`);
+  return name;
+}
+
+const CHECKOUT = createHash('sha256').update(join(__dirname, '..', '..')).digest('hex').slice(0, 8);
+/**
+ * The owner role (migrates, owns the tables) and the app role (what the services connect as) of the
+ * least-privilege deployment. Roles are cluster-wide: named per checkout, created idempotently, and
+ * every suite's database, copied from the template, carries the template's owners and grants.
+ */
+export const TEST_OWNER_ROLE = `admit_test_owner_${CHECKOUT}`;
+export const TEST_APP_ROLE = `admit_test_app_${CHECKOUT}`;
+
+/** `url` connecting as `role` instead (trust authentication, as on the test server). */
+export function asRole(url: string, role: string): string {
+  return Object.assign(new URL(url), { username: role, password: '' }).toString();
+}
 
 export function databaseUrl(name: string): string {
   return Object.assign(new URL(TEST_SERVER_URL), { pathname: `/${name}` }).toString();
@@ -31,7 +56,10 @@ export async function withServer<T>(run: (client: Client) => Promise<T>): Promis
 
 export interface TestDatabase {
   name: string;
+  /** As the superuser: for the test's own reads and for attacks. */
   url: string;
+  /** As the app role: what the services under test connect with. */
+  appUrl: string;
   drop(): Promise<void>;
 }
 
@@ -39,10 +67,11 @@ export interface TestDatabase {
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `admit_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   assertTestDatabase(name);
-  await withServer((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await withServer((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`));
   return {
     name,
     url: databaseUrl(name),
+    appUrl: asRole(databaseUrl(name), TEST_APP_ROLE),
     drop: () => withServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

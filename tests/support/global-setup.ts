@@ -1,22 +1,29 @@
-// Runs once per jest run: checks PostgreSQL answers, then migrates the template every suite's
-// database is copied from, so migrations run once and suites start in milliseconds.
+// Runs once per jest run (for each project it runs, the first one migrates): checks PostgreSQL
+// answers, makes the owner and app roles, then migrates the template every suite's database is
+// copied from, so migrations run once and suites start in milliseconds. The template is this run's
+// own; global teardown drops it.
 import 'reflect-metadata';
 // jest loads global setup outside its module registry, so path aliases do not resolve here.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { createDataSource, migrate } from '../../libs/store/src';
-import { assertTestDatabase, databaseUrl, TEMPLATE_DB, TEST_SERVER_URL, withServer } from './database';
+import { createDataSource, ensureLoginRole, migrate } from '../../libs/store/src';
+import { asRole, assertTestDatabase, databaseUrl, newTemplateName, TEMPLATE_ENV, TEST_APP_ROLE, TEST_OWNER_ROLE, TEST_SERVER_URL, withServer } from './database';
 
 export default async function globalSetup(): Promise<void> {
-  assertTestDatabase(TEMPLATE_DB);
+  // Another project of the same run already made it; the workers inherit the name.
+  if (process.env[TEMPLATE_ENV]) return;
+  const template = newTemplateName();
+  assertTestDatabase(template);
   await withServer(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    for (const role of [TEST_OWNER_ROLE, TEST_APP_ROLE]) await ensureLoginRole((sql) => c.query(sql), role);
+    await c.query(`CREATE DATABASE ${template} OWNER ${TEST_OWNER_ROLE}`);
   }).catch((err: unknown) => {
     throw new Error(`PostgreSQL at ${TEST_SERVER_URL} is not usable for tests: ${String(err)}`);
   });
-  const ds = await createDataSource({ url: databaseUrl(TEMPLATE_DB) }).initialize();
+  process.env[TEMPLATE_ENV] = template;
+  // Migrated by the owner role, as a deployment does, so the tables and grants every copy gets are real.
+  const ds = await createDataSource({ url: asRole(databaseUrl(template), TEST_OWNER_ROLE) }).initialize();
   try {
-    await migrate(ds);
+    await migrate(ds, { appRole: TEST_APP_ROLE });
   } finally {
     await ds.destroy();
   }

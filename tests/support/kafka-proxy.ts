@@ -8,47 +8,58 @@ import { createServer, Server, Socket, connect } from 'node:net';
  * stays, so no frame changes size. Covers the versions kafkajs speaks (Metadata v0-v6, FindCoordinator v0-v2).
  */
 export class KafkaProxy {
-  private server?: Server;
   private readonly sockets = new Set<Socket>();
+  /** While false, every connection is cut as soon as it is made: to its clients, the broker is gone. */
+  private accepting = true;
 
   private constructor(
+    private readonly server: Server,
     readonly port: number,
     private readonly upstream: { host: string; port: number },
   ) {}
 
-  /** Opens a proxy to `broker` (`host:port`) on a free loopback port. */
+  /**
+   * Opens a proxy to `broker` (`host:port`) on a free loopback port, which it keeps until `stop`:
+   * giving the port up while the broker is "away" would let another process take it meanwhile.
+   */
   static async start(broker: string): Promise<KafkaProxy> {
     const [host, port] = broker.split(':');
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const free = (probe.address() as { port: number }).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const proxy = new KafkaProxy(free, { host, port: Number(port) });
-    await proxy.open();
-    return proxy;
+    // The server exists before the proxy that owns it; connections wait for neither (none come before start returns).
+    const made: { proxy?: KafkaProxy } = {};
+    const server = createServer((client) => made.proxy?.accept(client));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    made.proxy = new KafkaProxy(server, (server.address() as { port: number }).port, { host, port: Number(port) });
+    return made.proxy;
   }
 
   get address(): string {
     return `127.0.0.1:${this.port}`;
   }
 
-  /** Accepts connections again, on the same port. */
+  /** Lets connections through again, on the same port. */
   async open(): Promise<void> {
-    const server = createServer((client) => this.pipe(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', resolve);
-    });
-    this.server = server;
+    this.accepting = true;
   }
 
-  /** Refuses new connections and cuts every open one: to its clients, the broker is gone. */
+  /** Cuts every open connection and every new one until `open`: to its clients, the broker is gone. */
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
+    this.accepting = false;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Closes the proxy for good, giving its port back. */
+  async stop(): Promise<void> {
+    await this.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: Socket): void {
+    if (this.accepting) this.pipe(client);
+    else client.destroy();
   }
 
   private pipe(client: Socket): void {

@@ -10,7 +10,7 @@ export interface TestTopics {
   drop(): Promise<void>;
 }
 
-/** Creates every catalog topic under a fresh prefix; `drop` deletes them again. */
+/** Creates every catalog topic under a fresh prefix; `drop` deletes them again, with any other topic under the prefix (the audit checkpoint topic). */
 export async function createTestTopics(label: string, partitions = 3): Promise<TestTopics> {
   const prefix = `test-${label}-${randomBytes(4).toString('hex')}.`;
   const plan = topicPlan(partitions, 1, prefix);
@@ -21,7 +21,8 @@ export async function createTestTopics(label: string, partitions = 3): Promise<T
       const admin = new Kafka({ clientId: 'admit-tests', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
       try {
-        await admin.deleteTopics({ topics: plan.map((t) => t.topic) });
+        const others = (await admin.listTopics()).filter((t) => t.startsWith(prefix) && !plan.some((p) => p.topic === t));
+        await admin.deleteTopics({ topics: [...plan.map((t) => t.topic), ...others] });
       } finally {
         await admin.disconnect();
       }

@@ -2,7 +2,7 @@
  * Audit ingest, sustained: a backlog of events on Kafka, drained by the audit service's batch
  * consumer into PostgreSQL (exactly once, hash-chained, offsets committed after each transaction),
  * beside a plain multi-row INSERT of the same rows into a bare table on the same server, in the same
- * run. The lead wires `auditIngestFigures()` into run.ts.
+ * run.
  */
 import 'reflect-metadata';
 import { AuditModule } from '@admit/audit';

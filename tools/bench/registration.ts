@@ -4,6 +4,7 @@ import { Figure, figure, timeConcurrent } from './figures';
 import { closedLoop, LoadResult, openLoop } from './load';
 import { MemoryReading } from './memory';
 import { withPeer } from './peer/peer';
+import { externalCpuMs } from './proc-cpu';
 import { Mode, withAdmit } from './stacks';
 
 const OFFERED_RATE = Number(process.env.BENCH_REGISTRATION_RATE ?? 300);
@@ -14,17 +15,23 @@ const WARMUP = 300;
 const MEMORY_CLIENTS = 400; // the peer's in-memory adapter keeps at least 500 clients (an LRU of 1,000 entries, 2 per client)
 const KIB = 1024;
 
+/** CPU per registration summed over Admit's Node processes, by mode. */
+const CPU_BUDGET_MS: Record<Mode, number> = { embedded: 1.0, distributed: 2.0 };
+
 /** One system that registers clients over loopback: Admit in a mode, or the peer. */
 interface Registrar {
   label: string;
   path: string;
   memory(): Promise<MemoryReading>;
+  /** Admit's mode; distributed also costs the broker and PostgreSQL, read from /proc. */
+  mode?: Mode;
 }
 
 interface RegistrationRun {
   offered: Figure;
   max: Figure;
   memory: Figure;
+  cpu: Figure;
 }
 
 /**
@@ -49,11 +56,11 @@ export async function registrationFigures(failures: Error[] = []): Promise<Figur
     const peer = await attempt(() => withPeer((p) => measure(anchor, { label: `peer: oidc-provider ${p.version}`, path: `${p.url}/reg`, memory: p.memory })));
     const admit = (mode: Mode) =>
       attempt(() =>
-        withAdmit(mode, { ADMIT_TRUST_ANCHORS_FILE: anchor.file }, (stack) => measure(anchor, { label: `Admit ${mode}`, path: `${stack.intakeUrl}/register`, memory: stack.memory })),
+        withAdmit(mode, { ADMIT_TRUST_ANCHORS_FILE: anchor.file }, (stack) => measure(anchor, { label: `Admit ${mode}`, path: `${stack.intakeUrl}/register`, memory: stack.memory, mode })),
       );
     const embedded = await admit('embedded');
     const distributed = await admit('distributed');
-    // Scale-out (issue 7): the same maximum with a second validator, in this run.
+    // Scale-out: the same maximum with a second validator, in this run.
     const twoValidators = await attempt(() =>
       withAdmit(
         'distributed',
@@ -78,8 +85,9 @@ export async function registrationFigures(failures: Error[] = []): Promise<Figur
         met: distributed.offered.p99 <= 50 && !distributed.offered.failed && distributed.offered.rate! >= 0.95 * OFFERED_RATE,
       });
     }
+    for (const run of [embedded, distributed]) if (run && peer) run.cpu.ratio = { to: 'peer CPU/registration', value: run.cpu.median / peer.cpu.median };
     const runs = [peer, embedded, distributed].filter((r): r is RegistrationRun => r !== undefined);
-    return runs.flatMap((r) => [r.offered, r.max]).concat(twoValidators ? [twoValidators] : [], runs.map((r) => r.memory));
+    return runs.flatMap((r) => [r.offered, r.max]).concat(twoValidators ? [twoValidators] : [], runs.map((r) => r.memory), runs.map((r) => r.cpu));
   } finally {
     anchor.remove();
   }
@@ -135,13 +143,18 @@ async function measure(anchor: BenchAnchor, system: Registrar): Promise<Registra
   ]);
   await timeConcurrent(WARMUP, 16, (i) => register(warmup[i]));
 
-  const before = await system.memory();
+  const [before, externalBefore] = [await system.memory(), externalCpuMs()];
   await timeConcurrent(MEMORY_CLIENTS, 16, (i) => register(memoryBodies[i]));
-  const after = await system.memory();
+  const [after, externalAfter] = [await system.memory(), externalCpuMs()];
   const heapPerClient = (after.heapUsed + after.external - before.heapUsed - before.external) / MEMORY_CLIENTS / KIB;
   const rssPerClient = (after.rss - before.rss) / MEMORY_CLIENTS / KIB;
   // CPU per registration in the same phase, by process: where the time goes, measured.
   const cpuMsPerClient = Object.fromEntries(Object.entries(after.cpuMsBy).map(([name, ms]) => [`cpuMsPerClient.${name}`, (ms - before.cpuMsBy[name]) / MEMORY_CLIENTS]));
+  const cpuMs = (after.cpuMs - before.cpuMs) / MEMORY_CLIENTS;
+  const external =
+    system.mode === 'distributed'
+      ? Object.fromEntries(Object.entries(externalAfter).map(([name, ms]) => [`cpuMsPerClient.${name}`, (ms - externalBefore[name]) / MEMORY_CLIENTS]))
+      : {};
 
   const max = await closedLoop(MAX_COUNT, MAX_CONCURRENCY, (i) => register(maxBodies[i]));
   // Last: a system slower than the offered rate is left with a backlog, which would weigh on the next phase.
@@ -158,12 +171,18 @@ async function measure(anchor: BenchAnchor, system: Registrar): Promise<Registra
       unit: 'KiB',
       detail: {
         rssKiBPerClient: rssPerClient,
-        cpuMsPerClient: (after.cpuMs - before.cpuMs) / MEMORY_CLIENTS,
+        cpuMsPerClient: cpuMs,
         ...cpuMsPerClient,
         processes: after.processes,
         heapBeforeMiB: (before.heapUsed + before.external) / KIB / KIB,
         rssAfterMiB: after.rss / KIB / KIB,
       },
+    }),
+    // CPU over the same registrations: summed over the system's own processes; the broker and PostgreSQL in detail.
+    cpu: figure(`CPU per registration, ms, summed over processes (${system.label})`, [cpuMs], {
+      samples: MEMORY_CLIENTS,
+      ...(system.mode ? { target: `<= ${CPU_BUDGET_MS[system.mode].toFixed(1)} ms`, met: cpuMs <= CPU_BUDGET_MS[system.mode] } : {}),
+      detail: { ...cpuMsPerClient, ...external },
     }),
   };
 }

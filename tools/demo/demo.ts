@@ -17,9 +17,12 @@ let stepNo = 0;
 const step = (title: string, what: string) => console.log(`\n${++stepNo}. ${title}\n   ${what}`);
 const show = (text: string) => text.trim() && console.log(text.trimEnd().replace(/^/gm, '   | '));
 
-/** Polls until `probe` returns a value, for at most 15 s: events travel the bus asynchronously. */
+/**
+ * Polls until `probe` returns a value, for at most 30 s: events travel the bus asynchronously, and
+ * the deadline is generous so a busy machine (CI, the e2e suite) is not mistaken for a failure.
+ */
 async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await delay(100)) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await delay(100)) {
     const value = await probe();
     if (value !== undefined) return value;
   }

@@ -1,3 +1,4 @@
+import { checkRoleName, createDataSource, ensureLoginRole, migrate } from '@admit/store';
 import { Client } from 'pg';
 
 /** Runs `sql` on the server of `url`, connected to its maintenance database. */
@@ -23,4 +24,43 @@ export function ensureDatabase(url: string): Promise<void> {
 
 export function dropDatabase(url: string): Promise<void> {
   return onServer(url, (admin, name) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/** The roles `npm run stack` sets up; docker-compose.yml and the README use the same names. */
+export const STACK_ROLES = { owner: 'admit_owner', app: 'admit_app' } as const;
+
+/**
+ * Local runs: sets up the two roles on the server of `adminUrl` (a superuser, as on a development
+ * machine with trust authentication), the database owned by the owner role, migrates it as the
+ * owner and grants the app role; returns the URL the apps connect with, as the app role.
+ * Idempotent. A database made before the roles existed is handed to the owner role first.
+ */
+export async function setUpStackDatabase(adminUrl: string, roles: { owner: string; app: string } = STACK_ROLES): Promise<string> {
+  await onServer(adminUrl, async (admin, name) => {
+    for (const role of [roles.owner, roles.app]) checkRoleName(role);
+    for (const role of [roles.owner, roles.app]) await ensureLoginRole((sql) => admin.query(sql), role);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) await admin.query(`CREATE DATABASE ${name} OWNER ${roles.owner}`);
+    else await admin.query(`ALTER DATABASE ${name} OWNER TO ${roles.owner}`);
+  });
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner <> $1`, [roles.owner]);
+    for (const { tablename } of rows) await admin.query(`ALTER TABLE public.${tablename} OWNER TO ${roles.owner}`);
+  } finally {
+    await admin.end();
+  }
+  const ds = await createDataSource({ url: asRole(adminUrl, roles.owner) }).initialize();
+  try {
+    await migrate(ds, { appRole: roles.app });
+  } finally {
+    await ds.destroy();
+  }
+  return asRole(adminUrl, roles.app);
+}
+
+/** `url` connecting as `role` (no password: local trust authentication). */
+export function asRole(url: string, role: string): string {
+  return Object.assign(new URL(url), { username: role, password: '' }).toString();
 }

@@ -1,3 +1,4 @@
+import { CHECKPOINT_KEY_FILE_VAR, GENERATED_CHECKPOINT_KEY_FILE } from '@admit/audit';
 import { GENERATED_KEY_FILE, SigningKeys } from '@admit/keys';
 import { join } from 'node:path';
 
@@ -10,4 +11,11 @@ export async function devSigningKeyFile(): Promise<string> {
   const dataDir = join(__dirname, '..', '..', '.admit');
   await SigningKeys.load({ dataDir });
   return join(dataDir, GENERATED_KEY_FILE);
+}
+
+/** Likewise the audit service's checkpoint key, a key of its own in ./.admit (as embedded mode keeps it). */
+export async function devCheckpointKeyFile(): Promise<string> {
+  const dataDir = join(__dirname, '..', '..', '.admit');
+  await SigningKeys.load({ dataDir, purpose: { fileVar: CHECKPOINT_KEY_FILE_VAR, generatedFile: GENERATED_CHECKPOINT_KEY_FILE } });
+  return join(dataDir, GENERATED_CHECKPOINT_KEY_FILE);
 }

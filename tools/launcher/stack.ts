@@ -1,9 +1,9 @@
 /**
  * `npm run stack [-- --scale validator=2 …]`: the distributed mode on this machine. The broker and
- * topics are already up (see package.json); this creates the database if needed and runs the five
- * apps, as many copies of each as asked, until Ctrl-C.
+ * topics are already up (see package.json); this sets up the database (the owner role migrates, the
+ * apps connect as the app role) and runs the five apps, as many copies of each as asked, until Ctrl-C.
  */
-import { ensureDatabase } from './database';
+import { setUpStackDatabase, STACK_ROLES } from './database';
 import { SERVICE_APPS, ServiceApp, startDistributed } from './launcher';
 
 /** `--scale <app>=<n>`, repeatable. */
@@ -19,14 +19,13 @@ function parseScale(args: string[]): Partial<Record<ServiceApp, number>> {
   return scale;
 }
 
-const env = {
-  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/admit',
-};
+/** A superuser of the local server, used only to set up the roles and the database. */
+const ADMIN_DATABASE_URL = process.env.ADMIT_STACK_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/admit';
 
 async function main(): Promise<void> {
   const scale = parseScale(process.argv.slice(2));
-  await ensureDatabase(env.DATABASE_URL);
+  const env = { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', DATABASE_URL: await setUpStackDatabase(ADMIN_DATABASE_URL) };
+  console.log(`database migrated by ${STACK_ROLES.owner}; the apps connect as ${STACK_ROLES.app}`);
   const stack = await startDistributed({
     env,
     scale,

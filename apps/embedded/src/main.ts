@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AuditModule } from '@admit/audit';
+import { AuditModule, fileCheckpointSink } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
 import { IntakeModule, issuerOf } from '@admit/intake';
 import { KeysModule } from '@admit/keys';
@@ -8,11 +8,14 @@ import { PolicyModule, policyOptions } from '@admit/policy';
 import { RevocationModule } from '@admit/revocation';
 import { StoreModule } from '@admit/store';
 import { ValidatorModule } from '@admit/validator';
+import { join } from 'node:path';
 import { EmbeddedConfig } from './config';
 
 /** All five services in one process: the in-process bus and PGlite, same handlers, same migrations. */
 runMain(async () => {
   const config = loadConfig(EmbeddedConfig);
+  // Everything this process creates (PGlite's files, keys, the checkpoint file) is for its own user only.
+  process.umask(0o077);
   await startService({
     name: 'embedded',
     imports: [
@@ -23,7 +26,11 @@ runMain(async () => {
       PolicyModule.forRoot(policyOptions(config)),
       AdminAuthModule.forRoot({ tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR }),
       RevocationModule.forRoot(),
-      AuditModule,
+      AuditModule.forRoot({
+        checkpointIntervalMs: config.ADMIT_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
+        checkpointKey: { file: config.ADMIT_CHECKPOINT_KEY_FILE, dataDir: config.ADMIT_DATA_DIR },
+        checkpointSink: fileCheckpointSink(config.ADMIT_AUDIT_CHECKPOINT_FILE ?? join(config.ADMIT_DATA_DIR, 'audit-checkpoints.jsonl')),
+      }),
     ],
     transport: inProcessTransport(undefined, busRetry(config)),
     http: { host: config.ADMIT_HTTP_HOST, port: config.ADMIT_HTTP_PORT },

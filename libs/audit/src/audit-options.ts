@@ -1,6 +1,15 @@
+import { CheckpointKeyOptions } from './checkpoint/checkpoint-keys';
+import { CheckpointSink } from './checkpoint/external-checkpoints';
+
 export interface AuditOptions {
   /** How often the chain heads are checkpointed and signed; 0 turns periodic checkpoints off. */
   checkpointIntervalMs: number;
+  /** Where the checkpoint key comes from; without one, no checkpoints are made. */
+  checkpointKey?: CheckpointKeyOptions;
+  /** `GET /audit/verify` fails when the newest checkpoint is older than this; 0 or unset: not checked. */
+  checkpointMaxAgeS?: number;
+  /** The external copy of every checkpoint: a file (embedded) or a Kafka topic (distributed). */
+  checkpointSink?: CheckpointSink;
 }
 
 export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');

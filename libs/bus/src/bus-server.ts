@@ -5,6 +5,7 @@ import {
   DeadLetter,
   DeadLetterReason,
   decodeEvent,
+  DecodeResult,
   derivedId,
   encodeEvent,
   newEvent,
@@ -131,7 +132,7 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   protected async deliver(group: string, handlers: MessageHandler[], delivery: Delivery): Promise<void> {
     // A tombstone deletes a key of a compacted topic; it is read by followers, and is no event.
     if (delivery.value === null && isCompacted(delivery.topic)) return;
-    const decoded = decodeEvent(delivery.topic, delivery.headers, delivery.value);
+    const decoded = decode(delivery);
     if (!decoded.ok) return this.deadLetter(group, delivery, decoded.code, decoded.message, 0);
     const { event } = decoded;
     const recent = this.recentIds(group);
@@ -172,19 +173,50 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
   }
 
   /**
+   * What a transport hands a group: messages of one topic-partition in offset order, as fetched.
+   * Batch groups get them as one `CloudEvent[]`; per-event groups one by one, by key.
+   */
+  protected deliverAll(group: string, { handlers, batch }: ConsumerGroup, deliveries: Delivery[]): Promise<void> {
+    return batch ? this.deliverBatch(group, handlers.get(deliveries[0].topic) ?? [], deliveries) : this.deliverByKey(group, handlers, deliveries);
+  }
+
+  /**
+   * Per-event handlers over a batch of one topic-partition: the events of one key (a client id) in
+   * offset order, different keys concurrently, so one slow event holds up its own client's later
+   * events and no one else's. Resolves once every delivery is handled or dead-lettered. If one could
+   * not be, it rejects after the others settled, and the transport delivers the batch again: what
+   * was handled is then dropped as a duplicate, and what was not is handled in order.
+   */
+  private async deliverByKey(group: string, handlers: GroupHandlers, deliveries: Delivery[]): Promise<void> {
+    const chains = new Map<string | null, Delivery[]>();
+    for (const delivery of deliveries) {
+      const chain = chains.get(delivery.key);
+      if (chain) chain.push(delivery);
+      else chains.set(delivery.key, [delivery]);
+    }
+    const settled = await Promise.allSettled(
+      [...chains.values()].map(async (chain) => {
+        for (const delivery of chain) await this.deliver(group, handlers.get(delivery.topic) ?? [], delivery);
+      }),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
    * The batch form of `deliver`: deliveries of one topic-partition in offset order. Tombstones are
    * skipped, invalid messages dead-lettered one by one, duplicates dropped, and the rest handed to
    * the handlers as one `CloudEvent[]`. A transient failure waits with the whole batch; any other
    * failure splits it, so each event gets its own retries and a poison event is dead-lettered alone
    * while the others are handled. Resolves once every delivery is handled or dead-lettered.
    */
-  protected async deliverBatch(group: string, handlers: MessageHandler[], deliveries: Delivery[]): Promise<void> {
+  private async deliverBatch(group: string, handlers: MessageHandler[], deliveries: Delivery[]): Promise<void> {
     const recent = this.recentIds(group);
     const batch: { event: CloudEvent; delivery: Delivery }[] = [];
     const ids = new Set<string>();
     for (const delivery of deliveries) {
       if (delivery.value === null && isCompacted(delivery.topic)) continue;
-      const decoded = decodeEvent(delivery.topic, delivery.headers, delivery.value);
+      const decoded = decode(delivery);
       if (!decoded.ok) {
         await this.deadLetter(group, delivery, decoded.code, decoded.message, 0);
         continue;
@@ -285,6 +317,11 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     if (!ids) this.recent.set(group, (ids = new RecentIds()));
     return ids;
   }
+}
+
+/** An in-process delivery carries its event already checked; anything else is decoded and validated here. */
+function decode(delivery: Delivery): DecodeResult {
+  return delivery.event ? { ok: true, event: delivery.event } : decodeEvent(delivery.topic, delivery.headers, delivery.value);
 }
 
 async function invoke(handler: MessageHandler, payload: CloudEvent | CloudEvent[], ctx: BusContext | BusBatchContext): Promise<void> {

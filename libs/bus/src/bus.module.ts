@@ -4,9 +4,10 @@ import { BusServer } from './bus-server';
 import { TopicFollower } from './follow/topic-follower';
 import { Inbox } from './inbox/inbox';
 import { BUS_CLIENT } from './publisher';
+import { StoredEvents } from './stored/stored-events';
 import { BusTransport } from './transport';
 
-/** Makes one transport's client (for publishing), server (for readiness), follower and inbox available app-wide. */
+/** Makes one transport's client (for publishing), server (for readiness), follower, inbox and stored-event signal available app-wide. */
 @Module({})
 export class BusModule implements OnApplicationShutdown {
   constructor(
@@ -25,8 +26,9 @@ export class BusModule implements OnApplicationShutdown {
         { provide: BUS_METRICS, useValue: metrics },
         { provide: TopicFollower, useValue: transport.follower },
         { provide: Inbox, useValue: transport.inbox },
+        { provide: StoredEvents, useValue: transport.stored },
       ],
-      exports: [BUS_CLIENT, BUS_METRICS, BusServer, TopicFollower, Inbox],
+      exports: [BUS_CLIENT, BUS_METRICS, BusServer, TopicFollower, Inbox, StoredEvents],
     };
   }
 

@@ -16,3 +16,4 @@ export * from './kafka/kafka-health';
 export * from './kafka/topics';
 export * from './follow/topic-follower';
 export * from './inbox/inbox';
+export * from './stored/stored-events';

@@ -1,5 +1,4 @@
 import { Provider } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
 import {
   isCompacted,
   checkEventData,
@@ -11,12 +10,21 @@ import {
   NewEventOptions,
   ServiceName,
   Topic,
+  WireMessage,
 } from '@admit/contracts';
-import { lastValueFrom } from 'rxjs';
 import { BUS_METRICS, BusMetrics, noBusMetrics } from './bus-metrics';
 import { currentTrace } from './trace-context';
 
 export const BUS_CLIENT = Symbol('BUS_CLIENT');
+
+/** What the publisher sends: the encoded message, and the event itself for a transport that can skip decoding it. */
+export type OutgoingMessage = WireMessage & { event?: CloudEvent };
+
+/** Puts messages on the bus; resolves once the transport holds them (Kafka: acknowledged with acks=all). */
+export interface BusSender {
+  send(topic: string, message: OutgoingMessage): Promise<void>;
+  close(): Promise<void>;
+}
 
 export class PublishError extends Error {
   constructor(
@@ -31,7 +39,7 @@ export class PublishError extends Error {
 /** Publishes events as one service: validated, wrapped in a CloudEvent, sent through the bus client. */
 export class Publisher {
   constructor(
-    private readonly client: ClientProxy,
+    private readonly sender: BusSender,
     readonly service: ServiceName,
     private readonly metrics: BusMetrics = noBusMetrics,
   ) {}
@@ -47,7 +55,7 @@ export class Publisher {
     // Without a cause, the event continues the trace of the work publishing it (an HTTP request, say).
     const traceparent = opts.traceparent ?? (opts.cause ? undefined : currentTrace()?.traceparent);
     const event = newEvent(topic, data, { ...opts, traceparent, source: `/admit/${this.service}` });
-    await lastValueFrom(this.client.emit(topic, encodeEvent(event)), { defaultValue: undefined });
+    await this.sender.send(topic, { ...encodeEvent(event), event });
     this.metrics.published(event);
     return event;
   }
@@ -58,7 +66,7 @@ export class Publisher {
    */
   async tombstone(topic: Topic, key: string): Promise<void> {
     if (!isCompacted(topic)) throw new PublishError(DeadLetterReason.Invalid, `${topic} is not compacted; tombstones would be dead-lettered`);
-    await lastValueFrom(this.client.emit(topic, { key, headers: {}, value: null }), { defaultValue: undefined });
+    await this.sender.send(topic, { key, headers: {}, value: null });
   }
 }
 
@@ -66,7 +74,7 @@ export class Publisher {
 export function publisherFor(service: ServiceName): Provider {
   return {
     provide: Publisher,
-    useFactory: (client: ClientProxy, metrics?: BusMetrics) => new Publisher(client, service, metrics),
+    useFactory: (sender: BusSender, metrics?: BusMetrics) => new Publisher(sender, service, metrics),
     inject: [BUS_CLIENT, { token: BUS_METRICS, optional: true }],
   };
 }

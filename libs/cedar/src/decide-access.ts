@@ -55,7 +55,7 @@ export function decideAccess(policies: PolicySet, input: AccessRequest): AccessD
   if (result.decision === 'allow') {
     return { ...base, decision: 'allow', determining_policies: result.determining, reasons: policyReasons(policies, result.determining, 'permitted'), revalidate: false };
   }
-  const explain = () => policyReasons(policies, policies.advice(request).filter((p) => p.explainsDeny).map((p) => p.id), 'forbidden');
+  const explain = () => policyReasons(policies, result.advice.filter((p) => p.explainsDeny).map((p) => p.id), 'forbidden');
   const revalidate = result.determining.length > 0 && result.determining.every((id) => policies.policy(id)?.revalidate === true);
   return { ...base, decision: 'deny', determining_policies: result.determining, reasons: denyReasons(policies, result, explain, 'access'), revalidate };
 }

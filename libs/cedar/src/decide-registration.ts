@@ -30,7 +30,7 @@ export function decideRegistration(policies: PolicySet, validated: Validated, no
   });
   const result = policies.isAuthorized(request);
   if (result.decision === 'deny') {
-    const explain = (): Problem[] => policyReasons(policies, policies.advice(request).filter((p) => p.explainsDeny).map((p) => p.id), 'forbidden');
+    const explain = (): Problem[] => policyReasons(policies, result.advice.filter((p) => p.explainsDeny).map((p) => p.id), 'forbidden');
     return {
       ...base,
       decision: 'deny',
@@ -39,10 +39,7 @@ export function decideRegistration(policies: PolicySet, validated: Validated, no
       error: RegistrationError.InvalidClientMetadata,
     };
   }
-  const flags = policies
-    .advice(request)
-    .flatMap((p) => (p.flag ? [p.flag] : []))
-    .sort();
+  const flags = result.advice.flatMap((p) => (p.flag ? [p.flag] : [])).sort();
   return {
     ...base,
     decision: 'allow',

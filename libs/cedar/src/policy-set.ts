@@ -14,6 +14,11 @@ export interface Decision {
   /** Ids of the policies that determined the decision. */
   determining: string[];
   errors: string[];
+  /**
+   * The advisory policies (`@flag`, `@explains_deny`) that apply: on an allow, and on a deny no
+   * forbid determined (Cedar's default deny). Empty on a deny a forbid determined.
+   */
+  advice: PolicyInfo[];
 }
 
 export interface AuthorizationRequest {
@@ -37,7 +42,6 @@ export class PolicySet {
     readonly version: string,
     readonly files: PolicyFiles,
     private readonly infos: Map<string, PolicyInfo>,
-    private readonly adviceSetId: string | undefined,
   ) {}
 
   /** Loads `admit.cedarschema` and every `*.cedar` file at the top of `dir`. */
@@ -86,11 +90,9 @@ export class PolicySet {
     if (validated.validationErrors.length > 0) {
       throw new PolicyLoadError(validated.validationErrors.map((e) => `${infos.get(e.policyId)?.file ?? '?'}: ${detail(e.error)}`).join('; '));
     }
-    const [advice, deciding] = partition([...texts], ([id]) => isAdvisory(infos.get(id) as PolicyInfo));
-    preparse(version, deciding);
-    const adviceSetId = advice.length > 0 ? `${version}#advice` : undefined;
-    if (adviceSetId) preparse(adviceSetId, advice);
-    const set = new PolicySet(version, files, infos, adviceSetId);
+    const parsed = cedar.preparsePolicySet(version, { staticPolicies: all });
+    if (parsed.type === 'failure') throw new PolicyLoadError(messages(parsed.errors));
+    const set = new PolicySet(version, files, infos);
     PolicySet.byVersion.set(version, set);
     return set;
   }
@@ -119,32 +121,27 @@ export class PolicySet {
     return decideAccess(this, request);
   }
 
-  /** Cedar's decision under the deciding policies (advisory ones never decide). */
+  /**
+   * Cedar's decision under the deciding policies, with the advisory ones that apply, in one Cedar
+   * call over the whole set. Advisory policies are permits that never decide: Cedar's allow names
+   * every permit that holds, so an allow that only advisory permits hold is the deny Cedar would
+   * give without them, and a forbid denies the same with or without them.
+   */
   isAuthorized(request: AuthorizationRequest): Decision {
-    return authorize(this.version, request);
+    const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: this.version });
+    if (answer.type === 'failure') return { decision: 'deny', determining: [], errors: answer.errors.map((e) => e.message), advice: [] };
+    const { decision, diagnostics } = answer.response;
+    const errors = diagnostics.errors.filter((e) => !this.isAdvisory(e.policyId)).map((e) => `${e.policyId}: ${e.error.message}`);
+    if (decision === 'deny') return { decision, determining: diagnostics.reason, errors, advice: [] };
+    const advice = diagnostics.reason.filter((id) => this.isAdvisory(id)).map((id) => this.infos.get(id) as PolicyInfo);
+    const determining = diagnostics.reason.filter((id) => !this.isAdvisory(id));
+    return { decision: determining.length > 0 ? 'allow' : 'deny', determining, errors, advice };
   }
 
-  /** The advisory policies (`@flag`, `@explains_deny`) that apply to `request`. */
-  advice(request: AuthorizationRequest): PolicyInfo[] {
-    if (!this.adviceSetId) return [];
-    return authorize(this.adviceSetId, request).determining.map((id) => this.infos.get(id) as PolicyInfo);
+  private isAdvisory(id: string): boolean {
+    const info = this.infos.get(id);
+    return info !== undefined && isAdvisory(info);
   }
-}
-
-function authorize(setId: string, request: AuthorizationRequest): Decision {
-  const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: setId });
-  if (answer.type === 'failure') return { decision: 'deny', determining: [], errors: answer.errors.map((e) => e.message) };
-  const { decision, diagnostics } = answer.response;
-  return { decision, determining: diagnostics.reason, errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`) };
-}
-
-function preparse(id: string, policies: [string, string][]): void {
-  const parsed = cedar.preparsePolicySet(id, { staticPolicies: Object.fromEntries(policies) });
-  if (parsed.type === 'failure') throw new PolicyLoadError(messages(parsed.errors));
-}
-
-function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
-  return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 function detail(e: cedar.DetailedError): string {

@@ -1,5 +1,5 @@
 // Real: jose, node:crypto and the filesystem (a temporary folder per test); nothing stubbed.
-import { privateJwkMembers } from '@admit/metadata';
+import { nonPublicJwkMembers } from '@admit/metadata';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, JWK, jwtVerify } from 'jose';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -135,7 +135,7 @@ describe('SigningKeys from ADMIT_SIGNING_KEY_FILE', () => {
       file: writeKeys({ keys: await Promise.all([privateJwk('ES256', 'a'), privateJwk('EdDSA', 'b'), privateJwk('RS256', 'c')]) }),
     });
     const published = keys.publicJwks();
-    for (const key of published.keys) expect(privateJwkMembers(key)).toEqual([]);
+    for (const key of published.keys) expect(nonPublicJwkMembers(key)).toEqual([]);
     expect(published.keys.map((key) => Object.keys(key).sort())).toEqual([
       ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'],
       ['alg', 'crv', 'kid', 'kty', 'use', 'x'],

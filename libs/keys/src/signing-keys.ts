@@ -13,6 +13,11 @@ export interface SigningKeysOptions {
   file?: string;
   /** Embedded mode only: where a key is generated on first start and reused after. */
   dataDir?: string;
+  /**
+   * For a key set other than Admit's signing keys (the audit checkpoint key): the variable that
+   * names its file, used in messages, and the file generated in dataDir. Default: the signing key's.
+   */
+  purpose?: { fileVar: string; generatedFile: string };
 }
 
 // CryptoKey is a global in Node 20 but not in this project's `lib`; jose's own signature names it.
@@ -42,14 +47,16 @@ export class SigningKeys {
    * key on first start into `<dataDir>/signing-key.json` (mode 0600, atomically) and reuse it after.
    */
   static async load(options: SigningKeysOptions): Promise<SigningKeys> {
-    if (options.file) return SigningKeys.fromFile(options.file, `${SIGNING_KEY_FILE_VAR} (${options.file})`);
+    const { fileVar, generatedFile } = options.purpose ?? { fileVar: SIGNING_KEY_FILE_VAR, generatedFile: GENERATED_KEY_FILE };
+    if (options.file) return SigningKeys.fromFile(options.file, `${fileVar} (${options.file})`);
     if (options.dataDir) {
-      const path = join(options.dataDir, GENERATED_KEY_FILE);
-      const source = `the generated signing key in ${DATA_DIR_VAR} (${path})`;
+      const path = join(options.dataDir, generatedFile);
+      const what = options.purpose ? generatedFile : 'signing key';
+      const source = `the generated ${what} in ${DATA_DIR_VAR} (${path})`;
       await ensureGeneratedKey(path, source);
       return SigningKeys.fromFile(path, source);
     }
-    throw new KeysError(KeysErrorCode.NoSource, `no signing key: set ${SIGNING_KEY_FILE_VAR}`);
+    throw new KeysError(KeysErrorCode.NoSource, `no signing key: set ${fileVar}`);
   }
 
   private static async fromFile(path: string, source: string): Promise<SigningKeys> {

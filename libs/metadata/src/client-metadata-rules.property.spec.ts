@@ -6,6 +6,8 @@ import { checkClientMetadata } from './client-metadata-rules';
 const RUNS = { numRuns: 200 };
 const CODES: readonly string[] = [RegistrationError.InvalidRedirectUri, RegistrationError.InvalidClientMetadata, RegistrationError.UnapprovedSoftwareStatement];
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Controls and bidirectional formatting characters, which no human-readable field may hold. */
+const UNDISPLAYABLE = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
 const ALLOWED_METHODS = ['none', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'];
 const REDIRECT_GRANTS = ['authorization_code', 'implicit'];
 
@@ -92,9 +94,19 @@ const validMetadata = fc
       ),
       grant_types: fc.subarray([...REDIRECT_GRANTS, 'refresh_token', 'client_credentials']),
       token_endpoint_auth_method: fc.constantFrom(...ALLOWED_METHODS),
-      jwks: fc.record({ keys: fc.array(fc.record({ kty: fc.constantFrom('EC', 'RSA', 'OKP'), kid: fc.string(), x: fc.string(), n: fc.string() }), { maxLength: 2 }) }),
-      // Text the audit store can keep: NUL and lone surrogates break a rule (unstorable-metadata.spec.ts).
-      client_name: fc.string({ unit: 'binary', maxLength: 64 }).filter(isStorableText),
+      // Text the audit store can keep and a person can read (unstorable-metadata.spec.ts, the display rules).
+      jwks: fc.record({
+        keys: fc.array(
+          fc.oneof(
+            fc.record({ kty: fc.constant('EC'), kid: fc.string(), crv: fc.constant('P-256'), x: fc.string(), y: fc.string() }),
+            fc.record({ kty: fc.constant('RSA'), kid: fc.string(), n: fc.string(), e: fc.string() }),
+            fc.record({ kty: fc.constant('OKP'), kid: fc.string(), crv: fc.constant('Ed25519'), x: fc.string() }),
+            fc.record({ kty: fc.constant('AKP'), kid: fc.string(), alg: fc.constant('ML-DSA-44'), pub: fc.string() }),
+          ),
+          { maxLength: 2 },
+        ),
+      }),
+      client_name: fc.string({ unit: 'binary', maxLength: 64 }).filter((name) => isStorableText(name) && !UNDISPLAYABLE.test(name)),
     },
     { requiredKeys: ['redirect_uris'] },
   )

@@ -158,6 +158,26 @@ describe('checkClientMetadata', () => {
     });
 
     it.each([
+      ['the private part of an AKP (ML-DSA) key: priv', { kty: 'AKP', alg: 'ML-DSA-44', pub: 'cHVi', priv: 'c2VjcmV0' }],
+      ['a private OKP key (d)', { kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'secret' }],
+      ['a member no public key of its type has (an EC key with an RSA prime)', { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', p: 'p' }],
+      ['a made-up key type carrying key material', { kty: 'PQC', secret_key: 'c2VjcmV0' }],
+    ])('key smuggling: refuses a jwks key with %s, as only the public members of each key type pass', (_name, key) => {
+      const input = { redirect_uris: [REDIRECT], jwks: { keys: [key] } };
+      expect(errorsOf(checkClientMetadata(input))).toEqual([metadataError('jwks contains private or symmetric key material')]);
+    });
+
+    it('accepts the public members of EC, RSA, OKP and AKP keys, with the members any key may carry', () => {
+      const keys = [
+        { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'e', use: 'sig', alg: 'ES256', key_ops: ['verify'], x5c: ['MIIB'], x5t: 't', 'x5t#S256': 't' },
+        { kty: 'RSA', n: 'n', e: 'AQAB', kid: 'r' },
+        { kty: 'OKP', crv: 'Ed25519', x: 'x', kid: 'o' },
+        { kty: 'AKP', alg: 'ML-DSA-44', pub: 'cHVi', kid: 'a' },
+      ];
+      expect(checkClientMetadata({ redirect_uris: [REDIRECT], jwks: { keys } }).ok).toBe(true);
+    });
+
+    it.each([
       ['client_name as a number', { client_name: 42 }, 'client_name must be string'],
       ['grant_types as a string', { grant_types: 'authorization_code' }, 'grant_types must be array'],
       ['jwks.keys as a string', { jwks: { keys: 'k' } }, 'jwks.keys must be array'],
@@ -216,12 +236,12 @@ describe('checkClientMetadata', () => {
       expect((metadata as Record<string, unknown>).client_secret).toBeUndefined();
     });
 
-    it('does not let a __proto__ key inside a jwks key hide or fake key material', () => {
+    it('refuses a jwks key that hides key material under a __proto__ member: only public members pass', () => {
       const input = JSON.parse(`{"redirect_uris":["${REDIRECT}"],"jwks":{"keys":[{"kty":"EC","__proto__":{"d":"secret","polluted":true}}]}}`) as Record<
         string,
         unknown
       >;
-      expect(checkClientMetadata(input).ok).toBe(true);
+      expect(errorsOf(checkClientMetadata(input))).toEqual([metadataError('jwks contains private or symmetric key material')]);
     });
 
     it('does not treat inherited Object.prototype members as sent fields', () => {
@@ -241,6 +261,58 @@ describe('checkClientMetadata', () => {
       expect(errorsOf(checkClientMetadata({ redirect_uris: ['http://lоcalhost/cb'] }))).toEqual([
         redirectError(`"http://lоcalhost/cb" ${HTTPS_ONLY}`),
       ]);
+    });
+  });
+  describe('human-readable fields', () => {
+    const RLO = '\u202e';
+    it.each([
+      ['a right-to-left override in client_name', { client_name: `Acme ${RLO}moc.live` }, 'client_name', 'U+202E'],
+      ['a first-strong isolate in client_name', { client_name: 'Acme \u2068x' }, 'client_name', 'U+2068'],
+      ['a left-to-right mark in a language-tagged client_name', { 'client_name#fr': 'Acme\u200e' }, 'client_name#fr', 'U+200E'],
+      ['a newline in client_name', { client_name: 'Acme\nSigned by Google' }, 'client_name', 'U+000A'],
+      ['a C1 control in software_version', { software_version: '1.0\u009b' }, 'software_version', 'U+009B'],
+      ['an escape in software_id', { software_id: 'id\u001b[31m' }, 'software_id', 'U+001B'],
+      ['a line separator in client_name', { client_name: 'Acme\u2028Bank' }, 'client_name', 'U+2028'],
+    ])('display spoofing: refuses %s as invalid_client_metadata', (_name, fields, field, char) => {
+      expect(errorsOf(checkClientMetadata({ redirect_uris: [REDIRECT], ...fields }))).toEqual([
+        metadataError(`${field} contains the control or bidirectional formatting character ${char}`),
+      ]);
+    });
+
+    it('display spoofing: refuses a bidirectional override in a contact', () => {
+      expect(errorsOf(checkClientMetadata({ redirect_uris: [REDIRECT], contacts: [`admin@${RLO}moc.live`] }))).toEqual([
+        metadataError('contacts contains the control or bidirectional formatting character U+202E'),
+      ]);
+    });
+
+    it('keeps names in any script, emoji with joiners, and language-tagged variants', () => {
+      const input = { redirect_uris: [REDIRECT], client_name: 'Zoë 日本 👩‍💻 مرحبا', 'client_name#ja': 'ノート', software_version: '2.4.1' };
+      expect(metadataOf(checkClientMetadata(input))).toMatchObject(input);
+    });
+
+    it('names a language tag only when it is a plain tag', () => {
+      expect(errorsOf(checkClientMetadata({ redirect_uris: [REDIRECT], [`client_name#${RLO}x`]: 'n\u202e' }))).toEqual([
+        metadataError('client_name#<tag> contains the control or bidirectional formatting character U+202E'),
+      ]);
+      expect(errorsOf(checkClientMetadata({ redirect_uris: [REDIRECT], 'client_name#de': 7 }))).toEqual([metadataError('client_name#de must be a string')]);
+    });
+  });
+
+  describe('links shown to people', () => {
+    it.each([
+      ['client_uri', 'javascript:alert(document.cookie)'],
+      ['logo_uri', 'data:image/svg+xml;base64,PHN2Zy8+'],
+      ['tos_uri', 'http://app.example/tos'],
+      ['policy_uri', 'file:///etc/passwd'],
+      ['logo_uri#fr', 'javascript:alert(1)'],
+      ['client_uri', 'not a url'],
+    ])('script and data links: refuses %s %s as invalid_client_metadata', (field, value) => {
+      expect(errorsOf(checkClientMetadata({ redirect_uris: [REDIRECT], [field]: value }))).toEqual([metadataError(`${field} must be an https URL`)]);
+    });
+
+    it('accepts https links', () => {
+      const links = { client_uri: 'https://app.example', logo_uri: 'https://app.example/logo.png', tos_uri: 'https://app.example/tos', policy_uri: 'https://app.example/privacy', 'tos_uri#fr': 'https://app.example/cgu' };
+      expect(metadataOf(checkClientMetadata({ redirect_uris: [REDIRECT], ...links }))).toMatchObject(links);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { ClientMetadata, Problem, RegistrationError, unstorableTextPath } from '@admit/contracts';
 import Ajv from 'ajv';
-import { isSecretAuthMethod, privateJwkMembers } from './secrets';
+import { displayFieldProblems } from './display-fields';
+import { isSecretAuthMethod, nonPublicJwkMembers } from './secrets';
 
 export type MetadataCheck = { ok: true; metadata: ClientMetadata } | { ok: false; errors: Problem[] };
 
@@ -52,9 +53,11 @@ export function checkClientMetadata(input: Record<string, unknown>): MetadataChe
     fail(RegistrationError.InvalidClientMetadata, `token_endpoint_auth_method ${JSON.stringify(method)} is not supported`);
   }
   if (metadata.jwks && metadata.jwks_uri) fail(RegistrationError.InvalidClientMetadata, 'jwks and jwks_uri must not both be present');
-  if (metadata.jwks?.keys.some((key) => privateJwkMembers(key).length > 0)) {
+  if (metadata.jwks?.keys.some((key) => nonPublicJwkMembers(key).length > 0)) {
     fail(RegistrationError.InvalidClientMetadata, 'jwks contains private or symmetric key material');
   }
+
+  errors.push(...displayFieldProblems(metadata));
 
   const uris = metadata.redirect_uris ?? [];
   if (uris.length === 0 && (metadata.grant_types ?? []).some((g) => REDIRECT_GRANTS.has(g))) {

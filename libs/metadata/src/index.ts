@@ -1,6 +1,7 @@
 export * from './client-metadata-rules';
 export * from './secrets';
 export * from './fetch/fetcher';
+export * from './fetch/fetch-error-summary';
 export * from './fetch/special-use';
 export * from './fetch/safe-fetcher';
 export * from './fetch/measured-fetcher';

@@ -30,7 +30,7 @@ describe('metadata the audit store could not keep', () => {
     });
   });
 
-  it('keeps surrogate pairs and every other character', () => {
-    expect(checkClientMetadata({ redirect_uris: ['https://app.example/cb'], client_name: 'App 🚀 \ufffd \u202e' }).ok).toBe(true);
+  it('keeps surrogate pairs and other storable characters', () => {
+    expect(checkClientMetadata({ redirect_uris: ['https://app.example/cb'], client_name: 'App 🚀 \ufffd é' }).ok).toBe(true);
   });
 });

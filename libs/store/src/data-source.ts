@@ -1,6 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import { AuditEventEntity } from './audit-event.entity';
+import { grantAppRole } from './database-roles';
 import { AuditEvents1764316800000 } from './migrations/1764316800000-audit-events';
 import { AuditAppendOnly1764320400000 } from './migrations/1764320400000-audit-append-only';
 import { Revocations1764406800000 } from './migrations/1764406800000-revocations';
@@ -33,12 +34,23 @@ export function createDataSource(location: StoreLocation): DataSource {
 /** Any number of instances may start at once; an advisory lock lets exactly one migrate. */
 const MIGRATION_LOCK = 4_251_742;
 
-export async function migrate(ds: DataSource): Promise<void> {
+/**
+ * Runs the pending migrations, then (with `appRole`) grants that role the app's privileges. Run it
+ * connected as the owner role. An app connected as the app role finds nothing pending and only
+ * checks; if something is pending, it stops with a message saying who must migrate.
+ */
+export async function migrate(ds: DataSource, options: { appRole?: string } = {}): Promise<void> {
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await ds.runMigrations({ transaction: 'each' });
+    await ds.runMigrations({ transaction: 'each' }).catch((err: unknown) => {
+      if ((err as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code === '42501' || (err as { code?: unknown }).code === '42501') {
+        throw new Error(`the database role cannot run the pending migrations (${(err as Error).message}); run \`admit db migrate\` as the owner role first`, { cause: err });
+      }
+      throw err;
+    });
+    if (options.appRole) await grantAppRole((sql, params) => runner.query(sql, params), options.appRole);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await runner.release();

@@ -1,4 +1,4 @@
-import { privateJwkMembers } from '@admit/metadata';
+import { nonPublicJwkMembers } from '@admit/metadata';
 
 /** Key types that can verify an asymmetric JWS on the anchor allowlist. */
 const PUBLIC_KTYS = new Set(['EC', 'RSA', 'OKP']);
@@ -20,7 +20,7 @@ export function publicJwksProblem(jwks: unknown): string | null {
     if (typeof jwk.kty !== 'string' || !PUBLIC_KTYS.has(jwk.kty)) {
       return `${label} has kty ${JSON.stringify(jwk.kty)}; only EC, RSA and OKP public keys are accepted`;
     }
-    const leaked = privateJwkMembers(jwk);
+    const leaked = nonPublicJwkMembers(jwk);
     if (leaked.length > 0) return `${label} contains private or symmetric key material (${leaked.join(', ')})`;
     if (jwk.use !== undefined && jwk.use !== 'sig') return `${label} has use ${JSON.stringify(jwk.use)}; it must be "sig"`;
   }

@@ -37,7 +37,7 @@ function compact(header: unknown, claims: unknown, signer: Signer, garbage: Buff
   return `${input}.${b64url(signature)}`;
 }
 
-/** The rules a statement must keep (RFC 7591 §2.3, DESIGN §1), stated independently of jose. */
+/** The rules a statement must keep (RFC 7591 §2.3 and the README), stated independently of jose. */
 function isAcceptable(jwt: string, header: Record<string, unknown>, claims: Record<string, unknown>, signer: Signer): boolean {
   const now = NOW_S;
   const { iss, iat, exp, nbf, software_id: softwareId } = claims;

@@ -5,11 +5,13 @@
 import { CliExit } from './cli-exit';
 import * as adminToken from './admin-token/admin-token-command';
 import * as audit from './audit';
+import * as db from './db/db-command';
 import * as policy from './policy/policy-command';
 
 const COMMANDS: Record<string, { summary: string; run(args: string[]): Promise<number> }> = {
   policy: { summary: 'policy explain --request <file.json> [--policies <dir>] [--json]', run: policy.run },
   audit: { summary: 'audit query|timeline|export|verify|report [--url <audit API> | --database <url>] …', run: (args) => audit.run(args) },
+  db: { summary: 'db migrate --app-role <role> [--database <owner url>]', run: (args) => db.run(args) },
   'admin-token': { summary: 'admin-token create --name <name> --scopes <scope,…>', run: (args) => adminToken.run(args) },
 };
 

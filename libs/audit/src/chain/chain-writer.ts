@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { StoredEvents } from '@admit/bus';
 import { CloudEvent } from '@admit/contracts';
-import { inTransaction, TxQuery } from '@admit/store';
+import { inTransaction, isTransientDatabaseError, TxQuery } from '@admit/store';
 import { DataSource } from 'typeorm';
 import { ChainedFields, GENESIS_HASH, linkHash } from './chain-hash';
 
@@ -9,59 +10,148 @@ export interface Positioned {
   offset: string;
 }
 
+/** One caller's events of one topic-partition, waiting for the next group commit. */
+interface Append {
+  topic: string;
+  partition: number;
+  rows: ChainedFields[];
+  resolve: (inserted: number) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Head {
+  length: bigint;
+  hash: string;
+}
+
+/** A group commit takes at most this many rows: 11 parameters each stays far below PostgreSQL's 65,535. */
+const MAX_GROUP_ROWS = 2_000;
+
 /**
- * Appends events of one topic-partition to audit_events and to that partition's hash chain, in one
- * transaction: the chain head is locked first (FOR UPDATE), so two consumers of the same partition
- * (a rebalance, a second instance) take turns instead of forking the chain. The events go in with
- * one multi-row INSERT that skips ids already stored, and only the rows it inserted are linked: a
- * redelivered event never extends the chain.
+ * Appends events to audit_events and to their topic-partition's hash chain with group commit:
+ * appends that arrive while a transaction is being written wait, and go together in the next one,
+ * so under load one transaction of five statements carries the events of many partitions, and at
+ * rest nothing waits for a timer. Each append resolves only once its transaction committed.
+ *
+ * The chain heads are locked first (FOR UPDATE, in key order), so two writers of the same partition
+ * (a rebalance, a second instance) take turns instead of forking the chain. Events go in with one
+ * multi-row INSERT that skips ids already stored, and only the rows it inserted are linked: a
+ * redelivered event never extends the chain. A group that fails for any reason but an unavailable
+ * database is written again one append at a time, so a poison batch fails only its own caller.
  */
 @Injectable()
 export class ChainWriter {
-  // Explicit tokens: the bench runs this under tsx, which emits no decorator metadata.
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  private readonly queue: Append[] = [];
+  private flushing = false;
 
-  /** Stores the events (in the given order, which is offset order); returns how many were new. */
-  async append(topic: string, partition: number, items: Positioned[]): Promise<number> {
-    if (items.length === 0) return 0;
-    const rows = dedupe(items.map((item) => toRow(topic, partition, item)));
-    return inTransaction(this.db, async (query) => {
-      const head = await lockHead(query, topic, partition);
-      const inserted = await insertEvents(query, rows);
-      if (inserted.size === 0) return 0;
-      let prev = head.hash;
-      let length = BigInt(head.length);
-      const links: unknown[][] = [];
-      for (const row of rows) {
-        const seq = inserted.get(row.event_id);
-        if (seq === undefined) continue;
-        const hash = linkHash(prev, row);
-        length += 1n;
-        links.push([seq, topic, partition, length.toString(), prev, hash]);
-        prev = hash;
+  // Explicit tokens: the bench runs this under tsx, which emits no decorator metadata.
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Optional() @Inject(StoredEvents) private readonly stored?: StoredEvents,
+  ) {}
+
+  /** Stores the events (in the given order, which is offset order); resolves with how many were new. */
+  append(topic: string, partition: number, items: Positioned[]): Promise<number> {
+    if (items.length === 0) return Promise.resolve(0);
+    const rows = items.map((item) => toRow(topic, partition, item));
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ topic, partition, rows, resolve, reject });
+      // Started on the next turn, so appends made in this one share its transaction.
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
       }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0, groupLength(this.queue));
+      try {
+        this.settle(group, await this.write(group));
+      } catch (err) {
+        if (group.length === 1 || isTransientDatabaseError(err)) for (const append of group) append.reject(err);
+        else for (const append of group) await this.write([append]).then((counts) => this.settle([append], counts), append.reject);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /** Committed: each caller learns how many of its rows were new, and whoever waits on an event that it is stored. */
+  private settle(group: Append[], counts: number[]): void {
+    group.forEach((append, i) => append.resolve(counts[i]));
+    this.stored?.committed(group.flatMap((append) => append.rows.map((row) => row.event_id)));
+  }
+
+  /** One transaction for the whole group; returns how many rows of each append were new. */
+  private write(group: Append[]): Promise<number[]> {
+    return inTransaction(this.db, async (query) => {
+      const heads = await lockHeads(query, group);
+      const inserted = await insertEvents(query, dedupe(group.flatMap((a) => a.rows)));
+      if (inserted.size === 0) return group.map(() => 0);
+      const links: unknown[][] = [];
+      const counts = group.map(({ topic, partition, rows }) => {
+        const head = heads.get(headKey(topic, partition))!;
+        let count = 0;
+        for (const row of rows) {
+          const seq = inserted.get(row.event_id);
+          if (seq === undefined) continue;
+          // Linked once, even if the same event came twice in this group.
+          inserted.delete(row.event_id);
+          const hash = linkHash(head.hash, row);
+          head.length += 1n;
+          links.push([seq, topic, partition, head.length.toString(), head.hash, hash]);
+          head.hash = hash;
+          count++;
+        }
+        return count;
+      });
+      await query(`INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash) VALUES ${placeholders(links.length, 6)}`, links.flat());
+      const moved = [...heads].map(([key, head]) => [...splitKey(key), head.length.toString(), head.hash]);
       await query(
-        `INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash) VALUES ${placeholders(links.length, 6)}`,
-        links.flat(),
+        `UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
+         FROM (VALUES ${placeholders(moved.length, 4, { 2: '::int', 3: '::bigint' })}) AS v(topic, partition, length, hash)
+         WHERE h.topic = v.topic AND h.partition = v.partition`,
+        moved.flat(),
       );
-      await query(`UPDATE audit_chain_heads SET length = $3, hash = $4, updated_at = now() WHERE topic = $1 AND partition = $2`, [
-        topic,
-        partition,
-        length.toString(),
-        prev,
-      ]);
-      return links.length;
+      return counts;
     });
   }
 }
 
-async function lockHead(query: TxQuery, topic: string, partition: number): Promise<{ length: string; hash: string }> {
-  await query(`INSERT INTO audit_chain_heads (topic, partition, length, hash) VALUES ($1, $2, 0, $3) ON CONFLICT DO NOTHING`, [topic, partition, GENESIS_HASH]);
-  const [head] = await query<{ length: string; hash: string }>(
-    `SELECT length::text AS length, hash FROM audit_chain_heads WHERE topic = $1 AND partition = $2 FOR UPDATE`,
-    [topic, partition],
+/** How many queued appends the next transaction takes: at least one, however large. */
+function groupLength(queue: Append[]): number {
+  let rows = 0;
+  for (let i = 0; i < queue.length; i++) {
+    rows += queue[i].rows.length;
+    if (rows > MAX_GROUP_ROWS && i > 0) return i;
+  }
+  return queue.length;
+}
+
+const headKey = (topic: string, partition: number): string => `${partition}/${topic}`;
+const splitKey = (key: string): [string, number] => {
+  const slash = key.indexOf('/');
+  return [key.slice(slash + 1), Number(key.slice(0, slash))];
+};
+
+/** Creates missing heads, then locks every head the group extends, in one order for every writer. */
+async function lockHeads(query: TxQuery, group: Append[]): Promise<Map<string, Head>> {
+  const keys = [...new Set(group.map((a) => headKey(a.topic, a.partition)))].sort().map(splitKey);
+  const params = keys.flatMap(([topic, partition]) => [topic, partition]);
+  await query(
+    `INSERT INTO audit_chain_heads (topic, partition, length, hash)
+     SELECT v.topic, v.partition, 0, '${GENESIS_HASH}' FROM (VALUES ${placeholders(keys.length, 2, { 2: '::int' })}) AS v(topic, partition)
+     ON CONFLICT DO NOTHING`,
+    params,
   );
-  return head;
+  const rows = await query<{ topic: string; partition: number; length: string; hash: string }>(
+    `SELECT h.topic, h.partition, h.length::text AS length, h.hash FROM audit_chain_heads h
+     JOIN (VALUES ${placeholders(keys.length, 2, { 2: '::int' })}) AS v(topic, partition) ON h.topic = v.topic AND h.partition = v.partition
+     ORDER BY h.topic, h.partition FOR UPDATE OF h`,
+    params,
+  );
+  return new Map(rows.map((r) => [headKey(r.topic, r.partition), { length: BigInt(r.length), hash: r.hash }]));
 }
 
 /** Inserts the rows that are new; returns their seq by event id. */

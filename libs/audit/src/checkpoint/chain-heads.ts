@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A chain's end at one moment: how many links it has and the hash of the last (genesis when none). */
 export interface ChainHead {
   topic: string;
@@ -6,10 +8,17 @@ export interface ChainHead {
   hash: string;
 }
 
-/** The claims of a signed checkpoint (`typ: audit-checkpoint+jwt`). */
+/**
+ * The claims of a signed checkpoint (`typ: audit-checkpoint+jwt`). `seq` numbers the checkpoints
+ * 1, 2, 3, … and `prev` is the SHA-256 (hex) of the previous checkpoint's JWS (64 zeros for the
+ * first), so a copy kept elsewhere shows a checkpoint missing or out of order. Checkpoints made
+ * before these two claims existed carry neither.
+ */
 export interface CheckpointClaims {
   iss: string;
   iat: number;
+  seq?: number;
+  prev?: string;
   heads: ChainHead[];
 }
 
@@ -28,4 +37,9 @@ export async function readHeads(query: Query): Promise<ChainHead[]> {
 
 export function sameHeads(a: ChainHead[], b: ChainHead[]): boolean {
   return a.length === b.length && a.every((h, i) => h.topic === b[i].topic && h.partition === b[i].partition && h.length === b[i].length && h.hash === b[i].hash);
+}
+
+/** SHA-256 (hex) of a checkpoint's JWS: the `prev` claim of the next one. */
+export function checkpointDigest(jws: string): string {
+  return createHash('sha256').update(jws, 'ascii').digest('hex');
 }

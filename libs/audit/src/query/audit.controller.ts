@@ -5,7 +5,11 @@ import { SigningKeys } from '@admit/keys';
 import { AdminActor, AdminGuard, AdminScope, ApiError, RequireScope } from '@admit/platform';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { AUDIT_OPTIONS, AuditOptions } from '../audit-options';
 import { AuditError, AuditErrorCode } from '../audit-error';
+import { CHECKPOINT_KEYS } from '../checkpoint/checkpoint-keys';
+import { CheckpointReader, LinkAt, sqlCheckpointReader, StoredCheckpointRow } from '../verify/checkpoint-reader';
+import { parseCheckpointsQuery, parseLinksQuery } from './checkpoint-params';
 import { buildEvidenceReport } from '../report/build-evidence-report';
 import { EvidenceReport } from '../report/evidence-report';
 import { REPORT_CSP, renderReportHtml } from '../report/report-html';
@@ -29,14 +33,17 @@ const INCIDENT_MAX_CLIENTS = 200;
 export class AuditController {
   private readonly sql: SqlQuery;
   private readonly queries: AuditQueries;
+  private readonly checkpoints: CheckpointReader;
 
   constructor(
     @Inject(DataSource) db: DataSource,
     @Inject(Publisher) private readonly publisher: Publisher,
-    @Optional() @Inject(SigningKeys) private readonly keys?: SigningKeys,
+    @Optional() @Inject(CHECKPOINT_KEYS) private readonly keys?: SigningKeys,
+    @Optional() @Inject(AUDIT_OPTIONS) private readonly options?: AuditOptions,
   ) {
     this.sql = sqlOf(db);
     this.queries = new AuditQueries(this.sql);
+    this.checkpoints = sqlCheckpointReader(this.sql);
   }
 
   @Get('events')
@@ -77,7 +84,23 @@ export class AuditController {
   @Get('verify')
   async verify(@AdminActor() actor: string): Promise<VerifyReport> {
     await this.audited(actor, '/audit/verify', {});
-    return verifyChains(this.sql, this.keys?.publicJwks());
+    return verifyChains(this.sql, { jwks: this.keys?.publicJwks(), maxAgeS: this.options?.checkpointMaxAgeS || undefined });
+  }
+
+  /** The stored checkpoints, JWS included, so a verifier checks them with the public keys it trusts, not the server's word. */
+  @Get('checkpoints')
+  async storedCheckpoints(@Query() input: Record<string, unknown>, @AdminActor() actor: string): Promise<{ checkpoints: StoredCheckpointRow[] }> {
+    const { after, limit } = parse(() => parseCheckpointsQuery(input));
+    await this.audited(actor, '/audit/checkpoints', { after, limit });
+    return { checkpoints: await this.checkpoints.page(after, limit) };
+  }
+
+  /** What the chains hold at given positions (`at=<topic>:<partition>:<position>,…`): the link's hash and the head's length. */
+  @Get('links')
+  async links(@Query() input: Record<string, unknown>, @AdminActor() actor: string): Promise<{ links: LinkAt[] }> {
+    const points = parse(() => parseLinksQuery(input));
+    await this.audited(actor, '/audit/links', { count: points.length });
+    return { links: await this.checkpoints.linksAt(points) };
   }
 
   private async audited(actor: string, target: string, details: Record<string, unknown>): Promise<void> {

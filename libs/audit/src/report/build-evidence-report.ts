@@ -78,11 +78,15 @@ async function readmissionsOf(query: SqlQuery, window: ReportWindow): Promise<Ev
   return row;
 }
 
+/** How many checks or decisions an event stands for: an aggregated access check (unknown clients) carries its `count`. */
+const CHECKS = `COALESCE((e.data ->> 'count')::int, 1)`;
+
 async function accessChecksOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['revalidation']['access_checks']> {
   const [row] = await query<EvidenceReport['figures']['revalidation']['access_checks']>(
-    `SELECT count(*)::float8 AS total, count(*) FILTER (WHERE e.data ->> 'path' = 'local')::float8 AS local,
-            count(*) FILTER (WHERE e.data ->> 'path' = 'pipeline')::float8 AS pipeline,
-            count(*) FILTER (WHERE e.decision = 'allow')::float8 AS allow, count(*) FILTER (WHERE e.decision = 'deny')::float8 AS deny,
+    `SELECT COALESCE(sum(${CHECKS}), 0)::float8 AS total, COALESCE(sum(${CHECKS}) FILTER (WHERE e.data ->> 'path' = 'local'), 0)::float8 AS local,
+            COALESCE(sum(${CHECKS}) FILTER (WHERE e.data ->> 'path' = 'pipeline'), 0)::float8 AS pipeline,
+            COALESCE(sum(${CHECKS}) FILTER (WHERE e.decision = 'allow'), 0)::float8 AS allow,
+            COALESCE(sum(${CHECKS}) FILTER (WHERE e.decision = 'deny'), 0)::float8 AS deny,
             count(DISTINCT e.client_id)::float8 AS clients
      FROM audit_events e WHERE e.type = $3 AND ${IN_WINDOW}`,
     [window.from, window.to, Topic.AccessChecked],
@@ -149,12 +153,12 @@ async function revocationEffectsOf(query: SqlQuery, window: ReportWindow): Promi
 async function denialsOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['denials_by_reason']> {
   const params = [window.from, window.to, Topic.RegistrationDecided, Topic.AccessChecked];
   const denied = `e.type IN ($3, $4) AND e.decision = 'deny' AND ${IN_WINDOW}`;
-  const [{ denials }] = await query<{ denials: number }>(`SELECT count(*)::float8 AS denials FROM audit_events e WHERE ${denied}`, params);
+  const [{ denials }] = await query<{ denials: number }>(`SELECT COALESCE(sum(${CHECKS}), 0)::float8 AS denials FROM audit_events e WHERE ${denied}`, params);
   // An event counts once under each code it names; one without reasons (a default deny) under `none`.
   const rows = await query<DenialReason & { codes: number }>(
-    `SELECT code, count(*) FILTER (WHERE type = $3)::float8 AS registrations, count(*) FILTER (WHERE type = $4)::float8 AS access_checks,
-            count(*)::float8 AS total, (count(*) OVER ())::float8 AS codes
-     FROM (SELECT e.type, COALESCE(reason ->> 'code', 'none') AS code
+    `SELECT code, count(*) FILTER (WHERE type = $3)::float8 AS registrations, COALESCE(sum(checks) FILTER (WHERE type = $4), 0)::float8 AS access_checks,
+            sum(checks)::float8 AS total, (count(*) OVER ())::float8 AS codes
+     FROM (SELECT e.type, COALESCE(reason ->> 'code', 'none') AS code, ${CHECKS} AS checks
            FROM audit_events e
            LEFT JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(e.data -> 'reasons') WHEN 'array' THEN e.data -> 'reasons' ELSE '[]'::jsonb END) reason ON TRUE
            WHERE ${denied}) c

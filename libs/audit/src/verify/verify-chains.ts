@@ -1,9 +1,9 @@
-import { createLocalJWKSet, JSONWebKeySet, jwtVerify } from 'jose';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { STORED_EVENT_COLUMNS, StoredEvent } from '../chain/stored-event';
-import { ChainHead, CHECKPOINT_ISSUER, CHECKPOINT_TYP, sameHeads } from '../checkpoint/chain-heads';
 import { SqlQuery } from '../sql-query';
-import { BreakReason, ChainBreak, CheckpointProblem, VerifyReport } from './verify-report';
+import { sqlCheckpointReader } from './checkpoint-reader';
+import { CheckpointCheckOptions, verifyCheckpoints } from './verify-checkpoints';
+import { BreakReason, ChainBreak, VerifyReport } from './verify-report';
 
 const PAGE = 1_000;
 
@@ -12,9 +12,10 @@ type LinkRow = { position: string; prev_hash: string; hash: string; event_seq: s
 /**
  * Recomputes every chain from its first link, page by page (constant memory), names each chain's
  * first broken link, compares the recorded heads, finds events no link covers, and checks the
- * checkpoints: every signature against `jwks`, and the latest checkpoint's heads against the links.
+ * checkpoints (verifyCheckpoints): signatures against `jwks`, the external copy, the age.
  */
-export async function verifyChains(query: SqlQuery, jwks: JSONWebKeySet | undefined, now = new Date()): Promise<VerifyReport> {
+export async function verifyChains(query: SqlQuery, options: CheckpointCheckOptions = {}): Promise<VerifyReport> {
+  const now = options.now ?? new Date();
   const chains = await query<{ topic: string; partition: number }>(
     `SELECT topic, partition FROM audit_chain_heads UNION SELECT DISTINCT topic, partition FROM audit_chain_links ORDER BY 1, 2`,
   );
@@ -26,7 +27,7 @@ export async function verifyChains(query: SqlQuery, jwks: JSONWebKeySet | undefi
     breaks: [],
     unchained: { count: 0, first_seq: null },
     legacy_events: 0,
-    checkpoints: { count: 0, signatures_checked: jwks !== undefined, latest: null, problems: [] },
+    checkpoints: { count: 0, signatures_checked: false, latest: null, external: null, max_age_s: null, problems: [] },
   };
   for (const { topic, partition } of chains) {
     const outcome = await verifyChain(query, topic, partition);
@@ -35,7 +36,7 @@ export async function verifyChains(query: SqlQuery, jwks: JSONWebKeySet | undefi
     if (outcome.broken) report.breaks.push(outcome.broken);
   }
   await findUnchained(query, report);
-  await checkCheckpoints(query, jwks, report);
+  report.checkpoints = await verifyCheckpoints(sqlCheckpointReader(query), { ...options, now });
   report.ok = report.breaks.length === 0 && report.unchained.count === 0 && report.checkpoints.problems.length === 0;
   return report;
 }
@@ -89,6 +90,21 @@ async function verifyChain(
     if (rows.length < PAGE) break;
   }
   const length = expected - 1;
+  // A head moved back hides the links after it from the loop above; they are still there. One
+  // statement sees one snapshot, in which a chain's last link and its head moved together.
+  const [now] = await query<{ last: string | null; length: string | null }>(
+    `SELECT (SELECT max(position) FROM audit_chain_links WHERE topic = $1 AND partition = $2)::text AS last,
+            (SELECT length FROM audit_chain_heads WHERE topic = $1 AND partition = $2)::text AS length`,
+    [topic, partition],
+  );
+  if (head && length === until && now.last !== null && now.length !== null && Number(now.last) > Number(now.length)) {
+    return {
+      checked: length,
+      length,
+      head: prev,
+      broken: broken(BreakReason.HeadMismatch, `the recorded head is at length ${now.length}, but the chain has links up to position ${now.last}: the head was moved back`),
+    };
+  }
   if (head && (length !== until || head.hash !== prev)) {
     return {
       checked: length,
@@ -111,48 +127,3 @@ async function findUnchained(query: SqlQuery, report: VerifyReport): Promise<voi
   report.legacy_events = Number(counts.legacy);
   report.unchained = { count: Number(counts.unchained), first_seq: counts.first_seq };
 }
-
-async function checkCheckpoints(query: SqlQuery, jwks: JSONWebKeySet | undefined, report: VerifyReport): Promise<void> {
-  const keys = jwks && createLocalJWKSet(jwks);
-  const problems = report.checkpoints.problems;
-  let latest: { seq: string; created_at: Date; kid: string; heads: ChainHead[] } | undefined;
-  for (let after = '0'; ; ) {
-    const rows = await query<{ seq: string; created_at: Date; kid: string; heads: ChainHead[]; jws: string }>(
-      `SELECT seq::text AS seq, created_at, kid, heads, jws FROM audit_checkpoints WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`,
-      [after],
-    );
-    for (const row of rows) {
-      report.checkpoints.count++;
-      latest = row;
-      if (!keys) continue;
-      try {
-        const { payload } = await jwtVerify(row.jws, keys, { typ: CHECKPOINT_TYP, issuer: CHECKPOINT_ISSUER });
-        if (!Array.isArray(payload.heads) || !sameHeads(payload.heads as ChainHead[], row.heads)) {
-          problems.push({ seq: row.seq, code: CheckpointProblem.Altered, description: 'the stored heads are not the signed ones' });
-        }
-      } catch (err) {
-        problems.push({ seq: row.seq, code: CheckpointProblem.Signature, description: `the signature does not verify: ${(err as Error).message}` });
-      }
-    }
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1].seq;
-  }
-  if (!latest) return;
-  report.checkpoints.latest = { seq: latest.seq, created_at: latest.created_at.toISOString(), kid: latest.kid };
-  // The latest checkpoint pins every earlier link too: each link's hash covers all before it.
-  for (const head of latest.heads) {
-    const [link] = await query<{ hash: string }>(`SELECT hash FROM audit_chain_links WHERE topic = $1 AND partition = $2 AND position = $3`, [
-      head.topic,
-      head.partition,
-      head.length,
-    ]);
-    if (link?.hash !== head.hash) {
-      problems.push({
-        seq: latest.seq,
-        code: CheckpointProblem.Mismatch,
-        description: `${head.topic}/${head.partition} at position ${head.length}: signed ${head.hash}, stored ${link?.hash ?? 'no link'}`,
-      });
-    }
-  }
-}
-

@@ -14,11 +14,24 @@ export const BreakReason = {
 export type BreakReason = (typeof BreakReason)[keyof typeof BreakReason];
 
 export const CheckpointProblem = {
+  /** The JWS does not verify against the given public keys: not made by the checkpoint key. */
   Signature: 'ERR_AUDIT_CHECKPOINT_SIGNATURE',
   /** The stored heads differ from the signed ones. */
   Altered: 'ERR_AUDIT_CHECKPOINT_ALTERED',
-  /** The chain no longer has the signed hash at the signed position. */
-  Mismatch: 'ERR_AUDIT_CHECKPOINT_MISMATCH',
+  /** A chain ends before a signed head, or lacks the link there: events were removed at its end. */
+  Truncated: 'ERR_AUDIT_CHAIN_TRUNCATED',
+  /** A chain has another hash at a signed position: its links were recomputed after the checkpoint. */
+  Rewritten: 'ERR_AUDIT_CHAIN_REWRITTEN',
+  /** A numbered checkpoint is absent: from the external copy, or (a gap in the numbers) from either. */
+  Missing: 'ERR_AUDIT_CHECKPOINT_MISSING',
+  /** A checkpoint of the external copy is no longer in the database. */
+  Removed: 'ERR_AUDIT_CHECKPOINT_REMOVED',
+  /** The database holds another JWS under the number of one in the external copy. */
+  Replaced: 'ERR_AUDIT_CHECKPOINT_REPLACED',
+  /** A checkpoint does not follow the one before it (its number or its `prev` digest). */
+  OutOfSequence: 'ERR_AUDIT_CHECKPOINT_OUT_OF_SEQUENCE',
+  /** No checkpoint is newer than the configured maximum age. */
+  Stale: 'ERR_AUDIT_CHECKPOINT_STALE',
 } as const;
 export type CheckpointProblem = (typeof CheckpointProblem)[keyof typeof CheckpointProblem];
 
@@ -46,11 +59,18 @@ export interface VerifyReport {
   unchained: { count: number; first_seq: string | null };
   /** Events stored before the chain existed (by the migration that introduced it). */
   legacy_events: number;
-  checkpoints: {
-    count: number;
-    /** False when no public keys were given (for example the CLI against the database without --jwks). */
-    signatures_checked: boolean;
-    latest: { seq: string; created_at: string; kid: string } | null;
-    problems: { seq: string; code: CheckpointProblem; description: string }[];
-  };
+  checkpoints: CheckpointsReport;
+}
+
+export interface CheckpointsReport {
+  count: number;
+  /** False when no public keys were given (for example the CLI against the database without --jwks). */
+  signatures_checked: boolean;
+  latest: { seq: string; created_at: string; kid: string } | null;
+  /** The copy outside the database the stored checkpoints were compared with, when one was given. */
+  external: { source: string; count: number; latest_seq: string | null } | null;
+  /** The age the newest signed checkpoint may have (`--max-age`), when one was given. */
+  max_age_s: number | null;
+  /** `seq` is null for a problem of no single checkpoint (none at all, say). */
+  problems: { seq: string | null; code: CheckpointProblem; description: string }[];
 }

@@ -1,4 +1,4 @@
-import { isCompacted, WireMessage } from '@admit/contracts';
+import { CloudEvent, isCompacted, WireMessage } from '@admit/contracts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Delivery } from '../delivery';
 
@@ -62,8 +62,11 @@ export class InProcessBroker {
     return () => followers.delete(onMessage);
   }
 
-  /** Appends a message; like a Kafka ack, it returns once the message is queued for every group. */
-  publish(topic: string, message: WireMessage): void {
+  /**
+   * Appends a message; like a Kafka ack, it returns once the message is queued for every group.
+   * `event`, the CloudEvent the message encodes, is handed to consumers as it is, so none decodes it.
+   */
+  publish(topic: string, message: WireMessage, event?: CloudEvent): void {
     if (message.key !== null && isCompacted(topic)) {
       const retained = this.retained.get(topic) ?? new Map<string, WireMessage>();
       this.retained.set(topic, retained);
@@ -75,7 +78,7 @@ export class InProcessBroker {
     const position = `${topic}/${partition}`;
     const offset = this.nextOffset.get(position) ?? 0;
     this.nextOffset.set(position, offset + 1);
-    const delivery: Delivery = { topic, partition, offset: String(offset), ...message };
+    const delivery: Delivery = { topic, partition, offset: String(offset), ...message, ...(event ? { event } : {}) };
     for (const sub of this.subscriptions) {
       if (!sub.topics.has(topic)) continue;
       const queue = sub.queues.get(position) ?? [];

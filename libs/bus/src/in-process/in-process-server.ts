@@ -1,5 +1,6 @@
 import { WireMessage } from '@admit/contracts';
 import { BusServer, ConsumerGroup } from '../bus-server';
+import { DEFAULT_MAX_BATCH } from '../publisher';
 import { RetryPolicy } from '../retry-policy';
 import { InProcessBroker } from './in-process-broker';
 
@@ -13,13 +14,11 @@ export class InProcessBusServer extends BusServer {
     super(retry);
   }
 
+  /** Both kinds of group take what is queued for a partition at once, as Kafka fetches a batch. */
   protected async subscribe(groups: Map<string, ConsumerGroup>): Promise<void> {
-    for (const [group, { handlers, batch }] of groups) {
-      this.unsubscribes.push(
-        batch
-          ? this.broker.subscribeBatch(group, handlers.keys(), (ds) => this.deliverBatch(group, handlers.get(ds[0].topic) ?? [], ds), batch.max)
-          : this.broker.subscribe(group, handlers.keys(), (d) => this.deliver(group, handlers.get(d.topic) ?? [], d)),
-      );
+    for (const [group, consumerGroup] of groups) {
+      const max = consumerGroup.batch?.max ?? DEFAULT_MAX_BATCH;
+      this.unsubscribes.push(this.broker.subscribeBatch(group, consumerGroup.handlers.keys(), (ds) => this.deliverAll(group, consumerGroup, ds), max));
     }
   }
 

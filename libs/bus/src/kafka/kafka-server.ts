@@ -1,8 +1,8 @@
 import { WireMessage, headersToStrings } from '@admit/contracts';
-import { MessageHandler } from '@nestjs/microservices';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { BusServer, ConsumerGroup } from '../bus-server';
 import { Delivery } from '../delivery';
+import { DEFAULT_MAX_BATCH } from '../publisher';
 import { RetryPolicy } from '../retry-policy';
 import { KafkaConnection } from './kafka-connection';
 
@@ -19,14 +19,15 @@ export class KafkaBusServer extends BusServer {
   constructor(
     private readonly connection: KafkaConnection,
     retry: RetryPolicy,
-    private readonly partitionsConsumedConcurrently = 3,
+    private readonly partitionsConsumedConcurrently = 6,
   ) {
     super(retry);
   }
 
   protected async subscribe(groups: Map<string, ConsumerGroup>): Promise<void> {
     await this.connection.connectedProducer();
-    for (const [group, { handlers, batch }] of groups) {
+    for (const [group, consumerGroup] of groups) {
+      const { handlers, batch } = consumerGroup;
       const consumer = this.connection.kafka.consumer({
         groupId: `${this.connection.options.groupPrefix}.${group}`,
         allowAutoTopicCreation: false,
@@ -36,41 +37,29 @@ export class KafkaBusServer extends BusServer {
       await consumer.connect();
       // A new group starts from the beginning: an event published before it first joined is not lost.
       await consumer.subscribe({ topics: [...handlers.keys()].map((t) => this.connection.physical(t)), fromBeginning: true });
-      if (batch) {
-        await consumer.run({
-          partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-          // Offsets are resolved by hand, chunk by chunk, once deliverBatch() has handled the chunk.
-          eachBatchAutoResolve: false,
-          eachBatch: (payload) => this.eachBatch(group, handlers.get(this.connection.logical(payload.batch.topic)) ?? [], batch.max, payload),
-        });
-      } else {
-        await consumer.run({
-          partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-          // kafkajs resolves (and later commits) an offset only after eachMessage returns; deliver()
-          // returns once the event is handled or dead-lettered, and throws if neither happened.
-          eachMessage: ({ topic: physical, partition, message, heartbeat }) => {
-            const topic = this.connection.logical(physical);
-            return this.deliver(group, handlers.get(topic) ?? [], this.delivery(topic, partition, message, heartbeat));
-          },
-        });
-      }
+      await consumer.run({
+        partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+        // Offsets are resolved by hand, chunk by chunk, once the chunk is handled.
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.eachBatch(batch?.max ?? DEFAULT_MAX_BATCH, (ds) => this.deliverAll(group, consumerGroup, ds), payload),
+      });
       await within(joined, JOIN_TIMEOUT_MS, `consumer group ${group} did not join within ${JOIN_TIMEOUT_MS} ms`);
     }
   }
 
   /**
    * A fetched batch of one partition, handed over in chunks of at most `max`. Each chunk's last
-   * offset is resolved only after deliverBatch() returned (the handler's transaction committed, or
-   * the events were dead-lettered), and committed from there; a chunk that throws is fetched again.
+   * offset is resolved only after `handle` returned (every event handled or dead-lettered), and
+   * committed from there; a chunk that throws is fetched again.
    */
-  private async eachBatch(group: string, handlers: MessageHandler[], max: number, payload: EachBatchPayload): Promise<void> {
+  private async eachBatch(max: number, handle: (deliveries: Delivery[]) => Promise<void>, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
     const topic = this.connection.logical(batch.topic);
     for (let start = 0; start < batch.messages.length; start += max) {
       // Stopping, or the partition was taken away or sought: leave the rest unresolved for whoever reads it next.
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + max);
-      await this.deliverBatch(group, handlers, chunk.map((m) => this.delivery(topic, batch.partition, m, heartbeat)));
+      await handle(chunk.map((m) => this.delivery(topic, batch.partition, m, heartbeat)));
       resolveOffset(chunk[chunk.length - 1].offset);
       await commitOffsetsIfNecessary();
       await heartbeat();

@@ -1,5 +1,9 @@
 import { catalog, EventContract, Topic } from '@admit/contracts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** How long new topics may take to show a leader for every partition. */
+const LEADERS_TIMEOUT_MS = 30_000;
 
 export interface TopicPlan {
   topic: string;
@@ -25,9 +29,34 @@ export async function ensureTopics(brokers: string[], plan: TopicPlan[]): Promis
   try {
     const existing = new Set(await admin.listTopics());
     const missing = plan.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
+      await waitForLeaders(admin, missing);
+    }
     return missing.map((t) => t.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of the new topics has a leader. kafkajs's own wait retries only
+ * LEADER_NOT_AVAILABLE, but a KRaft broker under load may answer UNKNOWN_TOPIC_OR_PARTITION for a
+ * moment after creating a topic, so both count as not yet.
+ */
+async function waitForLeaders(admin: Admin, plan: TopicPlan[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    const ready = await admin.fetchTopicMetadata({ topics: plan.map((t) => t.topic) }).then(
+      ({ topics }) => topics.every((t) => t.partitions.length === plan.find((p) => p.topic === t.name)?.numPartitions && t.partitions.every((p) => p.leader >= 0)),
+      (err: unknown) => {
+        const type = (err as { type?: string }).type;
+        if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE') return false;
+        throw err;
+      },
+    );
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`topics have no leader after ${LEADERS_TIMEOUT_MS} ms: ${plan.map((t) => t.topic).join(', ')}`);
+    await delay(100);
   }
 }

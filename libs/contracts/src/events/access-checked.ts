@@ -15,6 +15,14 @@ export const AccessChecked = Type.Object(
     path: Type.Union([Type.Literal('local'), Type.Literal('pipeline')]),
     admission_age_s: Type.Optional(Type.Number({ minimum: 0 })),
     checked_at: Type.String({ format: 'date-time' }),
+    /**
+     * Checks of a client Admit holds no admission for are aggregated: this event stands for `count`
+     * checks of `client_id` (`*`: of client ids past the bound on open windows) from
+     * `first_checked_at` to `checked_at`, with the action and resource of the first. Absent: one check.
+     */
+    /** Added in contracts 1.2.0 (optional, so older consumers are unaffected), as is `first_checked_at`. */
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    first_checked_at: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { description: 'The outcome of one access check.' },
 );

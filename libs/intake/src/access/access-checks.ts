@@ -1,14 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { Publisher } from '@admit/bus';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { Publisher, StoredEvents } from '@admit/bus';
 import { AccessDecision, ActivePolicy, decideAccess } from '@admit/cedar';
 import { EventData, HttpError, Problem, RegistrationRequested, Revocation, Topic } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { RevocationSet } from '@admit/revocation-set';
 import { randomUUID } from 'node:crypto';
+import { publicReasons } from '../answer/public-reasons';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 import { AccessCheckRequest } from './access-check-request';
 import { AdmissionCache, CachedAdmission } from './admission-cache';
 import { ClientAssertions } from './client-assertion';
+import { DecisionCache } from './decision-cache';
+import { UnknownClientChecks } from './unknown-client-checks';
 
 export interface AccessCheckAnswer {
   decision: 'allow' | 'deny';
@@ -22,10 +25,14 @@ type Checked = EventData<typeof Topic.AccessChecked>;
 /**
  * Access checks before a sensitive call. A fresh cached admission is decided here, with the active
  * Cedar version; a missing one, or one that only a freshness bound (`@revalidate`) denies, is
- * renewed through the whole pipeline first. Every check is published on `admit.access.checked.v1`.
+ * renewed through the whole pipeline first. Every check is published on `admit.access.checked.v1`,
+ * and answered once that event is durable.
  */
 @Injectable()
-export class AccessChecks {
+export class AccessChecks implements BeforeApplicationShutdown {
+  private readonly unknownClients: UnknownClientChecks;
+  private readonly decisions = new DecisionCache();
+
   constructor(
     private readonly admissions: AdmissionCache,
     private readonly revocations: RevocationSet,
@@ -33,13 +40,20 @@ export class AccessChecks {
     private readonly pipeline: DecisionPipeline,
     private readonly assertions: ClientAssertions,
     private readonly publisher: Publisher,
-  ) {}
+    private readonly stored: StoredEvents,
+  ) {
+    this.unknownClients = new UnknownClientChecks((event) => this.publisher.publish(Topic.AccessChecked, event, { subject: event.client_id }));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.unknownClients.closeAll();
+  }
 
   async check(request: AccessCheckRequest): Promise<AccessCheckAnswer> {
     if (!this.revocations.ready || this.policy.version === undefined) {
       throw new ApiError(503, HttpError.TemporarilyUnavailable, 'revocations or policy not loaded yet; try again', { 'retry-after': '1' });
     }
-    const { outcome, path, admitted } = await this.evaluate(request);
+    const { outcome, path, admitted, unknown } = await this.evaluate(request);
     const checked: Checked = {
       check_id: randomUUID(),
       client_id: request.client_id,
@@ -52,11 +66,18 @@ export class AccessChecks {
       ...(admitted ? { admission_age_s: outcome.admission_age_s } : {}),
       checked_at: new Date().toISOString(),
     };
-    await this.publisher.publish(Topic.AccessChecked, checked, { subject: request.client_id });
-    return { decision: checked.decision, reasons: checked.reasons, check_id: checked.check_id, admission_age_s: checked.admission_age_s ?? null };
+    // Checks of a client with no admission take no credential: counted per window, not one event each.
+    if (unknown) checked.check_id = this.unknownClients.record(checked);
+    else {
+      const event = await this.publisher.publish(Topic.AccessChecked, checked, { subject: request.client_id });
+      // Answered once its evidence is durable.
+      await this.stored.stored(event.id);
+    }
+    return { decision: checked.decision, reasons: publicReasons(checked.reasons), check_id: checked.check_id, admission_age_s: checked.admission_age_s ?? null };
   }
 
-  private async evaluate(request: AccessCheckRequest): Promise<{ outcome: AccessDecision; path: Checked['path']; admitted: boolean }> {
+  /** `unknown`: Admit holds no admission for the client and could not admit it now. */
+  private async evaluate(request: AccessCheckRequest): Promise<{ outcome: AccessDecision; path: Checked['path']; admitted: boolean; unknown?: true }> {
     const version = this.policy.current().version;
     // A client revoked by its id is denied as such, whether or not this instance holds its admission.
     const revoked = this.revocations.match({ client_id: request.client_id });
@@ -67,7 +88,7 @@ export class AccessChecks {
       if (!outcome.revalidate) return { outcome, path: 'local', admitted: true };
     }
     const renewed = await this.renew(request.client_id);
-    if (Array.isArray(renewed)) return { outcome: refused(version, renewed), path: 'pipeline', admitted: false };
+    if (Array.isArray(renewed)) return { outcome: refused(version, renewed), path: 'pipeline', admitted: false, unknown: true };
     return { outcome: await this.decide(request, renewed), path: 'pipeline', admitted: true };
   }
 
@@ -82,14 +103,19 @@ export class AccessChecks {
       if (!verified.ok) return refused(policies.version, [{ code: verified.code, description: verified.description }], cached);
       assertion = 'verified';
     }
-    return decideAccess(policies, {
-      client_id: cached.client_id,
-      admission: cached.admission,
-      metadata: cached.metadata,
-      action: request.action,
-      resource: request.resource,
-      context: { sensitivity: request.context?.sensitivity, client_assertion: assertion },
-    });
+    const { action, resource } = request;
+    const sensitivity = request.context?.sensitivity;
+    return this.decisions.decide(cached, { policyVersion: policies.version, action, resource, sensitivity, clientAssertion: assertion }, (now) =>
+      decideAccess(policies, {
+        client_id: cached.client_id,
+        admission: cached.admission,
+        metadata: cached.metadata,
+        action,
+        resource,
+        context: { sensitivity, client_assertion: assertion },
+        now,
+      }),
+    );
   }
 
   /**

@@ -13,6 +13,7 @@ describe('ClientAssertions', () => {
   let jwks: { keys: Record<string, unknown>[] };
   const fetched: string[] = [];
   let assertions: ClientAssertions;
+  let fetchFails: boolean;
 
   beforeAll(async () => {
     key = await generateKeyPair('ES256');
@@ -22,9 +23,11 @@ describe('ClientAssertions', () => {
   beforeEach(() => {
     now = Date.parse('2026-06-01T12:00:00.000Z');
     fetched.length = 0;
+    fetchFails = false;
     const fetcher = {
       fetch: async (url: string): Promise<FetchResponse> => {
         fetched.push(url);
+        if (fetchFails) throw new Error('connect ECONNREFUSED');
         return { url, status: 200, headers: {}, body: Buffer.from(JSON.stringify(jwks)), fetchedAt: new Date(now) };
       },
     };
@@ -87,5 +90,65 @@ describe('ClientAssertions', () => {
     await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toMatchObject({ code: AssertionError.Busy });
     now += 41_000; // past exp + skew: the remembered jtis are spent and make room
     await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toEqual({ ok: true });
+  });
+
+  describe('jwks_uri, which a metadata document may point at any host', () => {
+    const JWKS_URI = 'https://third-party.example/jwks';
+
+    it.each([
+      ['garbage', async () => 'not.a.jwt'],
+      ['another audience', () => sign({ aud: 'https://other.test' })],
+      ['another issuer', () => sign({ iss: 's_other', sub: 's_other' })],
+      ['an expired assertion', () => sign({ exp: Date.parse('2026-06-01T11:58:00.000Z') / 1000 })],
+      ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: CLIENT, sub: CLIENT, aud: ISSUER, jti: 'x', exp: now / 1000 + 60 })).toString('base64url')}.`],
+    ])('fetch amplification: %s is refused as invalid_client_assertion without fetching jwks_uri', async (_name, make) => {
+      const result = await assertions.verify(await make(), CLIENT, { jwks_uri: JWKS_URI });
+      expect(result).toMatchObject({ ok: false, code: AssertionError.Invalid });
+      expect(fetched).toEqual([]);
+    });
+
+    it('fetch amplification: a replayed assertion is refused without fetching again', async () => {
+      const jwt = await sign({ jti: 'replayed' }, 300);
+      await expect(assertions.verify(jwt, CLIENT, { jwks_uri: JWKS_URI })).resolves.toEqual({ ok: true });
+      now += 5 * 60_000; // past the key cache's TTL, still within the assertion's life + skew
+      await expect(assertions.verify(jwt, CLIENT, { jwks_uri: JWKS_URI })).resolves.toMatchObject({ ok: false, code: AssertionError.Replayed });
+      expect(fetched).toEqual([JWKS_URI]);
+    });
+
+    it('fetch amplification: the key set is fetched once per TTL (5 min), however many checks come', async () => {
+      for (let i = 0; i < 3; i++) await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: JWKS_URI })).resolves.toEqual({ ok: true });
+      expect(fetched).toEqual([JWKS_URI]);
+      now += 5 * 60_000 - 1;
+      await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: JWKS_URI })).resolves.toEqual({ ok: true });
+      expect(fetched).toHaveLength(1);
+      now += 1;
+      await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: JWKS_URI })).resolves.toEqual({ ok: true });
+      expect(fetched).toEqual([JWKS_URI, JWKS_URI]);
+    });
+
+    it('fetch amplification: made-up kids fetch again at most once per cooldown (30 s), and a rotated key is found then', async () => {
+      await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: JWKS_URI })).resolves.toEqual({ ok: true });
+      for (let i = 0; i < 10; i++) {
+        await expect(assertions.verify(await sign({}, 60, { kid: `made-up-${i}` }), CLIENT, { jwks_uri: JWKS_URI })).resolves.toMatchObject({ ok: false, code: AssertionError.Invalid });
+      }
+      expect(fetched).toHaveLength(1);
+      jwks = { keys: [...jwks.keys, { ...jwks.keys[0], kid: 'k2' }] };
+      now += 30_000;
+      await expect(assertions.verify(await sign({}, 60, { kid: 'k2' }), CLIENT, { jwks_uri: JWKS_URI })).resolves.toEqual({ ok: true });
+      expect(fetched).toHaveLength(2);
+    });
+
+    it('fetch amplification: a failed fetch is remembered for the cooldown, and no expired key set is used after it', async () => {
+      fetchFails = true;
+      for (let i = 0; i < 5; i++) await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: JWKS_URI })).resolves.toMatchObject({ ok: false, code: AssertionError.NoKeys });
+      expect(fetched).toEqual([JWKS_URI]);
+      fetchFails = false;
+      now += 30_000;
+      await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: JWKS_URI })).resolves.toEqual({ ok: true });
+      now += 5 * 60_000;
+      fetchFails = true;
+      await expect(assertions.verify(await sign(), CLIENT, { jwks_uri: JWKS_URI })).resolves.toMatchObject({ ok: false, code: AssertionError.NoKeys });
+      expect(fetched).toHaveLength(3);
+    });
   });
 });

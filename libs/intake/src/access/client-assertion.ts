@@ -1,5 +1,7 @@
-import { Fetcher, keyThumbprints } from '@admit/metadata';
-import { createLocalJWKSet, errors, JSONWebKeySet, jwtVerify } from 'jose';
+import { Fetcher } from '@admit/metadata';
+import { calculateJwkThumbprint, createLocalJWKSet, decodeJwt, errors, exportJWK, jwtVerify, type JWTVerifyResult, type ResolvedKey } from 'jose';
+import { assertionShapeProblem } from './assertion-shape';
+import { ClientJwksCache, isJwks, KeyResolver } from './client-jwks-cache';
 
 /** Why a client assertion was refused; each is a stable reason code in the access-check answer. */
 export const AssertionError = {
@@ -19,7 +21,6 @@ export type AssertionResult = { ok: true } | { ok: false; code: AssertionError; 
 const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const MAX_LIFETIME_S = 300;
 const SKEW_S = 30;
-const MAX_JWKS_BYTES = 64 * 1024;
 const MAX_ASSERTION_LENGTH = 16 * 1024;
 
 export interface AssertionOptions {
@@ -31,6 +32,8 @@ export interface AssertionOptions {
   maxJtis?: number;
   /** Whether a key, by its RFC 7638 thumbprint, is revoked; its assertions are refused. */
   isRevokedKey?: (jkt: string) => boolean;
+  /** jwks_uri caching; the fetcher and clock above are used. */
+  jwksCache?: { ttlMs?: number; cooldownMs?: number; maxEntries?: number };
 }
 
 /**
@@ -41,18 +44,26 @@ export interface AssertionOptions {
 export class ClientAssertions {
   private readonly seen = new Map<string, number>();
   private readonly now: () => number;
+  private readonly remoteKeys: ClientJwksCache;
 
   constructor(private readonly options: AssertionOptions) {
     this.now = options.now ?? Date.now;
+    this.remoteKeys = new ClientJwksCache({ ...options.jwksCache, fetcher: options.fetcher, now: this.now });
   }
 
   async verify(assertion: string, clientId: string, metadata: Record<string, unknown>): Promise<AssertionResult> {
     if (assertion.length > MAX_ASSERTION_LENGTH) return fail(AssertionError.Invalid, 'the assertion is too long');
-    const jwks = await this.keysOf(metadata);
-    if (!jwks) return fail(AssertionError.NoKeys, 'the client metadata has no usable jwks or jwks_uri');
+    // Everything that needs no key is checked before any key is fetched: a made-up assertion costs no fetch.
+    const rules = { clientId, audience: this.options.issuer, algorithms: ALGORITHMS, nowS: Math.floor(this.now() / 1000), skewS: SKEW_S, maxLifetimeS: MAX_LIFETIME_S };
+    const shape = assertionShapeProblem(assertion, rules);
+    if (shape) return fail(AssertionError.Invalid, shape);
+    if (this.replayed(clientId, assertion)) return fail(AssertionError.Replayed, 'this jti was already used');
+    const keys = await this.keysOf(metadata);
+    if (!keys) return fail(AssertionError.NoKeys, 'the client metadata has no usable jwks or jwks_uri');
     const nowS = Math.floor(this.now() / 1000);
-    const verify = (keys: JSONWebKeySet) =>
-      jwtVerify(assertion, createLocalJWKSet(keys), {
+    let verified: JWTVerifyResult & ResolvedKey;
+    try {
+      verified = await jwtVerify(assertion, keys(), {
         algorithms: ALGORITHMS,
         issuer: clientId,
         subject: clientId,
@@ -61,26 +72,29 @@ export class ClientAssertions {
         clockTolerance: SKEW_S,
         currentDate: new Date(this.now()),
       });
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await verify(jwks));
     } catch (err) {
       const code = err instanceof errors.JOSEError ? err.code : 'ERR_INVALID';
       return fail(AssertionError.Invalid, `${code}: ${err instanceof Error ? err.message : 'invalid'}`);
     }
-    // Keys from jwks_uri can change after validation, so revoked keys are looked for here, at use:
-    // an assertion that verifies only with a revoked key among the client's keys is refused.
-    const unrevoked = await this.withoutRevokedKeys(jwks);
-    if (unrevoked && !(await verify(unrevoked).then(() => true, () => false))) {
+    // Keys from jwks_uri can change after validation, so revocation is looked at here, at use, on the
+    // key that verified: only a key with the same thumbprint could verify the same signature.
+    if (this.options.isRevokedKey?.(await calculateJwkThumbprint(await exportJWK(verified.key)))) {
       return fail(AssertionError.KeyRevoked, 'the assertion is signed with a revoked key');
     }
-    const { exp, jti } = payload as { exp: number; jti: unknown };
+    const { exp, jti } = verified.payload as { exp: number; jti: unknown };
     if (exp > nowS + MAX_LIFETIME_S + SKEW_S) return fail(AssertionError.Invalid, `exp is more than ${MAX_LIFETIME_S} s away`);
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return fail(AssertionError.Invalid, 'jti must be a string of 1 to 256 characters');
     const remembered = this.remember(`${clientId}\0${jti}`, (exp + SKEW_S) * 1000);
     if (remembered === 'replayed') return fail(AssertionError.Replayed, 'this jti was already used');
     if (remembered === 'full') return fail(AssertionError.Busy, 'too many unexpired assertions; try again later');
     return { ok: true };
+  }
+
+  /** Whether the (already decoded once) assertion's jti was accepted before and is still remembered. */
+  private replayed(clientId: string, assertion: string): boolean {
+    const { jti } = decodeJwt(assertion);
+    const known = this.seen.get(`${clientId}\0${String(jti)}`);
+    return known !== undefined && known > this.now();
   }
 
   /** Records a jti until its assertion expires, unless it is already there or no room is left. */
@@ -97,29 +111,14 @@ export class ClientAssertions {
     return 'ok';
   }
 
-  /** The key set without its revoked keys, or undefined when none of its keys is revoked. */
-  private async withoutRevokedKeys(jwks: JSONWebKeySet): Promise<JSONWebKeySet | undefined> {
-    const isRevoked = this.options.isRevokedKey;
-    if (!isRevoked) return undefined;
-    const revoked = await Promise.all(jwks.keys.map(async (key) => (await keyThumbprints({ keys: [key] })).some(isRevoked)));
-    return revoked.includes(true) ? { keys: jwks.keys.filter((_, i) => !revoked[i]) } : undefined;
-  }
-
-  private async keysOf(metadata: Record<string, unknown>): Promise<JSONWebKeySet | undefined> {
-    if (isJwks(metadata.jwks)) return metadata.jwks;
+  /** The client's keys, as a thunk so that building a local set from hostile inline keys fails inside verification. */
+  private async keysOf(metadata: Record<string, unknown>): Promise<(() => KeyResolver) | undefined> {
+    const inline = metadata.jwks;
+    if (isJwks(inline)) return () => createLocalJWKSet(inline);
     if (typeof metadata.jwks_uri !== 'string') return undefined;
-    try {
-      const response = await this.options.fetcher.fetch(metadata.jwks_uri, { maxBytes: MAX_JWKS_BYTES });
-      const jwks: unknown = JSON.parse(response.body.toString('utf8'));
-      return isJwks(jwks) ? jwks : undefined;
-    } catch {
-      return undefined;
-    }
+    const remote = await this.remoteKeys.resolverFor(metadata.jwks_uri);
+    return remote && (() => remote);
   }
-}
-
-function isJwks(value: unknown): value is JSONWebKeySet {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { keys?: unknown }).keys);
 }
 
 function fail(code: AssertionError, description: string): AssertionResult {

@@ -126,4 +126,24 @@ describe('DecisionPipeline and the admission token', () => {
     const err = await apiError(() => pipeline.admit(request));
     expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({ status: 400, body: { error: 'invalid_client_metadata', error_description: 'not allowed' } });
   });
+
+  it('DNS and revocation-note leaks: a deny names the codes, never the resolved address nor the operator\'s reason', async () => {
+    const reasons = [
+      { code: 'ERR_FETCH_BLOCKED_ADDRESS', error: 'invalid_client_metadata', description: 'internal.example resolves to special-use address 10.1.2.3 (private)' },
+      { code: 'ERR_FETCH_CONNECT', error: 'invalid_client_metadata', description: 'connection to internal.example failed (ECONNREFUSED)' },
+      { code: 'revoked:anchor', error: 'invalid_client_metadata', description: 'revoked: key leak reported by alice@corp, incident INC-4711' },
+    ];
+    answer = allow({ decision: 'deny', error: 'invalid_client_metadata', reasons, metadata: undefined, admission: undefined });
+    const err = await apiError(() => pipeline.admit(request));
+    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_client_metadata',
+        error_description:
+          'ERR_FETCH_BLOCKED_ADDRESS: the host resolves to an address Admit does not fetch from; ' +
+          'ERR_FETCH_CONNECT: the connection to the host failed; ' +
+          'revoked:anchor: the client is revoked; the reason is in the audit trail',
+      },
+    });
+  });
 });

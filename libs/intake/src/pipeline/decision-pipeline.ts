@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AdmissionCache } from '../access/admission-cache';
 import { AdmissionTokenError, AdmissionTokenErrorCode } from '../admission-token/admission-token-error';
 import { AdmissionTokens } from '../admission-token/admission-tokens';
+import { publicReasons } from '../answer/public-reasons';
 import { DecisionTimeout, PendingDecisions } from './pending-decisions';
 
 type Requested = EventData<typeof Topic.RegistrationRequested>;
@@ -41,7 +42,7 @@ export class DecisionPipeline {
   async admit(request: Requested): Promise<AdmittedClient> {
     const { data } = await this.decide(request);
     if (data.decision === 'deny' || !data.metadata) {
-      const description = data.reasons.map((r) => r.description).join('; ') || 'denied';
+      const description = publicReasons(data.reasons).map((r) => r.description).join('; ') || 'denied';
       throw new ApiError(400, data.error ?? RegistrationError.InvalidClientMetadata, description);
     }
     const admission = await this.admissionToken(data);

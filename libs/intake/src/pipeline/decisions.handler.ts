@@ -1,6 +1,6 @@
 import { Controller, Logger, OnModuleInit } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { consumer, Inbox } from '@admit/bus';
+import { consumer, Inbox, StoredEvents } from '@admit/bus';
 import { CloudEvent, Topic } from '@admit/contracts';
 import { AdmissionCache } from '../access/admission-cache';
 import { PendingDecisions } from './pending-decisions';
@@ -21,25 +21,36 @@ export class DecisionsHandler implements OnModuleInit {
     private readonly pending: PendingDecisions,
     private readonly admissions: AdmissionCache,
     private readonly inbox: Inbox,
+    private readonly stored: StoredEvents,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.inbox.open((event) => {
-      if (event.type === Topic.RegistrationDecided) this.take(event as Decided);
+      if (event.type === Topic.RegistrationDecided) void this.take(event as Decided);
     });
   }
 
   @EventPattern(Topic.RegistrationDecided, consumer('intake'))
   async onDecided(@Payload() event: Decided): Promise<void> {
-    this.take(event);
+    void this.take(event);
     const waiter = event.replyto;
     if (waiter === undefined || waiter === this.inbox.id) return;
     // The waiting instance may have stopped meanwhile; its caller is gone, the decision is audited.
     await this.inbox.send(waiter, event).catch((err: unknown) => this.logger.warn(`could not hand ${event.id} to intake ${waiter}: ${String(err)}`));
   }
 
-  /** Every decision this instance reads updates its admissions, and answers its waiter if it has one. */
-  private take(event: Decided): void {
+  /**
+   * Every decision this instance reads updates its admissions, and answers its waiter if it has one,
+   * once the decision is durable: no admission is answered or used whose evidence is not stored.
+   * One that is never stored leaves its caller to time out (503).
+   */
+  private async take(event: Decided): Promise<void> {
+    try {
+      await this.stored.stored(event.id);
+    } catch (err) {
+      this.logger.error(`decision ${event.id} for ${event.data.client_id} was never stored; it is not answered: ${String(err)}`);
+      return;
+    }
     this.admissions.record(event.data);
     this.pending.resolve(event);
   }

@@ -10,6 +10,8 @@ export const CimdErrorCode = {
   UrlNoPath: 'ERR_CIMD_URL_NO_PATH',
   UrlNotCanonical: 'ERR_CIMD_URL_NOT_CANONICAL',
   UrlTrailingDot: 'ERR_CIMD_URL_TRAILING_DOT',
+  /** Served with a Content-Type other than application/json or a `+json` type. */
+  ContentType: 'ERR_CIMD_CONTENT_TYPE',
   DocumentNotUtf8: 'ERR_CIMD_DOCUMENT_NOT_UTF8',
   DocumentNotJson: 'ERR_CIMD_DOCUMENT_NOT_JSON',
   DocumentNotObject: 'ERR_CIMD_DOCUMENT_NOT_OBJECT',

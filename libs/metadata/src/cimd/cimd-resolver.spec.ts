@@ -12,7 +12,7 @@ let now: Date;
 const ok = (body = BODY, headers: Record<string, string> = { 'cache-control': 'max-age=600' }): FetchResponse => ({
   url,
   status: 200,
-  headers,
+  headers: { 'content-type': 'application/json', ...headers },
   body: Buffer.from(body),
   fetchedAt,
 });
@@ -40,6 +40,31 @@ describe('CimdResolver', () => {
       evidence: { url, sha256: BODY_SHA256, fetched_at: '2026-03-01T12:00:00.000Z', status: 200, cache_ttl_s: 600, cached: false },
     });
     expect(fetch).toHaveBeenCalledWith(url, { maxBytes: 5120 });
+  });
+
+  it.each([
+    ['text/html', { 'content-type': 'text/html; charset=utf-8' }, 'Content-Type "text/html"'],
+    ['text/plain', { 'content-type': 'text/plain' }, 'Content-Type "text/plain"'],
+    ['no content type', { 'content-type': undefined as unknown as string }, 'no Content-Type'],
+  ])('a JSON body served as %s (an uploaded file or an error page) is refused with ERR_CIMD_CONTENT_TYPE', async (_name, headers, served) => {
+    const response = ok(BODY, headers as Record<string, string>);
+    if (response.headers['content-type'] === undefined) delete response.headers['content-type'];
+    fetch.mockResolvedValue(response);
+    expect(await resolver().resolve(url)).toEqual({
+      ok: false,
+      problems: [
+        {
+          code: 'ERR_CIMD_CONTENT_TYPE',
+          error: 'invalid_client_metadata',
+          description: `the document must be served as application/json or a +json type; it was served with ${served}`,
+        },
+      ],
+    });
+  });
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON', 'application/oauth-client+json'])('accepts a document served as %s', async (type) => {
+    fetch.mockResolvedValue(ok(BODY, { 'content-type': type }));
+    expect(await resolver().resolve(url)).toMatchObject({ ok: true });
   });
 
   it('serves from cache until the TTL passes, marking the evidence cached', async () => {

@@ -5,6 +5,7 @@ import { cacheTtlMs } from './cache-ttl';
 import { CimdErrorCode, cimdProblem } from './cimd-problem';
 import { checkClientIdUrl } from './client-id-url';
 import { checkMetadataDocument, CimdMetadata } from './document';
+import { jsonContentTypeProblem } from './content-type';
 import { DocumentCache, DocumentCacheOptions, PurgeCriteria } from './document-cache';
 import { MetricsPort, noMetrics } from '../metrics-port';
 
@@ -79,6 +80,8 @@ export class CimdResolver {
           : cimdProblem(CimdErrorCode.FetchFailed, 'fetching the client metadata document failed unexpectedly');
       return this.failed(clientIdUrl, [problem]);
     }
+    const contentType = jsonContentTypeProblem(response.headers['content-type']);
+    if (contentType) return this.failed(clientIdUrl, [contentType]);
     const document = checkMetadataDocument(clientIdUrl, response.body);
     if (!document.ok) return this.failed(clientIdUrl, document.problems);
 

@@ -8,12 +8,14 @@ const RUNS = { numRuns: 200 };
 const CODES: readonly string[] = [...Object.values(CimdErrorCode), ...Object.values(RegistrationError)];
 const ERRORS: readonly string[] = Object.values(RegistrationError);
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+/** Controls and bidirectional formatting characters, which no human-readable field may hold. */
+const UNDISPLAYABLE = /[\p{Cc}\p{Bidi_Control}\u2028\u2029]/u;
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
-/** What `{ ok: true }` must imply, from the draft (§4, §4.1) and DESIGN §1, checked on the raw body. */
+/** What `{ ok: true }` must imply, from the draft (§4, §4.1) and the fetch rules in the README, checked on the raw body. */
 function expectWithinRules(url: string, body: Buffer): void {
   const text = new TextDecoder('utf-8', { fatal: true }).decode(body); // throws (fails the test) on invalid UTF-8
   const doc = JSON.parse(text) as unknown;
@@ -73,12 +75,12 @@ const validDoc = (u: string) =>
   fc.record(
     {
       client_id: fc.constant(u),
-      // Text the audit store can keep: NUL and lone surrogates break a rule (unstorable-metadata.spec.ts).
-      client_name: fc.string({ unit: 'binary', maxLength: 40 }).filter(isStorableText),
+      // Text the audit store can keep and a person can read (unstorable-metadata.spec.ts, the display rules).
+      client_name: fc.string({ unit: 'binary', maxLength: 40 }).filter((name) => isStorableText(name) && !UNDISPLAYABLE.test(name)),
       redirect_uris: fc.array(fc.tuple(fc.domain(), fc.webPath()).map(([h, p]) => `https://${h}${p}`), { minLength: 1, maxLength: 2 }),
       token_endpoint_auth_method: fc.constantFrom('none', 'private_key_jwt'),
       jwks: fc.record({ keys: fc.array(publicJwk, { maxLength: 2 }) }),
-      logo_uri: fc.webUrl(),
+      logo_uri: fc.webUrl({ validSchemes: ['https'] }),
     },
     { requiredKeys: ['client_id', 'redirect_uris'] },
   );

@@ -1,6 +1,6 @@
 import { ClientMetadata, Problem } from '@admit/contracts';
 import { checkClientMetadata } from '../client-metadata-rules';
-import { isSecretAuthMethod, PRIVATE_JWK_MEMBERS, privateJwkMembers } from '../secrets';
+import { isSecretAuthMethod, nonPublicJwkMembers } from '../secrets';
 import { CimdErrorCode as Code, cimdProblem, quote } from './cimd-problem';
 
 export type CimdMetadata = ClientMetadata & { client_id: string };
@@ -42,7 +42,7 @@ function parse(body: Buffer): { ok: true; doc: Json } | { ok: false; problem: Pr
   return { ok: true, doc };
 }
 
-const isPrivateJwk = (key: unknown) => privateJwkMembers(key).length > 0;
+const isPrivateJwk = (key: unknown) => nonPublicJwkMembers(key).length > 0;
 
 /**
  * A fetched Client ID Metadata Document, checked against the draft (§4, §4.1) and then against the
@@ -84,6 +84,6 @@ export function checkMetadataDocument(url: string, body: Buffer): DocumentCheck 
 
 function withoutPrivateMembers(key: Json): Json {
   const copy = { ...key };
-  for (const member of PRIVATE_JWK_MEMBERS) delete copy[member];
+  for (const member of nonPublicJwkMembers(key)) delete copy[member];
   return copy;
 }

@@ -28,7 +28,7 @@ const defaultResolver: Resolver = async (hostname) =>
   (await dns.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family as ResolvedAddress['family'] }));
 
 /**
- * The only way Admit reaches the network: the SSRF guard of DESIGN §1. It resolves DNS itself,
+ * The only way Admit reaches the network: the SSRF guard. It resolves DNS itself,
  * refuses special-use addresses, connects to exactly the address it checked, and never follows
  * a redirect. Concurrent fetches of one URL (same cap) share one request.
  */

@@ -1,5 +1,5 @@
 /**
- * Log lines never carry a credential or key material (DESIGN §4). Structured fields are redacted
+ * Log lines never carry a credential or key material. Structured fields are redacted
  * by name; free text (messages, error stacks that quote input) is scrubbed by shape, because a
  * message built from a library's error can quote a token no field name announces.
  */

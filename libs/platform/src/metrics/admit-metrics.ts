@@ -114,10 +114,11 @@ export class AdmitMetrics implements BusMetrics {
   /** Decisions are counted where they are published: the policy service, and intake for access checks. */
   published(event: CloudEvent): void {
     if (event.type === Topic.RegistrationDecided || event.type === Topic.AccessChecked) {
-      const data = event.data as { decision: string; reasons: { code: string }[] };
+      const data = event.data as { decision: string; reasons: { code: string }[]; count?: number };
       const kind = event.type === Topic.RegistrationDecided ? 'registration' : 'access';
-      // One count per decision: its first reason is the one that determined it.
-      this.decisions.inc({ kind, decision: data.decision, reason: data.reasons[0]?.code ?? 'none' });
+      // One count per decision: its first reason is the one that determined it. An aggregated access
+      // event (checks of an unknown client) stands for `count` decisions.
+      this.decisions.inc({ kind, decision: data.decision, reason: data.reasons[0]?.code ?? 'none' }, data.count ?? 1);
     }
   }
 

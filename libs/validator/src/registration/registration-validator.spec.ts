@@ -17,7 +17,7 @@ class MemoryFetcher implements Fetcher {
   async fetch(url: string): Promise<FetchResponse> {
     const body = this.bodies.get(url);
     if (body === undefined) throw new FetchError('ERR_FETCH_STATUS', 'the document answered 404', 404);
-    return { url, status: 200, headers: { 'cache-control': 'max-age=120' }, body: Buffer.from(body), fetchedAt: new Date() };
+    return { url, status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=120' }, body: Buffer.from(body), fetchedAt: new Date() };
   }
 }
 

@@ -2,12 +2,13 @@
  * `admit audit query|timeline|export|verify|report`: the auditor's CLI, against the audit API (`--url`,
  * token from ADMIT_ADMIN_TOKEN) or straight against the database (`--database` or DATABASE_URL).
  */
-import { EVENT_FILTERS, EventFilters, Page, parseQuery, parseReportQuery, renderReportHtml, WINDOW_FILTERS } from '@admit/audit';
+import { CheckpointCheckOptions, EVENT_FILTERS, EventFilters, Page, parseQuery, parseReportQuery, renderReportHtml, WINDOW_FILTERS } from '@admit/audit';
 import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { CliExit, parseOptions } from '../cli-exit';
-import { apiSource, AuditSource, databaseSource } from './audit-source';
+import { apiSource, AuditSource, databaseSource, loadJwks } from './audit-source';
+import { readExternalCheckpoints } from './external-source';
 import { csvHeader, ExportFormat, formatEvent, writeAll } from './export-writer';
 
 export const USAGE = [
@@ -15,7 +16,9 @@ export const USAGE = [
   '  query    [--client_id …] [--type …] [--from …] [--to …] [--anchor …] [--origin …] [--decision allow|deny] [--policy_version …] [--jkt …] [--limit n] [--cursor c]',
   '  timeline --client_id <id> [--from …] [--to …] [--json]',
   '  export   [the query filters] [--format jsonl|csv] [--out <file>]',
-  '  verify   [--jwks <file or URL>] [--json]      (exit 1 when the chain is broken)',
+  '  verify   [--jwks <file or URL>] [--checkpoints <file|topic>] [--max-age <seconds>] [--json]   (exit 1 when anything is broken)',
+  '           --jwks: the audit service\'s public checkpoint keys, checked here (also with --url);',
+  '           --checkpoints: the external copy, a file or a Kafka topic (read from KAFKA_BROKERS); needs --jwks',
   '  report   --from <RFC 3339> --to <RFC 3339> [--format json|html] [--out <file>]   (the evidence report of the window)',
   'With --url the token is read from ADMIT_ADMIN_TOKEN; without --url, --database or DATABASE_URL is read directly.',
 ].join('\n');
@@ -56,8 +59,8 @@ export async function run(args: string[], out: Writable = process.stdout, err: N
         return 0;
       });
     case 'verify':
-      return withSource(rest, ['jwks'], ['json'], async (source, options) => {
-        const report = await source.verify();
+      return withSource(rest, ['jwks', 'checkpoints', 'max-age'], ['json'], async (source, options) => {
+        const report = await source.verify(await verifyOptions(options));
         if (options.json) await writeAll(out, `${JSON.stringify(report, null, 2)}\n`);
         else await writeAll(out, describeReport(report));
         return report.ok ? 0 : 1;
@@ -86,6 +89,20 @@ export async function run(args: string[], out: Writable = process.stdout, err: N
   }
 }
 
+/** What `verify` checks the checkpoints with: the given keys, the external copy, the maximum age. */
+async function verifyOptions(options: Record<string, string | true>): Promise<CheckpointCheckOptions> {
+  const maxAge = options['max-age'];
+  if (maxAge !== undefined && (typeof maxAge !== 'string' || !/^[1-9][0-9]{0,9}$/.test(maxAge))) throw new CliExit('--max-age must be a number of seconds', 2);
+  if (typeof options.checkpoints === 'string' && typeof options.jwks !== 'string') {
+    throw new CliExit('--checkpoints needs --jwks: an external copy is only evidence with the signatures checked', 2);
+  }
+  return {
+    jwks: typeof options.jwks === 'string' ? await loadJwks(options.jwks) : undefined,
+    external: typeof options.checkpoints === 'string' ? await readExternalCheckpoints(options.checkpoints) : undefined,
+    maxAgeS: maxAge === undefined ? undefined : Number(maxAge),
+  };
+}
+
 /** Every event matching `filters`, page by page: memory holds one page whatever the size of the export. */
 export async function exportEvents(source: AuditSource, filters: EventFilters, format: ExportFormat, target: Writable, progress?: NodeJS.WriteStream): Promise<number> {
   if (format === 'csv') await writeAll(target, csvHeader());
@@ -112,7 +129,7 @@ async function withSource(
   if (typeof options.url === 'string' && options.database) throw new CliExit('give --url or --database, not both', 2);
   let source: AuditSource;
   if (typeof options.url === 'string') source = apiSource(options.url);
-  else if (database) source = await databaseSource(database, typeof options.jwks === 'string' ? options.jwks : undefined);
+  else if (database) source = await databaseSource(database);
   else throw new CliExit('give --url <audit API> (with ADMIT_ADMIN_TOKEN) or --database <postgres URL> (or set DATABASE_URL)', 2);
   try {
     const rest = Object.fromEntries(Object.entries(options).filter(([k]) => !SOURCE.includes(k)));
@@ -148,8 +165,9 @@ function describeReport(r: Awaited<ReturnType<AuditSource['verify']>>): string {
     `${r.ok ? 'OK' : 'BROKEN'}: ${r.links_checked} links in ${r.chains.length} chains recomputed`,
     ...r.breaks.map((b) => `  first broken link of ${b.topic}/${b.partition}: position ${b.position}, event ${b.event_id ?? '-'} (seq ${b.event_seq ?? '-'}): ${b.reason}: ${b.description}`),
     ...(r.unchained.count > 0 ? [`  ${r.unchained.count} events outside any chain, the first at seq ${r.unchained.first_seq}`] : []),
-    `checkpoints: ${r.checkpoints.count}${r.checkpoints.signatures_checked ? ', signatures checked' : ', signatures NOT checked (give --jwks)'}`,
-    ...r.checkpoints.problems.map((p) => `  checkpoint ${p.seq}: ${p.code}: ${p.description}`),
+    `checkpoints: ${r.checkpoints.count}${r.checkpoints.signatures_checked ? ', signatures checked' : ', signatures NOT checked (give --jwks)'}` +
+      (r.checkpoints.external ? `; ${r.checkpoints.external.count} in ${r.checkpoints.external.source}` : '; no external copy compared (give --checkpoints)'),
+    ...r.checkpoints.problems.map((p) => `  ${p.seq === null ? 'checkpoints' : `checkpoint ${p.seq}`}: ${p.code}: ${p.description}`),
   ];
   return `${lines.join('\n')}\n`;
 }

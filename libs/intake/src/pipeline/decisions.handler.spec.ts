@@ -1,0 +1,53 @@
+// Real: DecisionsHandler, PendingDecisions, AdmissionCache, the in-process inbox and stored-event
+// signal. Nothing stubbed: the audit store's commit is the call a ChainWriter makes after committing.
+import { inProcessTransport } from '@admit/bus';
+import { newEvent, RegistrationDecided, Topic } from '@admit/contracts';
+import { RevocationSet } from '@admit/revocation-set';
+import { AdmissionCache } from '../access/admission-cache';
+import { DecisionsHandler } from './decisions.handler';
+import { PendingDecisions } from './pending-decisions';
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
+const decided: RegistrationDecided = {
+  client_id: 's_abc',
+  decision: 'allow',
+  policy_version: `sha256:${'3'.repeat(64)}`,
+  determining_policies: ['register-software-statement'],
+  reasons: [],
+  metadata: { redirect_uris: ['https://app.example/cb'] },
+  admission: {
+    source: 'software_statement',
+    jkts: [],
+    evidence_sha256: 'ef'.repeat(32),
+    validated_at: new Date().toISOString(),
+    expires_at: new Date(Date.now() + 60_000).toISOString(),
+    flags: [],
+  },
+  decided_at: new Date().toISOString(),
+};
+
+describe('DecisionsHandler in one process', () => {
+  it('answers the waiting caller and caches the admission only once the audit store committed the decision', async () => {
+    const transport = inProcessTransport();
+    const pending = new PendingDecisions();
+    const admissions = new AdmissionCache(new RevocationSet());
+    const handler = new DecisionsHandler(pending, admissions, transport.inbox, transport.stored);
+    await handler.onModuleInit();
+    const event = newEvent(Topic.RegistrationDecided, decided, { source: '/admit/policy', subject: decided.client_id, replyTo: transport.inbox.id });
+    const { decision } = pending.wait(event.correlationid, 5_000);
+    let answered = false;
+    void decision.then(() => (answered = true));
+
+    await handler.onDecided(event);
+    await turns(5);
+    expect(answered).toBe(false);
+    expect(admissions.get('s_abc')).toBeUndefined();
+
+    transport.stored.committed([event.id]);
+    await expect(decision).resolves.toBe(event);
+    expect(admissions.get('s_abc')?.admission.evidence_sha256).toBe('ef'.repeat(32));
+  });
+});

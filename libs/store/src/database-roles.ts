@@ -1,0 +1,54 @@
+/**
+ * The two PostgreSQL roles of a distributed deployment. The owner role runs the migrations and owns
+ * every table, so only it (or a superuser) can disable the append-only triggers. The app role, which
+ * every service connects as, gets exactly what the services do: it reads, it appends to the audit
+ * tables, it moves the chain heads forward; it never owns, deletes from or truncates the trail.
+ */
+type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
+
+/** A role name PostgreSQL takes without quoting; roles are interpolated, so anything else is refused. */
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function checkRoleName(role: string): string {
+  if (!ROLE_NAME.test(role)) throw new Error(`unsupported role name ${JSON.stringify(role)}: lowercase letters, digits and _ only`);
+  return role;
+}
+
+/** What the app role may do, table by table; the audit trail is append-only, so no DELETE there. */
+const APP_PRIVILEGES: [string, string][] = [
+  ['SELECT, INSERT', 'audit_events'],
+  ['SELECT, INSERT', 'audit_chain_links'],
+  ['SELECT, INSERT', 'audit_checkpoints'],
+  ['SELECT', 'audit_chain_start'],
+  // A new chain starts with an INSERT; extending one moves its head (locked with FOR UPDATE).
+  ['SELECT, INSERT, UPDATE', 'audit_chain_heads'],
+  ['SELECT, INSERT, UPDATE', 'revocations'],
+  // Published rows are removed after a day; the outbox is not evidence, the audit trail is.
+  ['SELECT, INSERT, UPDATE, DELETE', 'revocation_outbox'],
+  // Enough to see that no migration is pending.
+  ['SELECT', 'admit_migrations'],
+];
+const APP_SEQUENCES = ['audit_events_seq_seq', 'audit_checkpoints_seq_seq', 'revocation_outbox_seq_seq'];
+
+/**
+ * Grants `role` the app's privileges on the migrated schema and nothing more; run by the owner
+ * after the migrations. Idempotent: GRANT of a privilege held is a no-op.
+ */
+export async function grantAppRole(query: Query, role: string): Promise<void> {
+  checkRoleName(role);
+  await query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+  for (const [privileges, table] of APP_PRIVILEGES) await query(`GRANT ${privileges} ON ${table} TO ${role}`);
+  await query(`GRANT USAGE ON SEQUENCE ${APP_SEQUENCES.join(', ')} TO ${role}`);
+}
+
+/**
+ * Creates a login role unless it exists; safe when several processes do it at once (roles are
+ * cluster-wide, so two may race). Needs a connection with CREATEROLE.
+ */
+export async function ensureLoginRole(query: Query, role: string): Promise<void> {
+  checkRoleName(role);
+  await query(`DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} LOGIN; END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END $$`);
+}

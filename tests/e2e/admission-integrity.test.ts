@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
 
+/** Admit's issuer, the `aud` a client assertion must name. */
+const ADMIT_ISSUER = 'https://admit.test';
+
 const ISSUER = 'https://directory.example';
 
 describe.each(MODES)('admission integrity (%s)', (mode) => {
@@ -31,7 +34,12 @@ describe.each(MODES)('admission integrity (%s)', (mode) => {
       ['anchors:', '  - id: directory', `    issuer: ${ISSUER}`, '    algorithms: [ES256]', '    max_age_s: 3600', '    required_claims: [software_id]', `    jwks: ${JSON.stringify({ keys: [jwk] })}`].join('\n'),
     );
     sign = (claims, iat) => new SignJWT({ iss: ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'dir-1' }).setIssuedAt(iat).setExpirationTime('10m').sign(privateKey);
-    admit = await startAdmit(mode, { ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`, ADMIT_FETCH_CA_FILE: fixture.caFile, ADMIT_TRUST_ANCHORS_FILE: anchorsFile });
+    admit = await startAdmit(mode, {
+      ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`,
+      ADMIT_FETCH_CA_FILE: fixture.caFile,
+      ADMIT_TRUST_ANCHORS_FILE: anchorsFile,
+      ADMIT_ISSUER,
+    });
   });
   afterAll(async () => {
     await admit?.close();
@@ -55,7 +63,8 @@ describe.each(MODES)('admission integrity (%s)', (mode) => {
     expect(copy).toMatchObject({ status: 201, body: { client_id: original.body.client_id, token_endpoint_auth_method: 'none' } });
     expect(copy.body).not.toHaveProperty('jwks');
     const clientId = original.body.client_id as string;
-    const assertion = await new SignJWT({ iss: clientId, sub: clientId, aud: admit.stack.intakeUrl, jti: randomUUID() })
+    // Well-formed in every way that needs no key, so what refuses it is that the client has none.
+    const assertion = await new SignJWT({ iss: clientId, sub: clientId, aud: ADMIT_ISSUER, jti: randomUUID() })
       .setProtectedHeader({ alg: 'ES256', kid: 'mine' })
       .setExpirationTime('1m')
       .sign(attacker.privateKey);

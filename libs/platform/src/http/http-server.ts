@@ -2,13 +2,18 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Fastify with bounded bodies and timeouts, so slow or oversized requests cannot hold the server. */
+/**
+ * Fastify with bounded bodies and timeouts, so slow or oversized requests cannot hold the server.
+ * An idle kept-alive connection is closed by the server only after 72 s (Fastify's default), longer
+ * than gateways and HTTP clients keep theirs (nginx 60 s, undici 4 s): a server that closes first
+ * races the client's next request on that connection, which then fails with ECONNRESET.
+ */
 export function httpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
     requestTimeout: 15_000,
     connectionTimeout: 30_000,
-    keepAliveTimeout: 5_000,
+    keepAliveTimeout: 72_000,
     return503OnClosing: true,
   });
 }

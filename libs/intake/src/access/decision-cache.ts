@@ -23,25 +23,31 @@ const MAX_PER_ADMISSION = 256;
  * assertions are checked before the cache, on every check.
  */
 export class DecisionCache {
-  private byAdmission = new WeakMap<CachedAdmission, Map<string, AccessDecision>>();
-  private second = Number.NaN;
+  private byAdmission = new Map<CachedAdmission, Map<string, AccessDecision>>();
+  private second = -1;
 
   constructor(private readonly clock: () => number = Date.now) {}
 
   decide(admission: CachedAdmission, key: DecisionKey, decide: (now: Date) => AccessDecision): AccessDecision {
     const second = Math.floor(this.clock() / 1000);
     if (second !== this.second) {
-      this.byAdmission = new WeakMap();
+      this.byAdmission.clear();
       this.second = second;
     }
     let decisions = this.byAdmission.get(admission);
     if (!decisions) this.byAdmission.set(admission, (decisions = new Map()));
-    const text = JSON.stringify([key.policyVersion, key.action, key.resource ?? null, key.sensitivity ?? null, key.clientAssertion]);
+    // Action and resource are the caller's text: their lengths keep one key from reading as another.
+    const text = `${key.policyVersion} ${key.clientAssertion} ${key.sensitivity ?? '-'} ${key.action.length}:${key.action} ${key.resource === undefined ? '-' : `${key.resource.length}:${key.resource}`}`;
     const known = decisions.get(text);
-    if (known) return known;
+    // A copy: what a caller does with its decision (events, answers) never reaches the cached one.
+    if (known) return copyOf(known);
     if (decisions.size >= MAX_PER_ADMISSION) decisions.clear();
     const decision = decide(new Date(second * 1000));
-    decisions.set(text, decision);
+    decisions.set(text, copyOf(decision));
     return decision;
   }
+}
+
+function copyOf(decision: AccessDecision): AccessDecision {
+  return { ...decision, determining_policies: [...decision.determining_policies], reasons: decision.reasons.map((reason) => ({ ...reason })) };
 }

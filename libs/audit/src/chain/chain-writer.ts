@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { StoredEvents } from '@admit/bus';
 import { CloudEvent } from '@admit/contracts';
-import { inTransaction, isTransientDatabaseError, TxQuery } from '@admit/store';
+import { inTransaction, isEmbedded, isTransientDatabaseError, TxQuery } from '@admit/store';
 import { DataSource } from 'typeorm';
 import { ChainedFields, GENESIS_HASH, linkHash } from './chain-hash';
 
@@ -24,14 +24,20 @@ interface Head {
   hash: string;
 }
 
-/** A group commit takes at most this many rows: 11 parameters each stays far below PostgreSQL's 65,535. */
-const MAX_GROUP_ROWS = 2_000;
+/**
+ * How transactions are cut: PGlite runs one statement at a time, so one writer with large groups;
+ * PostgreSQL's backends use every core, so several writers (its pool holds ten connections, and
+ * others need some) with groups small enough to spread. 11 parameters a row stays far below
+ * PostgreSQL's 65,535 either way.
+ */
+const WRITERS = { embedded: { writers: 1, maxRows: 2_000 }, server: { writers: 4, maxRows: 500 } };
 
 /**
  * Appends events to audit_events and to their topic-partition's hash chain with group commit:
- * appends that arrive while a transaction is being written wait, and go together in the next one,
- * so under load one transaction of five statements carries the events of many partitions, and at
- * rest nothing waits for a timer. Each append resolves only once its transaction committed.
+ * appends that arrive while the transactions in flight are being written wait, and go together in
+ * the next one, so under load one transaction of five statements carries the events of many
+ * partitions, and at rest nothing waits for a timer. Each append resolves only once its transaction
+ * committed.
  *
  * The chain heads are locked first (FOR UPDATE, in key order), so two writers of the same partition
  * (a rebalance, a second instance) take turns instead of forking the chain. Events go in with one
@@ -42,13 +48,18 @@ const MAX_GROUP_ROWS = 2_000;
 @Injectable()
 export class ChainWriter {
   private readonly queue: Append[] = [];
-  private flushing = false;
+  private scheduled = false;
+  private writing = 0;
+  private readonly writers: number;
+  private readonly maxRows: number;
 
   // Explicit tokens: the bench runs this under tsx, which emits no decorator metadata.
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Optional() @Inject(StoredEvents) private readonly stored?: StoredEvents,
-  ) {}
+  ) {
+    ({ writers: this.writers, maxRows: this.maxRows } = isEmbedded(db) ? WRITERS.embedded : WRITERS.server);
+  }
 
   /** Stores the events (in the given order, which is offset order); resolves with how many were new. */
   append(topic: string, partition: number, items: Positioned[]): Promise<number> {
@@ -57,24 +68,37 @@ export class ChainWriter {
     return new Promise<number>((resolve, reject) => {
       this.queue.push({ topic, partition, rows, resolve, reject });
       // Started on the next turn, so appends made in this one share its transaction.
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.drain();
+        });
       }
     });
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const group = this.queue.splice(0, groupLength(this.queue));
-      try {
-        this.settle(group, await this.write(group));
-      } catch (err) {
-        if (group.length === 1 || isTransientDatabaseError(err)) for (const append of group) append.reject(err);
-        else for (const append of group) await this.write([append]).then((counts) => this.settle([append], counts), append.reject);
-      }
+  /**
+   * Starts transactions for what is queued, up to `writers` at once (see WRITERS).
+   */
+  private drain(): void {
+    while (this.queue.length > 0 && this.writing < this.writers) {
+      const group = this.queue.splice(0, groupLength(this.queue, this.maxRows));
+      this.writing++;
+      void this.commit(group).finally(() => {
+        this.writing--;
+        this.drain();
+      });
     }
-    this.flushing = false;
+  }
+
+  private async commit(group: Append[]): Promise<void> {
+    try {
+      this.settle(group, await this.write(group));
+    } catch (err) {
+      if (group.length === 1 || isTransientDatabaseError(err)) for (const append of group) append.reject(err);
+      else for (const append of group) await this.write([append]).then((counts) => this.settle([append], counts), append.reject);
+    }
   }
 
   /** Committed: each caller learns how many of its rows were new, and whoever waits on an event that it is stored. */
@@ -120,11 +144,11 @@ export class ChainWriter {
 }
 
 /** How many queued appends the next transaction takes: at least one, however large. */
-function groupLength(queue: Append[]): number {
+function groupLength(queue: Append[], maxRows: number): number {
   let rows = 0;
   for (let i = 0; i < queue.length; i++) {
     rows += queue[i].rows.length;
-    if (rows > MAX_GROUP_ROWS && i > 0) return i;
+    if (rows > maxRows && i > 0) return i;
   }
   return queue.length;
 }

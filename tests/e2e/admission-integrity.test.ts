@@ -4,10 +4,8 @@
 import { HttpsFixture, startHttpsFixture } from '@admit/metadata/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
+import { createTestAnchor, TestAnchor } from '../support/anchor';
 
 /** Admit's issuer, the `aud` a client assertion must name. */
 const ADMIT_ISSUER = 'https://admit.test';
@@ -17,7 +15,7 @@ const ISSUER = 'https://directory.example';
 describe.each(MODES)('admission integrity (%s)', (mode) => {
   let fixture: HttpsFixture;
   let admit: AdmitUnderTest;
-  let anchorsDir: string;
+  let anchor: TestAnchor | undefined;
   let sign: (claims: Record<string, unknown>, iat?: number) => Promise<string>;
   const run = randomUUID().slice(0, 8);
   /** Every client id Admit answered with an admission: each must have its decision in the audit store. */
@@ -25,26 +23,19 @@ describe.each(MODES)('admission integrity (%s)', (mode) => {
 
   beforeAll(async () => {
     fixture = await startHttpsFixture();
-    const { publicKey, privateKey } = await generateKeyPair('ES256');
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'dir-1', alg: 'ES256', use: 'sig' };
-    anchorsDir = mkdtempSync(join(tmpdir(), 'admit-anchors-'));
-    const anchorsFile = join(anchorsDir, 'anchors.yaml');
-    writeFileSync(
-      anchorsFile,
-      ['anchors:', '  - id: directory', `    issuer: ${ISSUER}`, '    algorithms: [ES256]', '    max_age_s: 3600', '    required_claims: [software_id]', `    jwks: ${JSON.stringify({ keys: [jwk] })}`].join('\n'),
-    );
-    sign = (claims, iat) => new SignJWT({ iss: ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'dir-1' }).setIssuedAt(iat).setExpirationTime('10m').sign(privateKey);
+    const made = (anchor = await createTestAnchor(ISSUER));
+    sign = (claims, iat) => new SignJWT({ iss: ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'dir-1' }).setIssuedAt(iat).setExpirationTime('10m').sign(made.privateKey);
     admit = await startAdmit(mode, {
       ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`,
       ADMIT_FETCH_CA_FILE: fixture.caFile,
-      ADMIT_TRUST_ANCHORS_FILE: anchorsFile,
+      ADMIT_TRUST_ANCHORS_FILE: made.file,
       ADMIT_ISSUER,
     });
   });
   afterAll(async () => {
     await admit?.close();
     await fixture?.close();
-    if (anchorsDir) rmSync(anchorsDir, { recursive: true, force: true });
+    anchor?.remove();
   });
 
   const post = async (path: string, body: unknown) => {

@@ -2,19 +2,17 @@
 // server with a CA made for this run (the only host the SSRF guard is told to allow), and ES256
 // statements signed with jose. Nothing stubbed.
 import { HttpsFixture, startHttpsFixture } from '@admit/metadata/testing';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
+import { createTestAnchor, TestAnchor } from '../support/anchor';
 
 const ISSUER = 'https://directory.example';
 
 describe.each(MODES)('client metadata documents and software statements (%s)', (mode) => {
   let fixture: HttpsFixture;
   let admit: AdmitUnderTest;
-  let anchorsDir: string;
+  let anchor: TestAnchor | undefined;
   let sign: (claims: Record<string, unknown>, kid?: string, iat?: number) => Promise<string>;
   const run = randomUUID().slice(0, 8);
   let documentUrl: string;
@@ -37,35 +35,20 @@ describe.each(MODES)('client metadata documents and software statements (%s)', (
     fixture.route(`/clients/${run}.json`, { body: documentBody, headers: { 'cache-control': 'max-age=300' } });
     fixture.route(`/clients/${run}-mismatch.json`, { body: { client_id: 'https://other.example/client.json', redirect_uris: ['https://app.example/cb'] } });
 
-    const { publicKey, privateKey } = await generateKeyPair('ES256');
-    const jwk = { ...(await exportJWK(publicKey)), kid: 'dir-1', alg: 'ES256', use: 'sig' };
-    anchorsDir = mkdtempSync(join(tmpdir(), 'admit-anchors-'));
-    const anchorsFile = join(anchorsDir, 'anchors.yaml');
-    writeFileSync(
-      anchorsFile,
-      [
-        'anchors:',
-        '  - id: directory',
-        `    issuer: ${ISSUER}`,
-        '    algorithms: [ES256]',
-        '    max_age_s: 3600',
-        '    required_claims: [software_id]',
-        `    jwks: ${JSON.stringify({ keys: [jwk] })}`,
-      ].join('\n'),
-    );
+    const made = (anchor = await createTestAnchor(ISSUER));
     sign = (claims, kid = 'dir-1', iat) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt(iat).setExpirationTime('10m').sign(privateKey);
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuedAt(iat).setExpirationTime('10m').sign(made.privateKey);
 
     admit = await startAdmit(mode, {
       ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`,
       ADMIT_FETCH_CA_FILE: fixture.caFile,
-      ADMIT_TRUST_ANCHORS_FILE: anchorsFile,
+      ADMIT_TRUST_ANCHORS_FILE: made.file,
     });
   });
   afterAll(async () => {
     await admit?.close();
     await fixture?.close();
-    if (anchorsDir) rmSync(anchorsDir, { recursive: true, force: true });
+    anchor?.remove();
   });
 
   const post = (path: string, body: unknown) =>

@@ -48,8 +48,11 @@ export async function startAdmit(mode: Mode, env: Record<string, string> = {}): 
       stack: started.stack,
       auditEvents: (filters, ready) => readAudit(started.auditUrl, token, filters, ready),
       close: async () => {
-        await started.close();
+        const codes = await started.close();
         rmSync(dir, { recursive: true, force: true });
+        // Every app drains and exits 0 on SIGTERM; one that died on its own (a crash) shows here.
+        const failed = Object.entries(codes).filter(([, code]) => code !== 0);
+        if (failed.length > 0) throw new Error(`apps did not exit 0 when stopped: ${failed.map(([name, code]) => `${name} ${code}`).join(', ')}`);
       },
     };
   } catch (err) {
@@ -61,7 +64,8 @@ export async function startAdmit(mode: Mode, env: Record<string, string> = {}): 
 interface Started {
   stack: Stack;
   auditUrl: string;
-  close(): Promise<void>;
+  /** Stops every app; resolves with each one's exit code, by name. */
+  close(): Promise<Record<string, number | null>>;
 }
 
 async function distributed(env: Record<string, string>): Promise<Started> {
@@ -90,15 +94,16 @@ async function distributed(env: Record<string, string>): Promise<Started> {
     stack,
     auditUrl: audit?.url ?? '',
     close: async () => {
-      await stack.stop();
+      const codes = await stack.stop();
       await Promise.all([db.drop(), topics.drop()]);
+      return codes;
     },
   };
 }
 
 async function embedded(dir: string, env: Record<string, string>): Promise<Started> {
   const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: join(dir, 'data'), ADMIT_HTTP_PORT: '0', ...env } });
-  return { stack, auditUrl: stack.intakeUrl, close: async () => void (await stack.stop()) };
+  return { stack, auditUrl: stack.intakeUrl, close: () => stack.stop() };
 }
 
 /** Polls the audit API (every page) until `ready` accepts what it holds. */

@@ -1,4 +1,4 @@
-import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { EntityJson } from './cedar-wasm';
 import { ClientMetadata, MetadataSource } from '@admit/contracts';
 import type { AuthorizationRequest } from './policy-set';
 

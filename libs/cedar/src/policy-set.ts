@@ -1,4 +1,4 @@
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { cedar } from './cedar-wasm';
 import { EventData, PolicySetPublished, Topic } from '@admit/contracts';
 import { AccessDecision, AccessRequest, decideAccess } from './decide-access';
 import { decideRegistration } from './decide-registration';

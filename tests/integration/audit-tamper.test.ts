@@ -1,7 +1,7 @@
 // Real: PostgreSQL (a database of its own per attack), the audit service as the apps run it (the
 // batched ingest on the in-process bus, connected as the app role, checkpoints signed with its own
 // key into the database and an external copy: a file, or a Kafka topic on the real broker), the CLI
-// as a process of its own. Each attack is done as the database owner role would: triggers off,
+// run in this process. Each attack is done as the database owner role would: triggers off,
 // rows changed, triggers on. Nothing stubbed.
 import { AuditModule, CHECKPOINT_KEYS, CHECKPOINT_TOPIC, Checkpointer, CheckpointProblem, fileCheckpointSink, kafkaCheckpointSink, linkHash, STORED_EVENT_COLUMNS, StoredEvent } from '@admit/audit';
 import { inProcessTransport, Publisher, publisherFor } from '@admit/bus';
@@ -11,14 +11,15 @@ import { AdminAuthModule, startService } from '@admit/platform';
 import { StoreModule } from '@admit/store';
 import { Module } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { Writable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { run as runCli } from '../../tools/cli/src/audit';
+import { CliExit } from '../../tools/cli/src/cli-exit';
 import { asRole, createTestDatabase, TestDatabase, TEST_OWNER_ROLE } from '../support/database';
 import { KAFKA_BROKERS } from '../support/kafka';
 import { eventually } from '../support/poll';
@@ -36,18 +37,39 @@ interface Verified {
   report?: { ok: boolean; breaks: unknown[]; checkpoints: { problems: { seq: string | null; code: string; description: string }[] } };
 }
 
-/** `admit audit verify …` as an auditor runs it: a process of its own. */
+/**
+ * `admit audit verify …`, run in this process (the CLI as a process of its own is tested by the audit
+ * API suite): what it prints and the exit code it would exit with. `env` is set for the run only.
+ */
 async function verify(args: string[], env: Record<string, string> = {}): Promise<Verified> {
-  const script = "require('./tools/cli/src/audit').run(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })";
-  let out: Omit<Verified, 'report'>;
+  const stdout = new Captured();
+  const stderr = new Captured();
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  let code: number;
   try {
-    const { stdout, stderr } = await promisify(execFile)('node_modules/.bin/tsx', ['-e', script, 'verify', ...args], { env: { ...process.env, ...env } });
-    out = { code: 0, stdout, stderr };
+    code = await runCli(['verify', ...args], stdout, stderr as unknown as NodeJS.WriteStream);
   } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    out = { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    // As the CLI's main reports a failure: its message, and its exit code.
+    stderr.write(`${(err as Error).message}\n`);
+    code = (err as CliExit).exitCode ?? 1;
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
+  const out = { code, stdout: stdout.text, stderr: stderr.text };
   return { ...out, report: args.includes('--json') && out.stdout ? JSON.parse(out.stdout) : undefined };
+}
+
+/** A stream that keeps what is written to it. */
+class Captured extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
 }
 
 /** The audit service on a database of its own, with its checkpoint key and external copy, and the owner role's connection. */

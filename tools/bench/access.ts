@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Figure, figure, timeConcurrent } from './figures';
+import { postJson } from './http-client';
 import { openLoop } from './load';
 import { withReference } from './reference/reference';
 import { withAdmit } from './stacks';
@@ -105,14 +106,9 @@ async function admitFigures(toReference: (rate: number) => Figure['ratio']): Pro
 }
 
 async function post(url: string, body: unknown, expected: number, token?: string): Promise<unknown> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const answer: unknown = await res.json();
-  if (res.status !== expected) throw new Error(`POST ${url} answered ${res.status}, expected ${expected}: ${JSON.stringify(answer)}`);
-  return answer;
+  const answer = await postJson(url, body, token ? { authorization: `Bearer ${token}` } : {});
+  if (answer.status !== expected) throw new Error(`POST ${url} answered ${answer.status}, expected ${expected}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
 }
 
 // `tsx tools/bench/access.ts` runs these figures alone.

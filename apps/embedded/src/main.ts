@@ -21,7 +21,7 @@ runMain(async () => {
     imports: [
       StoreModule.forRoot({ dataDir: config.ADMIT_DATA_DIR }),
       KeysModule.forRoot({ file: config.ADMIT_SIGNING_KEY_FILE, dataDir: config.ADMIT_DATA_DIR }),
-      IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS, issuer: issuerOf(config) }),
+      IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS, issuer: issuerOf(config), jtiQuota: config.ADMIT_CLIENT_ASSERTION_JTI_QUOTA }),
       ValidatorModule.forRoot(config),
       PolicyModule.forRoot(policyOptions(config)),
       AdminAuthModule.forRoot({ tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR }),

@@ -67,12 +67,11 @@ describe.each(MODES)('client assertion replay and quota (%s)', (mode) => {
 
   /** One statement per software id: registering it again at another intake, or after a restart, is the same client. */
   const statements = new Map<string, Promise<string>>();
-  const statementFor = (softwareId: string) => {
-    if (!statements.has(softwareId)) {
-      const claims = { iss: ANCHOR_ISSUER, software_id: softwareId, redirect_uris: ['https://app.example/cb'], jwks: { keys: [clientKey.jwk] }, token_endpoint_auth_method: 'private_key_jwt' };
-      statements.set(softwareId, new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'dir-1' }).setIssuedAt().setExpirationTime('10m').sign(anchor.privateKey));
-    }
-    return statements.get(softwareId)!;
+  const statementFor = (softwareId: string): Promise<string> => {
+    const claims = { iss: ANCHOR_ISSUER, software_id: softwareId, redirect_uris: ['https://app.example/cb'], jwks: { keys: [clientKey.jwk] }, token_endpoint_auth_method: 'private_key_jwt' };
+    const statement = statements.get(softwareId) ?? new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'dir-1' }).setIssuedAt().setExpirationTime('10m').sign(anchor.privateKey);
+    statements.set(softwareId, statement);
+    return statement;
   };
   const register = async (softwareId: string, base: string): Promise<string> => {
     const res = await post(base, '/register', { software_statement: await statementFor(softwareId) });

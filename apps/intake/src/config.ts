@@ -1,10 +1,11 @@
-import { assertionConfig, issuerConfig } from '@admit/intake';
+import { assertionConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
 import { databaseConfig, distributedConfig } from '@admit/platform';
 import { Type } from '@sinclair/typebox';
 
 export const IntakeConfig = distributedConfig(8080, {
   ...issuerConfig,
   ...assertionConfig,
+  ...rateLimitConfig,
   /** Client assertions' jtis are kept here, so that no intake accepts one twice. */
   ...databaseConfig,
   /**

@@ -6,3 +6,4 @@ export * from './admission-token/admission-token-error';
 export * from './admission-token/issuer';
 export * from './access/assertion-config';
 export * from './access/jti-ledger';
+export * from './limits/rate-limits';

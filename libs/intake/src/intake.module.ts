@@ -15,11 +15,14 @@ import { DecisionPipeline, INTAKE_OPTIONS, IntakeOptions } from './pipeline/deci
 import { DecisionsHandler } from './pipeline/decisions.handler';
 import { PendingDecisions } from './pipeline/pending-decisions';
 import { RegisterController } from './registration/register.controller';
+import { RateLimitOptions, RateLimits } from './limits/rate-limits';
 import { DataSource } from 'typeorm';
 
 export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOptions {
   /** Unexpired client-assertion jtis one client may hold (`ADMIT_CLIENT_ASSERTION_JTI_QUOTA`). */
   jtiQuota: number;
+  /** Limits of /register, /admissions and /access-checks. */
+  rateLimits: RateLimitOptions;
 }
 
 /**
@@ -53,6 +56,7 @@ export class IntakeModule {
             }),
           inject: [RevocationSet, DataSource],
         },
+        { provide: RateLimits, useValue: new RateLimits(options.rateLimits) },
         { provide: INTAKE_OPTIONS, useValue: options },
         { provide: ADMISSION_TOKEN_OPTIONS, useValue: { issuer: options.issuer } },
       ],

@@ -2,7 +2,8 @@
  * The client-assertion jti check on its own: JtiLedger.claim, the one statement an access check with
  * a client assertion adds (the insert into the (client_id, jti) key, guarded by the client's quota),
  * against PostgreSQL and against PGlite, each beside a plain INSERT of the same rows into a table with
- * no index, in the same run.
+ * no index, in the same run; and the same check for one client holding nearly its quota, whose count
+ * reads that many index entries.
  */
 import 'reflect-metadata';
 import { JtiLedger } from '@admit/intake';
@@ -18,6 +19,8 @@ const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:54
 const CHECKS = Number(process.env.BENCH_JTI_CHECKS ?? 20_000);
 /** Checks are spread over this many clients, so each holds a few dozen unexpired jtis, not one. */
 const CLIENTS = 1_000;
+/** Checks of the one client near its quota (the guard's worst case). */
+const HEAVY_CHECKS = 1_000;
 /** PostgreSQL serves concurrent checks on several connections; PGlite has one, so one at a time. */
 const CONCURRENCY = { postgres: 8, pglite: 1 };
 
@@ -61,11 +64,21 @@ async function measure(store: string, location: StoreLocation, concurrency: numb
     await timeConcurrent(500, concurrency, (i) => claim(CHECKS + i));
     const reference = await timeConcurrent(CHECKS, concurrency, plain);
     const checks = await timeConcurrent(CHECKS, concurrency, claim);
+    // The quota guard's worst case: one client holding nearly its quota, whose count reads that many index entries.
+    await db.query(`INSERT INTO client_assertion_jtis SELECT 's_heavy', 'held-' || g, $1 FROM generate_series(1, $2::int) g`, [
+      new Date(now + 5 * 60_000).toISOString(),
+      ledger.quota - HEAVY_CHECKS,
+    ]);
+    const heavy = await timeConcurrent(HEAVY_CHECKS, concurrency, async (i) => {
+      if ((await ledger.claim('s_heavy', `heavy-${i}`, now + 5 * 60_000, now)) !== 'accepted') throw new Error('jti bench: the heavy client was refused below its quota');
+    });
     const at = `${concurrency} at a time (${store})`;
+    const toPlain = (rate: number) => ({ to: 'plain insert, no index', value: rate / reference.rate });
     return [
-      figure(`client-assertion jti check (insert into the unique key, quota-guarded), ${CLIENTS} clients, ${at}`, checks.latencies, {
-        rate: checks.rate,
-        ratio: { to: 'plain insert, no index', value: checks.rate / reference.rate },
+      figure(`client-assertion jti check (insert into the unique key, quota-guarded), ${CLIENTS} clients, ${at}`, checks.latencies, { rate: checks.rate, ratio: toPlain(checks.rate) }),
+      figure(`client-assertion jti check, one client holding ${ledger.quota - HEAVY_CHECKS}+ of its ${ledger.quota} quota, ${at}`, heavy.latencies, {
+        rate: heavy.rate,
+        ratio: toPlain(heavy.rate),
       }),
       figure(`plain INSERT of the same rows into a table with no index, ${at}`, reference.latencies, { rate: reference.rate }),
     ];

@@ -35,6 +35,15 @@ describe('client-assertion jtis in PostgreSQL (JtiLedger)', () => {
     await expect(ledger.used('s_a', 'j2')).resolves.toBe(false);
   });
 
+  it('a jti of any text (a NUL character, a lone surrogate, 256 four-byte characters) of a client id of 2,048 characters is kept, and replayed is refused', async () => {
+    const ledger = new JtiLedger(db);
+    const clientId = `https://client.example/${'a'.repeat(2048 - 'https://client.example/'.length)}`;
+    for (const jti of ['nul\u0000jti', '\u{1F600}'.repeat(256), '\uD800']) {
+      await expect(ledger.claim(clientId, jti, NOW + MINUTE, NOW)).resolves.toBe('accepted');
+      await expect(ledger.claim(clientId, jti, NOW + MINUTE, NOW)).resolves.toBe('replayed');
+    }
+  });
+
   it('replay at a second intake: another ledger on the same database refuses the jti', async () => {
     await expect(new JtiLedger(db).claim('s_a', 'j1', NOW + MINUTE, NOW)).resolves.toBe('accepted');
     await expect(new JtiLedger(db).claim('s_a', 'j1', NOW + MINUTE, NOW)).resolves.toBe('replayed');

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 /** What recording a jti came to. */
@@ -34,12 +35,12 @@ export class JtiLedger {
     this.pruneWhenDue(nowMs);
     const now = new Date(nowMs).toISOString();
     const inserted = (await this.db.query(
-      `INSERT INTO client_assertion_jtis (client_id, jti, expires_at)
+      `INSERT INTO client_assertion_jtis (client_id, jti_sha256, expires_at)
        SELECT $1, $2, $3
        WHERE (SELECT count(*) FROM (SELECT 1 FROM client_assertion_jtis WHERE client_id = $1 AND expires_at > $4 LIMIT $5) AS held) < $5
-       ON CONFLICT (client_id, jti) DO NOTHING
+       ON CONFLICT (client_id, jti_sha256) DO NOTHING
        RETURNING 1 AS ok`,
-      [clientId, jti, new Date(expiresAtMs).toISOString(), now, this.quota],
+      [clientId, digest(jti), new Date(expiresAtMs).toISOString(), now, this.quota],
     )) as unknown[];
     if (inserted.length === 1) return 'accepted';
     return (await this.used(clientId, jti)) ? 'replayed' : 'over_quota';
@@ -50,7 +51,7 @@ export class JtiLedger {
    * live one here: its assertion is expired too, so it is refused either way.
    */
   async used(clientId: string, jti: string): Promise<boolean> {
-    const rows = (await this.db.query(`SELECT 1 FROM client_assertion_jtis WHERE client_id = $1 AND jti = $2`, [clientId, jti])) as unknown[];
+    const rows = (await this.db.query(`SELECT 1 FROM client_assertion_jtis WHERE client_id = $1 AND jti_sha256 = $2`, [clientId, digest(jti)])) as unknown[];
     return rows.length > 0;
   }
 
@@ -65,4 +66,9 @@ export class JtiLedger {
     // A failed prune leaves rows that only take room; the next one, a minute on, deletes them.
     this.prune(nowMs).catch((err: unknown) => this.logger.warn(`could not prune expired jtis: ${String(err)}`));
   }
+}
+
+/** The jti as kept: any text the client signed, as 43 characters the database can index and hold. */
+function digest(jti: string): string {
+  return createHash('sha256').update(jti, 'utf8').digest('base64url');
 }

@@ -65,7 +65,7 @@ async function measure(store: string, location: StoreLocation, concurrency: numb
     const reference = await timeConcurrent(CHECKS, concurrency, plain);
     const checks = await timeConcurrent(CHECKS, concurrency, claim);
     // The quota guard's worst case: one client holding nearly its quota, whose count reads that many index entries.
-    await db.query(`INSERT INTO client_assertion_jtis SELECT 's_heavy', 'held-' || g, $1 FROM generate_series(1, $2::int) g`, [
+    await db.query(`INSERT INTO client_assertion_jtis SELECT 's_heavy', rpad('held-' || g, 43, '.'), $1 FROM generate_series(1, $2::int) g`, [
       new Date(now + 5 * 60_000).toISOString(),
       ledger.quota - HEAVY_CHECKS,
     ]);

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdmitUnderTest, startAdmit } from '../support/admit-under-test';
+import { createTestDatabase, TestDatabase } from '../support/database';
 import { KAFKA_BROKERS } from '../support/kafka';
 
 const ISSUER = 'https://admit.test';
@@ -153,13 +154,20 @@ describe('the admission token (embedded)', () => {
 
 describe('the distributed intake and its signing key file', () => {
   let dir: string;
-  beforeAll(() => {
+  let db: TestDatabase;
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'admit-token-keys-'));
+    db = await createTestDatabase('e2e_token_keys');
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await db?.drop();
+  });
 
   const startIntake = (env: Record<string, string>) =>
-    startApp('intake', { env: { KAFKA_BROKERS: KAFKA_BROKERS.join(','), ADMIT_HTTP_PORT: '0', ADMIT_KAFKA_TOPIC_PREFIX: `keys-${randomUUID().slice(0, 8)}.`, ...env } });
+    startApp('intake', {
+      env: { KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_URL: db.appUrl, ADMIT_HTTP_PORT: '0', ADMIT_KAFKA_TOPIC_PREFIX: `keys-${randomUUID().slice(0, 8)}.`, ...env },
+    });
 
   it('refuses to start without ADMIT_SIGNING_KEY_FILE', async () => {
     await expect(startIntake({ ADMIT_SIGNING_KEY_FILE: '' })).rejects.toThrow(/ADMIT_SIGNING_KEY_FILE is required/);

@@ -10,6 +10,7 @@ import { accessFigures } from './access';
 import { auditIngestFigures } from './audit';
 import { warmCimdAdmissions } from './cimd';
 import { Figure, printTable } from './figures';
+import { jtiCheckFigures } from './jti';
 import { policyFigures } from './policy';
 import { registrationFigures } from './registration';
 import { statementFigures } from './statements';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const failures: Error[] = [];
   const figures: Figure[] = [...(await registrationFigures(failures))];
   // A group that fails (a broker outage, say) is reported, and the others still run.
-  const groups: (() => Promise<Figure | Figure[]>)[] = [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, auditIngestFigures];
+  const groups: (() => Promise<Figure | Figure[]>)[] = [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, jtiCheckFigures, auditIngestFigures];
   for (const group of groups) {
     try {
       figures.push(...[await group()].flat());

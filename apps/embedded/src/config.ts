@@ -1,4 +1,4 @@
-import { issuerConfig } from '@admit/intake';
+import { assertionConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
 import { adminConfig, busConfig, httpConfig, logConfig } from '@admit/platform';
 import { policyConfig } from '@admit/policy';
 import { validatorConfig } from '@admit/validator';
@@ -15,6 +15,8 @@ export const EmbeddedConfig = Type.Object({
   ...policyConfig,
   ADMIT_DECISION_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   ...issuerConfig,
+  ...assertionConfig,
+  ...rateLimitConfig,
   /** Admit's signing keys (a JWK Set of private keys); unset: one generated in ADMIT_DATA_DIR on first start. */
   ADMIT_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** The audit checkpoint keys, which must differ from the signing keys; unset: one generated in ADMIT_DATA_DIR. */

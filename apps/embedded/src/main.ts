@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AuditModule, fileCheckpointSink } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
-import { IntakeModule, issuerOf } from '@admit/intake';
+import { IntakeModule, issuerOf, rateLimitOptions } from '@admit/intake';
 import { KeysModule } from '@admit/keys';
 import { AdminAuthModule, busRetry, loadConfig, runMain, startService } from '@admit/platform';
 import { PolicyModule, policyOptions } from '@admit/policy';
@@ -21,7 +21,12 @@ runMain(async () => {
     imports: [
       StoreModule.forRoot({ dataDir: config.ADMIT_DATA_DIR }),
       KeysModule.forRoot({ file: config.ADMIT_SIGNING_KEY_FILE, dataDir: config.ADMIT_DATA_DIR }),
-      IntakeModule.forRoot({ decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS, issuer: issuerOf(config) }),
+      IntakeModule.forRoot({
+        decisionTimeoutMs: config.ADMIT_DECISION_TIMEOUT_MS,
+        issuer: issuerOf(config),
+        jtiQuota: config.ADMIT_CLIENT_ASSERTION_JTI_QUOTA,
+        rateLimits: rateLimitOptions(config),
+      }),
       ValidatorModule.forRoot(config),
       PolicyModule.forRoot(policyOptions(config)),
       AdminAuthModule.forRoot({ tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR }),

@@ -1,9 +1,13 @@
-import { issuerConfig } from '@admit/intake';
-import { distributedConfig } from '@admit/platform';
+import { assertionConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
+import { databaseConfig, distributedConfig } from '@admit/platform';
 import { Type } from '@sinclair/typebox';
 
 export const IntakeConfig = distributedConfig(8080, {
   ...issuerConfig,
+  ...assertionConfig,
+  ...rateLimitConfig,
+  /** Client assertions' jtis are kept here, so that no intake accepts one twice. */
+  ...databaseConfig,
   /**
    * Required here: every intake instance, before and after a restart, must sign with the same key a
    * gateway already trusts. A generated (ephemeral) key would silently break verification, so a

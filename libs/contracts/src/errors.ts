@@ -12,6 +12,8 @@ export const HttpError = {
   PayloadTooLarge: 'payload_too_large',
   UnsupportedMediaType: 'unsupported_media_type',
   TemporarilyUnavailable: 'temporarily_unavailable',
+  /** 429 + `Retry-After`: past a rate limit of intake's public routes. */
+  TooManyRequests: 'too_many_requests',
   NotFound: 'not_found',
   ServerError: 'server_error',
 } as const;

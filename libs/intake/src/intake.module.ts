@@ -7,6 +7,7 @@ import { AccessChecks } from './access/access-checks';
 import { AccessChecksController } from './access/access-checks.controller';
 import { AdmissionCache } from './access/admission-cache';
 import { ClientAssertions } from './access/client-assertion';
+import { JtiLedger } from './access/jti-ledger';
 import { ADMISSION_TOKEN_OPTIONS, AdmissionTokenOptions, AdmissionTokens } from './admission-token/admission-tokens';
 import { JwksController } from './admission-token/jwks.controller';
 import { AdmissionsController } from './admissions/admissions.controller';
@@ -14,14 +15,24 @@ import { DecisionPipeline, INTAKE_OPTIONS, IntakeOptions } from './pipeline/deci
 import { DecisionsHandler } from './pipeline/decisions.handler';
 import { PendingDecisions } from './pipeline/pending-decisions';
 import { RegisterController } from './registration/register.controller';
+import { RateLimitOptions, RateLimits } from './limits/rate-limits';
+import { DataSource } from 'typeorm';
+
+export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOptions {
+  /** Unexpired client-assertion jtis one client may hold (`ADMIT_CLIENT_ASSERTION_JTI_QUOTA`). */
+  jtiQuota: number;
+  /** Limits of /register, /admissions and /access-checks. */
+  rateLimits: RateLimitOptions;
+}
 
 /**
  * The HTTP front door: publishes requests and answers callers when their decision arrives, with an
- * admission token signed by the SigningKeys that the app's KeysModule (@admit/keys) provides.
+ * admission token signed by the SigningKeys that the app's KeysModule (@admit/keys) provides. Client
+ * assertions' jtis are kept in the database of the app's StoreModule (@admit/store).
  */
 @Module({})
 export class IntakeModule {
-  static forRoot(options: IntakeOptions & AdmissionTokenOptions): DynamicModule {
+  static forRoot(options: IntakeModuleOptions): DynamicModule {
     return {
       module: IntakeModule,
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
@@ -36,10 +47,16 @@ export class IntakeModule {
         // Client assertions are checked against keys from the client's own metadata: jwks_uri goes through the SSRF guard.
         {
           provide: ClientAssertions,
-          useFactory: (revocations: RevocationSet) =>
-            new ClientAssertions({ issuer: options.issuer, fetcher: new SafeFetcher(), isRevokedKey: (jkt) => revocations.keyRevocation(jkt) !== undefined }),
-          inject: [RevocationSet],
+          useFactory: (revocations: RevocationSet, db: DataSource) =>
+            new ClientAssertions({
+              issuer: options.issuer,
+              fetcher: new SafeFetcher(),
+              jtis: new JtiLedger(db, options.jtiQuota),
+              isRevokedKey: (jkt) => revocations.keyRevocation(jkt) !== undefined,
+            }),
+          inject: [RevocationSet, DataSource],
         },
+        { provide: RateLimits, useValue: new RateLimits(options.rateLimits) },
         { provide: INTAKE_OPTIONS, useValue: options },
         { provide: ADMISSION_TOKEN_OPTIONS, useValue: { issuer: options.issuer } },
       ],

@@ -25,6 +25,8 @@ const APP_PRIVILEGES: [string, string][] = [
   ['SELECT, INSERT, UPDATE', 'revocations'],
   // Published rows are removed after a day; the outbox is not evidence, the audit trail is.
   ['SELECT, INSERT, UPDATE, DELETE', 'revocation_outbox'],
+  // Replay protection, not evidence: a jti is kept until its assertion expires, then pruned.
+  ['SELECT, INSERT, DELETE', 'client_assertion_jtis'],
   // Enough to see that no migration is pending.
   ['SELECT', 'admit_migrations'],
 ];

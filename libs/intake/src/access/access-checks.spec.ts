@@ -11,6 +11,7 @@ import { DecisionPipeline } from '../pipeline/decision-pipeline';
 import { AccessChecks } from './access-checks';
 import { AdmissionCache } from './admission-cache';
 import { ClientAssertions } from './client-assertion';
+import { TestingJtis } from './testing-jtis';
 
 type Checked = EventData<typeof Topic.AccessChecked>;
 
@@ -83,7 +84,7 @@ describe('AccessChecks renewing an admission', () => {
     const active = { version: policies.version, current: () => policies } as unknown as ActivePolicy;
     const publisher = { publish: async () => ({ id: 'event' }) } as unknown as Publisher;
     const fetcher = { fetch: async () => Promise.reject(new Error('no network in this test')) };
-    const checks = new AccessChecks(new AdmissionCache(revocations), revocations, active, pipeline, new ClientAssertions({ issuer: 'https://admit.test', fetcher }), publisher, new BrokerStoredEvents());
+    const checks = new AccessChecks(new AdmissionCache(revocations), revocations, active, pipeline, new ClientAssertions({ issuer: 'https://admit.test', fetcher, jtis: new TestingJtis() }), publisher, new BrokerStoredEvents());
 
     const answer = await checks.check({ client_id: CLIENT, action: 'deploy', context: { sensitivity: 'sensitive' } });
     expect(answer).toMatchObject({ decision: 'deny', reasons: [{ code: 'ERR_FETCH_STATUS' }] });

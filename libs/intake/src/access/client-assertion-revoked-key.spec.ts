@@ -5,6 +5,7 @@ import { FetchResponse } from '@admit/metadata';
 import { RevocationSet } from '@admit/revocation-set';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AssertionError, ClientAssertions } from './client-assertion';
+import { TestingJtis } from './testing-jtis';
 
 const ISSUER = 'https://admit.test';
 const CLIENT = 'https://client.example/app.json';
@@ -27,7 +28,7 @@ describe('a jkt revocation of a key the client serves from its jwks_uri', () => 
     const revocations = new RevocationSet();
     const revocation: Revocation = { id: 'r1', kind: 'jkt', value: revokedJkt, reason: 'key leaked', actor: 'ops', created_at: new Date(NOW).toISOString() };
     revocations.apply(`jkt:${revokedJkt}`, revocation);
-    assertions = new ClientAssertions({ issuer: ISSUER, fetcher, now: () => NOW, isRevokedKey: (jkt) => revocations.keyRevocation(jkt) !== undefined });
+    assertions = new ClientAssertions({ issuer: ISSUER, fetcher, now: () => NOW, jtis: new TestingJtis(), isRevokedKey: (jkt) => revocations.keyRevocation(jkt) !== undefined });
   });
 
   const sign = (key: Parameters<SignJWT['sign']>[0], kid?: string) =>

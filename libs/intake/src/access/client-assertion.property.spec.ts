@@ -5,6 +5,7 @@ import { FetchResponse } from '@admit/metadata';
 import fc from 'fast-check';
 import { generateKeyPairSync, KeyObject, sign as cryptoSign } from 'node:crypto';
 import { AssertionError, AssertionResult, ClientAssertions } from './client-assertion';
+import { TestingJtis } from './testing-jtis';
 
 const ISSUER = 'https://admit.test';
 const CLIENT = 's_client';
@@ -30,7 +31,7 @@ const fetcher = {
     return { url, status: 200, headers: {}, body: Buffer.from(JSON.stringify(body)), fetchedAt: new Date(NOW_MS) };
   },
 };
-const assertions = () => new ClientAssertions({ issuer: ISSUER, fetcher, now: () => NOW_MS });
+const assertions = () => new ClientAssertions({ issuer: ISSUER, fetcher, now: () => NOW_MS, jtis: new TestingJtis() });
 
 const b64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
 type Signer = 'client' | 'rogue' | 'empty' | 'der';

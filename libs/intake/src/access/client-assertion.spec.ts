@@ -3,6 +3,7 @@
 import { FetchResponse } from '@admit/metadata';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AssertionError, ClientAssertions } from './client-assertion';
+import { TestingJtis } from './testing-jtis';
 
 const ISSUER = 'https://admit.test';
 const CLIENT = 's_client';
@@ -31,7 +32,7 @@ describe('ClientAssertions', () => {
         return { url, status: 200, headers: {}, body: Buffer.from(JSON.stringify(jwks)), fetchedAt: new Date(now) };
       },
     };
-    assertions = new ClientAssertions({ issuer: ISSUER, fetcher, now: () => now, maxJtis: 3 });
+    assertions = new ClientAssertions({ issuer: ISSUER, fetcher, now: () => now, jtis: new TestingJtis(3) });
   });
 
   const sign = (claims: Record<string, unknown> = {}, lifetimeS = 60, header: Record<string, unknown> = {}) =>
@@ -85,11 +86,26 @@ describe('ClientAssertions', () => {
     await expect(assertions.verify(await sign(), CLIENT, { jwks: 'nope' })).resolves.toMatchObject({ ok: false, code: AssertionError.NoKeys });
   });
 
-  it('remembers jtis until they expire, and refuses rather than forgets when full', async () => {
+  it('keeps each jti until exp + skew; a client over its quota gets client_assertion_busy until some expire', async () => {
     for (let i = 0; i < 3; i++) await expect(assertions.verify(await sign({ jti: `j${i}` }, 10), CLIENT, { jwks })).resolves.toEqual({ ok: true });
+    await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toEqual({
+      ok: false,
+      code: AssertionError.Busy,
+      description: 'the client holds 3 unexpired assertions; try again when some expire',
+    });
+    now += 39_000; // within exp + skew: the jtis are still held
     await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toMatchObject({ code: AssertionError.Busy });
-    now += 41_000; // past exp + skew: the remembered jtis are spent and make room
+    now += 1_000; // exp + skew: they are spent and make room
     await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toEqual({ ok: true });
+  });
+
+  it('quota exhaustion by forgery: assertions that fail verification spend nothing of the client quota', async () => {
+    const forger = await generateKeyPair('ES256');
+    for (let i = 0; i < 5; i++) {
+      const forged = await new SignJWT({ iss: CLIENT, sub: CLIENT, aud: ISSUER, jti: `forged-${i}`, exp: now / 1000 + 60 }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(forger.privateKey);
+      await expect(assertions.verify(forged, CLIENT, { jwks })).resolves.toMatchObject({ ok: false, code: AssertionError.Invalid });
+    }
+    for (let i = 0; i < 3; i++) await expect(assertions.verify(await sign(), CLIENT, { jwks })).resolves.toEqual({ ok: true });
   });
 
   describe('jwks_uri, which a metadata document may point at any host', () => {

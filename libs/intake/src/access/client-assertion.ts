@@ -2,13 +2,20 @@ import { Fetcher } from '@admit/metadata';
 import { calculateJwkThumbprint, createLocalJWKSet, decodeJwt, errors, exportJWK, jwtVerify, type JWTVerifyResult, type ResolvedKey } from 'jose';
 import { assertionShapeProblem } from './assertion-shape';
 import { ClientJwksCache, isJwks, KeyResolver } from './client-jwks-cache';
+import { JtiLedger } from './jti-ledger';
+
+/** What the checks need of the jti ledger. */
+export type Jtis = Pick<JtiLedger, 'claim' | 'used' | 'quota'>;
 
 /** Why a client assertion was refused; each is a stable reason code in the access-check answer. */
 export const AssertionError = {
   Invalid: 'invalid_client_assertion',
   Replayed: 'client_assertion_replayed',
   NoKeys: 'client_assertion_no_keys',
-  /** The replay cache is full of unexpired jtis: refusing is the only answer that cannot be replayed. */
+  /**
+   * The client holds its quota of unexpired jtis (`ADMIT_CLIENT_ASSERTION_JTI_QUOTA`): refusing is
+   * the only answer that cannot be replayed. Other clients' quotas are their own.
+   */
   Busy: 'client_assertion_busy',
   /** Signed with a key whose thumbprint is revoked: the same reason code as any other `jkt` revocation. */
   KeyRevoked: 'revoked:jkt',
@@ -27,9 +34,9 @@ export interface AssertionOptions {
   /** Admit's issuer: the only accepted `aud`. */
   issuer: string;
   fetcher: Fetcher;
+  /** Where accepted jtis are kept until they expire, shared by every intake. */
+  jtis: Jtis;
   now?: () => number;
-  /** How many unexpired jti values are remembered; past it, assertions are refused rather than replayable. */
-  maxJtis?: number;
   /** Whether a key, by its RFC 7638 thumbprint, is revoked; its assertions are refused. */
   isRevokedKey?: (jkt: string) => boolean;
   /** jwks_uri caching; the fetcher and clock above are used. */
@@ -42,7 +49,6 @@ export interface AssertionOptions {
  * `aud` = Admit, `exp` at most 5 minutes away, and each `jti` used once.
  */
 export class ClientAssertions {
-  private readonly seen = new Map<string, number>();
   private readonly now: () => number;
   private readonly remoteKeys: ClientJwksCache;
 
@@ -57,7 +63,10 @@ export class ClientAssertions {
     const rules = { clientId, audience: this.options.issuer, algorithms: ALGORITHMS, nowS: Math.floor(this.now() / 1000), skewS: SKEW_S, maxLifetimeS: MAX_LIFETIME_S };
     const shape = assertionShapeProblem(assertion, rules);
     if (shape) return fail(AssertionError.Invalid, shape);
-    if (this.replayed(clientId, assertion)) return fail(AssertionError.Replayed, 'this jti was already used');
+    // A replay is refused before a jwks_uri is fetched for it; inline keys cost no fetch, and the claim below settles it.
+    if (typeof metadata.jwks_uri === 'string' && !isJwks(metadata.jwks) && (await this.options.jtis.used(clientId, String(decodeJwt(assertion).jti)))) {
+      return fail(AssertionError.Replayed, 'this jti was already used');
+    }
     const keys = await this.keysOf(metadata);
     if (!keys) return fail(AssertionError.NoKeys, 'the client metadata has no usable jwks or jwks_uri');
     const nowS = Math.floor(this.now() / 1000);
@@ -84,31 +93,11 @@ export class ClientAssertions {
     const { exp, jti } = verified.payload as { exp: number; jti: unknown };
     if (exp > nowS + MAX_LIFETIME_S + SKEW_S) return fail(AssertionError.Invalid, `exp is more than ${MAX_LIFETIME_S} s away`);
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256) return fail(AssertionError.Invalid, 'jti must be a string of 1 to 256 characters');
-    const remembered = this.remember(`${clientId}\0${jti}`, (exp + SKEW_S) * 1000);
-    if (remembered === 'replayed') return fail(AssertionError.Replayed, 'this jti was already used');
-    if (remembered === 'full') return fail(AssertionError.Busy, 'too many unexpired assertions; try again later');
+    // Claimed only once the signature holds: an unsigned assertion cannot spend a client's quota.
+    const claim = await this.options.jtis.claim(clientId, jti, (exp + SKEW_S) * 1000, this.now());
+    if (claim === 'replayed') return fail(AssertionError.Replayed, 'this jti was already used');
+    if (claim === 'over_quota') return fail(AssertionError.Busy, `the client holds ${this.options.jtis.quota} unexpired assertions; try again when some expire`);
     return { ok: true };
-  }
-
-  /** Whether the (already decoded once) assertion's jti was accepted before and is still remembered. */
-  private replayed(clientId: string, assertion: string): boolean {
-    const { jti } = decodeJwt(assertion);
-    const known = this.seen.get(`${clientId}\0${String(jti)}`);
-    return known !== undefined && known > this.now();
-  }
-
-  /** Records a jti until its assertion expires, unless it is already there or no room is left. */
-  private remember(id: string, until: number): 'ok' | 'replayed' | 'full' {
-    const now = this.now();
-    const known = this.seen.get(id);
-    if (known !== undefined && known > now) return 'replayed';
-    const max = this.options.maxJtis ?? 100_000;
-    if (this.seen.size >= max) {
-      for (const [k, expiry] of this.seen) if (expiry <= now) this.seen.delete(k);
-      if (this.seen.size >= max) return 'full';
-    }
-    this.seen.set(id, until);
-    return 'ok';
   }
 
   /** The client's keys, as a thunk so that building a local set from hostile inline keys fails inside verification. */

@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ClientInformationResponse, RegistrationError } from '@admit/contracts';
 import { ApiError, JsonObjectBody } from '@admit/platform';
+import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 
 /**
@@ -10,17 +11,22 @@ import { DecisionPipeline } from '../pipeline/decision-pipeline';
  */
 @Controller()
 export class AdmissionsController {
-  constructor(private readonly pipeline: DecisionPipeline) {}
+  constructor(
+    private readonly pipeline: DecisionPipeline,
+    private readonly limits: RateLimits,
+  ) {}
 
   @Post('admissions')
   @HttpCode(200)
   async admit(
     @Body(new JsonObjectBody(RegistrationError.InvalidClientMetadata)) body: Record<string, unknown>,
+    @Ip() source: string,
   ): Promise<ClientInformationResponse> {
     const clientId = body.client_id;
     if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 2048) {
       throw new ApiError(400, RegistrationError.InvalidClientMetadata, 'client_id must be the https URL of a client metadata document');
     }
+    this.limits.take('admissions', clientId, source);
     return this.pipeline.admit({ client_id: clientId, source: 'cimd', received_at: new Date().toISOString() });
   }
 }

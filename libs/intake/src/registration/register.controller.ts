@@ -1,23 +1,30 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ClientInformationResponse, RegistrationError } from '@admit/contracts';
 import { JsonObjectBody } from '@admit/platform';
+import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 import { metadataClientId } from './client-id';
 
 /** RFC 7591 dynamic registration, answered from the decision the pipeline reaches. */
 @Controller()
 export class RegisterController {
-  constructor(private readonly pipeline: DecisionPipeline) {}
+  constructor(
+    private readonly pipeline: DecisionPipeline,
+    private readonly limits: RateLimits,
+  ) {}
 
   @Post('register')
   @HttpCode(201)
   async register(
     @Body(new JsonObjectBody(RegistrationError.InvalidClientMetadata)) metadata: Record<string, unknown>,
+    @Ip() source: string,
   ): Promise<ClientInformationResponse> {
     // For a software statement this id is provisional: the validator derives the real one from the
-    // verified anchor and software_id, and the decision carries it.
+    // verified anchor and software_id, and the decision carries it. Limits count the provisional one.
+    const clientId = metadataClientId(metadata);
+    this.limits.take('register', clientId, source);
     return this.pipeline.admit({
-      client_id: metadataClientId(metadata),
+      client_id: clientId,
       source: 'rfc7591',
       metadata,
       received_at: new Date().toISOString(),

@@ -29,6 +29,7 @@ export function runDistributed<S extends TObject>(
         clientId: `admit-${service}`,
         groupPrefix: config.ADMIT_KAFKA_GROUP_PREFIX,
         topicPrefix: config.ADMIT_KAFKA_TOPIC_PREFIX,
+        sessionTimeoutMs: config.ADMIT_KAFKA_SESSION_TIMEOUT_MS,
       },
       busRetry(config),
       config.ADMIT_INSTANCE_ID,

@@ -18,10 +18,7 @@ export class KafkaFollower extends TopicFollower {
   protected async start(topic: Topic, deliver: RawApply): Promise<void> {
     const physical = this.connection.physical(topic);
     const ends = await this.endOffsets(physical);
-    const consumer = this.connection.kafka.consumer({
-      groupId: `${this.connection.options.groupPrefix}.follow.${randomUUID()}`,
-      allowAutoTopicCreation: false,
-    });
+    const consumer = this.connection.consumer(`follow.${randomUUID()}`);
     this.consumers.push(consumer);
     let caughtUp!: () => void;
     const done = new Promise<void>((resolve) => (caughtUp = resolve));

@@ -37,7 +37,7 @@ export class KafkaInbox extends Inbox {
         topics: [{ topic: this.topic(this.id), numPartitions: 1, configEntries: [{ name: 'retention.ms', value: String(RETENTION_MS) }] }],
       }),
     );
-    const consumer = this.connection.kafka.consumer({ groupId: `${this.connection.options.groupPrefix}.inbox.${this.id}`, allowAutoTopicCreation: false });
+    const consumer = this.connection.consumer(`inbox.${this.id}`);
     this.consumer = consumer;
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();

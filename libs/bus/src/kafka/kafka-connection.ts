@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { WireMessage } from '@admit/contracts';
-import { Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
 
 /** A produce request carries at most this many messages, or bytes of bodies: well under the broker's 1 MiB default. */
 const MAX_BATCH = 500;
@@ -30,6 +30,12 @@ export interface KafkaOptions {
   groupPrefix: string;
   /** Prepended to every topic name, so several Admit environments can share one cluster. */
   topicPrefix?: string;
+  /**
+   * How long the group waits for a silent member before giving its partitions to the others
+   * (kafkajs's default: 30 s). Shorter moves a crashed instance's work sooner; too short takes work
+   * from an instance that is only busy.
+   */
+  sessionTimeoutMs?: number;
 }
 
 /** One kafkajs client and one idempotent producer per process, shared by the bus server and client. */
@@ -47,6 +53,17 @@ export class KafkaConnection {
       connectionTimeout: 3_000,
       logLevel: logLevel.WARN,
       logCreator: () => (entry) => this.log(entry),
+    });
+  }
+
+  /** A consumer in group `<groupPrefix>.<name>`, with the session timeout every group shares; topics are never created by reading them. */
+  consumer(name: string): Consumer {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
+    return this.kafka.consumer({
+      groupId: `${this.options.groupPrefix}.${name}`,
+      allowAutoTopicCreation: false,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
     });
   }
 

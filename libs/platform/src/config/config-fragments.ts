@@ -32,6 +32,8 @@ export const kafkaConfig = {
   ADMIT_KAFKA_GROUP_PREFIX: Type.String({ default: 'admit', pattern: '^[A-Za-z0-9._-]+$' }),
   /** Prepended to every topic name: several environments (or test runs) can share one cluster. */
   ADMIT_KAFKA_TOPIC_PREFIX: Type.String({ default: '', pattern: '^[A-Za-z0-9._-]*$' }),
+  /** How long a consumer group waits for a silent member before moving its partitions (the broker allows 6 s to 5 min by default). */
+  ADMIT_KAFKA_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 6_000, maximum: 300_000, default: 30_000 }),
   /** Names this instance's inbox topic (`admit.inbox.<id>`); a stable name (the pod's) reuses it across restarts. Default: new per start. */
   ADMIT_INSTANCE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$' })),
 };

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       ADMIT_BUS_RETRY_BASE_MS: 100,
       ADMIT_KAFKA_GROUP_PREFIX: 'admit',
       ADMIT_KAFKA_TOPIC_PREFIX: '',
+      ADMIT_KAFKA_SESSION_TIMEOUT_MS: 30_000,
       ADMIT_TOPIC_PARTITIONS: 6,
       ADMIT_TOPIC_REPLICATION: 1,
     });
@@ -86,6 +87,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://db', 'must match pattern'],
     ['ADMIT_KAFKA_TOPIC_PREFIX', 'bad prefix/', 'must match pattern'],
     ['ADMIT_KAFKA_GROUP_PREFIX', 'a b', 'must match pattern'],
+    ['ADMIT_KAFKA_SESSION_TIMEOUT_MS', '5999', 'must be >= 6000'],
   ])('rejects %s=%j', (name, value, message) => {
     const err = configError(() => loadConfig(Schema, { ...REQUIRED, [name]: value }));
     expect(err.code).toBe('ERR_CONFIG_INVALID');
@@ -150,6 +152,7 @@ describe('distributedConfig', () => {
         'KAFKA_BROKERS',
         'ADMIT_KAFKA_GROUP_PREFIX',
         'ADMIT_KAFKA_TOPIC_PREFIX',
+        'ADMIT_KAFKA_SESSION_TIMEOUT_MS',
         'ADMIT_INSTANCE_ID',
         'ADMIT_BUS_MAX_ATTEMPTS',
         'ADMIT_BUS_RETRY_BASE_MS',
@@ -166,6 +169,7 @@ describe('distributedConfig', () => {
       ADMIT_LOG_LEVEL: 'log',
       ADMIT_KAFKA_GROUP_PREFIX: 'admit',
       ADMIT_KAFKA_TOPIC_PREFIX: '',
+      ADMIT_KAFKA_SESSION_TIMEOUT_MS: 30_000,
       ADMIT_BUS_MAX_ATTEMPTS: 5,
       ADMIT_BUS_RETRY_BASE_MS: 100,
       ADMIT_POLICY_DIR: 'policies',

@@ -11,8 +11,9 @@ describe('a worker killed with SIGKILL under load (distributed)', () => {
 
   beforeAll(async () => {
     // A short decision timeout, so callers whose partition waits for the group to notice the dead
-    // member get 503 (and are still decided) instead of holding every worker of the load.
-    stack = await FaultStack.create('crash', { ADMIT_DECISION_TIMEOUT_MS: '3000' });
+    // member get 503 (and are still decided) instead of holding every worker of the load; a 10 s
+    // session timeout, so the group notices within the test's patience.
+    stack = await FaultStack.create('crash', { ADMIT_DECISION_TIMEOUT_MS: '3000', ADMIT_KAFKA_SESSION_TIMEOUT_MS: '10000' });
     await Promise.all(['audit', 'revocation', 'policy', 'policy', 'validator', 'validator', 'intake'].map((name) => stack.start(name as AppName)));
   });
   afterAll(async () => {

@@ -28,10 +28,7 @@ export class KafkaBusServer extends BusServer {
     await this.connection.connectedProducer();
     for (const [group, consumerGroup] of groups) {
       const { handlers, batch } = consumerGroup;
-      const consumer = this.connection.kafka.consumer({
-        groupId: `${this.connection.options.groupPrefix}.${group}`,
-        allowAutoTopicCreation: false,
-      });
+      const consumer = this.connection.consumer(group);
       this.consumers.push(consumer);
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await consumer.connect();

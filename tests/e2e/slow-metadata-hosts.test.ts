@@ -94,6 +94,7 @@ describe.each(MODES)('slow metadata hosts cannot stall admissions (%s)', (mode) 
     expect((await post('/admissions', { client_id: `${healthyOrigin}/clients/${run}-${HEALTHY}.json` })).status).toBe(200);
 
     attack = drippingOrigins.map((origin) => post('/admissions', { client_id: `${origin}/drip.json` }));
+    // 24 hosts on one address: as many as the per-address cap (8) drip at once, the rest queue for it.
     await eventually('the dripping hosts to be fetched from', () => (dripping >= 8 ? true : undefined));
 
     const statements = await Promise.all(

@@ -19,6 +19,7 @@ import { BusBatchContext } from './bus-batch-context';
 import { BusContext } from './bus-context';
 import { BusMetrics, HandlerOutcome, noBusMetrics } from './bus-metrics';
 import { Delivery } from './delivery';
+import { KeyedFlow, Taken } from './keyed-flow';
 import { ConsumerExtras } from './publisher';
 import { RecentIds } from './recent-ids';
 import { backoffMs, RetryPolicy } from './retry-policy';
@@ -47,6 +48,8 @@ const MAX_DEAD_LETTER_PAYLOAD = 64 * 1024;
  */
 export abstract class BusServer extends Server implements CustomTransportStrategy {
   private readonly recent = new Map<string, RecentIds>();
+  /** Per-event groups' flows, by group and topic-partition. */
+  private readonly flows = new Map<string, KeyedFlow>();
   private listening = false;
   private closing = false;
   private metrics: BusMetrics = noBusMetrics;
@@ -126,14 +129,14 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
 
   /**
    * Decodes, validates, dedupes and handles one delivery. Resolves once the event is handled or
-   * dead-lettered; rejects only if the dead letter could not be published, so the transport
-   * delivers the event again instead of losing it.
+   * dead-lettered; rejects only when the server closes first, so the transport delivers the event
+   * again instead of losing it.
    */
   protected async deliver(group: string, handlers: MessageHandler[], delivery: Delivery): Promise<void> {
     // A tombstone deletes a key of a compacted topic; it is read by followers, and is no event.
     if (delivery.value === null && isCompacted(delivery.topic)) return;
     const decoded = decode(delivery);
-    if (!decoded.ok) return this.deadLetter(group, delivery, decoded.code, decoded.message, 0);
+    if (!decoded.ok) return this.deadLetterUntilPublished(group, delivery, decoded.code, decoded.message, 0);
     const { event } = decoded;
     const recent = this.recentIds(group);
     if (recent.has(event.id)) return;
@@ -161,46 +164,41 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         this.measure(group, delivery.topic, transient ? 'transient' : 'failed', started);
         if (!transient) failures++;
         if (failures >= this.retry.maxAttempts) {
-          return this.deadLetter(group, delivery, DeadLetterReason.HandlerFailed, reason, attempt);
+          return this.deadLetterUntilPublished(group, delivery, DeadLetterReason.HandlerFailed, reason, attempt);
         }
         this.logger.warn(`${group}: ${event.type} ${event.id} failed (attempt ${attempt}${transient ? ', transient' : ''}): ${reason}`);
         await delay(backoffMs(this.retry, attempt));
         // Closing: give the event back undone, so it is delivered again rather than waited on forever.
         if (this.closing) throw new Error(`${group}: closing with ${event.id} unhandled; it will be delivered again`);
-        await delivery.keepAlive?.();
+        await keepAlive(delivery);
       }
     }
   }
 
   /**
-   * What a transport hands a group: messages of one topic-partition in offset order, as fetched.
-   * Batch groups get them as one `CloudEvent[]`; per-event groups one by one, by key.
+   * What a transport hands a group: messages of one topic-partition in offset order, as fetched,
+   * continuing those handed over before. Batch groups get them as one `CloudEvent[]`, and the
+   * promise resolves once they are handled. Per-event groups take them on in their keys' turns
+   * (`KeyedFlow`): it resolves as soon as the partition may hand over more, and `handled` settles
+   * once each is handled or dead-lettered. A transport commits an offset only once `handled` of
+   * everything up to it resolved; `handled` rejects only when the server closes with an event
+   * unhandled, which is then delivered again from the last committed offset.
    */
-  protected deliverAll(group: string, { handlers, batch }: ConsumerGroup, deliveries: Delivery[]): Promise<void> {
-    return batch ? this.deliverBatch(group, handlers.get(deliveries[0].topic) ?? [], deliveries) : this.deliverByKey(group, handlers, deliveries);
+  protected async take(group: string, { handlers, batch }: ConsumerGroup, deliveries: Delivery[]): Promise<Taken> {
+    const [{ topic, partition }] = deliveries;
+    if (batch) {
+      await this.deliverBatch(group, handlers.get(topic) ?? [], deliveries);
+      return { handled: Promise.resolve() };
+    }
+    const position = `${group}\u0000${topic}/${partition}`;
+    let flow = this.flows.get(position);
+    if (!flow) this.flows.set(position, (flow = new KeyedFlow()));
+    return flow.take(deliveries, (delivery) => this.deliver(group, handlers.get(delivery.topic) ?? [], delivery));
   }
 
-  /**
-   * Per-event handlers over a batch of one topic-partition: the events of one key (a client id) in
-   * offset order, different keys concurrently, so one slow event holds up its own client's later
-   * events and no one else's. Resolves once every delivery is handled or dead-lettered. If one could
-   * not be, it rejects after the others settled, and the transport delivers the batch again: what
-   * was handled is then dropped as a duplicate, and what was not is handled in order.
-   */
-  private async deliverByKey(group: string, handlers: GroupHandlers, deliveries: Delivery[]): Promise<void> {
-    const chains = new Map<string | null, Delivery[]>();
-    for (const delivery of deliveries) {
-      const chain = chains.get(delivery.key);
-      if (chain) chain.push(delivery);
-      else chains.set(delivery.key, [delivery]);
-    }
-    const settled = await Promise.allSettled(
-      [...chains.values()].map(async (chain) => {
-        for (const delivery of chain) await this.deliver(group, handlers.get(delivery.topic) ?? [], delivery);
-      }),
-    );
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+  /** Resolves once every event taken on by a per-event group has settled (for closing). */
+  protected async settled(): Promise<void> {
+    await Promise.all([...this.flows.values()].map((flow) => flow.settled()));
   }
 
   /**
@@ -272,6 +270,24 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
     }
   }
 
+  /**
+   * A per-event delivery's dead letter. Later offsets may be handled meanwhile, so the transport
+   * cannot simply deliver this one again: a dead letter that cannot be published (the broker is
+   * away) waits and is tried again here, until it is published or the server closes.
+   */
+  private async deadLetterUntilPublished(group: string, d: Delivery, code: DeadLetterReason, message: string, attempts: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deadLetter(group, d, code, message, attempts);
+      } catch (err) {
+        this.logger.warn(`${group}: the dead letter of ${d.topic}/${d.partition}@${d.offset} was not published (attempt ${attempt}): ${describe(err)}`);
+        await delay(backoffMs(this.retry, attempt));
+        if (this.closing) throw new Error(`${group}: closing with ${d.topic}/${d.partition}@${d.offset} not dead-lettered; it will be delivered again`);
+        await keepAlive(d);
+      }
+    }
+  }
+
   private async deadLetter(
     group: string,
     d: Delivery,
@@ -322,6 +338,14 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
 /** An in-process delivery carries its event already checked; anything else is decoded and validated here. */
 function decode(delivery: Delivery): DecodeResult {
   return delivery.event ? { ok: true, event: delivery.event } : decodeEvent(delivery.topic, delivery.headers, delivery.value);
+}
+
+/**
+ * A per-event delivery runs after its batch was taken on, while the consumer goes on fetching and
+ * rejoins the group itself on a rebalance; a heartbeat that fails here must not fail the event.
+ */
+async function keepAlive(delivery: Delivery): Promise<void> {
+  await delivery.keepAlive?.().catch(() => undefined);
 }
 
 async function invoke(handler: MessageHandler, payload: CloudEvent | CloudEvent[], ctx: BusContext | BusBatchContext): Promise<void> {

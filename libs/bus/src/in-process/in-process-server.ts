@@ -1,5 +1,6 @@
 import { WireMessage } from '@admit/contracts';
 import { BusServer, ConsumerGroup } from '../bus-server';
+import { Delivery } from '../delivery';
 import { DEFAULT_MAX_BATCH } from '../publisher';
 import { RetryPolicy } from '../retry-policy';
 import { InProcessBroker } from './in-process-broker';
@@ -14,11 +15,17 @@ export class InProcessBusServer extends BusServer {
     super(retry);
   }
 
-  /** Both kinds of group take what is queued for a partition at once, as Kafka fetches a batch. */
+  /**
+   * Both kinds of group take what is queued for a partition at once, as Kafka fetches a batch. The
+   * broker goes on to a partition's next batch once this one is taken on; per-event events are
+   * handled in their keys' turns meanwhile. Nothing is committed in one process, and `handled`
+   * rejects only when closing, which an in-process event does not outlive anyway.
+   */
   protected async subscribe(groups: Map<string, ConsumerGroup>): Promise<void> {
     for (const [group, consumerGroup] of groups) {
       const max = consumerGroup.batch?.max ?? DEFAULT_MAX_BATCH;
-      this.unsubscribes.push(this.broker.subscribeBatch(group, consumerGroup.handlers.keys(), (ds) => this.deliverAll(group, consumerGroup, ds), max));
+      const deliver = async (deliveries: Delivery[]) => void (await this.take(group, consumerGroup, deliveries)).handled.catch(() => undefined);
+      this.unsubscribes.push(this.broker.subscribeBatch(group, consumerGroup.handlers.keys(), deliver, max));
     }
   }
 
@@ -30,6 +37,7 @@ export class InProcessBusServer extends BusServer {
     this.markClosed();
     await Promise.all(this.unsubscribes.map((unsubscribe) => unsubscribe()));
     this.unsubscribes = [];
+    await this.settled();
   }
 
   unwrap<T>(): T {

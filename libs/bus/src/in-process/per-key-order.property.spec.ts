@@ -100,4 +100,31 @@ describe('delivery by key over batches', () => {
       await transport.server.close();
     }
   });
+  it('across batches, a slow client holds up neither the partition’s later batches nor their other clients, and keeps its own order', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const handled: number[] = [];
+    const transport = await busWith(1, async (event) => {
+      const n = numberOf(event);
+      if (n === 0) await slow;
+      handled.push(n);
+    });
+    try {
+      await publish(transport, 'c_slow', 0);
+      await until(() => handled.length === 0 && transport.server.isReady(), 'the slow event taken');
+      // Published in later turns: later batches of the one partition.
+      await publish(transport, 'c_fast', 1);
+      await until(() => handled.includes(1), 'a later batch handled while the first waits');
+      await publish(transport, 'c_slow', 2);
+      await publish(transport, 'c_other', 3);
+      await until(() => handled.includes(3), 'a third client handled');
+      expect(handled).toEqual([1, 3]);
+      release();
+      await until(() => handled.length === 4, 'all handled');
+      expect(handled).toEqual([1, 3, 0, 2]);
+    } finally {
+      release();
+      await transport.server.close();
+    }
+  });
 });

@@ -2,9 +2,11 @@ import { WireMessage, headersToStrings } from '@admit/contracts';
 import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { BusServer, ConsumerGroup } from '../bus-server';
 import { Delivery } from '../delivery';
+import { Taken } from '../keyed-flow';
 import { DEFAULT_MAX_BATCH } from '../publisher';
 import { RetryPolicy } from '../retry-policy';
 import { KafkaConnection } from './kafka-connection';
+import { OffsetCommits } from './offset-commits';
 
 const JOIN_TIMEOUT_MS = 60_000;
 
@@ -14,7 +16,7 @@ const JOIN_TIMEOUT_MS = 60_000;
  * partition forever, and there is no request-reply over `.reply` topics.
  */
 export class KafkaBusServer extends BusServer {
-  private consumers: Consumer[] = [];
+  private consumers: { consumer: Consumer; topics: string[]; commits: OffsetCommits }[] = [];
 
   constructor(
     private readonly connection: KafkaConnection,
@@ -29,36 +31,45 @@ export class KafkaBusServer extends BusServer {
     for (const [group, consumerGroup] of groups) {
       const { handlers, batch } = consumerGroup;
       const consumer = this.connection.consumer(group);
-      this.consumers.push(consumer);
+      const topics = [...handlers.keys()].map((t) => this.connection.physical(t));
+      const commits = new OffsetCommits(
+        (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
+        (message) => this.logger.warn(`${group}: ${message}`),
+      );
+      this.consumers.push({ consumer, topics, commits });
       const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
       await consumer.connect();
       // A new group starts from the beginning: an event published before it first joined is not lost.
-      await consumer.subscribe({ topics: [...handlers.keys()].map((t) => this.connection.physical(t)), fromBeginning: true });
+      await consumer.subscribe({ topics, fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-        // Offsets are resolved by hand, chunk by chunk, once the chunk is handled.
+        // Offsets are resolved by hand as chunks are taken on (the fetch position), and committed
+        // by `commits` once handled: kafkajs must never commit what it resolved.
+        autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.eachBatch(batch?.max ?? DEFAULT_MAX_BATCH, (ds) => this.deliverAll(group, consumerGroup, ds), payload),
+        eachBatch: (payload) => this.eachBatch(batch?.max ?? DEFAULT_MAX_BATCH, (ds) => this.take(group, consumerGroup, ds), commits, payload),
       });
       await within(joined, JOIN_TIMEOUT_MS, `consumer group ${group} did not join within ${JOIN_TIMEOUT_MS} ms`);
     }
   }
 
   /**
-   * A fetched batch of one partition, handed over in chunks of at most `max`. Each chunk's last
-   * offset is resolved only after `handle` returned (every event handled or dead-lettered), and
-   * committed from there; a chunk that throws is fetched again.
+   * A fetched batch of one partition, handed over in chunks of at most `max`. Each chunk moves the
+   * fetch position on once it is taken on, so a partition's later events are fetched while earlier
+   * ones are still handled; its offset is committed once it and every earlier chunk are handled.
+   * After a rebalance or a restart, reading resumes from the last commit.
    */
-  private async eachBatch(max: number, handle: (deliveries: Delivery[]) => Promise<void>, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+  private async eachBatch(max: number, take: (deliveries: Delivery[]) => Promise<Taken>, commits: OffsetCommits, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const topic = this.connection.logical(batch.topic);
     for (let start = 0; start < batch.messages.length; start += max) {
       // Stopping, or the partition was taken away or sought: leave the rest unresolved for whoever reads it next.
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + max);
-      await handle(chunk.map((m) => this.delivery(topic, batch.partition, m, heartbeat)));
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await commitOffsetsIfNecessary();
+      const { handled } = await take(chunk.map((m) => this.delivery(topic, batch.partition, m, heartbeat)));
+      const last = chunk[chunk.length - 1].offset;
+      resolveOffset(last);
+      commits.after(batch.topic, batch.partition, (BigInt(last) + 1n).toString(), handled);
       await heartbeat();
     }
   }
@@ -82,8 +93,12 @@ export class KafkaBusServer extends BusServer {
 
   async close(): Promise<void> {
     this.markClosed();
-    // disconnect() stops fetching, waits for in-flight handlers and commits their offsets.
-    await Promise.all(this.consumers.map((c) => c.disconnect()));
+    // Stop fetching, let what was taken on be handled (or given back, if it waits out a transient
+    // failure) and its offsets committed, then leave the groups.
+    for (const { consumer, topics } of this.consumers) consumer.pause(topics.map((topic) => ({ topic })));
+    await this.settled();
+    await Promise.all(this.consumers.map(({ commits }) => commits.flushed()));
+    await Promise.all(this.consumers.map(({ consumer }) => consumer.disconnect()));
     this.consumers = [];
     await this.connection.close();
   }

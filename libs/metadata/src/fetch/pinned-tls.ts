@@ -11,20 +11,30 @@ export interface PinnedTlsOptions {
   ca: Array<string | Buffer>;
   connectTimeoutMs: number;
   signal: AbortSignal;
+  /** Waits for a slot to connect to `address` (the per-address and total caps); resolves with its release. */
+  claim: (address: string, signal: AbortSignal) => Promise<() => void>;
+}
+
+/** A connection, and the release of the slot it holds until the exchange over it ends. */
+export interface PinnedConnection {
+  socket: TLSSocket;
+  release: () => void;
 }
 
 /**
- * A verified TLS connection to one of the checked addresses, tried in order. `host` is the IP
- * literal itself, so net.connect performs no DNS lookup: this is the pin that defeats rebinding.
- * SNI and certificate identity use the URL's hostname, as a browser would.
+ * A verified TLS connection to one of the checked addresses, tried in order, each once a slot for
+ * it is free. `host` is the IP literal itself, so net.connect performs no DNS lookup: this is the
+ * pin that defeats rebinding. SNI and certificate identity use the URL's hostname, as a browser would.
  */
-export async function connectPinned(target: FetchTarget, addresses: string[], options: PinnedTlsOptions): Promise<TLSSocket> {
+export async function connectPinned(target: FetchTarget, addresses: string[], options: PinnedTlsOptions): Promise<PinnedConnection> {
   let lastError: unknown;
   for (const address of addresses) {
     options.signal.throwIfAborted();
+    const release = await options.claim(address, options.signal);
     try {
-      return await connectOne(target, address, options);
+      return { socket: await connectOne(target, address, options), release };
     } catch (err) {
+      release();
       if (options.signal.aborted) throw options.signal.reason;
       lastError = err;
     }

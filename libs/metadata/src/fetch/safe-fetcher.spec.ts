@@ -22,7 +22,7 @@ function fetcher(options: SafeFetcherOptions = {}): SafeFetcher {
 }
 
 beforeAll(async () => {
-  fixture = await startHttpsFixture({ dnsNames: ['client.test'] });
+  fixture = await startHttpsFixture({ dnsNames: ['client.test', '*.client.test'] });
   fixture.route('/client.json', { body: document, headers: { 'cache-control': 'max-age=600', 'set-cookie': 'track=1' } });
   fixture.route('/moved', { status: 302, headers: { location: '/client.json' } });
   fixture.route('/server-error', { status: 500, body: 'SECRET-BODY-TEXT' });
@@ -217,10 +217,10 @@ describe('SafeFetcher over real TLS', () => {
     expect(fixture.requests.length - before).toBe(3);
   });
 
-  it('queues past maxConcurrentPerHost instead of failing', async () => {
+  it('queues past the per-host cap instead of failing', async () => {
     const held: Array<() => void> = [];
     fixture.route('/capped', (req, res) => held.push(() => res.writeHead(200).end(JSON.stringify({ path: req.url }))));
-    const capped = fetcher({ maxConcurrentPerHost: 2 });
+    const capped = fetcher({ limits: { perHost: 2 } });
     const baseline = fixture.inFlight().now;
     // allSettled: a failed assertion below must not leave rejections unhandled.
     const all = Promise.allSettled([1, 2, 3, 4, 5].map((n) => capped.fetch(`${fixture.origin}/capped?n=${n}`, cap)));
@@ -238,6 +238,28 @@ describe('SafeFetcher over real TLS', () => {
     }
     const paths = (await all).map((r) => (r.status === 'fulfilled' ? JSON.parse(r.value.body.toString()).path : r.reason));
     expect(paths).toEqual([1, 2, 3, 4, 5].map((n) => `/capped?n=${n}`));
+    expect(connect).toHaveBeenCalledTimes(5);
+  });
+  it('caps fetches per resolved address, however many names resolve to it (wildcard DNS)', async () => {
+    const held: Array<() => void> = [];
+    fixture.route('/wildcard', (req, res) => held.push(() => res.writeHead(200).end(JSON.stringify({ host: req.headers.host }))));
+    const names = [1, 2, 3, 4, 5].map((n) => `w${n}.client.test`);
+    // Five hosts, each under its own host cap, all resolving to one address.
+    const wildcard = fetcher({ limits: { perHost: 4, perAddress: 2 }, allowLoopback: names.map((name) => `${name}:${fixture.port}`) });
+    const baseline = fixture.inFlight().now;
+    const all = Promise.allSettled(names.map((name) => wildcard.fetch(`https://${name}:${fixture.port}/wildcard`, cap)));
+
+    await waitFor(() => held.length === 2, 'the first two requests to arrive');
+    expect(connect).toHaveBeenCalledTimes(2);
+    let served = 0;
+    while (served < 5) {
+      await waitFor(() => held.length > 0, 'the next queued request');
+      expect(fixture.inFlight().now - baseline).toBeLessThanOrEqual(2);
+      const batch = held.splice(0);
+      served += batch.length;
+      batch.forEach((release) => release());
+    }
+    expect((await all).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
     expect(connect).toHaveBeenCalledTimes(5);
   });
 });

@@ -5,7 +5,7 @@ import { startDeadline, untilAborted } from './deadline';
 import { exchange } from './exchange';
 import { FetchError, FetchErrorCode, Fetcher, FetchOptions, FetchResponse } from './fetcher';
 import { parseFetchTarget } from './fetch-target';
-import { HostLimiter } from './host-limiter';
+import { DEFAULT_FETCH_LIMITS, FetchLimits, FetchLimitsOptions } from './fetch-limits';
 import { connectPinned, TlsConnect } from './pinned-tls';
 
 export interface SafeFetcherOptions {
@@ -20,7 +20,8 @@ export interface SafeFetcherOptions {
   connectTimeoutMs?: number;
   /** Bounds everything a caller waits for: queueing, DNS, connect, and reading the body. */
   totalTimeoutMs?: number;
-  maxConcurrentPerHost?: number;
+  /** Concurrent fetches per host, per resolved address and in all; default `DEFAULT_FETCH_LIMITS` (4, 8, 64). */
+  limits?: Partial<FetchLimitsOptions>;
   clock?: () => Date;
 }
 
@@ -30,7 +31,8 @@ const defaultResolver: Resolver = async (hostname) =>
 /**
  * The only way Admit reaches the network: the SSRF guard. It resolves DNS itself,
  * refuses special-use addresses, connects to exactly the address it checked, and never follows
- * a redirect. Concurrent fetches of one URL (same cap) share one request.
+ * a redirect. Concurrent fetches of one URL (same cap) share one request. Fetches are capped per
+ * host, per resolved address and in all (`FetchLimits`), and the deadline covers time queued.
  */
 export class SafeFetcher implements Fetcher {
   private readonly resolver: Resolver;
@@ -39,7 +41,7 @@ export class SafeFetcher implements Fetcher {
   private readonly ca: Array<string | Buffer>;
   private readonly connectTimeoutMs: number;
   private readonly totalTimeoutMs: number;
-  private readonly limiter: HostLimiter;
+  private readonly limits: FetchLimits;
   private readonly clock: () => Date;
   private readonly inflight = new Map<string, Promise<FetchResponse>>();
 
@@ -51,7 +53,7 @@ export class SafeFetcher implements Fetcher {
     this.ca = options.ca ? [...rootCertificates, options.ca] : [...rootCertificates];
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
     this.totalTimeoutMs = options.totalTimeoutMs ?? 5000;
-    this.limiter = new HostLimiter(options.maxConcurrentPerHost ?? 4);
+    this.limits = new FetchLimits({ ...DEFAULT_FETCH_LIMITS, ...options.limits });
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -74,19 +76,24 @@ export class SafeFetcher implements Fetcher {
       () => new FetchError(FetchErrorCode.Timeout, `fetching from ${target.host} took longer than ${this.totalTimeoutMs} ms`),
     );
     try {
-      const release = await this.limiter.acquire(target.hostKey, deadline.signal);
+      const releaseHost = await this.limits.host(target.hostKey, deadline.signal);
       try {
         const addresses = await untilAborted(resolveChecked(target, this.resolver, this.allowLoopback), deadline.signal);
-        const socket = await connectPinned(target, addresses, {
+        const { socket, release } = await connectPinned(target, addresses, {
           connect: this.connect,
           ca: this.ca,
           connectTimeoutMs: this.connectTimeoutMs,
           signal: deadline.signal,
+          claim: (address, signal) => this.limits.address(address, signal),
         });
-        const { headers, body } = await exchange(socket, target, maxBytes, deadline.signal);
-        return { url, status: 200, headers, body, fetchedAt: this.clock() };
+        try {
+          const { headers, body } = await exchange(socket, target, maxBytes, deadline.signal);
+          return { url, status: 200, headers, body, fetchedAt: this.clock() };
+        } finally {
+          release();
+        }
       } finally {
-        release();
+        releaseHost();
       }
     } finally {
       deadline.clear();

@@ -20,6 +20,19 @@ function get(port: number, path: string, ca: string, servername = 'localhost'): 
   });
 }
 
+/** GET through an IP-literal origin: no SNI, and the certificate checked against the address. */
+function fetchWithCa(url: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('startHttpsFixture', () => {
   it('serves routes over TLS trusted through its own CA, records requests, and answers 404 otherwise', async () => {
     const fixture = await startHttpsFixture({ dnsNames: ['client.test'] });
@@ -36,6 +49,24 @@ describe('startHttpsFixture', () => {
         ['/nope', 'localhost'],
       ]);
       expect(fixture.inFlight()).toEqual({ now: 0, max: 1 });
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it('serves the same routes on more ports, of 127.0.0.1 or ::1, under the same certificate', async () => {
+    const fixture = await startHttpsFixture();
+    try {
+      fixture.route('/doc', { body: { hello: 'again' } });
+      const v4 = await fixture.listen('127.0.0.1');
+      const v6 = await fixture.listen('::1');
+      expect(v4).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(v6).toMatch(/^https:\/\/\[::1\]:\d+$/);
+      for (const origin of [v4, v6]) {
+        const res = await fetchWithCa(`${origin}/doc`, fixture.caPem);
+        expect(res).toEqual({ status: 200, body: '{"hello":"again"}' });
+      }
+      expect(fixture.requests.map((r) => r.path)).toEqual(['/doc', '/doc']);
     } finally {
       await fixture.close();
     }

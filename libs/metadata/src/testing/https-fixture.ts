@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
+import { createServer, Server } from 'node:https';
 import { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,12 @@ export interface HttpsFixture {
   /** Requests being handled right now, and the most there ever were at once. */
   inFlight(): { now: number; max: number };
   route(path: string, response: FixtureResponse | FixtureHandler): void;
+  /**
+   * Serves the same routes on one more port, of `address` (`127.0.0.1` or `::1`, which the
+   * certificate covers): another host, as a fetcher sees it. Resolves with its origin, the address
+   * as an IP literal (`https://[::1]:PORT`).
+   */
+  listen(address: '127.0.0.1' | '::1'): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,7 +69,7 @@ export async function startHttpsFixture(options: HttpsFixtureOptions = {}): Prom
   let now = 0;
   let max = 0;
 
-  const server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = req.url ?? '/';
     requests.push({ method: req.method ?? '', path, headers: req.headers, servername: (req.socket as TLSSocket).servername ?? false });
     now += 1;
@@ -72,16 +78,22 @@ export async function startHttpsFixture(options: HttpsFixtureOptions = {}): Prom
     const route = routes.get(path) ?? routes.get(path.split('?')[0]) ?? { status: 404, body: { error: 'not_found' } };
     if (typeof route === 'function') route(req, res);
     else send(res, route);
-  });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  };
+  const servers: Server[] = [];
+  const serve = async (address: string): Promise<number> => {
+    const server = createServer({ key: certs.keyPem, cert: certs.certPem }, handle);
+    servers.push(server);
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, address, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
+  };
+  const port = await serve('127.0.0.1');
 
   return {
     origin: `https://localhost:${port}`,
@@ -91,10 +103,11 @@ export async function startHttpsFixture(options: HttpsFixtureOptions = {}): Prom
     requests,
     inFlight: () => ({ now, max }),
     route: (path, response) => void routes.set(path, response),
+    listen: async (address) => `https://${address.includes(':') ? `[${address}]` : address}:${await serve(address)}`,
     close: async () => {
       // Handlers that never answer keep their sockets open; close() must not wait for them.
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -7,7 +7,7 @@ interface Slot {
  * At most `max` concurrent holders per key; the rest wait in FIFO order. A waiter whose signal
  * aborts leaves the queue with the signal's reason, so a caller's deadline covers its time queued.
  */
-export class HostLimiter {
+export class KeyedLimiter {
   private readonly slots = new Map<string, Slot>();
 
   constructor(private readonly max: number) {

@@ -1,11 +1,11 @@
-// Real: HostLimiter and AbortController. Nothing is stubbed; no I/O.
-import { HostLimiter } from './host-limiter';
+// Real: KeyedLimiter and AbortController. Nothing is stubbed; no I/O.
+import { KeyedLimiter } from './keyed-limiter';
 
 const never = () => new AbortController().signal;
 
-describe('HostLimiter', () => {
+describe('KeyedLimiter', () => {
   it('admits up to the cap per key, queues the rest in order, and hands slots over on release', async () => {
-    const limiter = new HostLimiter(2);
+    const limiter = new KeyedLimiter(2);
     const first = await limiter.acquire('a:443', never());
     const second = await limiter.acquire('a:443', never());
     const order: number[] = [];
@@ -30,7 +30,7 @@ describe('HostLimiter', () => {
   });
 
   it('drops a waiter whose signal aborts, with the signal reason, and keeps the queue moving', async () => {
-    const limiter = new HostLimiter(1);
+    const limiter = new KeyedLimiter(1);
     const held = await limiter.acquire('a:443', never());
     const controller = new AbortController();
     const abandoned = limiter.acquire('a:443', controller.signal);
@@ -44,12 +44,12 @@ describe('HostLimiter', () => {
   });
 
   it('refuses an already aborted signal without taking a slot', async () => {
-    const limiter = new HostLimiter(1);
+    const limiter = new KeyedLimiter(1);
     await expect(limiter.acquire('a:443', AbortSignal.abort(new Error('too late')))).rejects.toThrow('too late');
     expect(limiter.usage('a:443')).toEqual({ active: 0, waiting: 0 });
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a cap of %p', (cap) => {
-    expect(() => new HostLimiter(cap)).toThrow(`concurrency cap must be a positive integer, got ${cap}`);
+    expect(() => new KeyedLimiter(cap)).toThrow(`concurrency cap must be a positive integer, got ${cap}`);
   });
 });

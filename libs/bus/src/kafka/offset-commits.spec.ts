@@ -1,0 +1,86 @@
+// Real: OffsetCommits; the commit function records what it is asked to commit and can be held open.
+import { OffsetCommits } from './offset-commits';
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+describe('OffsetCommits', () => {
+  const committed: string[] = [];
+  const warnings: string[] = [];
+  let hold: Promise<void> = Promise.resolve();
+  const commits = () =>
+    new OffsetCommits(
+      async (topic, partition, offset) => {
+        await hold;
+        committed.push(`${topic}/${partition}@${offset}`);
+      },
+      (message) => warnings.push(message),
+    );
+
+  beforeEach(() => {
+    committed.length = 0;
+    warnings.length = 0;
+    hold = Promise.resolve();
+  });
+
+  it('commits a chunk’s offset only once it and every earlier chunk of the partition are handled', async () => {
+    const offsets = commits();
+    const early = gate();
+    const late = gate();
+    offsets.after('t', 0, '5', early.wait);
+    offsets.after('t', 0, '9', late.wait);
+    offsets.after('t', 1, '3', Promise.resolve());
+    late.open();
+    await tick();
+    expect(committed).toEqual(['t/1@3']);
+    early.open();
+    await offsets.flushed();
+    expect(committed).toEqual(['t/1@3', 't/0@5', 't/0@9']);
+  });
+
+  it('commits nothing past a chunk whose handling was given up (closing)', async () => {
+    const offsets = commits();
+    offsets.after('t', 0, '2', Promise.resolve());
+    offsets.after('t', 0, '4', Promise.reject(new Error('closing')));
+    offsets.after('t', 0, '6', Promise.resolve());
+    await offsets.flushed();
+    expect(committed).toEqual(['t/0@2']);
+  });
+
+  it('sends only the latest offset waiting while a commit is in flight', async () => {
+    const offsets = commits();
+    const slowCommit = gate();
+    hold = slowCommit.wait;
+    offsets.after('t', 0, '1', Promise.resolve());
+    await tick();
+    offsets.after('t', 0, '2', Promise.resolve());
+    offsets.after('t', 0, '3', Promise.resolve());
+    await tick();
+    slowCommit.open();
+    await offsets.flushed();
+    expect(committed).toEqual(['t/0@1', 't/0@3']);
+  });
+
+  it('a refused commit is reported and covered by the next one', async () => {
+    let refuse = true;
+    const offsets = new OffsetCommits(
+      async (topic, partition, offset) => {
+        if (refuse) throw new Error('rebalance in progress');
+        committed.push(`${topic}/${partition}@${offset}`);
+      },
+      (message) => warnings.push(message),
+    );
+    offsets.after('t', 0, '1', Promise.resolve());
+    await offsets.flushed();
+    refuse = false;
+    offsets.after('t', 0, '2', Promise.resolve());
+    await offsets.flushed();
+    expect(warnings).toEqual(['committing t/0@1 failed: rebalance in progress']);
+    expect(committed).toEqual(['t/0@2']);
+  });
+});

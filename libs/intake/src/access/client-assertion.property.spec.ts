@@ -1,5 +1,6 @@
 // Real: ClientAssertions, jose verification and node:crypto signing (keys made per run). Stubbed: the
-// fetcher (records every URL, serves the client's JWKS) and the clock (frozen at NOW_MS).
+// fetcher (records every URL; serves the client's JWKS at its jwks_uri, the rogue key at the
+// attacker's URL, so following `jku` would be caught, and 404 anywhere else) and the clock (frozen at NOW_MS).
 // fast-check generates the input.
 import { FetchResponse } from '@admit/metadata';
 import fc from 'fast-check';
@@ -27,8 +28,8 @@ const fetched: string[] = [];
 const fetcher = {
   fetch: async (url: string): Promise<FetchResponse> => {
     fetched.push(url);
-    const body = url === JWKS_URI ? JWKS : { keys: [publicJwk(rogue.publicKey)] };
-    return { url, status: 200, headers: {}, body: Buffer.from(JSON.stringify(body)), fetchedAt: new Date(NOW_MS) };
+    const body = url === JWKS_URI ? JWKS : url === ATTACKER_URL ? { keys: [publicJwk(rogue.publicKey)] } : undefined;
+    return { url, status: body ? 200 : 404, headers: {}, body: Buffer.from(JSON.stringify(body ?? {})), fetchedAt: new Date(NOW_MS) };
   },
 };
 const assertions = () => new ClientAssertions({ issuer: ISSUER, fetcher, now: () => NOW_MS, jtis: new TestingJtis() });

@@ -2,7 +2,7 @@
 // fetcher (records every URL; serves the client's JWKS at its jwks_uri, the rogue key at the
 // attacker's URL, so following `jku` would be caught, and 404 anywhere else) and the clock (frozen at NOW_MS).
 // fast-check generates the input.
-import { FetchResponse } from '@admit/metadata';
+import { FetchError, FetchErrorCode, FetchResponse } from '@admit/metadata';
 import fc from 'fast-check';
 import { generateKeyPairSync, KeyObject, sign as cryptoSign } from 'node:crypto';
 import { AssertionError, AssertionResult, ClientAssertions } from './client-assertion';
@@ -29,7 +29,9 @@ const fetcher = {
   fetch: async (url: string): Promise<FetchResponse> => {
     fetched.push(url);
     const body = url === JWKS_URI ? JWKS : url === ATTACKER_URL ? { keys: [publicJwk(rogue.publicKey)] } : undefined;
-    return { url, status: body ? 200 : 404, headers: {}, body: Buffer.from(JSON.stringify(body ?? {})), fetchedAt: new Date(NOW_MS) };
+    // As the real fetcher answers any status but 200.
+    if (!body) throw new FetchError(FetchErrorCode.Status, `${url} answered 404`, 404);
+    return { url, status: 200, headers: {}, body: Buffer.from(JSON.stringify(body)), fetchedAt: new Date(NOW_MS) };
   },
 };
 const assertions = () => new ClientAssertions({ issuer: ISSUER, fetcher, now: () => NOW_MS, jtis: new TestingJtis() });

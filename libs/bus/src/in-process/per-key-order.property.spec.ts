@@ -78,7 +78,8 @@ describe('delivery by key over batches', () => {
     );
   });
 
-  it('in one batch, a slow client holds up only its own later events, not another client of the same partition', async () => {
+  /** A one-partition bus whose handler holds event 0 until `release`, recording the order events are handled in. */
+  async function slowFirstEvent() {
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
     const handled: number[] = [];
@@ -87,6 +88,11 @@ describe('delivery by key over batches', () => {
       if (n === 0) await slow;
       handled.push(n);
     });
+    return { transport, handled, release };
+  }
+
+  it('in one batch, a slow client holds up only its own later events, not another client of the same partition', async () => {
+    const { transport, handled, release } = await slowFirstEvent();
     try {
       // Published in one turn, so the partition hands them over as one batch.
       await Promise.all([publish(transport, 'c_slow', 0), publish(transport, 'c_fast', 1), publish(transport, 'c_slow', 2)]);
@@ -100,15 +106,9 @@ describe('delivery by key over batches', () => {
       await transport.server.close();
     }
   });
+
   it('across batches, a slow client holds up neither the partition’s later batches nor their other clients, and keeps its own order', async () => {
-    let release!: () => void;
-    const slow = new Promise<void>((resolve) => (release = resolve));
-    const handled: number[] = [];
-    const transport = await busWith(1, async (event) => {
-      const n = numberOf(event);
-      if (n === 0) await slow;
-      handled.push(n);
-    });
+    const { transport, handled, release } = await slowFirstEvent();
     try {
       await publish(transport, 'c_slow', 0);
       await until(() => handled.length === 0 && transport.server.isReady(), 'the slow event taken');

@@ -217,6 +217,18 @@ describe('SafeFetcher over real TLS', () => {
     expect(fixture.requests.length - before).toBe(3);
   });
 
+  /** Answers `count` held requests as they arrive, checking that no more than two are ever in flight past `baseline`. */
+  async function serveAtMostTwoAtOnce(held: Array<() => void>, baseline: number, count: number): Promise<void> {
+    let served = 0;
+    while (served < count) {
+      await waitFor(() => held.length > 0, 'the next queued request');
+      expect(fixture.inFlight().now - baseline).toBeLessThanOrEqual(2);
+      const batch = held.splice(0);
+      served += batch.length;
+      batch.forEach((release) => release());
+    }
+  }
+
   it('queues past the per-host cap instead of failing', async () => {
     const held: Array<() => void> = [];
     fixture.route('/capped', (req, res) => held.push(() => res.writeHead(200).end(JSON.stringify({ path: req.url }))));
@@ -228,14 +240,7 @@ describe('SafeFetcher over real TLS', () => {
     await waitFor(() => held.length === 2, 'the first two requests to arrive');
     // Three more would have connected long before two TLS handshakes completed, were there no cap.
     expect(connect).toHaveBeenCalledTimes(2);
-    let served = 0;
-    while (served < 5) {
-      await waitFor(() => held.length > 0, 'the next queued request');
-      expect(fixture.inFlight().now - baseline).toBeLessThanOrEqual(2);
-      const batch = held.splice(0);
-      served += batch.length;
-      batch.forEach((release) => release());
-    }
+    await serveAtMostTwoAtOnce(held, baseline, 5);
     const paths = (await all).map((r) => (r.status === 'fulfilled' ? JSON.parse(r.value.body.toString()).path : r.reason));
     expect(paths).toEqual([1, 2, 3, 4, 5].map((n) => `/capped?n=${n}`));
     expect(connect).toHaveBeenCalledTimes(5);
@@ -251,14 +256,7 @@ describe('SafeFetcher over real TLS', () => {
 
     await waitFor(() => held.length === 2, 'the first two requests to arrive');
     expect(connect).toHaveBeenCalledTimes(2);
-    let served = 0;
-    while (served < 5) {
-      await waitFor(() => held.length > 0, 'the next queued request');
-      expect(fixture.inFlight().now - baseline).toBeLessThanOrEqual(2);
-      const batch = held.splice(0);
-      served += batch.length;
-      batch.forEach((release) => release());
-    }
+    await serveAtMostTwoAtOnce(held, baseline, 5);
     expect((await all).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
     expect(connect).toHaveBeenCalledTimes(5);
   });

@@ -7,9 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, AgentIdentity, signAssertion } from '../../examples/mcp-server/src/agent';
-import { publishAgent } from '../../examples/mcp-server/src/agent-document';
-import { ASSERTION_HEADER, Decision, RunningMcpServer, startMcpServer } from '../../examples/mcp-server/src/mcp-server';
+import { Agent, AgentIdentity, ASSERTION_HEADER, Decision, publishAgent, RunningMcpServer, signAssertion, startMcpServer } from '@admit/example-mcp-server';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
 import { eventually } from '../support/poll';
 

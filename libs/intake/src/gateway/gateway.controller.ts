@@ -28,7 +28,7 @@ export class GatewayController {
     @Inject(ADMISSION_TOKEN_OPTIONS) private readonly options: AdmissionTokenOptions,
   ) {}
 
-  @All(['decide', 'decide/*path'])
+  @All(['decide', 'decide/*'])
   async decide(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Ip() source: string): Promise<AccessCheckAnswer> {
     const { method, uri } = original(req);
     const mapped = this.actions.map(method, uri);

@@ -2,6 +2,7 @@
 // of a loopback upstream that echoes what it received. Real: Debian's nginx with its own prefix and
 // generated configuration, the built embedded app, PGlite, ES256 statements, client assertions and a
 // forged admission token signed with jose; evidence read through the audit API. Nothing stubbed.
+import { startEmbedded } from '@admit/launcher';
 import { AdminScope } from '@admit/platform';
 import { type CryptoKey, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
@@ -208,6 +209,14 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
     expect(new Set(statuses.slice(0, -1))).toEqual(new Set([200]));
     // A refused request made no decision: no decision id is shown for the 500, and no event is stored for it.
     expect(decisions.get(clientId)).toHaveLength(statuses.length - 1);
+  });
+
+  it('refuses to start on an invalid action table, naming the variable, the route and the field', async () => {
+    const file = join(dir, 'bad-actions.yaml');
+    writeFileSync(file, 'routes:\n  - { path: /admin/*, action: admin, sensitivity: high }\n');
+    const failure = startEmbedded({ env: { ADMIT_DATA_DIR: join(dir, 'never'), ADMIT_HTTP_PORT: '0', ADMIT_GATEWAY_ACTIONS_FILE: file } });
+    await expect(failure).rejects.toThrow(/^embedded exited with 1 before it was ready:[^]*Invalid configuration:/);
+    await expect(failure).rejects.toThrow(`ADMIT_GATEWAY_ACTIONS_FILE (${file}): routes[0].sensitivity: must be equal to one of the allowed values (normal, sensitive)`);
   });
 
   it('records each decision nginx asked for exactly once as admit.access.checked.v1', async () => {

@@ -79,12 +79,13 @@ describe('GatewayActions', () => {
 
 describe('parseGatewayActions and loadGatewayActions', () => {
   it('names the variable, the route and the field of every problem', () => {
-    const text = ['routes:', '  - { methods: [get], path: /a, action: a }', '  - { path: "a*", action: b }', '  - { path: /c, action: c, sensitive: true }', '  - { path: /d }'].join('\n');
+    const text = ['routes:', '  - { methods: [get], path: /a, action: a }', '  - { path: "a*", action: b }', '  - { path: /c, action: c, sensitive: true }', '  - { path: /d }', '  - { path: /e, action: e, sensitivity: high }'].join('\n');
     expect(problems(() => parseGatewayActions(text, 'ADMIT_GATEWAY_ACTIONS_FILE (t.yaml)'))).toEqual([
       'ADMIT_GATEWAY_ACTIONS_FILE (t.yaml): routes[0].methods[0]: must match pattern "^[A-Z]{1,16}$"',
       'ADMIT_GATEWAY_ACTIONS_FILE (t.yaml): routes[1].path: must match pattern "^(\\*|/[^*?#\\s]*\\*?)$"',
       'ADMIT_GATEWAY_ACTIONS_FILE (t.yaml): routes[2] field sensitive: is not a known field',
       'ADMIT_GATEWAY_ACTIONS_FILE (t.yaml): routes[3] field action: is required',
+      'ADMIT_GATEWAY_ACTIONS_FILE (t.yaml): routes[4].sensitivity: must be equal to one of the allowed values (normal, sensitive)',
     ]);
   });
 

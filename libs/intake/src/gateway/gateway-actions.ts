@@ -20,7 +20,7 @@ const GatewayRoute = Type.Object(
     path: Type.String({ minLength: 1, maxLength: 1024, pattern: '^(\\*|/[^*?#\\s]*\\*?)$' }),
     /** The Cedar action (a member of Admit::Action::"access"), as an access check names it. */
     action: Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f]+$' }),
-    sensitivity: Type.Optional(Type.Union([Type.Literal('normal'), Type.Literal('sensitive')])),
+    sensitivity: Type.Optional(Type.Unsafe<'normal' | 'sensitive'>({ type: 'string', enum: ['normal', 'sensitive'] })),
   },
   { additionalProperties: false },
 );
@@ -102,10 +102,11 @@ export function parseGatewayActions(text: string, source = GATEWAY_ACTIONS_FILE_
     throw new ConfigError(
       (checkShape.errors ?? []).map((e) => {
         const where = e.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || 'document';
-        const params = e.params as { missingProperty?: string; additionalProperty?: string };
+        const params = e.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
         if (params.additionalProperty) return `${source}: ${where} field ${params.additionalProperty}: is not a known field`;
         if (params.missingProperty) return `${source}: ${where} field ${params.missingProperty}: is required`;
-        return `${source}: ${where}: ${e.message ?? 'is invalid'}`;
+        const allowed = params.allowedValues ? ` (${params.allowedValues.join(', ')})` : '';
+        return `${source}: ${where}: ${e.message ?? 'is invalid'}${allowed}`;
       }),
     );
   }

@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from './poll';
 
-/** Debian's nginx (`apt-get install nginx-light`, which .ci/run does when it is missing). */
-const NGINX = process.env.NGINX_BIN ?? 'nginx';
+/** Debian's nginx (`apt-get install nginx-light`, which .ci/run does when it is missing); /usr/sbin may be off PATH. */
+const NGINX = process.env.NGINX_BIN ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
 
 /** nginx started as a user would, from a prefix and configuration of its own, in the foreground. */
 export interface TestNginx {

@@ -32,6 +32,8 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
   let admit: AdmitUnderTest;
   let upstream: Server;
   let nginx: TestNginx;
+  /** The same nginx, on another port, with the lines that show Admit's 429 and 503 as such. */
+  let withStatuses: string;
   const reached: Echo[] = [];
   /** Every decision id nginx showed, by client: each must be stored exactly once. */
   const decisions = new Map<string, string[]>();
@@ -61,13 +63,11 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
       },
       [AdminScope.RevocationsWrite],
     );
-    const port = await freePort();
-    const server = gatewayServerBlock({
-      listen: `127.0.0.1:${port}`,
-      admit: admit.stack.intakeUrl,
-      upstream: `http://127.0.0.1:${(upstream.address() as { port: number }).port}`,
-    });
-    nginx = await startNginx(server, port);
+    const [port, statusPort] = [await freePort(), await freePort()];
+    const common = { admit: admit.stack.intakeUrl, upstream: `http://127.0.0.1:${(upstream.address() as { port: number }).port}` };
+    const servers = gatewayServerBlock({ listen: `127.0.0.1:${port}`, ...common }) + gatewayServerBlock({ listen: `127.0.0.1:${statusPort}`, statuses: true, ...common });
+    nginx = await startNginx(servers, port);
+    withStatuses = `http://127.0.0.1:${statusPort}`;
   });
 
   afterAll(async () => {
@@ -114,7 +114,7 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
     const res = await through('/api/items?page=2', { 'x-client-assertion': jwt, 'admit-client-id': 'someone-else' }, clientId, 'POST');
     expect(res.status).toBe(200);
     expect(res.echo).toMatchObject({ method: 'POST', url: '/api/items?page=2' });
-    const seen = res.echo!.headers;
+    const seen = res.echo?.headers ?? {};
     expect(seen['admit-client-id']).toBe(clientId);
     expect(seen['admit-decision-id']).toBe(res.decisionId);
     expect(seen['admit-decision-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -200,7 +200,7 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
     expect((await through('/api/items', { 'x-admission-token': admission }, clientId)).status).toBe(200);
   });
 
-  it("shows Admit's 429 as nginx's 500, with no request let through", async () => {
+  it("shows Admit's 429 as nginx's 500, or as 429 with Retry-After given the status lines, with no request let through", async () => {
     const { clientId, admission } = await register(`throttled-${run}`);
     const statuses: number[] = [];
     // The window is an hour: at most one boundary falls inside the loop.
@@ -209,6 +209,14 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
     expect(new Set(statuses.slice(0, -1))).toEqual(new Set([200]));
     // A refused request made no decision: no decision id is shown for the 500, and no event is stored for it.
     expect(decisions.get(clientId)).toHaveLength(statuses.length - 1);
+    const before = reached.length;
+    const shown = await fetch(`${withStatuses}/api/items`, { headers: { 'x-admission-token': admission } });
+    expect({ status: shown.status, retryAfter: Number(shown.headers.get('retry-after')), reached: reached.length > before }).toEqual({
+      status: 429,
+      retryAfter: expect.any(Number),
+      reached: false,
+    });
+    expect(Number(shown.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('refuses to start on an invalid action table, naming the variable, the route and the field', async () => {

@@ -27,9 +27,22 @@ export async function freePort(): Promise<number> {
 /**
  * The gateway configuration of docs/integrating.md: every request to `upstream` is first asked of
  * Admit's `/gateway/decide` with `auth_request`; an allow passes Admit's headers upstream, in place
- * of any the client sent, and the client's proofs stay at the gateway.
+ * of any the client sent, and the client's proofs stay at the gateway. nginx answers any other status
+ * of Admit's than 2xx, 401 and 403 with 500; `statuses` adds the lines that show 429 as 429 (with
+ * Retry-After) and anything else as 503.
  */
-export function gatewayServerBlock(options: { listen: string; admit: string; upstream: string }): string {
+export function gatewayServerBlock(options: { listen: string; admit: string; upstream: string; statuses?: boolean }): string {
+  const statuses = `
+      auth_request_set $admit_status $upstream_status;
+      auth_request_set $admit_retry_after $upstream_http_retry_after;
+      error_page 500 = @admit_unavailable;`;
+  const unavailable = `
+
+    location @admit_unavailable {
+      add_header Retry-After $admit_retry_after always;
+      if ($admit_status = 429) { return 429; }
+      return 503;
+    }`;
   return `
   server {
     listen ${options.listen};
@@ -40,7 +53,7 @@ export function gatewayServerBlock(options: { listen: string; admit: string; ups
       auth_request_set $admit_client $upstream_http_admit_client_id;
       auth_request_set $admit_expires $upstream_http_admit_admission_expires_at;
       # The decision id reaches the client on every answer, allows and refusals alike.
-      add_header Admit-Decision-Id $admit_decision always;
+      add_header Admit-Decision-Id $admit_decision always;${options.statuses ? statuses : ''}
 
       proxy_set_header Admit-Decision-Id $admit_decision;
       proxy_set_header Admit-Client-Id $admit_client;
@@ -58,7 +71,7 @@ export function gatewayServerBlock(options: { listen: string; admit: string; ups
       proxy_set_header Content-Type "";
       proxy_set_header X-Original-Method $request_method;
       proxy_set_header X-Original-URI $request_uri;
-    }
+    }${options.statuses ? unavailable : ''}
   }`;
 }
 

@@ -219,6 +219,27 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
     expect(Number(shown.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it("reads Envoy's form too: the original method, and the original path appended to /gateway/decide", async () => {
+    const { clientId, admission } = await register(`envoy-${run}`);
+    const ask = (method: string, path: string) => fetch(`${admit.stack.intakeUrl}/gateway/decide${path}`, { method, headers: { 'x-admission-token': admission } });
+    const read = await ask('GET', '/api/items?page=2');
+    expect({ status: read.status, client: read.headers.get('admit-client-id') }).toEqual({ status: 200, client: clientId });
+    const write = await ask('DELETE', '/admin/users/7');
+    expect(write.status).toBe(403);
+    const root = await ask('POST', '');
+    expect(root.status).toBe(200);
+    // fetch itself resolves `%2e%2e` segments (WHATWG URL); an encoded slash reaches Admit as sent.
+    const ambiguous = await ask('GET', '/public%2F..%2Fadmin/users');
+    expect({ status: ambiguous.status, decision: ambiguous.headers.get('admit-decision-id') }).toEqual({ status: 403, decision: null });
+    for (const res of [read, write, root]) decisions.set(clientId, [...(decisions.get(clientId) ?? []), res.headers.get('admit-decision-id') as string]);
+
+    const events = await storedChecks(clientId);
+    const byId = (res: Response) => events.find((e) => e.data.check_id === res.headers.get('admit-decision-id'))?.data;
+    expect(byId(read)).toMatchObject({ decision: 'allow', action: 'http_read', resource: '/api/items' });
+    expect(byId(write)).toMatchObject({ decision: 'deny', action: 'admin', resource: '/admin/users/7' });
+    expect(byId(root)).toMatchObject({ decision: 'allow', action: 'http_write', resource: '/' });
+  });
+
   it('refuses to start on an invalid action table, naming the variable, the route and the field', async () => {
     const file = join(dir, 'bad-actions.yaml');
     writeFileSync(file, 'routes:\n  - { path: /admin/*, action: admin, sensitivity: high }\n');

@@ -32,11 +32,17 @@ export async function explain(options: { request: string; policies?: string; jso
 }
 
 function readRequest(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliExit(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new CliExit(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new CliExit(`${file}: not JSON: ${(err as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliExit(`${file}: the request must be a JSON object`);
   return parsed as Record<string, unknown>;

@@ -1,11 +1,12 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown, Optional, Type } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown, Optional, Type } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusErrorFilter, BusModule, BusTransport, KafkaHealth } from '@admit/bus';
 import { RevocationSet, RevocationSetModule } from '@admit/revocation-set';
 import { Logger as Pino } from 'pino';
-import { LogLevelName } from './config/config-fragments';
-import { ConfigError } from './config/load-config';
+import { LogLevelName, logLevelOf } from './config/config-fragments';
+import { startupErrorLines } from './config/startup-error';
+import { unknownVariableWarnings } from './config/known-variables';
 import { BROKER_PROBE, HealthController } from './health.controller';
 import { configureHttp, httpAdapter } from './http/http-server';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -111,8 +112,13 @@ function exitOnSignal(app: NestFastifyApplication, name: string, lifecycle: Pino
 
 /** Runs an app's main: a start-up failure is printed once, without a stack for config errors, and exits 1. */
 export function runMain(main: () => Promise<unknown>): void {
+  // Until startService() has the app's logger, Nest's own (static) logger writes through pino too.
+  const bootstrap = new PinoLogger('admit', logLevelOf(process.env.ADMIT_LOG_LEVEL));
+  Logger.overrideLogger(bootstrap);
+  for (const warning of unknownVariableWarnings()) bootstrap.pino.warn({ context: 'config' }, warning);
   main().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    // One line per problem, naming the variable, its value and what is expected; no stack trace.
+    for (const line of startupErrorLines(err)) process.stderr.write(`admit: ${line}\n`);
     process.exit(1);
   });
 }

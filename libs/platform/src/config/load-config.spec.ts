@@ -49,7 +49,7 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty variable as unset, so the default applies', () => {
-    expect(loadConfig(Schema, { ...REQUIRED, ADMIT_HTTP_PORT: '', ADMIT_LOG_LEVEL: '' })).toMatchObject({ ADMIT_HTTP_PORT: 8080, ADMIT_LOG_LEVEL: 'log' });
+    expect(loadConfig(Schema, { ...REQUIRED, ADMIT_HTTP_PORT: '', ADMIT_LOG_LEVEL: '' })).toMatchObject({ ADMIT_HTTP_PORT: 8080, ADMIT_LOG_LEVEL: 'info' });
   });
 
   it('reads only the variables the schema names', () => {

@@ -46,7 +46,7 @@ describe('a start-up mistake is one line naming the variable, its value and what
 
   const embedded = (env: Record<string, string>) => start('embedded', { ADMIT_DATA_DIR: join(dir, 'data'), ADMIT_HTTP_PORT: '0', ...env });
 
-  it.each([
+  it.each<[string, () => Record<string, string>, () => string]>([
     ['a missing policy folder', () => ({ ADMIT_POLICY_DIR: join(dir, 'nope') }), () => `ADMIT_POLICY_DIR=${join(dir, 'nope')}: does not exist (ENOENT); expected a readable folder of Cedar policies (*.cedar) and admit.cedarschema`],
     ['a policy folder that is a file', () => ({ ADMIT_POLICY_DIR: join(dir, 'anchors.yaml') }), () => `ADMIT_POLICY_DIR=${join(dir, 'anchors.yaml')}: is not a folder (ENOTDIR); expected a readable folder`],
     ['a missing trust anchors file', () => ({ ADMIT_TRUST_ANCHORS_FILE: join(dir, 'none.yaml') }), () => `ADMIT_TRUST_ANCHORS_FILE=${join(dir, 'none.yaml')}: does not exist (ENOENT); expected a readable YAML file`],

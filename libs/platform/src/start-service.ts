@@ -16,6 +16,7 @@ import { AdmitMetrics, processMetrics } from './metrics/admit-metrics';
 import { measureHttp } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { traceHttp } from './tracing/http-trace';
+import { startTracing } from './tracing/otel';
 
 export interface ServiceOptions {
   /** Shown in logs: a service name, or `embedded`. */
@@ -27,12 +28,19 @@ export interface ServiceOptions {
   logLevel: LogLevelName;
 }
 
+const STOP_TRACING = Symbol('STOP_TRACING');
+
 @Module({})
 class AdmitRootModule implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(BROKER_PROBE) private readonly broker?: KafkaHealth) {}
+  constructor(
+    @Optional() @Inject(BROKER_PROBE) private readonly broker?: KafkaHealth,
+    @Optional() @Inject(STOP_TRACING) private readonly stopTracing?: () => Promise<void>,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.broker?.close();
+    // The spans of the last work go out before the process ends.
+    await this.stopTracing?.();
   }
 }
 
@@ -46,13 +54,18 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   // Start and stop lines are written at every log level: operators and the launcher read the address from them.
   const lifecycle = logger.pino.child({ context: 'lifecycle' }, { level: 'info' });
   const metrics = processMetrics();
+  const stopTracing = startTracing(options.name);
   const { health } = options.transport;
   const root: DynamicModule = {
     module: AdmitRootModule,
     // Every service applies revocations, so every process follows them.
     imports: [DiscoveryModule, BusModule.forRoot(options.transport, metrics), RevocationSetModule, ...options.imports],
     controllers: [HealthController, MetricsController],
-    providers: [{ provide: AdmitMetrics, useValue: metrics }, ...(health ? [{ provide: BROKER_PROBE, useValue: health }] : [])],
+    providers: [
+      { provide: AdmitMetrics, useValue: metrics },
+      ...(health ? [{ provide: BROKER_PROBE, useValue: health }] : []),
+      ...(stopTracing ? [{ provide: STOP_TRACING, useValue: stopTracing }] : []),
+    ],
   };
   const app = await NestFactory.create<NestFastifyApplication>(root, httpAdapter(), {
     logger,

@@ -58,7 +58,8 @@ export class AdmitMetrics implements BusMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'admit_' });
+    // Prometheus' standard names (process_*, nodejs_*), so stock dashboards and alerts read them.
+    collectDefaultMetrics({ register: this.registry });
     // Zero series exist from the start, so a ratio or an alert has something to read before the first event.
     this.deadLetters.inc({ consumer: 'none', topic: 'none', reason: 'none' }, 0);
     for (const cache of ['cimd', 'statement']) for (const result of ['hit', 'miss']) this.cacheLookups.inc({ cache, result }, 0);

@@ -74,7 +74,7 @@ export function closestKnown(name: string): string | undefined {
     const distance = editDistance(name, known);
     if (!best || distance < best.distance) best = { name: known, distance };
   }
-  return best && best.distance <= Math.max(3, Math.floor(name.length / 4)) ? best.name : undefined;
+  return best && best.distance <= Math.max(3, Math.floor(name.length / 3)) ? best.name : undefined;
 }
 
 function editDistance(a: string, b: string): number {

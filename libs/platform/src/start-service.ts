@@ -88,6 +88,7 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   await app.listen(options.http.port, options.http.host);
   // The address is followed by a space, so `listening on (\S+)` reads it from the JSON line too.
   lifecycle.info(`admit ${options.name} listening on ${await app.getUrl()} (pid ${process.pid})`);
+  logger.startedUp();
   exitOnSignal(app, options.name, lifecycle);
   return app;
 }

@@ -15,7 +15,7 @@ export function defaultLogDestination(): DestinationStream {
   if (!process.stdout.isTTY) return pino.destination({ dest: 1, sync: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a terminal
   const pretty = require('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
-  return pretty({ colorize: true, sync: true, destination: 1, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageFormat: '{if context}[{context}] {end}{msg}' });
+  return pretty({ colorize: true, sync: true, destination: 1, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,context', messageFormat: '{service}{if context} [{context}]{end} {msg}' });
 }
 
 /**
@@ -25,6 +25,8 @@ export function defaultLogDestination(): DestinationStream {
  */
 export class PinoLogger implements LoggerService {
   readonly pino: Logger;
+  /** Info lines written during start-up: one service repeating another's (embedded mode runs five) goes to debug. */
+  private startUpLines: Set<string> | undefined = new Set();
 
   constructor(service: string, level: LogLevelName, destination: DestinationStream = defaultLogDestination()) {
     this.pino = pino(
@@ -43,6 +45,11 @@ export class PinoLogger implements LoggerService {
       },
       destination,
     );
+  }
+
+  /** Start-up is over (the app listens): every line is written as asked from now on. */
+  startedUp(): void {
+    this.startUpLines = undefined;
   }
 
   log(message: unknown, ...params: unknown[]): void {
@@ -69,7 +76,12 @@ export class PinoLogger implements LoggerService {
     const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
     // A start-up failure is reported once, by runMain, as one line: not also here with its stack.
     if (context === 'ExceptionHandler') return;
-    const level = asked === 'info' && context !== undefined && NEST_START_UP.has(context) ? 'debug' : asked;
+    let level = asked === 'info' && context !== undefined && NEST_START_UP.has(context) ? 'debug' : asked;
+    if (level === 'info' && this.startUpLines && typeof message === 'string') {
+      const key = `${context ?? ''} ${message}`;
+      if (this.startUpLines.has(key)) level = 'debug';
+      this.startUpLines.add(key);
+    }
     if (!this.pino.isLevelEnabled(level)) return;
     if (context !== undefined) params.pop();
     const fields: Record<string, unknown> = context ? { context } : {};

@@ -1,6 +1,7 @@
 // Real: the built apps (node dist/apps/<app>/main.js) started as an operator starts them, each with one
 // mistake in its environment, in a temporary folder. Every case fails before anything is started, so
 // no broker or database is needed. Nothing stubbed.
+import { startEmbedded } from '@admit/launcher';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
@@ -61,6 +62,22 @@ describe('a start-up mistake is one line naming the variable, its value and what
     expect(code).toBe(1);
     expect(stderr).toMatch(/^admit: [^\n]*\n$/); // one line, no stack trace
     expect(stderr).toContain(`admit: ${line()}`);
+  });
+
+  it('starts with ADMIT_LOG_LEVEL=info writing only JSON lines when stdout is no terminal, and at most 10 info lines until it listens', async () => {
+    const lines: string[] = [];
+    const stack = await startEmbedded({ env: { ...baseEnv(), ADMIT_DATA_DIR: join(dir, 'started'), ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'info' }, onLine: (l) => lines.push(l) });
+    try {
+      const parsed = lines.map((l) => JSON.parse(l) as { level: string; msg: string; context?: string });
+      const upTo = parsed.findIndex((l) => l.context === 'lifecycle' && l.msg.includes(' listening on '));
+      expect(upTo).toBeGreaterThanOrEqual(0);
+      const info = parsed.slice(0, upTo + 1).filter((l) => l.level === 'info');
+      expect(info.length).toBeLessThanOrEqual(10);
+      // The route list and Nest's module lines are debug now.
+      expect(parsed.filter((l) => ['RouterExplorer', 'InstanceLoader', 'RoutesResolver'].includes(l.context ?? ''))).toEqual([]);
+    } finally {
+      expect(await stack.stop()).toEqual({ embedded: 0 });
+    }
   });
 
   it('a distributed app checks the same before it connects to anything', async () => {

@@ -7,7 +7,7 @@ import { adminTokenEntryYaml, AdminScope, hashAdminToken, newAdminToken } from '
 import { generateKeyPair, SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -159,6 +159,19 @@ describe('observability (distributed)', () => {
     expect(all).not.toContain(statement.split('.')[2]);
     expect(all).not.toContain(adminToken);
     expect(all).not.toContain(adminToken.slice('admit_'.length));
+  });
+
+  it('serves every metric the Grafana dashboard and the Prometheus alert rules name', async () => {
+    const files = ['ops/grafana/admit-dashboard.json', 'ops/prometheus/admit-alerts.yml'].map((f) => readFileSync(join(__dirname, '..', '..', f), 'utf8'));
+    const named = new Set(files.flatMap((text) => [...text.matchAll(/\b((?:admit|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1])));
+    expect(named.size).toBeGreaterThan(10);
+    // What any app serves: every series name, and each histogram's base name.
+    const served = new Set<string>();
+    for (const app of stack.apps) {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      for (const [, name] of text.matchAll(/^([a-z_][a-z0-9_]*)(?:\{| )/gm)) served.add(name);
+    }
+    expect([...named].filter((n) => !served.has(n)).sort()).toEqual([]);
   });
 
   it('exposes the named series at GET /metrics', async () => {

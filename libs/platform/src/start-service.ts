@@ -83,6 +83,9 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   await app.init();
   const revocations = app.get(RevocationSet);
   metrics.gauge('admit_revocations_in_force', 'Revocations in force in this instance (read from admit.revocations.v1)', () => revocations.size);
+  revocations.onRevoked((r) => {
+    if (revocations.ready) metrics.revocationLag.observe(Math.max(0, Date.now() - Date.parse(r.created_at)) / 1000);
+  });
   if (health) metrics.lagSource(() => health.lag(options.transport.server.subscriptions()));
   await app.startAllMicroservices();
   await app.listen(options.http.port, options.http.host);

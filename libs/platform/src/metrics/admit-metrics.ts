@@ -44,6 +44,13 @@ export class AdmitMetrics implements BusMetrics {
     labelNames: ['consumer', 'topic', 'reason'] as const,
     registers: [this.registry],
   });
+  /** Seconds from a revocation's creation to this instance applying it (live ones, after start-up). */
+  readonly revocationLag = new Histogram({
+    name: 'admit_revocation_apply_lag_seconds',
+    help: "Seconds from a revocation's creation to this instance applying it (revocations arriving after start-up)",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
   private readonly fetches = new Counter({
     name: 'admit_fetches_total',
     help: 'Outbound fetches through the SSRF guard, by outcome (ok, or the fetch error code)',

@@ -1,14 +1,14 @@
 // Real: the CLI as a user runs it, `tools/cli/bin/admit.js` loading the build in dist/tools/cli (run
 // `npm run build` first, as for every e2e suite), as a process of its own. Nothing stubbed.
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { version } from '../../tools/cli/package.json';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'tools', 'cli', 'bin', 'admit.js');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'tools', 'cli', 'package.json'), 'utf8')) as { version: string };
 
 async function admit(args: string[], bin = BIN): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

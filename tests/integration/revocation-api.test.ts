@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Writable } from 'node:stream';
+// The CLI as a user runs it, in-process (its commands are tested here against the real service).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { runCli } from '../../tools/cli/src/program';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';

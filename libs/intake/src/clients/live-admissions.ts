@@ -36,9 +36,13 @@ export class LiveAdmissions {
     );
   }
 
-  /** The decision behind the client's live admission, if it has one. */
+  /**
+   * The decision behind the client's live admission, if it has one. One that ends within the current
+   * second counts as ended: its token could not outlive the second (token times are whole seconds).
+   */
   async find(clientId: string): Promise<RegistrationDecided | undefined> {
-    const rows = (await this.db.query(`SELECT decided FROM live_admissions WHERE client_id = $1 AND expires_at > $2`, [clientId, new Date(this.now()).toISOString()])) as {
+    const nextSecond = new Date((Math.floor(this.now() / 1000) + 1) * 1000).toISOString();
+    const rows = (await this.db.query(`SELECT decided FROM live_admissions WHERE client_id = $1 AND expires_at >= $2`, [clientId, nextSecond])) as {
       decided: RegistrationDecided | string;
     }[];
     if (rows.length === 0) return undefined;

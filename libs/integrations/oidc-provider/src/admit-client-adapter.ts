@@ -70,9 +70,14 @@ export class AdmitClientAdapter implements OidcAdapter {
     return undefined;
   }
 
-  async consume(): Promise<void> {}
+  /** Clients are never consumed or granted; oidc-provider does not call these for them. */
+  async consume(): Promise<void> {
+    return undefined;
+  }
 
-  async revokeByGrantId(): Promise<void> {}
+  async revokeByGrantId(): Promise<void> {
+    return undefined;
+  }
 
   /** Cached clients held right now (each no longer than its admission). */
   get cached(): number {

@@ -13,6 +13,7 @@ import { JwksController } from './admission-token/jwks.controller';
 import { AdmissionsController } from './admissions/admissions.controller';
 import { ClientsController } from './clients/clients.controller';
 import { LiveAdmissions } from './clients/live-admissions';
+import { OpenApiController } from './openapi/openapi.controller';
 import { DecisionPipeline, INTAKE_OPTIONS, IntakeOptions } from './pipeline/decision-pipeline';
 import { DecisionsHandler } from './pipeline/decisions.handler';
 import { PendingDecisions } from './pipeline/pending-decisions';
@@ -38,7 +39,7 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
-      controllers: [RegisterController, AdmissionsController, ClientsController, AccessChecksController, JwksController, DecisionsHandler],
+      controllers: [RegisterController, AdmissionsController, ClientsController, AccessChecksController, JwksController, OpenApiController, DecisionsHandler],
       providers: [
         publisherFor('intake'),
         PendingDecisions,

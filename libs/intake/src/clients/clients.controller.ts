@@ -1,5 +1,5 @@
 import { Controller, Get, Ip, Param } from '@nestjs/common';
-import { HttpError } from '@admit/contracts';
+import { HttpError, RegistrationDecided } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { RevocationSet } from '@admit/revocation-set';
 import { RateLimits } from '../limits/rate-limits';
@@ -31,11 +31,11 @@ export class ClientsController {
     if (this.revocations.match({ client_id: clientId })) throw notAdmitted('the client is revoked');
     const live = await this.live.find(clientId);
     if (live?.admission) {
-      if (!this.revocations.match({ client_id: clientId, ...live.admission })) return this.pipeline.answer(live);
+      if (!this.revocations.match({ client_id: clientId, ...live.admission })) return this.answer(live);
       await this.live.forget(clientId);
       throw notAdmitted('the client is revoked');
     }
-    if (!clientId.startsWith('https://')) throw notAdmitted('no current admission for this client: it must register again');
+    if (!clientId.startsWith('https://')) throw notAdmitted(ENDED);
     this.limits.take('admissions', clientId, source);
     try {
       return await this.pipeline.admit({ client_id: clientId, source: 'cimd', received_at: new Date().toISOString() });
@@ -45,7 +45,19 @@ export class ClientsController {
       throw err;
     }
   }
+
+  /** An admission that ends while it is being answered (token times are whole seconds) has ended. */
+  private async answer(live: RegistrationDecided): Promise<AdmittedClient> {
+    try {
+      return await this.pipeline.answer(live);
+    } catch (err) {
+      if (err instanceof ApiError && err.getStatus() === 503 && live.admission && Date.parse(live.admission.expires_at) < Date.now() + 1_000) throw notAdmitted(ENDED);
+      throw err;
+    }
+  }
 }
+
+const ENDED = 'no current admission for this client: it must register again';
 
 function notAdmitted(description: string): ApiError {
   return new ApiError(404, INVALID_CLIENT, description);

@@ -126,7 +126,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     tag: 'revocations',
     admin: true,
     parameters: [{ name: 'id', in: 'path', description: 'The revocation id.' }],
-    responses: { 204: { description: 'Lifted.' }, 404: error('No such revocation.'), ...admin },
+    responses: { 204: { description: 'Lifted.' }, 404: error('No such revocation.'), 409: error('Already lifted or expired.'), ...admin },
   },
   audit('/audit/events', 'Stored events, filtered and paged.', auditQuery('events')),
   { ...audit('/audit/clients/{client_id}/timeline', 'One client’s events in order.'), parameters: [{ name: 'client_id', in: 'path', description: 'The client id, percent-encoded.' }] },

@@ -1,6 +1,6 @@
 // Real: DecisionsHandler, PendingDecisions, AdmissionCache, the in-process inbox and stored-event
 // signal. Nothing stubbed: the audit store's commit is the call a ChainWriter makes after committing.
-// The database under LiveAdmissions is a recorder of its statements (tests/integration/live-admissions
+// The database under LiveAdmissions is a recorder of its statements (tests/integration/live-admissions.test.ts
 // runs them on PostgreSQL).
 import { inProcessTransport } from '@admit/bus';
 import { newEvent, RegistrationDecided, Topic } from '@admit/contracts';

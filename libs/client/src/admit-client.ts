@@ -2,6 +2,15 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { AdmitError, errorOf } from './admit-error';
 import { AccessCheckAnswer, AccessCheckRequest, AdmissionClaims, AdmittedClient, ClientMetadata } from './types';
 
+/** The routes this client calls, as the OpenAPI document names them (a spec checks they are there). */
+export const CLIENT_ROUTES = {
+  resolveClient: 'GET /clients/{client_id}',
+  register: 'POST /register',
+  admit: 'POST /admissions',
+  checkAccess: 'POST /access-checks',
+  jwks: 'GET /.well-known/jwks.json',
+} as const;
+
 /** The JOSE `typ` of Admit's admission tokens. */
 export const ADMISSION_TOKEN_TYPE = 'admission+jwt';
 
@@ -54,7 +63,7 @@ export class AdmitClient {
       issuer: options.issuer ?? this.base,
       fetch: options.fetch ?? globalThis.fetch,
     };
-    this.jwks = createRemoteJWKSet(new URL(`${this.base}/.well-known/jwks.json`), {
+    this.jwks = createRemoteJWKSet(new URL(`${this.base}${CLIENT_ROUTES.jwks.split(' ')[1]}`), {
       cacheMaxAge: this.options.jwksCacheMs,
       cooldownDuration: this.options.jwksCooldownMs,
       timeoutDuration: this.options.timeoutMs,
@@ -67,22 +76,22 @@ export class AdmitClient {
    * denied, revoked or whose admission has ended.
    */
   resolveClient(clientId: string): Promise<AdmittedClient> {
-    return this.request('GET', `/clients/${encodeURIComponent(clientId)}`);
+    return this.call(CLIENT_ROUTES.resolveClient, undefined, { client_id: clientId });
   }
 
   /** RFC 7591 registration (`POST /register`): plain metadata or a `software_statement`. */
   register(metadata: ClientMetadata & { software_statement?: string }): Promise<AdmittedClient> {
-    return this.request('POST', '/register', metadata);
+    return this.call(CLIENT_ROUTES.register, metadata);
   }
 
   /** Admission by Client ID Metadata Document (`POST /admissions`). */
   admit(clientId: string): Promise<AdmittedClient> {
-    return this.request('POST', '/admissions', { client_id: clientId });
+    return this.call(CLIENT_ROUTES.admit, { client_id: clientId });
   }
 
   /** `POST /access-checks`: a deny is an answer (`decision: 'deny'`), not an error. */
   checkAccess(check: AccessCheckRequest): Promise<AccessCheckAnswer> {
-    return this.request('POST', '/access-checks', check);
+    return this.call(CLIENT_ROUTES.checkAccess, check);
   }
 
   /**
@@ -103,6 +112,12 @@ export class AdmitClient {
       const code = (err as { code?: unknown }).code;
       throw new AdmitError(0, 'invalid_admission', typeof code === 'string' ? `${code}: ${(err as Error).message}` : String(err));
     }
+  }
+
+  /** Calls a route of CLIENT_ROUTES, its `{params}` percent-encoded as one path segment each. */
+  private call<T>(route: (typeof CLIENT_ROUTES)[keyof typeof CLIENT_ROUTES], body?: unknown, params: Record<string, string> = {}): Promise<T> {
+    const [method, template] = route.split(' ') as ['GET' | 'POST', string];
+    return this.request(method, template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? '')), body);
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

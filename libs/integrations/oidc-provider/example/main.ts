@@ -5,7 +5,7 @@
  */
 import { selfAssertedPolicyDir, startEmbedded } from '@admit/launcher';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAuthorizationServer } from './authorization-server';
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const as = await startAuthorizationServer({ admitUrl: admit.intakeUrl, admitIssuer: ADMIT_ISSUER });
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  // The development admin token embedded mode wrote: named by its file, never printed.
+  const adminTokenFile = join(dataDir, 'admin-token');
   const authorize = `${as.issuer}/auth?client_id=<client_id>&redirect_uri=https://app.example/cb&response_type=code&scope=openid&code_challenge=${challenge}&code_challenge_method=S256`;
   console.log(`
 Admit (embedded):            ${admit.intakeUrl}
@@ -44,7 +45,7 @@ Authorization server:        ${as.issuer}   (oidc-provider, no client records of
      -d redirect_uri=https://app.example/cb -d code_verifier=${verifier} -d code=<code>
 
 6. Revoke the client at Admit, and step 4 answers invalid_client:
-   curl -s -XPOST ${admit.intakeUrl}/revocations -H 'authorization: Bearer ${adminToken}' -H 'content-type: application/json' \\
+   curl -s -XPOST ${admit.intakeUrl}/revocations -H "authorization: Bearer $(cat ${adminTokenFile})" -H 'content-type: application/json' \\
      -d '{"kind":"client_id","value":"<client_id>","reason":"trying it"}'
 
 Ctrl-C stops both.`);

@@ -1,7 +1,7 @@
 // The published HTTP contract against what Admit serves. Real: embedded Admit as a user starts it
 // (it serves every app's routes on one port), the generated OpenAPI document, and the controllers of
 // every lib as Nest sees them (their route decorators, read from the classes). Nothing stubbed.
-import { HTTP_ROUTES, openApiDocument } from '@admit/contracts';
+import { ALL_METHODS, HTTP_ROUTES, openApiDocument } from '@admit/contracts';
 import { ADMIN_SCOPES, adminTokenEntryYaml, hashAdminToken, newAdminToken } from '@admit/platform';
 import { ROOT } from '@admit/launcher';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,8 +31,13 @@ function servedRoutes(): string[] {
         const handler = (value.prototype as Record<string, unknown>)[name];
         const method = typeof handler === 'function' ? (Reflect.getMetadata('method', handler as object) as number | undefined) : undefined;
         if (method === undefined) continue;
-        const path = `/${[prefix, String(Reflect.getMetadata('path', handler as object))].join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '').replace(/:([A-Za-z_]+)/g, '{$1}');
-        routes.push(`${METHODS[method].toUpperCase()} ${path}`);
+        const paths = [Reflect.getMetadata('path', handler as object) as string | string[]].flat();
+        // An @All route is documented under the methods gateways forward; a `*` tail as `{path}`.
+        const methods = METHODS[method] === 'all' ? ALL_METHODS : [METHODS[method]];
+        for (const own of paths) {
+          const path = `/${[prefix, own].join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '').replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\/\*$/, '/{path}');
+          for (const m of methods) routes.push(`${m.toUpperCase()} ${path}`);
+        }
       }
     }
   }
@@ -70,7 +75,7 @@ describe('the OpenAPI document and the routes (embedded)', () => {
   it('answers every documented route (neither "no such route" nor 405)', async () => {
     const answers: string[] = [];
     for (const route of HTTP_ROUTES) {
-      const path = route.path.replace('{client_id}', 's_nobody').replace('{id}', '00000000-0000-4000-8000-000000000000');
+      const path = route.path.replace('{client_id}', 's_nobody').replace('{id}', '00000000-0000-4000-8000-000000000000').replace('{path}', 'orders/1');
       const res = await fetch(`${base}${path}`, {
         method: route.method.toUpperCase(),
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(route.method === 'post' ? { 'content-type': 'application/json' } : {}) },

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AuditModule, fileCheckpointSink } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
-import { IntakeModule, issuerOf, rateLimitOptions } from '@admit/intake';
+import { IntakeModule, issuerOf, loadGatewayActions, rateLimitOptions } from '@admit/intake';
 import { KeysModule } from '@admit/keys';
 import { AdminAuthModule, busRetry, loadConfig, runMain, startService } from '@admit/platform';
 import { PolicyModule, policyOptions } from '@admit/policy';
@@ -26,6 +26,7 @@ runMain(async () => {
         issuer: issuerOf(config),
         jtiQuota: config.ADMIT_CLIENT_ASSERTION_JTI_QUOTA,
         rateLimits: rateLimitOptions(config),
+        gatewayActions: loadGatewayActions(config.ADMIT_GATEWAY_ACTIONS_FILE),
       }),
       ValidatorModule.forRoot(config),
       PolicyModule.forRoot(policyOptions(config)),

@@ -19,13 +19,17 @@ import { DecisionsHandler } from './pipeline/decisions.handler';
 import { PendingDecisions } from './pipeline/pending-decisions';
 import { RegisterController } from './registration/register.controller';
 import { RateLimitOptions, RateLimits } from './limits/rate-limits';
+import { GatewayActions } from './gateway/gateway-actions';
+import { GatewayController } from './gateway/gateway.controller';
 import { DataSource } from 'typeorm';
 
 export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOptions {
   /** Unexpired client-assertion jtis one client may hold (`ADMIT_CLIENT_ASSERTION_JTI_QUOTA`). */
   jtiQuota: number;
-  /** Limits of /register, /admissions and /access-checks. */
+  /** Limits of /register, /admissions, /access-checks and /gateway/decide. */
   rateLimits: RateLimitOptions;
+  /** The gateway table (`loadGatewayActions(ADMIT_GATEWAY_ACTIONS_FILE)`); absent: the default. */
+  gatewayActions?: GatewayActions;
 }
 
 /**
@@ -39,7 +43,7 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
-      controllers: [RegisterController, AdmissionsController, ClientsController, AccessChecksController, JwksController, OpenApiController, DecisionsHandler],
+      controllers: [RegisterController, AdmissionsController, ClientsController, AccessChecksController, GatewayController, JwksController, OpenApiController, DecisionsHandler],
       providers: [
         publisherFor('intake'),
         PendingDecisions,
@@ -61,6 +65,7 @@ export class IntakeModule {
         },
         { provide: LiveAdmissions, useFactory: (db: DataSource) => new LiveAdmissions(db), inject: [DataSource] },
         { provide: RateLimits, useValue: new RateLimits(options.rateLimits) },
+        { provide: GatewayActions, useValue: options.gatewayActions ?? new GatewayActions() },
         { provide: INTAKE_OPTIONS, useValue: options },
         { provide: ADMISSION_TOKEN_OPTIONS, useValue: { issuer: options.issuer } },
       ],

@@ -12,7 +12,10 @@ import {
   RevocationViewSchema,
 } from './schemas';
 
-export type HttpMethod = 'get' | 'post' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+/** The methods an `@All` route (the gateway's) is documented under: those gateways forward. */
+export const ALL_METHODS: HttpMethod[] = ['get', 'post', 'put', 'delete', 'patch'];
 
 interface Answer {
   description: string;
@@ -49,8 +52,21 @@ const audit = (path: string, summary: string, parameters?: HttpRoute['parameters
   responses: { 200: { description: 'See docs/audit.md.', schema: AuditAnswer }, 400: error('A filter is invalid.'), ...admin },
 });
 
+/** The gateway subrequest (nginx auth_request, Envoy ext_authz), answered for any method and any path below it. */
+const gateway = (path: string): HttpRoute[] =>
+  ALL_METHODS.map((method) => ({
+    method,
+    path,
+    summary: 'Gateway decision for the original request (X-Original-Method / X-Original-URI, or the method and the path appended): 200 allows, 403 denies, 401 asks for the client\'s proof. See docs/integrating.md#gateways.',
+    tag: 'gateway',
+    ...(path.endsWith('{path}') ? { parameters: [{ name: 'path', in: 'path' as const, description: 'The original path, appended (may hold slashes).' }] } : {}),
+    responses: { 200: { description: 'Allowed.', schema: AccessCheckAnswer }, 401: error('The client\'s proof is missing or invalid.'), 403: { description: 'Denied.', schema: AccessCheckAnswer }, ...busy },
+  }));
+
 /** Every route of every Admit app (embedded mode serves them all on one port). */
 export const HTTP_ROUTES: HttpRoute[] = [
+  ...gateway('/gateway/decide'),
+  ...gateway('/gateway/decide/{path}'),
   {
     method: 'post',
     path: '/register',

@@ -378,7 +378,7 @@ describe('tamper evidence against the database owner (file copy, embedded)', () 
     writeFileSync(a.file, '{"seq":"1","jws":"x"}\nnot json\n');
     const bad = await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', a.file]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toBe(`--checkpoints: ${a.file}:2: not JSON`);
+    expect(bad.stderr.trim()).toBe(`admit: --checkpoints: ${a.file}:2: not JSON`);
   });
 });
 

@@ -19,16 +19,23 @@ async function main(): Promise<void> {
   console.log('admit bench (loopback only; medians and ratios from this run)');
   const started = performance.now();
   const failures: Error[] = [];
+  const groups: (() => Promise<Figure | Figure[]>)[] = [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, jtiCheckFigures, auditIngestFigures];
+  // Progress on a terminal only (stderr, one line rewritten): which group runs, and for how long so far.
+  const progress = (step: number, name: string) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K[${step}/${groups.length + 1}] ${name}… (${Math.round((performance.now() - started) / 1000)} s)`);
+  };
+  progress(1, 'registrations');
   const figures: Figure[] = [...(await registrationFigures(failures))];
   // A group that fails (a broker outage, say) is reported, and the others still run.
-  const groups: (() => Promise<Figure | Figure[]>)[] = [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, jtiCheckFigures, auditIngestFigures];
-  for (const group of groups) {
+  for (const [i, group] of groups.entries()) {
+    progress(i + 2, group.name);
     try {
       figures.push(...[await group()].flat());
     } catch (err) {
       failures.push(err instanceof Error ? err : new Error(String(err)));
     }
   }
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
   // Written before printing, so a figure the table cannot show is still on record.
   const out = join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });

@@ -4,7 +4,7 @@ export const FederationErrorCode = {
   EntityId: 'ERR_FEDERATION_ENTITY_ID',
   /** A statement could not be fetched (the fetcher's own code is in the description). */
   Fetch: 'ERR_FEDERATION_FETCH',
-  /** A statement was larger than ADMIT_FEDERATION_MAX_BYTES. */
+  /** A statement was larger than the byte limit. */
   TooLarge: 'ERR_FEDERATION_TOO_LARGE',
   /** Not a compact JWS of type entity-statement+jwt with the claims an entity statement needs. */
   Malformed: 'ERR_FEDERATION_STATEMENT_INVALID',
@@ -22,11 +22,11 @@ export const FederationErrorCode = {
   PolicyConflict: 'ERR_FEDERATION_POLICY_CONFLICT',
   /** The leaf's metadata breaks the merged policy (a value outside `one_of`, a missing `essential`, …). */
   PolicyViolation: 'ERR_FEDERATION_POLICY_VIOLATION',
-  /** More superiors than ADMIT_FEDERATION_MAX_DEPTH between the leaf and an anchor. */
+  /** More superiors than the depth limit between the leaf and an anchor. */
   TooLong: 'ERR_FEDERATION_CHAIN_TOO_LONG',
   /** `authority_hints` lead back to an entity already on the path. */
   Loop: 'ERR_FEDERATION_LOOP',
-  /** Resolving needed more than ADMIT_FEDERATION_MAX_FETCHES requests. */
+  /** Resolving needed more than the fetch limit allows. */
   TooManyFetches: 'ERR_FEDERATION_TOO_MANY_FETCHES',
   /** No path of `authority_hints` reaches a configured trust anchor. */
   NoAnchor: 'ERR_FEDERATION_NO_TRUST_ANCHOR',

@@ -18,7 +18,7 @@ export interface FederationLimits {
   maxDepth: number;
   /** HTTP requests one resolution may make. Default 16. */
   maxFetches: number;
-  /** Largest statement accepted, in bytes (ADMIT_FEDERATION_MAX_BYTES). Default 64 KiB. */
+  /** Largest statement accepted, in bytes. Default 64 KiB. */
   maxBytes: number;
   /** How long a failed fetch is remembered and not tried again. Default 30 s. */
   failureCooldownMs: number;

@@ -21,6 +21,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'ADMIT_DECISION_TIMEOUT_MS',
   'ADMIT_FETCH_ALLOW_HOSTS',
   'ADMIT_FETCH_CA_FILE',
+  'ADMIT_GATEWAY_ACTIONS_FILE',
   'ADMIT_HTTP_HOST',
   'ADMIT_HTTP_PORT',
   'ADMIT_INSTANCE_ID',
@@ -52,6 +53,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   ADMIT_ADMIN_TOKENS_FILE: 'a readable YAML file `tokens: [{name, sha256, scopes}]` (`admit admin-token create --append <file>` writes one)',
   ADMIT_DATA_DIR: 'a folder this user can create and write',
   ADMIT_FETCH_CA_FILE: 'a readable PEM file of CA certificates',
+  ADMIT_GATEWAY_ACTIONS_FILE: 'a readable YAML file `routes: [{methods?, path, action, sensitivity?}]` (docs/integrating.md: gateways)',
   ADMIT_AUDIT_CHECKPOINT_FILE: 'a file this user can create and append to',
   ADMIT_HTTP_PORT: 'a free port (0 picks any free port)',
 };

@@ -5,7 +5,7 @@ import { ConfigError } from './load-config';
 import { EXPECTED } from './known-variables';
 
 /** Variables naming a file Admit reads at start, and the one folder it reads. */
-const READ_FILES = ['ADMIT_SIGNING_KEY_FILE', 'ADMIT_CHECKPOINT_KEY_FILE', 'ADMIT_TRUST_ANCHORS_FILE', 'ADMIT_ADMIN_TOKENS_FILE', 'ADMIT_FETCH_CA_FILE'];
+const READ_FILES = ['ADMIT_SIGNING_KEY_FILE', 'ADMIT_CHECKPOINT_KEY_FILE', 'ADMIT_TRUST_ANCHORS_FILE', 'ADMIT_ADMIN_TOKENS_FILE', 'ADMIT_FETCH_CA_FILE', 'ADMIT_GATEWAY_ACTIONS_FILE'];
 const READ_DIRS = ['ADMIT_POLICY_DIR'];
 
 /**

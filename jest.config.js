@@ -6,9 +6,9 @@ const { compilerOptions } = require('./tsconfig.base.json');
 
 const shared = {
   testEnvironment: 'node',
-  // jose ships only ES modules; jest's CommonJS runtime needs it transpiled.
+  // jose and json-schema-ref-parser (under swagger-parser) ship only ES modules; jest's CommonJS runtime needs them transpiled.
   transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: 'tsconfig.spec.json' }] },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@apidevtools/json-schema-ref-parser)/)'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   setupFiles: ['reflect-metadata'],
 };

@@ -46,6 +46,7 @@ describe.each(MODES)('registration end to end (%s)', (mode) => {
       ...good,
       client_id: metadataClientId(good),
       client_id_issued_at: expect.any(Number),
+      client_id_expires_at: expect.any(Number),
       admission: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       grant_types: ['authorization_code'],
       response_types: ['code'],

@@ -1,5 +1,6 @@
-// Real: the catalog, the generated files on disk, @asyncapi/parser. Nothing stubbed.
+// Real: the catalog, the generated files on disk, @asyncapi/parser, @apidevtools/swagger-parser. Nothing stubbed.
 import { Parser } from '@asyncapi/parser';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contractDocuments } from './documents';
@@ -46,5 +47,20 @@ describe('generated contract documents', () => {
       'admit.registration.validated.v1',
       'admit.revocations.v1',
     ]);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document, by @apidevtools/swagger-parser', async () => {
+    const doc = JSON.parse(JSON.stringify(contractDocuments()['openapi.json'])) as Record<string, unknown>;
+    const api = (await SwaggerParser.validate(doc as never)) as { openapi: string; paths: Record<string, unknown> };
+    expect(api.openapi).toBe('3.1.0');
+    expect(Object.keys(api.paths)).toContain('/clients/{client_id}');
+  });
+
+  it('is refused by the same parser when it is broken, so the check above can fail', async () => {
+    const doc = JSON.parse(JSON.stringify(contractDocuments()['openapi.json'])) as { paths: Record<string, Record<string, { responses?: unknown }>> };
+    doc.paths['/register'].post.responses = 'none';
+    await expect(SwaggerParser.validate(doc as never)).rejects.toThrow();
   });
 });

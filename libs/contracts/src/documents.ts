@@ -1,4 +1,5 @@
 import { catalog, EventContract } from './catalog';
+import { openApiDocument } from './http/openapi';
 import { Topic } from './topics';
 
 /** The version printed in the AsyncAPI document; bump it with any contract change. */
@@ -92,7 +93,7 @@ export function asyncApiDocument(): Record<string, unknown> {
 
 /** Every generated file, by its path under `generated/`; committed, and checked for drift by a test. */
 export function contractDocuments(): Record<string, unknown> {
-  const docs: Record<string, unknown> = { 'asyncapi.json': asyncApiDocument() };
+  const docs: Record<string, unknown> = { 'asyncapi.json': asyncApiDocument(), 'openapi.json': openApiDocument() };
   for (const [topic] of entries()) docs[`schemas/${topic}.schema.json`] = jsonSchemaOf(topic);
   return docs;
 }

@@ -16,3 +16,7 @@ export * from './events/dead-letter';
 export * from './events/policy-set';
 export * from './events/admin-action';
 export * from './http/client-metadata';
+export * from './http/access-check';
+export * from './http/schemas';
+export * from './http/routes';
+export * from './http/openapi';

@@ -8,4 +8,5 @@ export * from './admission-token/issuer';
 export * from './access/assertion-config';
 export * from './access/jti-ledger';
 export * from './limits/rate-limits';
+export * from './clients/live-admissions';
 export * from './gateway/gateway-actions';

@@ -11,6 +11,9 @@ import { JtiLedger } from './access/jti-ledger';
 import { ADMISSION_TOKEN_OPTIONS, AdmissionTokenOptions, AdmissionTokens } from './admission-token/admission-tokens';
 import { JwksController } from './admission-token/jwks.controller';
 import { AdmissionsController } from './admissions/admissions.controller';
+import { ClientsController } from './clients/clients.controller';
+import { LiveAdmissions } from './clients/live-admissions';
+import { OpenApiController } from './openapi/openapi.controller';
 import { DecisionPipeline, INTAKE_OPTIONS, IntakeOptions } from './pipeline/decision-pipeline';
 import { DecisionsHandler } from './pipeline/decisions.handler';
 import { PendingDecisions } from './pipeline/pending-decisions';
@@ -40,7 +43,7 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
-      controllers: [RegisterController, AdmissionsController, AccessChecksController, GatewayController, JwksController, DecisionsHandler],
+      controllers: [RegisterController, AdmissionsController, ClientsController, AccessChecksController, GatewayController, JwksController, OpenApiController, DecisionsHandler],
       providers: [
         publisherFor('intake'),
         PendingDecisions,
@@ -60,6 +63,7 @@ export class IntakeModule {
             }),
           inject: [RevocationSet, DataSource],
         },
+        { provide: LiveAdmissions, useFactory: (db: DataSource) => new LiveAdmissions(db), inject: [DataSource] },
         { provide: RateLimits, useValue: new RateLimits(options.rateLimits) },
         { provide: GatewayActions, useValue: options.gatewayActions ?? new GatewayActions() },
         { provide: INTAKE_OPTIONS, useValue: options },

@@ -27,6 +27,8 @@ const APP_PRIVILEGES: [string, string][] = [
   ['SELECT, INSERT, UPDATE, DELETE', 'revocation_outbox'],
   // Replay protection, not evidence: a jti is kept until its assertion expires, then pruned.
   ['SELECT, INSERT, DELETE', 'client_assertion_jtis'],
+  // Not evidence: an admission is kept until it expires, then pruned.
+  ['SELECT, INSERT, UPDATE, DELETE', 'live_admissions'],
   // Enough to see that no migration is pending.
   ['SELECT', 'admit_migrations'],
 ];

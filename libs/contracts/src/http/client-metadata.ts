@@ -28,10 +28,14 @@ export const ClientMetadata = Type.Object(
 );
 export type ClientMetadata = Static<typeof ClientMetadata>;
 
-/** RFC 7591 §3.2.1 client information response. */
+/**
+ * RFC 7591 §3.2.1 client information response. `client_id_expires_at` is an Admit extension (RFC 7591
+ * defines only `client_secret_expires_at`): when the admission ends, in seconds since the epoch.
+ */
 export type ClientInformationResponse = ClientMetadata & {
   client_id: string;
   client_id_issued_at: number;
+  client_id_expires_at?: number;
 };
 
 /** RFC 7591 §3.2.2 error response (and Admit's HTTP-level errors, in the same shape). */

@@ -45,9 +45,25 @@ export class DecisionPipeline {
       const description = publicReasons(data.reasons).map((r) => r.description).join('; ') || 'denied';
       throw new ApiError(400, data.error ?? RegistrationError.InvalidClientMetadata, description);
     }
+    return this.answer(data);
+  }
+
+  /**
+   * The answer for an allow decision: its metadata, client id, issue and expiry times and a new
+   * admission token. `client_id_expires_at` (an Admit extension: RFC 7591 defines only
+   * `client_secret_expires_at`) is when the admission ends and the client must be admitted again.
+   */
+  async answer(data: EventData<typeof Topic.RegistrationDecided>): Promise<AdmittedClient> {
     const admission = await this.admissionToken(data);
+    const expiresAt = data.admission ? Math.floor(Date.parse(data.admission.expires_at) / 1000) : undefined;
     // The token comes last: a client's own metadata cannot supply one.
-    return { ...data.metadata, client_id: data.client_id, client_id_issued_at: Math.floor(Date.parse(data.decided_at) / 1000), admission };
+    return {
+      ...data.metadata,
+      client_id: data.client_id,
+      client_id_issued_at: Math.floor(Date.parse(data.decided_at) / 1000),
+      ...(expiresAt === undefined ? {} : { client_id_expires_at: expiresAt }),
+      admission,
+    };
   }
 
   /**

@@ -1,9 +1,13 @@
 // Real: DecisionsHandler, PendingDecisions, AdmissionCache, the in-process inbox and stored-event
 // signal. Nothing stubbed: the audit store's commit is the call a ChainWriter makes after committing.
+// The database under LiveAdmissions is a recorder of its statements (tests/integration/live-admissions.test.ts
+// runs them on PostgreSQL).
 import { inProcessTransport } from '@admit/bus';
 import { newEvent, RegistrationDecided, Topic } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
+import { DataSource } from 'typeorm';
 import { AdmissionCache } from '../access/admission-cache';
+import { LiveAdmissions } from '../clients/live-admissions';
 import { DecisionsHandler } from './decisions.handler';
 import { PendingDecisions } from './pending-decisions';
 
@@ -34,7 +38,9 @@ describe('DecisionsHandler in one process', () => {
     const transport = inProcessTransport();
     const pending = new PendingDecisions();
     const admissions = new AdmissionCache(new RevocationSet());
-    const handler = new DecisionsHandler(pending, admissions, transport.inbox, transport.stored);
+    const kept: unknown[][] = [];
+    const db = { query: async (sql: string, params: unknown[]) => (sql.startsWith('INSERT') ? kept.push(params) : undefined, []) } as unknown as DataSource;
+    const handler = new DecisionsHandler(pending, admissions, transport.inbox, transport.stored, new LiveAdmissions(db));
     await handler.onModuleInit();
     const event = newEvent(Topic.RegistrationDecided, decided, { source: '/admit/policy', subject: decided.client_id, replyTo: transport.inbox.id });
     const { decision } = pending.wait(event.correlationid, 5_000);
@@ -45,9 +51,12 @@ describe('DecisionsHandler in one process', () => {
     await turns(5);
     expect(answered).toBe(false);
     expect(admissions.get('s_abc')).toBeUndefined();
+    expect(kept).toEqual([]);
 
     transport.stored.committed([event.id]);
     await expect(decision).resolves.toBe(event);
+    // Kept for every intake before the caller was answered.
+    expect(kept.map((params) => params[0])).toEqual(['s_abc']);
     expect(admissions.get('s_abc')?.admission.evidence_sha256).toBe('ef'.repeat(32));
   });
 });

@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumer, Inbox, StoredEvents } from '@admit/bus';
 import { CloudEvent, Topic } from '@admit/contracts';
 import { AdmissionCache } from '../access/admission-cache';
+import { LiveAdmissions } from '../clients/live-admissions';
 import { PendingDecisions } from './pending-decisions';
 
 type Decided = CloudEvent<typeof Topic.RegistrationDecided>;
@@ -22,6 +23,7 @@ export class DecisionsHandler implements OnModuleInit {
     private readonly admissions: AdmissionCache,
     private readonly inbox: Inbox,
     private readonly stored: StoredEvents,
+    private readonly live: LiveAdmissions,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -52,6 +54,11 @@ export class DecisionsHandler implements OnModuleInit {
       return;
     }
     this.admissions.record(event.data);
+    // The instance that answers the caller keeps the admission for every intake first, so the client
+    // resolves anywhere once it has its answer; one without a waiter (none named) keeps it too.
+    if (event.replyto === undefined || event.replyto === this.inbox.id) {
+      await this.live.keep(event.data).catch((err: unknown) => this.logger.error(`admission of ${event.data.client_id} not kept for other intakes: ${String(err)}`));
+    }
     this.pending.resolve(event);
   }
 }

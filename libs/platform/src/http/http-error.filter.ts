@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ErrorResponse, HttpError } from '@admit/contracts';
-import { FastifyReply } from 'fastify';
+import { allowedMethods, ErrorResponse, HttpError } from '@admit/contracts';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
 import { MAX_BODY_BYTES } from './http-server';
 
@@ -23,12 +23,20 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, headers } = toResponse(exception);
+    const { status, body, headers } = wrongMethod(exception, host.switchToHttp().getRequest<FastifyRequest>()) ?? toResponse(exception);
     if (status >= 500 && !(exception instanceof ApiError)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     void reply.status(status).headers(headers).send(body);
   }
+}
+
+/** A route that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404. */
+function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof toResponse> | undefined {
+  if (exception instanceof ApiError || !(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
+  const allowed = allowedMethods(request.url);
+  if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
+  return { status: 405, body: { error: 'method_not_allowed', error_description: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}` }, headers: { allow: allowed.join(', ') } };
 }
 
 function toResponse(exception: unknown): {

@@ -1,0 +1,3 @@
+export * from './admit-client';
+export * from './admit-error';
+export * from './types';

@@ -1,0 +1,39 @@
+import { CONTRACTS_VERSION } from '../documents';
+import { HTTP_ROUTES } from './routes';
+
+const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+
+/** The OpenAPI 3.1 document of every route in HTTP_ROUTES. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of HTTP_ROUTES) {
+    const operation: Record<string, unknown> = {
+      operationId: `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.admin ? { security: [{ adminToken: [] }] } : {}),
+      ...(route.parameters
+        ? { parameters: route.parameters.map((p) => ({ name: p.name, in: p.in, required: p.in === 'path', description: p.description, schema: { type: 'string' } })) }
+        : {}),
+      ...(route.request ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.request) } } } } : {}),
+      responses: Object.fromEntries(
+        Object.entries(route.responses).map(([status, answer]) => [
+          status,
+          { description: answer.description, ...(answer.schema || answer.contentType ? { content: { [answer.contentType ?? 'application/json']: answer.schema ? { schema: plain(answer.schema) } : {} } } : {}) },
+        ]),
+      ),
+    };
+    (paths[route.path] ??= {})[route.method] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Admit HTTP API',
+      version: CONTRACTS_VERSION,
+      description: 'Every route of every Admit app (embedded mode serves them all on one port). Errors are RFC 7591 `{error, error_description}`; a wrong method answers 405 with Allow.',
+    },
+    servers: [{ url: 'http://localhost:8080', description: 'npm start (embedded)' }],
+    paths,
+    components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'An admin token from ADMIT_ADMIN_TOKENS_FILE.' } } },
+  };
+}

@@ -1,0 +1,64 @@
+import { Type } from '@sinclair/typebox';
+import { RevocationKind } from '../events/revocation';
+import { ClientMetadata } from './client-metadata';
+
+/** RFC 7591 §3.2.2 error response; Admit's HTTP-level errors take the same shape. */
+export const ErrorResponseSchema = Type.Object(
+  { error: Type.String({ description: 'A stable code, e.g. invalid_client_metadata, invalid_client, temporarily_unavailable.' }), error_description: Type.String() },
+  { description: 'RFC 7591 §3.2.2 error response.' },
+);
+
+/** `POST /register`: RFC 7591 client metadata, optionally with a software statement. */
+export const RegisterRequest = Type.Intersect([ClientMetadata, Type.Object({ software_statement: Type.Optional(Type.String({ maxLength: 16_384 })) })], {
+  description: 'RFC 7591 registration request: client metadata, optionally a software_statement (RFC 7591 §2.3).',
+});
+
+/** `POST /admissions`: a Client ID Metadata Document URL. */
+export const AdmissionRequest = Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document.' }) });
+
+/**
+ * RFC 7591 §3.2.1 client information response plus Admit's members: `client_id_expires_at` (an Admit
+ * extension: when the admission ends) and `admission` (the signed admission token).
+ */
+export const AdmittedClientSchema = Type.Intersect(
+  [
+    ClientMetadata,
+    Type.Object({
+      client_id: Type.String(),
+      client_id_issued_at: Type.Integer({ description: 'When the admission was decided, seconds since the epoch.' }),
+      client_id_expires_at: Type.Integer({ description: 'Admit extension (RFC 7591 defines only client_secret_expires_at): when the admission ends, seconds since the epoch.' }),
+      admission: Type.String({ description: 'The admission token: a JWT (typ admission+jwt) signed with a key of /.well-known/jwks.json.' }),
+    }),
+  ],
+  { description: 'The client as admitted now.' },
+);
+
+export const JwksSchema = Type.Object({ keys: Type.Array(Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true })) }, { description: 'RFC 7517 JWK Set.' });
+
+export const RevocationRequest = Type.Object({
+  kind: RevocationKind,
+  value: Type.String({ minLength: 1, maxLength: 2048 }),
+  reason: Type.String({ minLength: 1, maxLength: 2048 }),
+  expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+export const RevocationViewSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: RevocationKind,
+    value: Type.String(),
+    reason: Type.String(),
+    actor: Type.String(),
+    created_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+    status: Type.String(),
+    lifted_at: Type.Optional(Type.String({ format: 'date-time' })),
+    lifted_by: Type.Optional(Type.String()),
+  },
+  { description: 'A revocation as the admin API shows it.' },
+);
+
+/** The answers of the audit API, described by their top-level members (docs/audit.md has the rest). */
+export const AuditAnswer = Type.Object({}, { additionalProperties: true, description: 'See docs/audit.md.' });
+
+export const HealthAnswer = Type.Object({ status: Type.String() });

@@ -1,0 +1,64 @@
+import { Controller, Get, Ip, Param } from '@nestjs/common';
+import { HttpError, RegistrationDecided } from '@admit/contracts';
+import { ApiError } from '@admit/platform';
+import { RevocationSet } from '@admit/revocation-set';
+import { RateLimits } from '../limits/rate-limits';
+import { AdmittedClient, DecisionPipeline } from '../pipeline/decision-pipeline';
+import { LiveAdmissions } from './live-admissions';
+
+/** RFC 6749 §5.2: what an authorization server answers for a client it does not (or no longer) know. */
+export const INVALID_CLIENT = 'invalid_client';
+
+/**
+ * Resolves a client id, percent-encoded as one path segment, to the metadata admitted right now: what
+ * an authorization server needs at `/authorize` and its token endpoint. A live admission is served
+ * as it is, from any intake; a CIMD client without one is admitted now (its document fetched,
+ * validated and decided); any other client must register again once its admission has ended.
+ */
+@Controller()
+export class ClientsController {
+  constructor(
+    private readonly live: LiveAdmissions,
+    private readonly revocations: RevocationSet,
+    private readonly pipeline: DecisionPipeline,
+    private readonly limits: RateLimits,
+  ) {}
+
+  @Get('clients/:client_id')
+  async resolve(@Param('client_id') clientId: string, @Ip() source: string): Promise<AdmittedClient> {
+    if (!this.revocations.ready) throw new ApiError(503, HttpError.TemporarilyUnavailable, 'revocations not loaded yet; try again', { 'retry-after': '1' });
+    if (clientId.length === 0 || clientId.length > 2048) throw notAdmitted('no client has this id');
+    if (this.revocations.match({ client_id: clientId })) throw notAdmitted('the client is revoked');
+    const live = await this.live.find(clientId);
+    if (live?.admission) {
+      if (!this.revocations.match({ client_id: clientId, ...live.admission })) return this.answer(live);
+      await this.live.forget(clientId);
+      throw notAdmitted('the client is revoked');
+    }
+    if (!clientId.startsWith('https://')) throw notAdmitted(ENDED);
+    this.limits.take('admissions', clientId, source);
+    try {
+      return await this.pipeline.admit({ client_id: clientId, source: 'cimd', received_at: new Date().toISOString() });
+    } catch (err) {
+      // A denied document: the client is not one now, and the caller learns why.
+      if (err instanceof ApiError && err.getStatus() === 400) throw notAdmitted((err.getResponse() as { error_description: string }).error_description);
+      throw err;
+    }
+  }
+
+  /** An admission that ends while it is being answered (token times are whole seconds) has ended. */
+  private async answer(live: RegistrationDecided): Promise<AdmittedClient> {
+    try {
+      return await this.pipeline.answer(live);
+    } catch (err) {
+      if (err instanceof ApiError && err.getStatus() === 503 && live.admission && Date.parse(live.admission.expires_at) < Date.now() + 1_000) throw notAdmitted(ENDED);
+      throw err;
+    }
+  }
+}
+
+const ENDED = 'no current admission for this client: it must register again';
+
+function notAdmitted(description: string): ApiError {
+  return new ApiError(404, INVALID_CLIENT, description);
+}

@@ -1,0 +1,103 @@
+// The published HTTP contract against what Admit serves. Real: embedded Admit as a user starts it
+// (it serves every app's routes on one port), the generated OpenAPI document, and the controllers of
+// every lib as Nest sees them (their route decorators, read from the classes). Nothing stubbed.
+import { ALL_METHODS, HTTP_ROUTES, openApiDocument } from '@admit/contracts';
+import { ADMIN_SCOPES, adminTokenEntryYaml, hashAdminToken, newAdminToken } from '@admit/platform';
+import { ROOT } from '@admit/launcher';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdmitUnderTest, startAdmit } from '../support/admit-under-test';
+
+const ADMIN_TOKEN = newAdminToken();
+/** Nest's RequestMethod, by value. */
+const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'search'];
+
+/** Every HTTP route of every controller under libs/: `METHOD /path/{param}`. */
+function servedRoutes(): string[] {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? (e.name === 'node_modules' || e.name === 'testing' ? [] : files(join(dir, e.name))) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
+    );
+  const routes: string[] = [];
+  for (const file of files(join(ROOT, 'libs')).filter((f) => readFileSync(f, 'utf8').includes('@Controller('))) {
+    // Loaded by path at run time: the test reads the classes as Nest does, whatever lib they are in.
+    const exported = require(file) as Record<string, unknown>;
+    for (const value of Object.values(exported)) {
+      if (typeof value !== 'function' || !Reflect.getMetadata('__controller__', value)) continue;
+      const prefix = String(Reflect.getMetadata('path', value) ?? '/');
+      for (const name of Object.getOwnPropertyNames(value.prototype)) {
+        const handler = (value.prototype as Record<string, unknown>)[name];
+        const method = typeof handler === 'function' ? (Reflect.getMetadata('method', handler as object) as number | undefined) : undefined;
+        if (method === undefined) continue;
+        const paths = [Reflect.getMetadata('path', handler as object) as string | string[]].flat();
+        // An @All route is documented under the methods gateways forward; a `*` tail as `{path}`.
+        const methods = METHODS[method] === 'all' ? ALL_METHODS : [METHODS[method]];
+        for (const own of paths) {
+          const path = `/${[prefix, own].join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '').replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\/\*$/, '/{path}');
+          for (const m of methods) routes.push(`${m.toUpperCase()} ${path}`);
+        }
+      }
+    }
+  }
+  return routes.sort();
+}
+
+describe('the OpenAPI document and the routes (embedded)', () => {
+  let dir: string;
+  let admit: AdmitUnderTest;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'admit-openapi-'));
+    const tokensFile = join(dir, 'admin-tokens.yaml');
+    writeFileSync(tokensFile, ['tokens:', adminTokenEntryYaml({ name: 'e2e-all', sha256: hashAdminToken(ADMIN_TOKEN), scopes: [...ADMIN_SCOPES] })].join('\n'));
+    admit = await startAdmit('embedded', { ADMIT_ADMIN_TOKENS_FILE: tokensFile });
+    base = admit.stack.intakeUrl;
+  });
+  afterAll(async () => {
+    await admit?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('documents every route the controllers serve, and nothing else', () => {
+    const documented = HTTP_ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+    expect(servedRoutes()).toEqual(documented);
+  });
+
+  it('serves the generated document at GET /openapi.json', async () => {
+    const res = await fetch(`${base}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(openApiDocument());
+  });
+
+  it('answers every documented route (neither "no such route" nor 405)', async () => {
+    const answers: string[] = [];
+    for (const route of HTTP_ROUTES) {
+      const path = route.path.replace('{client_id}', 's_nobody').replace('{id}', '00000000-0000-4000-8000-000000000000').replace('{path}', 'orders/1');
+      const res = await fetch(`${base}${path}`, {
+        method: route.method.toUpperCase(),
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(route.method === 'post' ? { 'content-type': 'application/json' } : {}) },
+        ...(route.method === 'post' ? { body: '{}' } : {}),
+      });
+      const text = await res.text();
+      const body = res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as { error?: string; error_description?: string }) : {};
+      // The router's own 404 ("Cannot GET /x"), not a route answering that what it names does not exist.
+      const noRoute = body.error === 'not_found' && /^Cannot [A-Z]+ /.test(body.error_description ?? '');
+      if (res.status === 405 || noRoute) answers.push(`${route.method} ${route.path}: ${res.status} ${text}`);
+    }
+    expect(answers).toEqual([]);
+  });
+
+  it('answers a wrong method 405 with Allow, and an unknown path 404', async () => {
+    const wrong = await fetch(`${base}/register`, { method: 'DELETE' });
+    expect([wrong.status, wrong.headers.get('allow'), ((await wrong.json()) as { error: string }).error]).toEqual([405, 'POST', 'method_not_allowed']);
+    const put = await fetch(`${base}/clients/s_x`, { method: 'PUT' });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    const revocation = await fetch(`${base}/revocations/abc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect([revocation.status, revocation.headers.get('allow')]).toEqual([405, 'GET, DELETE, HEAD']);
+    const unknown = await fetch(`${base}/no-such-route`);
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'not_found', error_description: 'Cannot GET /no-such-route' }]);
+  });
+});

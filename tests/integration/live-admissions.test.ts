@@ -1,0 +1,94 @@
+// Real: LiveAdmissions' SQL on PostgreSQL (a database of its own, migrated from the template), as the
+// app role the services connect as. Nothing stubbed; the clock is a parameter. (PGlite runs it in the
+// embedded e2e suite tests/e2e/client-resolution.test.ts.)
+import { RegistrationDecided } from '@admit/contracts';
+import { LiveAdmissions } from '@admit/intake';
+import { createDataSource } from '@admit/store';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../support/database';
+
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
+const MINUTE = 60_000;
+
+function decided(clientId: string, decidedAtMs: number, expiresAtMs: number, extra: Partial<RegistrationDecided> = {}): RegistrationDecided {
+  return {
+    client_id: clientId,
+    decision: 'allow',
+    policy_version: `sha256:${'a'.repeat(64)}`,
+    determining_policies: ['register-software-statement'],
+    reasons: [],
+    metadata: { redirect_uris: ['https://app.example/cb'], client_name: `decided at ${decidedAtMs}` },
+    admission: {
+      source: 'software_statement',
+      jkts: [],
+      evidence_sha256: 'b'.repeat(64),
+      validated_at: new Date(decidedAtMs).toISOString(),
+      expires_at: new Date(expiresAtMs).toISOString(),
+      flags: [],
+    },
+    decided_at: new Date(decidedAtMs).toISOString(),
+    ...extra,
+  };
+}
+
+describe('live admissions in PostgreSQL (LiveAdmissions)', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let now: number;
+  let live: LiveAdmissions;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('live_admissions');
+    db = await createDataSource({ url: database.appUrl }).initialize();
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+  beforeEach(async () => {
+    await db.query('DELETE FROM live_admissions');
+    now = NOW;
+    live = new LiveAdmissions(db, () => now);
+  });
+
+  const rows = async () => Number(((await db.query('SELECT count(*) AS n FROM live_admissions')) as { n: string }[])[0].n);
+
+  it('keeps an allow until its admission expires, the whole decision as it came', async () => {
+    const allow = decided('s_a', NOW, NOW + 5 * MINUTE + 500);
+    await live.keep(allow);
+    await expect(live.find('s_a')).resolves.toEqual(allow);
+    await expect(live.find('s_other')).resolves.toBeUndefined();
+    now = NOW + 5 * MINUTE - 1;
+    await expect(live.find('s_a')).resolves.toEqual(allow);
+    // In the second it ends in, it counts as ended: a token's exp (whole seconds) could not be after now.
+    now = NOW + 5 * MINUTE + 100;
+    await expect(live.find('s_a')).resolves.toBeUndefined();
+  });
+
+  it('a later decision replaces an earlier one, never the other way round; a deny replaces nothing', async () => {
+    const first = decided('s_a', NOW, NOW + 5 * MINUTE);
+    const later = decided('s_a', NOW + 1_000, NOW + 10 * MINUTE);
+    await live.keep(later);
+    await live.keep(first);
+    await expect(live.find('s_a')).resolves.toEqual(later);
+    await live.keep(decided('s_a', NOW + 2_000, NOW + 10 * MINUTE, { decision: 'deny', admission: undefined, metadata: undefined }));
+    await expect(live.find('s_a')).resolves.toEqual(later);
+  });
+
+  it('keeps nothing already expired, forgets on request, and prunes expired rows', async () => {
+    await live.keep(decided('s_gone', NOW - MINUTE, NOW - 1));
+    expect(await rows()).toBe(0);
+    await live.keep(decided('s_short', NOW, NOW + MINUTE));
+    await live.keep(decided('s_long', NOW, NOW + 10 * MINUTE));
+    await live.forget('s_long');
+    await expect(live.find('s_long')).resolves.toBeUndefined();
+    await live.prune(NOW + 2 * MINUTE);
+    expect(await rows()).toBe(0);
+  });
+
+  it('keeps a client id of 2,048 characters', async () => {
+    const clientId = `https://client.example/${'a'.repeat(2048 - 'https://client.example/'.length)}`;
+    await live.keep(decided(clientId, NOW, NOW + MINUTE));
+    await expect(live.find(clientId)).resolves.toMatchObject({ client_id: clientId });
+  });
+});

@@ -1,4 +1,3 @@
-export * from './admit-access';
 export * from './agent';
 export * from './agent-document';
 export * from './mcp-server';

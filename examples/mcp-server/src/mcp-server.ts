@@ -16,7 +16,7 @@ import { decodeJwt } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AccessAnswer, checkAccess } from './admit-access';
+import { AccessCheckAnswer, AccessCheckRequest, AdmitClient, AdmitError } from '@admit/client';
 import { ExampleTool, exampleTools, SENSITIVITY_META } from './tools';
 
 /** The request header that carries the agent's proof: one fresh RFC 7523 assertion per request. */
@@ -26,7 +26,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface Decision {
   client_id: string;
   action: string;
-  answer: AccessAnswer;
+  answer: Pick<AccessCheckAnswer, 'decision' | 'reasons'>;
 }
 
 export interface McpServerOptions {
@@ -47,8 +47,9 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
   const tools = options.tools ?? exampleTools();
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; clientId: string }>();
 
+  const admit = new AdmitClient({ baseUrl: options.admitUrl });
   const check = async (clientId: string, action: string, sensitivity: 'normal' | 'sensitive', assertion?: string) => {
-    const answer = await checkAccess(options.admitUrl, { client_id: clientId, action, context: { sensitivity }, ...(assertion ? { client_assertion: assertion } : {}) });
+    const answer = await decide(admit, { client_id: clientId, action, context: { sensitivity }, ...(assertion ? { client_assertion: assertion } : {}) });
     options.onDecision?.({ client_id: clientId, action, answer });
     return answer;
   };
@@ -120,6 +121,19 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Admit's decision. Anything but a decision (Admit unreachable after the client's retries, a 4xx) is a
+ * deny with Admit's error code, or `admit_unavailable`: the server fails closed.
+ */
+async function decide(admit: AdmitClient, request: AccessCheckRequest): Promise<Decision['answer']> {
+  try {
+    return await admit.checkAccess(request);
+  } catch (err) {
+    const code = err instanceof AdmitError && err.status !== 0 ? err.code : 'admit_unavailable';
+    return { decision: 'deny', reasons: [{ code, description: 'no decision from Admit' }] };
+  }
 }
 
 function header(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined> | undefined, name: string): string | undefined {

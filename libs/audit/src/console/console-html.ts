@@ -26,7 +26,8 @@ export const CONSOLE_HEADERS: Record<string, string> = {
   'content-security-policy': CONSOLE_CSP,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer a browser posts `Origin: null`, which the CSRF check refuses.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 

@@ -100,7 +100,7 @@ describe('auditor console in chromium (embedded)', () => {
     await page.click('#sign-in-button');
     expect(new URL(page.url()).pathname).toBe('/console/events');
     expect(page.url()).not.toContain(AUDITOR);
-    const [cookie] = await browser.context.cookies(base);
+    const [cookie] = await browser.context.cookies(`${base}/console/`);
     expect(cookie).toMatchObject({ name: 'admit_console', httpOnly: true, sameSite: 'Strict', secure: false, path: '/console' });
     expect(cookie.value).not.toContain(AUDITOR);
     expect(cookie.expires - Date.now() / 1000).toBeGreaterThan(800);
@@ -149,7 +149,7 @@ describe('auditor console in chromium (embedded)', () => {
     await row.locator('input[name=reason]').fill('console e2e');
     await row.locator('input[name=token]').fill(AUDITOR);
     await row.locator('button').click();
-    expect(await page.textContent('#revocation-result')).toBe('not revoked: invalid_token: the admin token is not valid');
+    expect(await page.textContent('#revocation-result')).toBe('not revoked: insufficient_scope: the admin token lacks the scope revocations:write');
     await page.click('#back');
     const again = page.locator('#incident tbody tr', { hasText: clientA });
     await again.locator('input[name=reason]').fill('console e2e');
@@ -167,7 +167,7 @@ describe('auditor console in chromium (embedded)', () => {
   });
 
   it('refuses a console POST from another origin, even with the session cookie', async () => {
-    const [cookie] = await browser.context.cookies(base);
+    const [cookie] = await browser.context.cookies(`${base}/console/`);
     const res = await fetch(`${base}/console/revocations`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `admit_console=${cookie.value}`, origin: 'https://attacker.example' },
@@ -187,7 +187,8 @@ describe('auditor console in chromium (embedded)', () => {
     await page.goto(`${base}/console/integrity`);
     expect(await page.textContent('#latest-checkpoint td:nth-child(1)')).toMatch(/^\d+$/);
     await page.click('#verify-quick');
-    expect(await page.textContent('#verify-result')).toBe('Intact: every link recomputed, every checkpoint holds.');
+    // The whole page on a failure: it names the broken link or checkpoint problem.
+    expect(await page.textContent('main')).toContain('Intact: every link recomputed, every checkpoint holds.');
     expect(await page.textContent('h2')).toMatch(/^Verified from checkpoint \d+$/);
     await shot('6-integrity');
     await page.click('#verify-full');
@@ -195,7 +196,7 @@ describe('auditor console in chromium (embedded)', () => {
     // The job page refreshes itself (meta refresh, no script) until the run ends.
     await page.waitForSelector('#verify-result', { timeout: 60_000 });
     expect(await page.textContent('#job-state')).toMatch(/^Finished /);
-    expect(await page.textContent('#verify-result')).toBe('Intact: every link recomputed, every checkpoint holds.');
+    expect(await page.textContent('main')).toContain('Intact: every link recomputed, every checkpoint holds.');
     await shot('7-full-verification');
   });
 
@@ -221,7 +222,7 @@ describe('auditor console in chromium (embedded)', () => {
   it('signs out: the cookie is gone and the pages send the browser to sign in', async () => {
     await page.click('#sign-out');
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');
-    expect(await browser.context.cookies(base)).toEqual([]);
+    expect(await browser.context.cookies(`${base}/console/`)).toEqual([]);
     await page.goto(`${base}/console/events`);
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');
     await shot('9-signed-out');

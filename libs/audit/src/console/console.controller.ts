@@ -359,7 +359,7 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
 
   private async integrityHtml(): Promise<string> {
     const [latest] = await this.sql<{ seq: string; created_at: Date; kid: string; heads: unknown[]; jws: string }>(
-      `SELECT seq::text AS seq, created_at, kid, heads, jws FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`,
+      `SELECT seq::text AS seq, created_at, kid, heads, jws FROM audit_checkpoints c ORDER BY c.seq DESC LIMIT 1`,
     );
     const checkpoint = latest
       ? `<div id="latest-checkpoint">${table(['checkpoint', 'signed at', 'key', 'chains'], [[latest.seq, latest.created_at.toISOString(), latest.kid, latest.heads.length]])}<details><summary>Signed JWS</summary><code>${escapeHtml(latest.jws)}</code></details></div>`

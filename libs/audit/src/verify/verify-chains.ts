@@ -40,7 +40,7 @@ export async function verifyChains(query: SqlQuery, options: VerifyOptions = {})
   const starts = new Map<string, ChainHead>();
   let fromCheckpoint: string | null = null;
   if (options.from === 'latest-checkpoint') {
-    const [latest] = await query<{ seq: string; heads: ChainHead[] }>(`SELECT seq::text AS seq, heads FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`);
+    const [latest] = await query<{ seq: string; heads: ChainHead[] }>(`SELECT seq::text AS seq, heads FROM audit_checkpoints c ORDER BY c.seq DESC LIMIT 1`);
     if (latest) {
       fromCheckpoint = latest.seq;
       for (const h of latest.heads) starts.set(`${h.topic}/${h.partition}`, h);

@@ -206,7 +206,7 @@ describe('auditor console in chromium (embedded)', () => {
       expect(await page.locator(`svg#${id}`).isVisible()).toBe(true);
     }
     expect(await page.locator('#chart-admissions-by-source g.bar', { hasText: 'self_asserted' }).locator('text').last().textContent()).toBe('2');
-    expect(await page.locator('#chart-revocation-effect g.bar').first().textContent()).toMatch(new RegExp(`^client_id: ${clientA.slice(0, 20)}.*\\d+\\.\\d{3} s$`));
+    expect(await page.locator('#chart-revocation-effect g.bar').first().textContent()).toMatch(new RegExp(`^client_id: ${clientA.slice(0, 12)}.*\\d+\\.\\d{3} s$`));
     expect(await page.locator('#chart-over-time rect[fill="#1f883d"]').count()).toBeGreaterThan(0);
     await shot('8-evidence-report');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);

@@ -38,8 +38,9 @@ export class ConsoleSessions {
     if (!value || value.length > 2048) return undefined;
     const [payload, mac, extra] = value.split('.');
     if (!payload || !mac || extra !== undefined) return undefined;
-    const given = Buffer.from(mac, 'base64url');
-    const expected = Buffer.from(this.mac(payload), 'base64url');
+    // The MAC's text is compared, not its decoding: base64 decoding skips stray characters.
+    const given = Buffer.from(mac, 'utf8');
+    const expected = Buffer.from(this.mac(payload), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
       const s = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ConsoleSession;

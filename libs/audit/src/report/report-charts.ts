@@ -30,7 +30,7 @@ export function barChart(id: string, title: string, bars: { label: string; value
     .map((b, i) => {
       const y = i * (BAR_H + 6) + 4;
       const width = Math.max(b.value > 0 ? 1 : 0, Math.round((b.value / max) * span));
-      const label = b.label.length > 34 ? `${b.label.slice(0, 33)}…` : b.label;
+      const label = b.label.length > 28 ? `${b.label.slice(0, 27)}…` : b.label;
       return `<g class="bar"><text x="${left - 8}" y="${y + 15}" text-anchor="end" fill="${INK}">${escapeHtml(label)}</text>` +
         `<rect x="${left}" y="${y}" width="${width}" height="${BAR_H}" fill="${b.colour ?? ADMIT}"><title>${escapeHtml(`${b.label}: ${b.note ?? num(b.value)}`)}</title></rect>` +
         `<text x="${left + width + 6}" y="${y + 15}" fill="${INK}">${escapeHtml(b.note ?? num(b.value))}</text></g>`;

@@ -65,7 +65,7 @@ export function seriesChart(id: string, title: string, series: ReportSeries): st
       })
       .join('') +
     `<rect x="${left}" y="${height - 14}" width="10" height="10" fill="${ADMIT}"/><text x="${left + 14}" y="${height - 5}" fill="${INK}">admissions</text>` +
-    `<rect x="${left + 110}" y="${height - 14}" width="10" height="10" fill="${DENY}"/><text x="${left + 124}" y="${height - 5}" fill="${INK}">denials (registrations and access checks) per ${series.bucket_seconds === 604_800 || series.bucket !== 'week' ? series.bucket : `${series.bucket_seconds / 86_400} days`}</text>`;
+    `<rect x="${left + 110}" y="${height - 14}" width="10" height="10" fill="${DENY}"/><text x="${left + 124}" y="${height - 5}" fill="${INK}">denials (registrations and access checks) per ${series.bucket !== 'week' || series.bucket_seconds === 604_800 ? series.bucket : `${series.bucket_seconds / 604_800} weeks`}</text>`;
   return svg(id, title, height, body);
 }
 

@@ -198,7 +198,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
       return this.invalid(reply, session, 'Incidents', form, err);
     }
     await this.audited(session, '/console/incidents', { ...parsed.filters, cursor: parsed.page.cursor !== undefined });
-    const incident = await this.queries.incident({ kind, value: parsed.filters[kind]! }, parsed.filters, parsed.page);
+    const value = parsed.filters[kind] ?? raw.value;
+    const incident = await this.queries.incident({ kind, value }, parsed.filters, parsed.page);
     const back = `/console/incidents${query({ kind, value: raw.value, from: raw.from, to: raw.to })}`;
     const rows = incident.clients.map((c) => [
       link(`/console/clients/${encodeURIComponent(c.client_id)}`, c.client_id),
@@ -209,7 +210,7 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
       c.revoked ? { html: '<span class="bad">revoked</span>' } : { html: '<span class="ok">in force</span>' },
       { html: c.revoked ? '' : revokeForm('client_id', c.client_id, back) },
     ]);
-    const subject = `<h2>Revoke the ${escapeHtml(kind)} itself</h2>${revokeForm(kind, parsed.filters[kind]!, back)}`;
+    const subject = `<h2>Revoke the ${escapeHtml(kind)} itself</h2>${revokeForm(kind, value, back)}`;
     const next = incident.next_cursor ? `<p><a id="next-page" href="${escapeHtml(`${back}${back.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(incident.next_cursor)}`)}">Next ${PAGE_SIZE} →</a></p>` : '';
     const body = `${form}<p>${incident.clients.length} client(s) admitted under ${escapeHtml(kind)} <code>${escapeHtml(raw.value)}</code>.</p>` +
       table(['client', 'admissions', 'first admitted', 'last admitted', 'later access checks', 'state', 'revoke (needs a revocations:write token)'], rows, 'incident') + next + subject;
@@ -461,8 +462,8 @@ function jobHtml(job: VerifyJob): string {
   if (!job.finished_at) {
     return `${head}<p id="job-state">Running: ${p.chains_done} of ${p.chains_total || '?'} chains, ${p.links_checked} links recomputed.</p><progress max="${Math.max(1, p.chains_total)}" value="${p.chains_done}"></progress><p class="note">This page refreshes itself every second.</p>`;
   }
-  if (job.error) return `${head}<p id="job-state" class="error">The verification could not run to its end: ${escapeHtml(job.error)}</p>`;
-  return `${head}<p id="job-state">Finished ${escapeHtml(job.finished_at)}.</p>${verifyHtml(job.report!)}<p><a href="/console/integrity">Integrity</a></p>`;
+  if (job.error || !job.report) return `${head}<p id="job-state" class="error">The verification could not run to its end: ${escapeHtml(job.error ?? 'no report')}</p>`;
+  return `${head}<p id="job-state">Finished ${escapeHtml(job.finished_at)}.</p>${verifyHtml(job.report)}<p><a href="/console/integrity">Integrity</a></p>`;
 }
 
 const CSV_COLUMNS = ['seq', 'time', 'type', 'client_id', 'decision', 'policy_version', 'correlationid', 'id', 'data'];

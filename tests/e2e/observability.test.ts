@@ -7,11 +7,12 @@ import { adminTokenEntryYaml, AdminScope, hashAdminToken, newAdminToken } from '
 import { generateKeyPair, SignJWT } from 'jose';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
+import { startOtlpReceiver, traceTree } from '../support/otlp-receiver';
 import { eventually } from '../support/poll';
 
 type LogLine = Record<string, unknown> & { service?: string; msg?: string; trace_id?: string; request_id?: string };
@@ -24,6 +25,7 @@ describe('observability (distributed)', () => {
   let db: TestDatabase;
   let topics: TestTopics;
   let stack: Stack;
+  let otlp: Awaited<ReturnType<typeof startOtlpReceiver>>;
   const url = (name: string) => stack.apps.find((a) => a.name === name)!.url;
   const logs = (): LogLine[] =>
     lines.flatMap((l) => {
@@ -37,7 +39,7 @@ describe('observability (distributed)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'admit-observe-'));
     writeFileSync(join(dir, 'admin-tokens.yaml'), ['tokens:', adminTokenEntryYaml({ name: 'observer', sha256: hashAdminToken(adminToken), scopes: [AdminScope.RevocationsRead] })].join('\n'));
-    [db, topics] = await Promise.all([createTestDatabase('e2e_observe'), createTestTopics('e2e-observe')]);
+    [db, topics, otlp] = await Promise.all([createTestDatabase('e2e_observe'), createTestTopics('e2e-observe'), startOtlpReceiver()]);
     stack = await startDistributed({
       env: {
         KAFKA_BROKERS: KAFKA_BROKERS.join(','),
@@ -48,16 +50,47 @@ describe('observability (distributed)', () => {
         ADMIT_POLICY_DIR: policies.dir,
         ADMIT_ADMIN_TOKENS_FILE: join(dir, 'admin-tokens.yaml'),
         ADMIT_LOG_LEVEL: 'debug',
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       },
       onLine: (line) => lines.push(line),
     });
   });
   afterAll(async () => {
     const codes = stack ? await stack.stop() : {};
-    await Promise.all([db?.drop(), topics?.drop()]);
+    await Promise.all([db?.drop(), topics?.drop(), otlp?.close()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
     policies.remove();
     expect(Object.values(codes).every((c) => c === 0)).toBe(true);
+  });
+
+  it('exports one registration as one connected OpenTelemetry trace across the services (OTLP/HTTP)', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const res = await fetch(`${stack.intakeUrl}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${callerSpan}-01` },
+      body: JSON.stringify({ redirect_uris: ['https://app.example/cb'], client_name: `exported ${randomUUID()}` }),
+    });
+    expect(res.status).toBe(201);
+    // Every service's part, down to the audit service storing the decision.
+    const spans = await eventually('the spans of every service', () => {
+      const mine = otlp.spans.filter((s) => s.traceId === traceId);
+      const wanted: [string, RegExp][] = [
+        ['admit-intake', /^POST \/register$/],
+        ['admit-validator', new RegExp(`validator process \\S*${Topic.RegistrationRequested}$`)],
+        ['admit-policy', new RegExp(`policy process \\S*${Topic.RegistrationValidated}$`)],
+        ['admit-policy', /^cedar decide registration$/],
+        ['admit-intake', new RegExp(`intake process \\S*${Topic.RegistrationDecided}$`)],
+        ['admit-audit', new RegExp(`audit process \\S*${Topic.RegistrationDecided}$`)],
+        ['admit-audit', /^audit append$/],
+      ];
+      return wanted.every(([service, name]) => mine.some((s) => s.service === service && name.test(s.name))) ? mine : undefined;
+    });
+    // Connected: the request's span is a child of the caller's, and every other span's parent is a span of the trace.
+    const ids = new Set(spans.map((s) => s.spanId));
+    const roots = spans.filter((s) => !ids.has(s.parentSpanId ?? ''));
+    expect(roots.map((s) => [s.service, s.name, s.parentSpanId])).toEqual([['admit-intake', 'POST /register', callerSpan]]);
+    expect(traceTree(spans)).toMatch(/^POST \/register {2}\[admit-intake\]\n {2}/);
   });
 
   it('keeps one registration in one trace: the caller’s trace id is on its events and on every service’s log lines', async () => {
@@ -128,6 +161,19 @@ describe('observability (distributed)', () => {
     expect(all).not.toContain(adminToken.slice('admit_'.length));
   });
 
+  it('serves every metric the Grafana dashboard and the Prometheus alert rules name', async () => {
+    const files = ['ops/grafana/admit-dashboard.json', 'ops/prometheus/admit-alerts.yml'].map((f) => readFileSync(join(__dirname, '..', '..', f), 'utf8'));
+    const named = new Set(files.flatMap((text) => [...text.matchAll(/\b((?:admit|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1])));
+    expect(named.size).toBeGreaterThan(10);
+    // What any app serves: every series name, and each histogram's base name.
+    const served = new Set<string>();
+    for (const app of stack.apps) {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      for (const [, name] of text.matchAll(/^([a-z_][a-z0-9_]*)(?:\{| )/gm)) served.add(name);
+    }
+    expect([...named].filter((n) => !served.has(n)).sort()).toEqual([]);
+  });
+
   it('exposes the named series at GET /metrics', async () => {
     const scrape = async (name: string) => {
       const res = await fetch(`${url(name)}/metrics`);
@@ -156,6 +202,6 @@ describe('observability (distributed)', () => {
       /^admit_cache_lookups_total\{cache="cimd",result="(hit|miss)"\} \d+$/m,
       /^admit_cache_lookups_total\{cache="statement",result="miss"\} [1-9]/m,
     ]);
-    await series('audit', [/^admit_dead_letters_total\{consumer="none",topic="none",reason="none"\} 0$/m, /^admit_process_cpu_seconds_total /m]);
+    await series('audit', [/^admit_dead_letters_total\{consumer="none",topic="none",reason="none"\} 0$/m, /^process_cpu_seconds_total /m]);
   });
 });

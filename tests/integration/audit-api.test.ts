@@ -31,9 +31,14 @@ const ANCHOR = `anchor-${run}`;
 const OTHER_ANCHOR = `other-anchor-${run}`;
 const ORIGIN = `https://docs-${run}.example`;
 
-/** `admit audit …` as a user runs it: a process of its own (tsx resolves the path aliases). */
+/** `admit audit …` as a user runs it. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const script = "require('./tools/cli/src/audit').run(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })";
+  return admit(['audit', ...args], env);
+}
+
+/** `admit …` as a user runs it: a process of its own (tsx resolves the path aliases). */
+async function admit(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = "require('./tools/cli/src/program').runCli(process.argv.slice(1), { out: process.stdout, err: process.stderr }).then((c) => process.exit(c))";
   try {
     const { stdout, stderr } = await promisify(execFile)('node_modules/.bin/tsx', ['-e', script, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
@@ -283,6 +288,17 @@ describe('audit query API', () => {
     const byOrigin = await get(`/audit/incidents?origin=${encodeURIComponent(ORIGIN)}`);
     expect(byOrigin.body.clients.map((c: { client_id: string }) => c.client_id)).toEqual([`c3-${run}`]);
     expect((await get('/audit/incidents?anchor=a&origin=b')).status).toBe(400);
+  });
+
+  it('`admit incidents` answers as the API does, through the API and straight from the database', async () => {
+    const window = [`--from=${at(0).toISOString()}`, '--to', at(100).toISOString()];
+    const { body } = await get(`/audit/incidents?anchor=${ANCHOR}&from=${at(0).toISOString()}&to=${at(100).toISOString()}`);
+    const viaApi = await admit(['incidents', '--anchor', ANCHOR, ...window, '--url', url, '--json'], { ADMIT_ADMIN_TOKEN: AUDITOR });
+    const viaDb = await admit(['incidents', '--anchor', ANCHOR, ...window, '--database', db.url, '--json']);
+    for (const { code, stdout } of [viaApi, viaDb]) expect({ code, incident: JSON.parse(stdout) }).toEqual({ code: 0, incident: body });
+    const lines = await admit(['incidents', '--jkt', JKT_2, '--database', db.url]);
+    expect(lines.code).toBe(0);
+    expect(lines.stdout).toMatch(new RegExp(`^1 client\\(s\\) admitted under jkt ${JKT_2}, the beginning \\.\\. now\nc3-${run}  not revoked  1 admission\\(s\\) `));
   });
 
   it('verifies the chain', async () => {

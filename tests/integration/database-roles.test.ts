@@ -90,7 +90,7 @@ describe('the app role (least privilege)', () => {
     const fresh = new Client({ connectionString: asRole(databaseUrl(name), TEST_APP_ROLE) });
     try {
       const run = (args: string[]) => promisify(execFile)('node_modules/.bin/tsx', ['tools/cli/src/main.ts', 'db', 'migrate', ...args]);
-      await expect(run(['--database', asRole(databaseUrl(name), TEST_OWNER_ROLE)])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--app-role is required') });
+      await expect(run(['--database', asRole(databaseUrl(name), TEST_OWNER_ROLE)])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("required option '--app-role <role>' not specified") });
       await expect(run(['--database', asRole(databaseUrl(name), TEST_OWNER_ROLE), '--app-role', 'App; DROP'])).rejects.toMatchObject({
         code: 2,
         stderr: 'admit: unsupported role name "App; DROP": lowercase letters, digits and _ only\n',

@@ -13,6 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { Writable } from 'node:stream';
+// The CLI as a user runs it, in-process (its commands are tested here against the real service).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { runCli } from '../../tools/cli/src/program';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
 import { eventually } from '../support/poll';
@@ -45,6 +49,17 @@ async function readTopics(prefix: string): Promise<{ records: Record[]; consumer
     },
   });
   return { records, consumer };
+}
+
+function collector(): Writable & { text: string } {
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      stream.text += String(chunk);
+      done();
+    },
+  }) as Writable & { text: string };
+  stream.text = '';
+  return stream;
 }
 
 describe('revocation service', () => {
@@ -182,6 +197,46 @@ describe('revocation service', () => {
     const all = (await (await call('GET', '/revocations?include=lifted', READER)).json()) as { id: string; status: string }[];
     expect(all.find((r) => r.id === created.id)?.status).toBe('lifted');
     expect((await call('GET', '/revocations?include=everything', READER)).status).toBe(400);
+  });
+
+  it('`admit revoke`, `admit revocations list` and `lift` drive the same API: in force, listed, lifted, and refusals in one line', async () => {
+    const value = `https://cli.example/${randomUUID()}`;
+    const admit = async (token: string | undefined, ...args: string[]) => {
+      const [out, err] = [collector(), collector()];
+      const saved = process.env.ADMIT_ADMIN_TOKEN;
+      if (token === undefined) delete process.env.ADMIT_ADMIN_TOKEN;
+      else process.env.ADMIT_ADMIN_TOKEN = token;
+      try {
+        return { code: await runCli(args, { out, err }), out: out.text, err: err.text };
+      } finally {
+        if (saved === undefined) delete process.env.ADMIT_ADMIN_TOKEN;
+        else process.env.ADMIT_ADMIN_TOKEN = saved;
+      }
+    };
+    const revoked = await admit(WRITER, 'revoke', 'client_id', value, '--reason=leaked key', `--url=${url}`, '--json');
+    expect({ code: revoked.code, err: revoked.err }).toEqual({ code: 0, err: '' });
+    const created = JSON.parse(revoked.out) as { id: string };
+    expect(created).toEqual({ id: expect.any(String), kind: 'client_id', value, reason: 'leaked key', actor: 'ops', created_at: expect.any(String), status: 'active' });
+    expect(await rows(value)).toMatchObject([{ id: created.id, status: 'active', actor: 'ops' }]);
+
+    const listed = await admit(READER, 'revocations', 'list', '--url', url, '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toContainEqual(created);
+    const lines = await admit(READER, 'revocations', 'list', '--url', url);
+    expect(lines.out).toContain(`${created.id}  active  client_id=${value}  by ops`);
+
+    const again = await admit(WRITER, 'revoke', 'client_id', value, '--reason', 'again', '--url', url);
+    expect(again).toEqual({ code: 1, out: '', err: `admit: POST /revocations: 409 revocation_exists: client_id ${JSON.stringify(value)} is already revoked (revocation ${created.id})\n` });
+    const readOnly = await admit(READER, 'revocations', 'lift', created.id, '--url', url);
+    expect({ code: readOnly.code, out: readOnly.out }).toEqual({ code: 1, out: '' });
+    expect(readOnly.err).toMatch(/^admit: DELETE \/revocations\/[0-9a-f-]+: 403 insufficient_scope/);
+    expect(await admit(undefined, 'revocations', 'list', '--url', url)).toEqual({ code: 2, out: '', err: 'admit: set ADMIT_ADMIN_TOKEN to an admin token with the revocations:read scope\n' });
+
+    const lifted = await admit(WRITER, 'revocations', 'lift', created.id, '--url', url);
+    expect(lifted).toEqual({ code: 0, out: `lifted ${created.id}\n`, err: '' });
+    expect(await rows(value)).toMatchObject([{ id: created.id, status: 'lifted', lifted_by: 'ops' }]);
+    const all = await admit(READER, 'revocations', 'list', '--all', '--url', url, '--json');
+    expect(JSON.parse(all.out)).toContainEqual(expect.objectContaining({ id: created.id, status: 'lifted', lifted_by: 'ops' }));
   });
 
   it('lapses at expires_at: row expired, tombstone, and an admin action by system', async () => {

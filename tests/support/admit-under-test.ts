@@ -26,6 +26,8 @@ export interface AuditFilters {
 /** Admit started as a user starts it, in one mode, with a store of its own. */
 export interface AdmitUnderTest {
   stack: Stack;
+  /** An admin token of this run's own, with audit:read and the scopes `startAdmit` was given. */
+  adminToken: string;
   /**
    * The stored events that match `filters`, once `ready` accepts them, read through the audit API
    * as an auditor reads them, in both modes, while Admit keeps running. Never through the store's
@@ -35,17 +37,18 @@ export interface AdmitUnderTest {
   close(): Promise<void>;
 }
 
-export async function startAdmit(mode: Mode, env: Record<string, string> = {}): Promise<AdmitUnderTest> {
+export async function startAdmit(mode: Mode, env: Record<string, string> = {}, scopes: AdminScope[] = []): Promise<AdmitUnderTest> {
   // A token of this run's own with audit:read; the tokens file holds only its hash.
   const dir = mkdtempSync(join(tmpdir(), 'admit-e2e-'));
   const token = newAdminToken();
   const tokensFile = join(dir, 'admin-tokens.yaml');
-  writeFileSync(tokensFile, ['tokens:', adminTokenEntryYaml({ name: 'e2e-auditor', sha256: hashAdminToken(token), scopes: [AdminScope.AuditRead] })].join('\n'));
+  writeFileSync(tokensFile, ['tokens:', adminTokenEntryYaml({ name: 'e2e-auditor', sha256: hashAdminToken(token), scopes: [...new Set([AdminScope.AuditRead, ...scopes])] })].join('\n'));
   const withTokens = { ADMIT_ADMIN_TOKENS_FILE: tokensFile, ...env };
   try {
     const started = mode === 'distributed' ? await distributed(withTokens) : await embedded(dir, withTokens);
     return {
       stack: started.stack,
+      adminToken: token,
       auditEvents: (filters, ready) => readAudit(started.auditUrl, token, filters, ready),
       close: async () => {
         const codes = await started.close();

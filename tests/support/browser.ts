@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Debian's chromium (`.ci/run` installs it when missing); Playwright never downloads a browser here. */
-export const CHROMIUM = process.env.ADMIT_TEST_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 
 /** Flags for a closed network: no background fetches, updates, sync or QUIC, so nothing dials out. */
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -9,7 +9,8 @@ export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://post
  * once (two checkouts on one server, or two jest commands in one checkout) would otherwise drop
  * each other's template mid-run.
  */
-export const TEMPLATE_ENV = 'ADMIT_TEST_TEMPLATE_DB';
+// Not ADMIT_*: the apps the suites start inherit it, and would warn about a variable they do not read.
+export const TEMPLATE_ENV = 'JEST_ADMIT_TEMPLATE_DB';
 
 export function newTemplateName(): string {
   return `admit_test_template_${randomBytes(6).toString('hex')}`;

@@ -1,9 +1,10 @@
 import { adminTokenEntryYaml, AdminScope, hashAdminToken, newAdminToken } from '@admit/platform';
-import { randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Figure, figure, timeConcurrent } from './figures';
+import { Figure, figure, timeConcurrent, timeSequential } from './figures';
 import { postJson } from './http-client';
 import { openLoop } from './load';
 import { withReference } from './reference/reference';
@@ -19,6 +20,7 @@ const DISTINCT_CLIENTS = Number(process.env.BENCH_ACCESS_DISTINCT_CLIENTS ?? 5_0
 const CONCURRENCY = 32;
 const OFFERED_RATE = 1_000;
 const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 40);
+const ADMIT_ISSUER = 'https://admit.bench';
 
 /**
  * Distributed, every service its own process. The reference first: a bare Fastify server answering
@@ -45,7 +47,7 @@ async function admitFigures(toReference: (rate: number) => Figure['ratio']): Pro
   const tokensFile = join(dir, 'admin-tokens.yaml');
   writeFileSync(tokensFile, `tokens:\n${adminTokenEntryYaml({ name: 'bench', sha256: hashAdminToken(token), scopes: [AdminScope.RevocationsWrite] })}\n`);
   try {
-    return await withAdmit('distributed', { ADMIT_ADMIN_TOKENS_FILE: tokensFile }, async (stack) => {
+    return await withAdmit('distributed', { ADMIT_ADMIN_TOKENS_FILE: tokensFile, ADMIT_ISSUER }, async (stack) => {
       const intake = stack.intakeUrl;
       const revocation = stack.apps.find((a) => a.name === 'revocation')!.url;
       const register = async (): Promise<string> => {
@@ -66,6 +68,16 @@ async function admitFigures(toReference: (rate: number) => Figure['ratio']): Pro
       const fast = await timeConcurrent(CHECKS, CONCURRENCY, (i) => allowed(clients[i % CLIENTS], ACTIONS[i % ACTIONS.length]));
       const misses = await timeConcurrent(distinct.length, CONCURRENCY, (i) => allowed(distinct[i]));
       const offered = await openLoop(OFFERED_RATE, CHECKS, (i) => allowed(clients[i % CLIENTS], ACTIONS[i % ACTIONS.length]));
+      const asserting = await assertingClients(async (jwk) => {
+        const body = { redirect_uris: ['https://bench.example/cb'], client_name: `bench ${randomBytes(6).toString('hex')}`, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } };
+        return ((await post(`${intake}/register`, body, 201)) as { client_id: string }).client_id;
+      });
+      const withAssertion = await timeConcurrent(asserting.checks.length, CONCURRENCY, async (i) => {
+        const { clientId, assertion } = asserting.checks[i];
+        const answer = (await post(`${intake}/access-checks`, { client_id: clientId, action: 'read_files', client_assertion: assertion }, 200)) as { decision: string; reasons: unknown };
+        if (answer.decision !== 'allow') throw new Error(`a check with a client assertion was denied: ${JSON.stringify(answer.reasons)}`);
+      });
+      const toRawVerify = { to: 'raw node:crypto verify', value: withAssertion.rate / asserting.rawVerifyRate };
 
       const propagation: number[] = [];
       for (let i = 0; i < REVOCATIONS; i++) {
@@ -97,12 +109,56 @@ async function admitFigures(toReference: (rate: number) => Figure['ratio']): Pro
           target: 'p99 <= 5 ms',
           met: !offered.failed && figureP99(offered.latencies) <= 5,
         }),
+        figure(`access checks with a client assertion (ES256, a new jti each), ${CONCURRENCY} concurrent (distributed)`, withAssertion.latencies, {
+          rate: withAssertion.rate,
+          ratio: toRawVerify,
+          target: '>= 0.4x raw crypto',
+          met: toRawVerify.value >= 0.4,
+        }),
+        figure('raw node:crypto ES256 verify of the same assertions, one at a time (reference)', asserting.rawLatencies, { rate: asserting.rawVerifyRate }),
         figure('revocation propagation, POST /revocations to intake deny (distributed)', propagation, { target: 'p99 <= 100 ms', met: figureP99(propagation) <= 100 }),
       ];
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * 50 clients registered with an ES256 key in their metadata, and one assertion per check signed
+ * before the load starts (each with a new jti, so none is refused as a replay), with the rate of
+ * raw node:crypto verification of the same assertions in this run.
+ */
+async function assertingClients(register: (jwk: Record<string, unknown>) => Promise<string>) {
+  const keys = await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
+      return { clientId: await register(jwk), privateKey, publicKey: createPublicKey({ key: jwk, format: 'jwk' }) };
+    }),
+  );
+  const checks = await Promise.all(
+    Array.from({ length: CHECKS }, async (_, i) => {
+      const { clientId, privateKey, publicKey } = keys[i % keys.length];
+      const assertion = await new SignJWT({ jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(clientId)
+        .setSubject(clientId)
+        .setAudience(ADMIT_ISSUER)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      return { clientId, assertion, publicKey };
+    }),
+  );
+  const signed = checks.map(({ assertion, publicKey }) => {
+    const [header, payload, signature] = assertion.split('.');
+    return { key: publicKey, input: Buffer.from(`${header}.${payload}`), signature: Buffer.from(signature, 'base64url') };
+  });
+  const raw = await timeSequential(signed.length, (i) => {
+    if (!verify('sha256', signed[i].input, { key: signed[i].key, dsaEncoding: 'ieee-p1363' }, signed[i].signature)) throw new Error('raw verify failed');
+  });
+  return { checks, rawVerifyRate: raw.rate, rawLatencies: raw.latencies };
 }
 
 async function post(url: string, body: unknown, expected: number, token?: string): Promise<unknown> {

@@ -26,17 +26,24 @@ async function main(): Promise<void> {
   const named = process.argv.slice(2);
   const unknown = named.filter((n) => !(n in NAMED));
   if (unknown.length > 0) throw new Error(`unknown bench group(s) ${unknown.join(', ')}; known: ${Object.keys(NAMED).join(', ')}`);
-  const figures: Figure[] = named.length > 0 ? [] : [...(await registrationFigures(failures))];
-  // A group that fails (a broker outage, say) is reported, and the others still run.
   const groups: (() => Promise<Figure | Figure[]>)[] =
     named.length > 0 ? named.map((n) => NAMED[n]) : [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, jtiCheckFigures, auditIngestFigures];
-  for (const group of groups) {
+  // Progress on a terminal only (stderr, one line rewritten): which group runs, and for how long so far.
+  const progress = (step: number, name: string) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K[${step}/${groups.length + 1}] ${name}… (${Math.round((performance.now() - started) / 1000)} s)`);
+  };
+  progress(1, 'registrations');
+  const figures: Figure[] = named.length > 0 ? [] : [...(await registrationFigures(failures))];
+  // A group that fails (a broker outage, say) is reported, and the others still run.
+  for (const [i, group] of groups.entries()) {
+    progress(i + 2, group.name);
     try {
       figures.push(...[await group()].flat());
     } catch (err) {
       failures.push(err instanceof Error ? err : new Error(String(err)));
     }
   }
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
   // Written before printing, so a figure the table cannot show is still on record.
   const out = join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });

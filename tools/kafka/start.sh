@@ -2,7 +2,8 @@
 # Starts a single-node Apache Kafka broker (KRaft, broker+controller in one JVM) for dev and CI.
 # No Docker: the jars come from Maven Central via tools/kafka/pom.xml. See tools/kafka/README.md.
 #
-# Idempotent: exits 0 without doing anything if a broker already answers on KAFKA_HOST:KAFKA_PORT.
+# Idempotent: provisions the jars if pom.xml changed (provision.sh), then exits 0 if a broker already
+# answers on KAFKA_HOST:KAFKA_PORT.
 #
 # Env (all optional):
 #   KAFKA_HOST=127.0.0.1  KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093
@@ -27,7 +28,6 @@ LOG_FILE="$LOG_DIR/kafka.log"
 PID_FILE="$RUN_DIR/kafka.pid"
 CONFIG_FILE="$RUN_DIR/server.properties"
 CLUSTER_ID_FILE="$RUN_DIR/cluster.id"
-LIB_STAMP="$LIB_DIR/.pom-cksum"
 
 # wait-ready.js must probe the broker this script manages, whatever KAFKA_BROKERS the caller has.
 export KAFKA_BROKERS="$KAFKA_HOST:$KAFKA_PORT"
@@ -98,7 +98,11 @@ done
 echo $$ > "$LOCK_DIR/pid"
 trap 'rm -rf "$LOCK_DIR"' EXIT
 
-# --- 1. Already running? -------------------------------------------------------------------------
+# --- 1. Jars from Maven Central (once; again only if pom.xml changes), also for a running broker:
+# the console clients (kafka-tools) come from the same lib folder. ----------------------------------
+KAFKA_RUN_DIR="$RUN_DIR" bash "$SCRIPT_DIR/provision.sh"
+
+# --- 2. Already running? -------------------------------------------------------------------------
 if pid="$(running_pid)"; then
   if wait_ready --timeout 3 --quiet; then
     log "broker already running on $KAFKA_BROKERS (pid $pid), nothing to do"
@@ -121,25 +125,6 @@ fi
 
 mkdir -p "$DATA_DIR" "$LOG_DIR"
 
-# --- 2. Jars from Maven Central (once; again only if pom.xml changes) ---------------------------
-pom_cksum="$(cksum < "$SCRIPT_DIR/pom.xml")"
-if [[ ! -f "$LIB_STAMP" || "$(cat "$LIB_STAMP")" != "$pom_cksum" ]]; then
-  command -v mvn >/dev/null 2>&1 || die "mvn not found (needed once to fetch the Kafka jars)"
-  log "provisioning Kafka jars with Maven into $LIB_DIR ..."
-  tmp_lib="$RUN_DIR/lib.tmp.$$"
-  rm -rf "$tmp_lib"
-  # outputDirectory must be absolute: a relative one resolves against the pom's folder.
-  if ! mvn -B -Dstyle.color=never -f "$SCRIPT_DIR/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$tmp_lib" -DincludeScope=runtime > "$LOG_DIR/provision.log" 2>&1; then
-    rm -rf "$tmp_lib"
-    tail -n 50 "$LOG_DIR/provision.log" >&2
-    die "mvn dependency:copy-dependencies failed (full output: $LOG_DIR/provision.log)"
-  fi
-  echo "$pom_cksum" > "$tmp_lib/.pom-cksum"
-  rm -rf "$LIB_DIR"
-  mv "$tmp_lib" "$LIB_DIR"
-  log "provisioned $(ls "$LIB_DIR"/*.jar | wc -l | tr -d ' ') jars"
-fi
 CLASSPATH_GLOB="$LIB_DIR/*"
 
 JVM_LOG_OPTS=("-Dlog4j.configuration=file:$SCRIPT_DIR/log4j.properties")

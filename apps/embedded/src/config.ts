@@ -1,4 +1,4 @@
-import { assertionConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
+import { assertionConfig, gatewayConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
 import { adminConfig, busConfig, httpConfig, logConfig } from '@admit/platform';
 import { policyConfig } from '@admit/policy';
 import { validatorConfig } from '@admit/validator';
@@ -17,6 +17,7 @@ export const EmbeddedConfig = Type.Object({
   ...issuerConfig,
   ...assertionConfig,
   ...rateLimitConfig,
+  ...gatewayConfig,
   /** Admit's signing keys (a JWK Set of private keys); unset: one generated in ADMIT_DATA_DIR on first start. */
   ADMIT_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** The audit checkpoint keys, which must differ from the signing keys; unset: one generated in ADMIT_DATA_DIR. */

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { AuditModule, fileCheckpointSink, loadConsoleSessionKey } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
-import { IntakeModule, issuerOf, rateLimitOptions } from '@admit/intake';
+import { IntakeModule, issuerOf, loadGatewayActions, rateLimitOptions } from '@admit/intake';
 import { KeysModule } from '@admit/keys';
-import { AdminAuthModule, busRetry, loadConfig, runMain, startService } from '@admit/platform';
+import { AdminAuthModule, busRetry, loadConfig, preflight, runMain, startService } from '@admit/platform';
 import { PolicyModule, policyOptions } from '@admit/policy';
 import { RevocationModule } from '@admit/revocation';
 import { StoreModule } from '@admit/store';
@@ -14,6 +14,7 @@ import { EmbeddedConfig } from './config';
 /** All five services in one process: the in-process bus and PGlite, same handlers, same migrations. */
 runMain(async () => {
   const config = loadConfig(EmbeddedConfig);
+  await preflight(config);
   // Everything this process creates (PGlite's files, keys, the checkpoint file) is for its own user only.
   process.umask(0o077);
   await startService({
@@ -26,6 +27,7 @@ runMain(async () => {
         issuer: issuerOf(config),
         jtiQuota: config.ADMIT_CLIENT_ASSERTION_JTI_QUOTA,
         rateLimits: rateLimitOptions(config),
+        gatewayActions: loadGatewayActions(config.ADMIT_GATEWAY_ACTIONS_FILE),
       }),
       ValidatorModule.forRoot(config),
       PolicyModule.forRoot(policyOptions(config)),

@@ -1,4 +1,4 @@
-import { assertionConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
+import { assertionConfig, gatewayConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
 import { databaseConfig, distributedConfig } from '@admit/platform';
 import { Type } from '@sinclair/typebox';
 
@@ -6,6 +6,7 @@ export const IntakeConfig = distributedConfig(8080, {
   ...issuerConfig,
   ...assertionConfig,
   ...rateLimitConfig,
+  ...gatewayConfig,
   /** Client assertions' jtis are kept here, so that no intake accepts one twice. */
   ...databaseConfig,
   /**

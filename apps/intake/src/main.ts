@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IntakeModule, issuerOf, rateLimitOptions } from '@admit/intake';
+import { IntakeModule, issuerOf, loadGatewayActions, rateLimitOptions } from '@admit/intake';
 import { KeysModule } from '@admit/keys';
 import { runDistributed } from '@admit/platform';
 import { StoreModule } from '@admit/store';
@@ -13,5 +13,6 @@ runDistributed('intake', IntakeConfig, (config) => [
     issuer: issuerOf(config),
     jtiQuota: config.ADMIT_CLIENT_ASSERTION_JTI_QUOTA,
     rateLimits: rateLimitOptions(config),
+    gatewayActions: loadGatewayActions(config.ADMIT_GATEWAY_ACTIONS_FILE),
   }),
 ]);

@@ -23,6 +23,7 @@ import { KeyedFlow, Taken } from './keyed-flow';
 import { ConsumerExtras } from './publisher';
 import { RecentIds } from './recent-ids';
 import { backoffMs, RetryPolicy } from './retry-policy';
+import { FinishedSpan, spanSink, startMsOf } from './spans';
 import { childSpan, runInTrace } from './trace-context';
 import { TransientError } from './transient-error';
 
@@ -157,6 +158,8 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         });
         this.measure(group, delivery.topic, 'ok', started);
         recent.add(event.id);
+        const spans = spanSink();
+        if (spans) spans.record(consumerSpan(group, delivery, event.traceparent, trace.traceparent, started));
         return;
       } catch (err) {
         const reason = describe(err);
@@ -241,8 +244,10 @@ export abstract class BusServer extends Server implements CustomTransportStrateg
         for (const handler of handlers) await invoke(handler, events, ctx);
         this.measure(group, first.topic, 'ok', started);
         // A batch has no one trace: each event's line carries its own.
+        const spans = spanSink();
         for (const event of events) {
           recent.add(event.id);
+          if (spans) spans.record(consumerSpan(group, first, event.traceparent, childSpan(event.traceparent), started));
           runInTrace({ traceparent: childSpan(event.traceparent), correlationId: event.correlationid }, () =>
             this.logger.debug?.(`${group}: handled ${event.type} ${event.id}`),
           );
@@ -359,4 +364,18 @@ function describe(err: unknown): string {
     return `${typeof code === 'string' ? code : err.name}: ${err.message}`.slice(0, 1024);
   }
   return String(JSON.stringify(err) ?? err).slice(0, 1024);
+}
+
+/** The span of one handled delivery: a child of the span the event carries. */
+function consumerSpan(group: string, delivery: Delivery, parent: string, traceparent: string, started: bigint): FinishedSpan {
+  const endMs = Date.now();
+  return {
+    name: `${group} process ${delivery.topic}`,
+    kind: 'consumer',
+    traceparent,
+    parent,
+    startMs: startMsOf(started, endMs),
+    endMs,
+    attributes: { 'messaging.consumer.group.name': group, 'messaging.destination.name': delivery.topic, 'messaging.destination.partition.id': String(delivery.partition) },
+  };
 }

@@ -2,6 +2,7 @@ export * from './bus-batch-context';
 export * from './bus-context';
 export * from './bus-metrics';
 export * from './trace-context';
+export * from './spans';
 export * from './bus-error.filter';
 export * from './bus-server';
 export * from './bus.module';

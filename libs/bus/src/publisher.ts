@@ -13,6 +13,7 @@ import {
   WireMessage,
 } from '@admit/contracts';
 import { BUS_METRICS, BusMetrics, noBusMetrics } from './bus-metrics';
+import { spanSink } from './spans';
 import { currentTrace } from './trace-context';
 
 export const BUS_CLIENT = Symbol('BUS_CLIENT');
@@ -57,6 +58,12 @@ export class Publisher {
     const event = newEvent(topic, data, { ...opts, traceparent, source: `/admit/${this.service}` });
     await this.sender.send(topic, { ...encodeEvent(event), event });
     this.metrics.published(event);
+    // An event with a span of its own (derived from a cause, or a new trace) is a producer span of the work publishing it.
+    const spans = spanSink();
+    if (spans && event.traceparent !== traceparent) {
+      const now = Date.now();
+      spans.record({ name: `publish ${topic}`, kind: 'producer', traceparent: event.traceparent, parent: currentTrace()?.traceparent ?? opts.cause?.traceparent, startMs: now, endMs: now, attributes: { 'messaging.destination.name': topic, 'messaging.message.id': event.id } });
+    }
     return event;
   }
 

@@ -28,7 +28,7 @@ export const catalog = {
   [Topic.RegistrationRequested]: {
     title: 'Registration requested',
     schema: RegistrationRequested,
-    key: 'client_id',
+    key: 'client_id as the producer names it (partitioning only; the ids are Admit\'s, see the validated event)',
   },
   [Topic.RegistrationValidated]: {
     title: 'Registration validated',

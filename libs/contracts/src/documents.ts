@@ -2,7 +2,7 @@ import { catalog, EventContract } from './catalog';
 import { Topic } from './topics';
 
 /** The version printed in the AsyncAPI document; bump it with any contract change. */
-export const CONTRACTS_VERSION = '1.2.0';
+export const CONTRACTS_VERSION = '1.3.0';
 
 const SCHEMA_ID = 'urn:admit:schema:';
 
@@ -25,7 +25,7 @@ const cloudEventHeaders = {
     ce_type: { type: 'string', description: 'Equals the topic name.' },
     ce_time: { type: 'string', format: 'date-time' },
     ce_subject: { type: 'string', description: 'The client id the event is about.' },
-    ce_correlationid: { type: 'string', description: 'Shared by every event of one request.' },
+    ce_correlationid: { type: 'string', description: 'Shared by every event of one request, the decision included; a request without it gets its ce_id.' },
     ce_causationid: { type: 'string', description: 'The id of the event that caused this one.' },
     ce_replyto: { type: 'string', description: 'The intake instance that answers the HTTP caller; copied onto every derived event.' },
     'content-type': { type: 'string', const: 'application/json' },

@@ -16,13 +16,17 @@ import { DecisionsHandler } from './pipeline/decisions.handler';
 import { PendingDecisions } from './pipeline/pending-decisions';
 import { RegisterController } from './registration/register.controller';
 import { RateLimitOptions, RateLimits } from './limits/rate-limits';
+import { GatewayActions } from './gateway/gateway-actions';
+import { GatewayController } from './gateway/gateway.controller';
 import { DataSource } from 'typeorm';
 
 export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOptions {
   /** Unexpired client-assertion jtis one client may hold (`ADMIT_CLIENT_ASSERTION_JTI_QUOTA`). */
   jtiQuota: number;
-  /** Limits of /register, /admissions and /access-checks. */
+  /** Limits of /register, /admissions, /access-checks and /gateway/decide. */
   rateLimits: RateLimitOptions;
+  /** The gateway table (`loadGatewayActions(ADMIT_GATEWAY_ACTIONS_FILE)`); absent: the default. */
+  gatewayActions?: GatewayActions;
 }
 
 /**
@@ -36,7 +40,7 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
-      controllers: [RegisterController, AdmissionsController, AccessChecksController, JwksController, DecisionsHandler],
+      controllers: [RegisterController, AdmissionsController, AccessChecksController, GatewayController, JwksController, DecisionsHandler],
       providers: [
         publisherFor('intake'),
         PendingDecisions,
@@ -57,6 +61,7 @@ export class IntakeModule {
           inject: [RevocationSet, DataSource],
         },
         { provide: RateLimits, useValue: new RateLimits(options.rateLimits) },
+        { provide: GatewayActions, useValue: options.gatewayActions ?? new GatewayActions() },
         { provide: INTAKE_OPTIONS, useValue: options },
         { provide: ADMISSION_TOKEN_OPTIONS, useValue: { issuer: options.issuer } },
       ],

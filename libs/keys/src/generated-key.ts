@@ -48,12 +48,15 @@ export async function ensureGeneratedKey(path: string, source: string): Promise<
   }
 }
 
-/** One ES256 private key with its RFC 7638 thumbprint as kid, as the JSON of a key set. */
-async function newKeySetText(): Promise<string> {
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+/**
+ * One private key (ES256 unless `alg` says EdDSA) with its RFC 7638 thumbprint as kid, as the JSON of
+ * a key set: what ADMIT_SIGNING_KEY_FILE holds (`admit keys generate` writes it).
+ */
+export async function newKeySetText(alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<string> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
   const jwk = await exportJWK(privateKey);
-  const kid = await calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
-  return `${JSON.stringify({ keys: [{ kid, alg: 'ES256', use: 'sig', ...jwk }] }, null, 2)}\n`;
+  const kid = await calculateJwkThumbprint(jwk);
+  return `${JSON.stringify({ keys: [{ kid, alg, use: 'sig', ...jwk }] }, null, 2)}\n`;
 }
 
 async function exists(path: string): Promise<boolean> {

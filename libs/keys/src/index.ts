@@ -2,4 +2,4 @@ export * from './keys-error';
 export * from './signing-algorithms';
 export * from './signing-keys';
 export * from './keys.module';
-export { GENERATED_KEY_FILE } from './generated-key';
+export { GENERATED_KEY_FILE, newKeySetText } from './generated-key';

@@ -16,3 +16,4 @@ export * from './cimd/cache-ttl';
 export * from './cimd/document-cache';
 export * from './cimd/cimd-resolver';
 export * from './client-keys';
+export * from './client-id';

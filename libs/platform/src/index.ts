@@ -1,4 +1,7 @@
 export * from './config/load-config';
+export * from './config/known-variables';
+export * from './config/startup-error';
+export * from './config/preflight';
 export * from './config/config-fragments';
 export * from './http/api-error';
 export * from './http/json-body.pipe';

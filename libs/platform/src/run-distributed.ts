@@ -4,6 +4,7 @@ import { ServiceName } from '@admit/contracts';
 import { Static, TObject, TProperties, Type } from '@sinclair/typebox';
 import { busConfig, busRetry, httpConfig, kafkaConfig, logConfig } from './config/config-fragments';
 import { loadConfig, splitList } from './config/load-config';
+import { preflight } from './config/preflight';
 import { runMain, startService } from './start-service';
 
 /** A distributed app's config schema: the variables every such app has, plus its own. */
@@ -21,6 +22,7 @@ export function runDistributed<S extends TObject>(
 ): void {
   runMain(async () => {
     const own = loadConfig(schema);
+    await preflight(own);
     // Every app schema is built by distributedConfig(), so it has the common variables.
     const config = own as DistributedConfig;
     const transport = kafkaTransport(

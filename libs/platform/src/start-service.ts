@@ -1,11 +1,12 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown, Optional, Type } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown, Optional, Type } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BusErrorFilter, BusModule, BusTransport, KafkaHealth } from '@admit/bus';
 import { RevocationSet, RevocationSetModule } from '@admit/revocation-set';
 import { Logger as Pino } from 'pino';
-import { LogLevelName } from './config/config-fragments';
-import { ConfigError } from './config/load-config';
+import { LogLevelName, logLevelOf } from './config/config-fragments';
+import { startupErrorLines } from './config/startup-error';
+import { unknownVariableWarnings } from './config/known-variables';
 import { BROKER_PROBE, HealthController } from './health.controller';
 import { configureHttp, httpAdapter } from './http/http-server';
 import { HttpErrorFilter } from './http/http-error.filter';
@@ -15,6 +16,7 @@ import { AdmitMetrics, processMetrics } from './metrics/admit-metrics';
 import { measureHttp } from './metrics/http-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { traceHttp } from './tracing/http-trace';
+import { startTracing } from './tracing/otel';
 
 export interface ServiceOptions {
   /** Shown in logs: a service name, or `embedded`. */
@@ -26,12 +28,19 @@ export interface ServiceOptions {
   logLevel: LogLevelName;
 }
 
+const STOP_TRACING = Symbol('STOP_TRACING');
+
 @Module({})
 class AdmitRootModule implements OnApplicationShutdown {
-  constructor(@Optional() @Inject(BROKER_PROBE) private readonly broker?: KafkaHealth) {}
+  constructor(
+    @Optional() @Inject(BROKER_PROBE) private readonly broker?: KafkaHealth,
+    @Optional() @Inject(STOP_TRACING) private readonly stopTracing?: () => Promise<void>,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.broker?.close();
+    // The spans of the last work go out before the process ends.
+    await this.stopTracing?.();
   }
 }
 
@@ -45,13 +54,18 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   // Start and stop lines are written at every log level: operators and the launcher read the address from them.
   const lifecycle = logger.pino.child({ context: 'lifecycle' }, { level: 'info' });
   const metrics = processMetrics();
+  const stopTracing = startTracing(options.name);
   const { health } = options.transport;
   const root: DynamicModule = {
     module: AdmitRootModule,
     // Every service applies revocations, so every process follows them.
     imports: [DiscoveryModule, BusModule.forRoot(options.transport, metrics), RevocationSetModule, ...options.imports],
     controllers: [HealthController, MetricsController],
-    providers: [{ provide: AdmitMetrics, useValue: metrics }, ...(health ? [{ provide: BROKER_PROBE, useValue: health }] : [])],
+    providers: [
+      { provide: AdmitMetrics, useValue: metrics },
+      ...(health ? [{ provide: BROKER_PROBE, useValue: health }] : []),
+      ...(stopTracing ? [{ provide: STOP_TRACING, useValue: stopTracing }] : []),
+    ],
   };
   const app = await NestFactory.create<NestFastifyApplication>(root, httpAdapter(), {
     logger,
@@ -69,11 +83,15 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   await app.init();
   const revocations = app.get(RevocationSet);
   metrics.gauge('admit_revocations_in_force', 'Revocations in force in this instance (read from admit.revocations.v1)', () => revocations.size);
+  revocations.onRevoked((r) => {
+    if (revocations.ready) metrics.revocationLag.observe(Math.max(0, Date.now() - Date.parse(r.created_at)) / 1000);
+  });
   if (health) metrics.lagSource(() => health.lag(options.transport.server.subscriptions()));
   await app.startAllMicroservices();
   await app.listen(options.http.port, options.http.host);
   // The address is followed by a space, so `listening on (\S+)` reads it from the JSON line too.
   lifecycle.info(`admit ${options.name} listening on ${await app.getUrl()} (pid ${process.pid})`);
+  logger.startedUp();
   exitOnSignal(app, options.name, lifecycle);
   return app;
 }
@@ -111,8 +129,13 @@ function exitOnSignal(app: NestFastifyApplication, name: string, lifecycle: Pino
 
 /** Runs an app's main: a start-up failure is printed once, without a stack for config errors, and exits 1. */
 export function runMain(main: () => Promise<unknown>): void {
+  // Until startService() has the app's logger, Nest's own (static) logger writes through pino too.
+  const bootstrap = new PinoLogger('admit', logLevelOf(process.env.ADMIT_LOG_LEVEL));
+  Logger.overrideLogger(bootstrap);
+  for (const warning of unknownVariableWarnings()) bootstrap.pino.warn({ context: 'config' }, warning);
   main().catch((err: unknown) => {
-    console.error(err instanceof ConfigError ? err.message : err);
+    // One line per problem, naming the variable, its value and what is expected; no stack trace.
+    for (const line of startupErrorLines(err)) process.stderr.write(`admit: ${line}\n`);
     process.exit(1);
   });
 }

@@ -59,7 +59,8 @@ function isAcceptable(jwt: string, header: Record<string, unknown>, claims: Reco
     softwareId.length >= 1 &&
     softwareId.length <= 255 &&
     // Storable as PostgreSQL text: no NUL, and every UTF-16 surrogate paired.
-    !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(softwareId)
+    !softwareId.includes('\u0000') &&
+    !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(softwareId)
   );
 }
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { publisherFor } from '@admit/bus';
-import { CimdResolver, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
+import { publisherFor, traced } from '@admit/bus';
+import { CimdResolver, Fetcher, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
 import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
 import { readFileSync } from 'node:fs';
@@ -16,13 +16,15 @@ export class ValidatorModule {
   static forRoot(config: ValidatorOptions): DynamicModule {
     // Every outbound request goes through this one SSRF-guarded fetcher.
     const metrics = processMetrics();
-    const fetcher = new MeasuredFetcher(
+    const measured = new MeasuredFetcher(
       new SafeFetcher({
         allowLoopback: parseAllowHosts(config.ADMIT_FETCH_ALLOW_HOSTS),
         ca: config.ADMIT_FETCH_CA_FILE ? readFileSync(config.ADMIT_FETCH_CA_FILE) : undefined,
       }),
       metrics,
     );
+    // Each fetch is a span of the work it is for, when spans are exported.
+    const fetcher: Fetcher = { fetch: (url, options) => traced('fetch', { 'server.address': hostOf(url) }, () => measured.fetch(url, options), 'client') };
     const anchors = loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE });
     return {
       module: ValidatorModule,
@@ -45,5 +47,14 @@ export class ValidatorModule {
         },
       ],
     };
+  }
+}
+
+/** The host of a URL, for a span (never the path or query). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid';
   }
 }

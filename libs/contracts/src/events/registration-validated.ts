@@ -31,6 +31,12 @@ export const ValidationEvidence = Type.Object({
       exp: Type.Optional(Type.String({ format: 'date-time' })),
     }),
   ),
+  /**
+   * The `client_id` a producer of the request put in it, when that is not the id Admit gives the client
+   * (and not the provisional `c_` id of the body either, which intake sends for every `POST /register`).
+   * Recorded, never used. Added in contracts 1.3.0 (optional).
+   */
+  requested_as: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
 });
 export type ValidationEvidence = Static<typeof ValidationEvidence>;
 

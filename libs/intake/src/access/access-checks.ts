@@ -50,10 +50,15 @@ export class AccessChecks implements BeforeApplicationShutdown {
   }
 
   async check(request: AccessCheckRequest): Promise<AccessCheckAnswer> {
+    return (await this.checkWithAdmission(request)).answer;
+  }
+
+  /** `check`, with the end of the admission an allow was decided on (for gateways to pass on). */
+  async checkWithAdmission(request: AccessCheckRequest): Promise<{ answer: AccessCheckAnswer; admissionExpiresAt?: string }> {
     if (!this.revocations.ready || this.policy.version === undefined) {
       throw new ApiError(503, HttpError.TemporarilyUnavailable, 'revocations or policy not loaded yet; try again', { 'retry-after': '1' });
     }
-    const { outcome, path, admitted, unknown } = await this.evaluate(request);
+    const { outcome, path, admitted, unknown, admission } = await this.evaluate(request);
     const checked: Checked = {
       check_id: randomUUID(),
       client_id: request.client_id,
@@ -73,11 +78,14 @@ export class AccessChecks implements BeforeApplicationShutdown {
       // Answered once its evidence is durable.
       await this.stored.stored(event.id);
     }
-    return { decision: checked.decision, reasons: publicReasons(checked.reasons), check_id: checked.check_id, admission_age_s: checked.admission_age_s ?? null };
+    const answer: AccessCheckAnswer = { decision: checked.decision, reasons: publicReasons(checked.reasons), check_id: checked.check_id, admission_age_s: checked.admission_age_s ?? null };
+    return checked.decision === 'allow' && admission ? { answer, admissionExpiresAt: admission.admission.expires_at } : { answer };
   }
 
   /** `unknown`: Admit holds no admission for the client and could not admit it now. */
-  private async evaluate(request: AccessCheckRequest): Promise<{ outcome: AccessDecision; path: Checked['path']; admitted: boolean; unknown?: true }> {
+  private async evaluate(
+    request: AccessCheckRequest,
+  ): Promise<{ outcome: AccessDecision; path: Checked['path']; admitted: boolean; unknown?: true; admission?: CachedAdmission }> {
     const version = this.policy.current().version;
     // A client revoked by its id is denied as such, whether or not this instance holds its admission.
     const revoked = this.revocations.match({ client_id: request.client_id });
@@ -85,11 +93,11 @@ export class AccessChecks implements BeforeApplicationShutdown {
     const cached = this.admissions.get(request.client_id);
     if (cached) {
       const outcome = await this.decide(request, cached);
-      if (!outcome.revalidate) return { outcome, path: 'local', admitted: true };
+      if (!outcome.revalidate) return { outcome, path: 'local', admitted: true, admission: cached };
     }
     const renewed = await this.renew(request.client_id);
     if (Array.isArray(renewed)) return { outcome: refused(version, renewed), path: 'pipeline', admitted: false, unknown: true };
-    return { outcome: await this.decide(request, renewed), path: 'pipeline', admitted: true };
+    return { outcome: await this.decide(request, renewed), path: 'pipeline', admitted: true, admission: renewed };
   }
 
   /** Revocations first (they need no policy), then the client assertion, then Cedar. */

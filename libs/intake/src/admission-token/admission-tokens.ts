@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RegistrationDecided } from '@admit/contracts';
-import { SigningKeys } from '@admit/keys';
+import { SIGNING_ALGORITHMS, SigningKeys } from '@admit/keys';
+import { createLocalJWKSet, errors, jwtVerify } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { ADMISSION_TOKEN_TYPE, admissionClaims } from './admission-claims';
 
@@ -22,5 +23,24 @@ export class AdmissionTokens {
   async issue(decided: RegistrationDecided, now = new Date()): Promise<string> {
     const claims = admissionClaims(decided, { issuer: this.options.issuer, now, jti: randomUUID() });
     return this.keys.sign(claims, ADMISSION_TOKEN_TYPE);
+  }
+
+  /**
+   * Whether `token` is an unexpired admission token this Admit signed (with any key it publishes):
+   * the client id it names, or why it is refused (jose's error code, never the token).
+   */
+  async verify(token: string, now = new Date()): Promise<{ ok: true; clientId: string } | { ok: false; description: string }> {
+    try {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(this.keys.publicJwks()), {
+        issuer: this.options.issuer,
+        typ: ADMISSION_TOKEN_TYPE,
+        algorithms: [...SIGNING_ALGORITHMS],
+        requiredClaims: ['sub', 'exp'],
+        currentDate: now,
+      });
+      return { ok: true, clientId: payload.sub as string };
+    } catch (err) {
+      return { ok: false, description: `the admission token is not valid (${err instanceof errors.JOSEError ? err.code : 'ERR_INVALID'})` };
+    }
   }
 }

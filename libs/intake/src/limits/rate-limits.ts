@@ -31,7 +31,7 @@ export function rateLimitOptions(config: {
   return { windowS: config.ADMIT_RATE_LIMIT_WINDOW_S, perClient: config.ADMIT_RATE_LIMIT_PER_CLIENT, global: config.ADMIT_RATE_LIMIT_GLOBAL, perSource: config.ADMIT_RATE_LIMIT_PER_SOURCE };
 }
 
-export type LimitedRoute = 'register' | 'admissions' | 'access-checks';
+export type LimitedRoute = 'register' | 'admissions' | 'access-checks' | 'gateway';
 
 /**
  * Fixed-window counters in memory, per intake instance: on each route, per client, all clients

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ClientInformationResponse, RegistrationError } from '@admit/contracts';
+import { metadataClientId } from '@admit/metadata';
 import { JsonObjectBody } from '@admit/platform';
 import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
-import { metadataClientId } from './client-id';
 
 /** RFC 7591 dynamic registration, answered from the decision the pipeline reaches. */
 @Controller()
@@ -19,8 +19,9 @@ export class RegisterController {
     @Body(new JsonObjectBody(RegistrationError.InvalidClientMetadata)) metadata: Record<string, unknown>,
     @Ip() source: string,
   ): Promise<ClientInformationResponse> {
-    // For a software statement this id is provisional: the validator derives the real one from the
-    // verified anchor and software_id, and the decision carries it. Limits count the provisional one.
+    // The validator computes the same id from the same body (for a software statement it is provisional:
+    // the validator derives the real one from the verified anchor and software_id, and the decision
+    // carries it). Limits count the provisional one.
     const clientId = metadataClientId(metadata);
     this.limits.take('register', clientId, source);
     return this.pipeline.admit({

@@ -9,13 +9,19 @@ export function httpConfig(defaultPort: number) {
   };
 }
 
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
+/** pino's levels, and `log`, the name Nest gives `info` (accepted as before). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'log'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 export const logConfig = {
   // An enum (not a union of literals) so a bad value gets one error that lists the allowed ones.
-  ADMIT_LOG_LEVEL: Type.Unsafe<LogLevelName>({ type: 'string', enum: [...LOG_LEVELS], default: 'log' }),
+  ADMIT_LOG_LEVEL: Type.Unsafe<LogLevelName>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }),
 };
+
+/** A level from the environment before the config is read: a bad value means `info` until the config check refuses it. */
+export function logLevelOf(value: string | undefined): LogLevelName {
+  return (LOG_LEVELS as readonly string[]).includes(value ?? '') ? (value as LogLevelName) : 'info';
+}
 
 export const busConfig = {
   ADMIT_BUS_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),

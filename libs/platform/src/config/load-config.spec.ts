@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       ...REQUIRED,
       ADMIT_HTTP_HOST: '127.0.0.1',
       ADMIT_HTTP_PORT: 8080,
-      ADMIT_LOG_LEVEL: 'log',
+      ADMIT_LOG_LEVEL: 'info',
       ADMIT_BUS_MAX_ATTEMPTS: 5,
       ADMIT_BUS_RETRY_BASE_MS: 100,
       ADMIT_KAFKA_GROUP_PREFIX: 'admit',
@@ -49,7 +49,7 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty variable as unset, so the default applies', () => {
-    expect(loadConfig(Schema, { ...REQUIRED, ADMIT_HTTP_PORT: '', ADMIT_LOG_LEVEL: '' })).toMatchObject({ ADMIT_HTTP_PORT: 8080, ADMIT_LOG_LEVEL: 'log' });
+    expect(loadConfig(Schema, { ...REQUIRED, ADMIT_HTTP_PORT: '', ADMIT_LOG_LEVEL: '' })).toMatchObject({ ADMIT_HTTP_PORT: 8080, ADMIT_LOG_LEVEL: 'info' });
   });
 
   it('reads only the variables the schema names', () => {
@@ -123,7 +123,7 @@ describe('loadConfig', () => {
   it('reports a bad enumerated value once, listing the allowed values', () => {
     const err = configError(() => loadConfig(Schema, { ...REQUIRED, ADMIT_LOG_LEVEL: 'verbose' }));
     expect(err.problems).toHaveLength(1);
-    expect(err.problems[0]).toMatch(/^ADMIT_LOG_LEVEL .*error, warn, log, debug.*, got "verbose"$/);
+    expect(err.problems[0]).toMatch(/^ADMIT_LOG_LEVEL .*trace, debug, info, warn, error, fatal.*, got "verbose"$/);
   });
 
   it('does not mutate the env object it reads', () => {
@@ -166,7 +166,7 @@ describe('distributedConfig', () => {
       KAFKA_BROKERS: 'k1:9092, k2:9093',
       ADMIT_HTTP_HOST: '127.0.0.1',
       ADMIT_HTTP_PORT: 8082,
-      ADMIT_LOG_LEVEL: 'log',
+      ADMIT_LOG_LEVEL: 'info',
       ADMIT_KAFKA_GROUP_PREFIX: 'admit',
       ADMIT_KAFKA_TOPIC_PREFIX: '',
       ADMIT_KAFKA_SESSION_TIMEOUT_MS: 30_000,

@@ -31,6 +31,16 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
       problems.push(`${name} must be integer, got ${JSON.stringify(value)}`);
     }
   }
+  // A `…_MIN_…` setting may not be above its `…_MAX_…` pair.
+  if (problems.length === 0) {
+    for (const name of Object.keys(schema.properties).filter((n) => n.includes('_MIN_'))) {
+      const max = name.replace('_MIN_', '_MAX_');
+      const [low, high] = [input[name] as unknown, input[max] as unknown];
+      if (typeof low === 'number' && typeof high === 'number' && low > high) {
+        problems.push(`${name}=${low} is above ${max}=${high}; expected ${name} at most ${max}`);
+      }
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return input as Static<S>;
 }

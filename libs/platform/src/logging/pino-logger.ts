@@ -4,7 +4,19 @@ import pino, { DestinationStream, Logger } from 'pino';
 import { LogLevelName } from '../config/config-fragments';
 import { REDACT_PATHS, scrub } from './redact';
 
-const PINO_LEVEL: Record<LogLevelName, pino.Level> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug' };
+/** Nest's start-up chatter (modules loaded, each route mapped, "started"): written at debug, not info. */
+const NEST_START_UP = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'NestMicroservice']);
+
+/**
+ * Where lines go by default: pretty, coloured lines (pino-pretty) when stdout is a terminal, JSON
+ * lines otherwise (files, pipes, log shippers).
+ */
+export function defaultLogDestination(): DestinationStream {
+  if (!process.stdout.isTTY) return pino.destination({ dest: 1, sync: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a terminal
+  const pretty = require('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+  return pretty({ colorize: true, sync: true, destination: 1, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,context', messageFormat: '{service}{if context} [{context}]{end} {msg}' });
+}
 
 /**
  * Nest's logger as one JSON object per line (pino): level, time, service, context, message, and the
@@ -13,11 +25,13 @@ const PINO_LEVEL: Record<LogLevelName, pino.Level> = { error: 'error', warn: 'wa
  */
 export class PinoLogger implements LoggerService {
   readonly pino: Logger;
+  /** Info lines written during start-up: one service repeating another's (embedded mode runs five) goes to debug. */
+  private startUpLines: Set<string> | undefined = new Set();
 
-  constructor(service: string, level: LogLevelName, destination: DestinationStream = pino.destination({ dest: 1, sync: true })) {
+  constructor(service: string, level: LogLevelName, destination: DestinationStream = defaultLogDestination()) {
     this.pino = pino(
       {
-        level: PINO_LEVEL[level],
+        level: level === 'log' ? 'info' : level,
         base: { service },
         timestamp: pino.stdTimeFunctions.isoTime,
         formatters: { level: (label) => ({ level: label }) },
@@ -31,6 +45,11 @@ export class PinoLogger implements LoggerService {
       },
       destination,
     );
+  }
+
+  /** Start-up is over (the app listens): every line is written as asked from now on. */
+  startedUp(): void {
+    this.startUpLines = undefined;
   }
 
   log(message: unknown, ...params: unknown[]): void {
@@ -53,9 +72,18 @@ export class PinoLogger implements LoggerService {
   }
 
   /** Nest passes `(message, context)`, or `(message, stack, context)` for errors. */
-  private write(level: pino.Level, message: unknown, params: unknown[]): void {
+  private write(asked: pino.Level, message: unknown, params: unknown[]): void {
+    const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
+    // A start-up failure is reported once, by runMain, as one line: not also here with its stack.
+    if (context === 'ExceptionHandler') return;
+    let level = asked === 'info' && context !== undefined && NEST_START_UP.has(context) ? 'debug' : asked;
+    if (level === 'info' && this.startUpLines && typeof message === 'string') {
+      const key = `${context ?? ''} ${message}`;
+      if (this.startUpLines.has(key)) level = 'debug';
+      this.startUpLines.add(key);
+    }
     if (!this.pino.isLevelEnabled(level)) return;
-    const context = params.length > 0 && typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    if (context !== undefined) params.pop();
     const fields: Record<string, unknown> = context ? { context } : {};
     const stack = params.find((p): p is string => typeof p === 'string');
     if (stack) fields.stack = scrub(stack);

@@ -44,6 +44,13 @@ export class AdmitMetrics implements BusMetrics {
     labelNames: ['consumer', 'topic', 'reason'] as const,
     registers: [this.registry],
   });
+  /** Seconds from a revocation's creation to this instance applying it (live ones, after start-up). */
+  readonly revocationLag = new Histogram({
+    name: 'admit_revocation_apply_lag_seconds',
+    help: "Seconds from a revocation's creation to this instance applying it (revocations arriving after start-up)",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
   private readonly fetches = new Counter({
     name: 'admit_fetches_total',
     help: 'Outbound fetches through the SSRF guard, by outcome (ok, or the fetch error code)',
@@ -58,7 +65,8 @@ export class AdmitMetrics implements BusMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'admit_' });
+    // Prometheus' standard names (process_*, nodejs_*), so stock dashboards and alerts read them.
+    collectDefaultMetrics({ register: this.registry });
     // Zero series exist from the start, so a ratio or an alert has something to read before the first event.
     this.deadLetters.inc({ consumer: 'none', topic: 'none', reason: 'none' }, 0);
     for (const cache of ['cimd', 'statement']) for (const result of ['hit', 'miss']) this.cacheLookups.inc({ cache, result }, 0);

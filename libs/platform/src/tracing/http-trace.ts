@@ -1,4 +1,5 @@
-import { childSpan, runInTrace, TraceContext } from '@admit/bus';
+import { childSpan, runInTrace, spanSink, TraceContext } from '@admit/bus';
+import { isTraceparent } from '@admit/contracts';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 
@@ -7,6 +8,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 declare module 'fastify' {
   interface FastifyRequest {
     admitTrace?: TraceContext;
+    /** When the request began and its caller's span, kept only while spans are exported. */
+    admitSpan?: { startMs: number; parent?: string };
   }
 }
 
@@ -23,7 +26,25 @@ export function traceHttp(app: NestFastifyApplication): void {
     const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const parent = request.headers.traceparent;
     request.admitTrace = { traceparent: childSpan(typeof parent === 'string' ? parent : undefined), requestId };
+    if (spanSink()) request.admitSpan = { startMs: Date.now(), parent: typeof parent === 'string' && isTraceparent(parent.trim().toLowerCase()) ? parent.trim().toLowerCase() : undefined };
     void reply.header('x-request-id', requestId);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const spans = spanSink();
+    if (spans && request.admitSpan && request.admitTrace) {
+      const route = request.routeOptions.url ?? 'unmatched';
+      spans.record({
+        name: `${request.method} ${route}`,
+        kind: 'server',
+        traceparent: request.admitTrace.traceparent,
+        parent: request.admitSpan.parent,
+        startMs: request.admitSpan.startMs,
+        endMs: Date.now(),
+        attributes: { 'http.request.method': request.method, 'http.route': route, 'http.response.status_code': reply.statusCode },
+        error: reply.statusCode >= 500 ? `HTTP ${reply.statusCode}` : undefined,
+      });
+    }
     done();
   });
   // After the body is read (whose stream events run outside this request's async context), right

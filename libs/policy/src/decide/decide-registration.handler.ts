@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { consumer, Publisher, TransientError } from '@admit/bus';
+import { consumer, Publisher, recordChildSpan, spanSink, TransientError } from '@admit/bus';
 import { ActivePolicy, PolicyNotReadyError, PolicySet } from '@admit/cedar';
 import { CloudEvent, EventData, Problem, RegistrationError, Revocation, Topic } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
@@ -39,7 +39,9 @@ export class DecideRegistrationHandler {
   private decide(validated: Validated, policies: PolicySet): Decided {
     const verdict = validated.outcome === 'valid' ? this.statements.judge(validated) : { kind: 'admit' as const };
     if (verdict.kind === 'refuse') return refusedDecision(validated, verdict.reason, policies.version);
+    const startMs = spanSink() ? Date.now() : 0;
     const decided = policies.decideRegistration(validated);
+    recordChildSpan('cedar decide registration', startMs, { 'admit.decision': decided.decision, 'admit.policy_version': policies.version });
     this.statements.admitted(validated, decided);
     if (verdict.kind === 'replace' && decided.decision === 'allow') decided.reasons = [...decided.reasons, verdict.reason].slice(-64);
     return decided;

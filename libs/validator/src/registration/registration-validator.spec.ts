@@ -1,7 +1,7 @@
 // Real: the CIMD resolver and document rules, statement verification with jose, the metadata rules.
 // Stubbed: the network (an in-memory Fetcher) and nothing else.
 import { checkEventData, Topic } from '@admit/contracts';
-import { CimdResolver, Fetcher, FetchError, FetchResponse } from '@admit/metadata';
+import { CimdResolver, Fetcher, FetchError, FetchResponse, metadataClientId } from '@admit/metadata';
 import { AnchorKeys, buildTrustAnchors, StatementVerifier } from '@admit/trust';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
@@ -156,13 +156,50 @@ describe('RegistrationValidator', () => {
     expect(v.client_id).toMatch(/^s_/);
   });
 
-  it('fails a statement that does not verify under the provisional id', async () => {
-    const v = await validator.validate({ client_id: 'c_provisional', source: 'rfc7591', metadata: { software_statement: 'x.y.z' }, received_at: RECEIVED });
-    expect(v).toMatchObject({ client_id: 'c_provisional', source: 'software_statement', outcome: 'invalid', errors: [{ error: 'invalid_software_statement' }] });
+  it('fails a statement that does not verify under the provisional id, the c_ id of its body', async () => {
+    const metadata = { software_statement: 'x.y.z' };
+    const v = await validator.validate({ client_id: metadataClientId(metadata), source: 'rfc7591', metadata, received_at: RECEIVED });
+    expect(v).toMatchObject({ client_id: metadataClientId(metadata), source: 'software_statement', outcome: 'invalid', evidence: {}, errors: [{ error: 'invalid_software_statement' }] });
   });
 
   it('takes plain metadata at its word, as self-asserted', async () => {
-    const v = await validator.validate({ client_id: 'c_1', source: 'rfc7591', metadata: { redirect_uris: ['https://app.example/cb'] }, received_at: RECEIVED });
-    expect(v).toMatchObject({ client_id: 'c_1', source: 'self_asserted', outcome: 'valid', evidence: {}, jkts: [] });
+    const metadata = { redirect_uris: ['https://app.example/cb'] };
+    const v = await validator.validate({ client_id: metadataClientId(metadata), source: 'rfc7591', metadata, received_at: RECEIVED });
+    expect(v).toEqual(expect.objectContaining({ client_id: metadataClientId(metadata), source: 'self_asserted', outcome: 'valid', evidence: {}, jkts: [] }));
+  });
+
+  describe("the ids are Admit's, whatever a producer put in client_id", () => {
+    const stored = (v: object) => checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED });
+
+    it('plain metadata gets the c_ id of its body; a producer id naming another client is only recorded as requested_as', async () => {
+      const metadata = { redirect_uris: ['https://app.example/cb'], client_name: 'Producer' };
+      const v = await validator.validate({ client_id: 's_someone-elses-client', source: 'rfc7591', metadata, received_at: RECEIVED });
+      expect(v).toMatchObject({ client_id: metadataClientId(metadata), source: 'self_asserted', outcome: 'valid', evidence: { requested_as: 's_someone-elses-client' } });
+      expect(stored(v)).toBeNull();
+    });
+
+    it('a statement gets its derived s_ id; a disagreeing producer id is recorded as requested_as, the provisional c_ id is not', async () => {
+      const statement = await sign({ software_id: 'kafka-producer', redirect_uris: ['https://cli.example/cb'] });
+      const metadata = { software_statement: statement };
+      const named = await validator.validate({ client_id: 'https://client.example/app.json', source: 'rfc7591', metadata, received_at: RECEIVED });
+      const provisional = await validator.validate({ client_id: metadataClientId(metadata), source: 'rfc7591', metadata, received_at: RECEIVED });
+      expect(named.client_id).toMatch(/^s_[A-Za-z0-9_-]{43}$/);
+      expect(named).toMatchObject({ client_id: provisional.client_id, outcome: 'valid', evidence: { requested_as: 'https://client.example/app.json' } });
+      expect(provisional.evidence).not.toHaveProperty('requested_as');
+      expect(stored(named)).toBeNull();
+    });
+
+    it('a statement that fails verification gets the c_ id of its body, and the producer id is recorded', async () => {
+      const metadata = { software_statement: 'x.y.z', client_name: 'Producer' };
+      const v = await validator.validate({ client_id: 'my-own-id', source: 'rfc7591', metadata, received_at: RECEIVED });
+      expect(v).toMatchObject({ client_id: metadataClientId(metadata), outcome: 'invalid', evidence: { requested_as: 'my-own-id' } });
+      expect(stored(v)).toBeNull();
+    });
+
+    it('a metadata document request is named by its URL, which is the request, so nothing is recorded', async () => {
+      const v = await validator.validate({ client_id: 'https://client.example/none.json', source: 'cimd', received_at: RECEIVED });
+      expect(v).toMatchObject({ client_id: 'https://client.example/none.json', outcome: 'invalid', evidence: {} });
+      expect(v.evidence).not.toHaveProperty('requested_as');
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventData, isStorableText, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
-import { checkClientMetadata, CimdResolver } from '@admit/metadata';
+import { checkClientMetadata, CimdResolver, metadataClientId } from '@admit/metadata';
 import { bodyAdditions, mergeStatementMetadata, statementClientId, StatementVerifier } from '@admit/trust';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
 import { failed, Validation } from './validation';
@@ -11,6 +11,10 @@ type Requested = EventData<typeof Topic.RegistrationRequested>;
  * Turns a request into a validation with its evidence: a metadata document fetched and checked, a
  * statement verified against its trust anchor, or plain metadata taken at its word. Never throws for
  * bad input; every rule broken becomes a problem with a stable code.
+ *
+ * The ids are Admit's, whatever a producer put in the request's `client_id`: a metadata document's
+ * URL, a statement's derived `s_` id, or the `c_` id of the body (plain metadata, and a statement
+ * that fails verification). A producer's id that is neither is recorded as `evidence.requested_as`.
  */
 @Injectable()
 export class RegistrationValidator {
@@ -25,15 +29,16 @@ export class RegistrationValidator {
     // The rules refuse such text; this keeps any path they miss from publishing an event the audit
     // store cannot keep, which would leave the request without a recorded decision.
     const unstorable = unstorableTextPath(validation);
-    if (unstorable === null) return validation;
+    if (unstorable === null) return withRequestedAs(validation, request);
     const problem = { code: RegistrationError.InvalidClientMetadata, description: `the validation${unstorable.slice(0, 256)} holds a NUL character or a lone UTF-16 surrogate` };
-    return failed(isStorableText(validation.client_id) ? validation.client_id : request.client_id, validation.source, [problem]);
+    const clientId = isStorableText(validation.client_id) ? validation.client_id : provisionalId(request);
+    return withRequestedAs(failed(clientId, validation.source, [problem]), request);
   }
 
   private validateAny(request: Requested): Promise<Validation> {
     if (request.source === 'cimd') return this.document(request.client_id, request.fresh === true);
-    if ('software_statement' in request.metadata) return this.statement(request.client_id, request.metadata);
-    return this.selfAsserted(request.client_id, request.metadata);
+    if ('software_statement' in request.metadata) return this.statement(request.metadata);
+    return this.selfAsserted(request.metadata);
   }
 
   private async document(url: string, fresh: boolean): Promise<Validation> {
@@ -53,9 +58,9 @@ export class RegistrationValidator {
     };
   }
 
-  private async statement(requestId: string, body: Record<string, unknown>): Promise<Validation> {
+  private async statement(body: Record<string, unknown>): Promise<Validation> {
     const verified = await this.statements.verify(body.software_statement as string);
-    if (!verified.ok) return failed(requestId, 'software_statement', verified.problems);
+    if (!verified.ok) return failed(metadataClientId(body), 'software_statement', verified.problems);
     const { anchor, claims } = verified;
     // The id commits to what the body adds, so a copied statement with other metadata is another client.
     const clientId = statementClientId(anchor.id, claims.software_id, bodyAdditions(body, claims));
@@ -71,11 +76,24 @@ export class RegistrationValidator {
     return { ...about, source: 'software_statement', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
   }
 
-  private async selfAsserted(clientId: string, body: Record<string, unknown>): Promise<Validation> {
+  private async selfAsserted(body: Record<string, unknown>): Promise<Validation> {
+    const clientId = metadataClientId(body);
     const checked = checkClientMetadata(body);
     if (!checked.ok) return failed(clientId, 'self_asserted', checked.errors);
     return { client_id: clientId, source: 'self_asserted', outcome: 'valid', metadata: checked.metadata, errors: [], evidence: {}, jkts: await this.keys.of(checked.metadata) };
   }
+}
+
+/** The id Admit names a request by before validating it: the document URL, or the `c_` id of the body. */
+function provisionalId(request: Requested): string {
+  return request.source === 'cimd' ? request.client_id : metadataClientId(request.metadata);
+}
+
+/** Records a producer's `client_id` that is neither the id Admit gave nor the one it computed first. */
+function withRequestedAs(validation: Validation, request: Requested): Validation {
+  const asked = request.client_id;
+  if (asked === validation.client_id || asked === provisionalId(request)) return validation;
+  return { ...validation, evidence: { ...validation.evidence, requested_as: asked } };
 }
 
 function isoSeconds(seconds: number): string {

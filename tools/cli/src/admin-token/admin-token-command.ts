@@ -1,34 +1,57 @@
-import { ADMIN_NAME_PATTERN, ADMIN_SCOPES, adminTokenEntryYaml, AdminScope, hashAdminToken, isAdminScope, newAdminToken } from '@admit/platform';
+/** `admit admin-token create`: a new admin token, shown once, and its tokens-file entry (or appended to the file). */
+import { Command } from 'commander';
+import { readFile, writeFile } from 'node:fs/promises';
+import { CliContext, CliExit } from '../cli-exit';
+import { writeAll } from '../audit/export-writer';
 
-const USAGE = `usage: admit admin-token create --name <name> --scopes <scope>[,<scope>...]
-  scopes: ${ADMIN_SCOPES.join(', ')}
-Prints a new admin token once, and the entry to add to ADMIT_ADMIN_TOKENS_FILE (which keeps only its hash).`;
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('admin-token')
+    .description('admin tokens for the revocation and audit APIs')
+    .command('create')
+    .description('print a new admin token once, and the entry for ADMIT_ADMIN_TOKENS_FILE (which keeps only its hash)')
+    .requiredOption('--name <name>', 'who uses it: the actor of every action it takes (letters, digits, ".", "_", "@", "-")')
+    .requiredOption('--scopes <scope,...>', 'what it may do: audit:read, revocations:read, revocations:write')
+    .option('--append <file>', 'add the entry to this tokens file (created, mode 0600, if missing)')
+    .option('--json', 'JSON: {name, scopes, token, entry}')
+    .action(async (options: { name: string; scopes: string; append?: string; json?: boolean }) => {
+      const platform = await import('@admit/platform');
+      const { ADMIN_NAME_PATTERN, ADMIN_SCOPES } = platform;
+      if (!new RegExp(ADMIN_NAME_PATTERN).test(options.name)) {
+        throw new CliExit('--name must be 1-64 characters: letters, digits, ".", "_", "@", "-", starting with a letter or digit', 2);
+      }
+      const scopes = [...new Set(options.scopes.split(',').map((s) => s.trim()).filter(Boolean))];
+      const unknown = scopes.filter((s) => !platform.isAdminScope(s));
+      if (scopes.length === 0 || unknown.length > 0) throw new CliExit(`--scopes must list one or more of ${ADMIN_SCOPES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`, 2);
+      const token = platform.newAdminToken();
+      const entry = platform.adminTokenEntryYaml({ name: options.name, sha256: platform.hashAdminToken(token), scopes: scopes as typeof ADMIN_SCOPES[number][] });
+      if (options.append) await append(options.append, entry, platform.parseAdminTokensYaml);
+      if (options.json) {
+        await writeAll(ctx.out, `${JSON.stringify({ name: options.name, scopes, token, entry: `${entry}\n`, ...(options.append ? { appended_to: options.append } : {}) }, null, 2)}\n`);
+      } else {
+        const where = options.append ? `added to ${options.append}:` : 'add under "tokens:" in ADMIT_ADMIN_TOKENS_FILE:';
+        await writeAll(ctx.out, `token (shown once; Admit keeps only its hash): ${token}\n\n${where}\n${entry}\n`);
+      }
+    });
+}
 
-/** `admit admin-token create --name <n> --scopes a,b`: 0 on success, 2 on a usage error. */
-export async function run(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  const fail = (message: string): number => {
-    err.write(`${message}\n${USAGE}\n`);
-    return 2;
-  };
-  const [command, ...rest] = args;
-  if (command !== 'create') return fail(command === undefined ? 'missing command' : `unknown command ${JSON.stringify(command)}`);
-  const options = new Map<string, string>();
-  for (let i = 0; i < rest.length; i += 2) {
-    const [flag, value] = [rest[i], rest[i + 1]];
-    if (flag !== '--name' && flag !== '--scopes') return fail(`unknown option ${JSON.stringify(flag)}`);
-    if (value === undefined || value.startsWith('--')) return fail(`${flag} needs a value`);
-    if (options.has(flag)) return fail(`${flag} given twice`);
-    options.set(flag, value);
+/** Adds `entry` to the tokens file, checked whole first: a name used twice or a broken file is refused, the file left as it was. */
+async function append(file: string, entry: string, check: (text: string, source: string) => unknown): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliExit(`--append ${file}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    text = 'tokens:\n';
   }
-  const name = options.get('--name');
-  if (name === undefined || !new RegExp(ADMIN_NAME_PATTERN).test(name)) {
-    return fail('--name must be 1-64 characters: letters, digits, ".", "_", "@", "-", starting with a letter or digit');
+  const next = `${text}${text.endsWith('\n') ? '' : '\n'}${entry}\n`;
+  try {
+    check(next, `--append ${file}`);
+  } catch (error) {
+    const problems = (error as { problems?: string[] }).problems;
+    throw new CliExit(problems?.length ? problems.join('; ') : (error as Error).message);
   }
-  const scopes = (options.get('--scopes') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = scopes.filter((s) => !isAdminScope(s));
-  if (scopes.length === 0 || unknown.length > 0) return fail(`--scopes must list one or more of ${ADMIN_SCOPES.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`);
-  const token = newAdminToken();
-  const entry = adminTokenEntryYaml({ name, sha256: hashAdminToken(token), scopes: [...new Set(scopes)] as AdminScope[] });
-  out.write(`token (shown once; Admit keeps only its hash): ${token}\n\nadd under "tokens:" in ADMIT_ADMIN_TOKENS_FILE:\n${entry}\n`);
-  return 0;
+  await writeFile(file, next, { mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+    throw new CliExit(`--append ${file}: cannot be written: ${error.code ?? 'error'}`);
+  });
 }

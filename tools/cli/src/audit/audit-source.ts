@@ -5,6 +5,7 @@ import {
   CheckpointReader,
   EventFilters,
   EventPage,
+  Incident,
   EvidenceReport,
   LinkAt,
   Page,
@@ -19,12 +20,20 @@ import {
 import { createDataSource } from '@admit/store';
 import { JSONWebKeySet } from 'jose';
 import { readFile } from 'node:fs/promises';
+import { adminApi } from '../admin-api';
 import { CliExit } from '../cli-exit';
+
+export interface IncidentSubject {
+  kind: 'anchor' | 'origin' | 'jkt';
+  value: string;
+}
 
 /** Where the CLI reads the audit store from: the audit API (audited reads) or the database itself. */
 export interface AuditSource {
   events(filters: EventFilters, page: Page): Promise<EventPage>;
   timeline(clientId: string, filters: { from?: string; to?: string }, page: Page): Promise<Timeline>;
+  /** Every client admitted under an anchor, a key or a document host in the window: the incident view. */
+  incident(subject: IncidentSubject, filters: { from?: string; to?: string }, page: Page): Promise<Incident>;
   /** With `jwks`, checkpoint signatures are checked here against those keys, never on the server's word. */
   verify(options: CheckpointCheckOptions): Promise<VerifyReport>;
   /** The evidence report as JSON; the CLI renders HTML from it itself, with the API's renderer. */
@@ -32,28 +41,14 @@ export interface AuditSource {
   close(): Promise<void>;
 }
 
-export const TOKEN_VAR = 'ADMIT_ADMIN_TOKEN';
-
 /** The audit API at `baseUrl`, with the bearer token from ADMIT_ADMIN_TOKEN (never from an argument, which `ps` would show). */
-export function apiSource(baseUrl: string, token = process.env[TOKEN_VAR]): AuditSource {
-  if (!token) throw new CliExit(`set ${TOKEN_VAR} to an admin token with the audit:read scope`, 2);
-  let base: URL;
-  try {
-    base = new URL(baseUrl);
-  } catch {
-    throw new CliExit(`--url ${JSON.stringify(baseUrl)} is not a URL`, 2);
-  }
-  const get = async <T>(path: string, params: Record<string, string | number | undefined>): Promise<T> => {
-    const url = new URL(path, base);
-    for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, String(value));
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
-    const body = (await res.json().catch(() => ({}))) as { error?: string; error_description?: string };
-    if (!res.ok) throw new CliExit(`${url.pathname}: ${res.status} ${body.error ?? ''}${body.error_description ? `: ${body.error_description}` : ''}`);
-    return body as T;
-  };
+export function apiSource(baseUrl: string, token?: string): AuditSource {
+  const api = token === undefined ? adminApi(baseUrl, 'audit:read') : adminApi(baseUrl, 'audit:read', token);
+  const get = <T>(path: string, query: Record<string, string | number | undefined>): Promise<T> => api.call<T>('GET', path, { query });
   return {
     events: (filters, page) => get('/audit/events', { ...filters, ...page }),
     timeline: (clientId, filters, page) => get(`/audit/clients/${encodeURIComponent(clientId)}/timeline`, { ...filters, ...page }),
+    incident: (subject, filters, page) => get('/audit/incidents', { [subject.kind]: subject.value, ...filters, ...page }),
     async verify(options) {
       const report = await get<VerifyReport>('/audit/verify', {});
       if (!options.jwks && !options.external && options.maxAgeS === undefined) return report;
@@ -89,6 +84,7 @@ export async function databaseSource(url: string): Promise<AuditSource> {
   return {
     events: (filters, page) => queries.events(filters, page),
     timeline: (clientId, filters, page) => queries.timeline(clientId, filters, page),
+    incident: (subject, filters, page) => queries.incident(subject, filters, page),
     verify: (options) => verifyChains(sqlOf(ds), options),
     report: (window) => buildEvidenceReport(sqlOf(ds), window),
     close: () => ds.destroy(),

@@ -1,101 +1,160 @@
 /**
- * `admit audit query|timeline|export|verify|report`: the auditor's CLI, against the audit API (`--url`,
- * token from ADMIT_ADMIN_TOKEN) or straight against the database (`--database` or DATABASE_URL).
+ * `admit audit query|timeline|export|verify|report` and `admit incidents`: the auditor's CLI, against
+ * the audit API (`--url`, token from ADMIT_ADMIN_TOKEN) or straight against the database (`--database`
+ * or DATABASE_URL). The audit and store libraries are loaded only when a command runs.
  */
-import { CheckpointCheckOptions, EVENT_FILTERS, EventFilters, Page, parseQuery, parseReportQuery, renderReportHtml, WINDOW_FILTERS } from '@admit/audit';
-import { createWriteStream } from 'node:fs';
+import type { CheckpointCheckOptions, EventFilters, Page } from '@admit/audit';
+import { Command, Option } from 'commander';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { CliExit, parseOptions } from '../cli-exit';
-import { apiSource, AuditSource, databaseSource, loadJwks } from './audit-source';
-import { readExternalCheckpoints } from './external-source';
+import { CliContext, CliExit, openOutput, progress, progressDone, snakeCase } from '../cli-exit';
+import type { AuditSource, IncidentSubject } from './audit-source';
 import { csvHeader, ExportFormat, formatEvent, writeAll } from './export-writer';
+import { describeIncident, describeReport, describeTimeline } from './describe';
 
-export const USAGE = [
-  'usage: admit audit <command> [--url <audit API> | --database <postgres URL>] …',
-  '  query    [--client_id …] [--type …] [--from …] [--to …] [--anchor …] [--origin …] [--decision allow|deny] [--policy_version …] [--jkt …] [--limit n] [--cursor c]',
-  '  timeline --client_id <id> [--from …] [--to …] [--json]',
-  '  export   [the query filters] [--format jsonl|csv] [--out <file>]',
-  '  verify   [--jwks <file or URL>] [--checkpoints <file|topic>] [--max-age <seconds>] [--json]   (exit 1 when anything is broken)',
-  '           --jwks: the audit service\'s public checkpoint keys, checked here (also with --url);',
-  '           --checkpoints: the external copy, a file or a Kafka topic (read from KAFKA_BROKERS); needs --jwks',
-  '  report   --from <RFC 3339> --to <RFC 3339> [--format json|html] [--out <file>]   (the evidence report of the window)',
-  'With --url the token is read from ADMIT_ADMIN_TOKEN; without --url, --database or DATABASE_URL is read directly.',
-].join('\n');
-
-const SOURCE = ['url', 'database'];
 const EXPORT_PAGE = 1_000;
+const SOURCE_HELP = '\nWith --url the token is read from ADMIT_ADMIN_TOKEN; without --url, --database or DATABASE_URL is read directly.';
+const TIME = '<RFC 3339>';
 
-export async function run(args: string[], out: Writable = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
-  const [command, ...rest] = args;
-  switch (command) {
-    case 'query':
-      return withSource(rest, [...EVENT_FILTERS, 'limit', 'cursor'], [], async (source, options) => {
-        const { filters, page } = parse(options, EVENT_FILTERS);
-        await writeAll(out, `${JSON.stringify(await source.events(filters, page), null, 2)}\n`);
-        return 0;
-      });
-    case 'timeline':
-      return withSource(rest, ['client_id', ...WINDOW_FILTERS, 'limit', 'cursor'], ['json'], async (source, options) => {
-        if (typeof options.client_id !== 'string') throw new CliExit('timeline needs --client_id', 2);
-        const { filters, page } = parse(options, [...WINDOW_FILTERS, 'client_id'] as const);
-        const timeline = await source.timeline(options.client_id, filters, page);
-        if (options.json) await writeAll(out, `${JSON.stringify(timeline, null, 2)}\n`);
-        else await writeAll(out, describeTimeline(timeline));
-        return 0;
-      });
-    case 'export':
-      return withSource(rest, [...EVENT_FILTERS, 'format', 'out'], [], async (source, options) => {
-        const format = (options.format ?? 'jsonl') as ExportFormat;
-        if (format !== 'jsonl' && format !== 'csv') throw new CliExit('--format must be jsonl or csv', 2);
-        const { filters } = parse(options, EVENT_FILTERS);
-        const target = typeof options.out === 'string' ? createWriteStream(options.out, { flags: 'wx' }) : out;
-        const count = await exportEvents(source, filters, format, target, err.isTTY ? err : undefined);
-        if (target !== out) {
-          target.end();
-          await finished(target);
-        }
-        if (err.isTTY) err.write(`\rexported ${count} events\n`);
-        return 0;
-      });
-    case 'verify':
-      return withSource(rest, ['jwks', 'checkpoints', 'max-age'], ['json'], async (source, options) => {
-        const report = await source.verify(await verifyOptions(options));
-        if (options.json) await writeAll(out, `${JSON.stringify(report, null, 2)}\n`);
-        else await writeAll(out, describeReport(report));
-        return report.ok ? 0 : 1;
-      });
-    case 'report':
-      return withSource(rest, ['from', 'to', 'format', 'out'], [], async (source, options) => {
-        const { out: file, ...query } = options;
-        let parsed: ReturnType<typeof parseReportQuery>;
-        try {
-          parsed = parseReportQuery(query);
-        } catch (e) {
-          throw new CliExit((e as Error).message, 2);
-        }
+type Options = Record<string, string | boolean | undefined>;
+
+/** `--url` and `--database`: where the audit store is read from. */
+function withSourceOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'the audit API (token from ADMIT_ADMIN_TOKEN)')
+    .option('--database <url>', 'the PostgreSQL database, read directly (default: DATABASE_URL)')
+    .addHelpText('after', SOURCE_HELP);
+}
+
+/** The query filters every event command takes. */
+function withFilters(command: Command): Command {
+  return command
+    .option('--client-id <id>', 'one client')
+    .option('--type <type>', 'an event type, such as admit.access.checked.v1')
+    .option('--from <time>', `from this time, ${TIME}`)
+    .option('--to <time>', `to this time, ${TIME}`)
+    .option('--anchor <id>', 'admitted under this trust anchor')
+    .option('--origin <origin>', 'metadata documents from this origin')
+    .addOption(new Option('--decision <decision>', 'the decision').choices(['allow', 'deny']))
+    .option('--policy-version <version>', 'decided under this policy version')
+    .option('--jkt <thumbprint>', 'involving this key (RFC 7638 thumbprint)');
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const audit = program.command('audit').description('query, export and verify the audit trail');
+
+  withSourceOptions(withFilters(audit.command('query').description('one page of events matching the filters, as JSON')))
+    .option('--limit <n>', 'events per page')
+    .option('--cursor <cursor>', 'the next page, from the previous answer')
+    .option('--json', 'JSON (the only output of query)')
+    .action((options: Options) =>
+      withSource(options, async (source) => {
+        const { filters, page } = await parse(options, 'events');
+        await writeAll(ctx.out, `${JSON.stringify(await source.events(filters, page), null, 2)}\n`);
+      }),
+    );
+
+  withSourceOptions(audit.command('timeline').description("a client's decisions, checks and revocations, oldest first"))
+    .requiredOption('--client-id <id>', 'the client')
+    .option('--from <time>', `from this time, ${TIME}`)
+    .option('--to <time>', `to this time, ${TIME}`)
+    .option('--limit <n>', 'events per page')
+    .option('--cursor <cursor>', 'the next page, from the previous answer')
+    .option('--json', 'JSON instead of lines')
+    .action((options: Options) =>
+      withSource(options, async (source) => {
+        const { filters, page } = await parse(options, 'timeline');
+        const timeline = await source.timeline(options.clientId as string, filters, page);
+        await writeAll(ctx.out, options.json ? `${JSON.stringify(timeline, null, 2)}\n` : describeTimeline(timeline));
+      }),
+    );
+
+  withSourceOptions(withFilters(audit.command('export').description('every event matching the filters, page by page')))
+    .addOption(new Option('--format <format>', 'one event per line (jsonl) or RFC 4180 CSV').choices(['jsonl', 'csv']).default('jsonl'))
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (options: Options) => {
+      const target = typeof options.out === 'string' ? await openOutput(options.out, options.force === true) : ctx.out;
+      await withSource(options, async (source) => {
+        const { filters } = await parse(options, 'events');
+        const count = await exportEvents(source, filters, options.format as ExportFormat, target, ctx.err);
+        progressDone(ctx.err, `exported ${count} events`);
+      }).finally(() => close(target, ctx));
+    });
+
+  withSourceOptions(audit.command('verify').description('recompute the hash chains and check the checkpoints (exit 1 when anything is broken)'))
+    .option('--jwks <file or URL>', "the audit service's public checkpoint keys, checked here (also with --url)")
+    .option('--checkpoints <file|topic>', 'the external copy of the checkpoints, a file or a Kafka topic (read from KAFKA_BROKERS); needs --jwks')
+    .option('--max-age <seconds>', 'the newest checkpoint must be at most this old')
+    .option('--json', 'JSON instead of lines')
+    .action((options: Options) =>
+      withSource(options, async (source) => {
+        const checks = await verifyOptions(options);
+        progress(ctx.err, 'verifying the hash chains…');
+        const report = await source.verify(checks);
+        progressDone(ctx.err);
+        await writeAll(ctx.out, options.json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
+        if (!report.ok) ctx.exitCode = 1;
+      }),
+    );
+
+  withSourceOptions(audit.command('report').description('the evidence report of a window'))
+    .requiredOption('--from <time>', `the window's start, ${TIME}`)
+    .requiredOption('--to <time>', `the window's end, ${TIME}`)
+    .addOption(new Option('--format <format>', 'JSON or one self-contained HTML page').choices(['json', 'html']).default('json'))
+    .option('--json', 'the same as --format json')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--force', 'overwrite --out if it exists')
+    .action(async (options: Options) => {
+      const { parseReportQuery, renderReportHtml } = await import('@admit/audit');
+      const format = options.json ? 'json' : options.format;
+      const parsed = usage(() => parseReportQuery({ from: options.from, to: options.to, format }));
+      const target = typeof options.out === 'string' ? await openOutput(options.out, options.force === true) : ctx.out;
+      await withSource(options, async (source) => {
+        progress(ctx.err, `building the evidence report of ${parsed.window.from}..${parsed.window.to}…`);
         const report = await source.report(parsed.window);
-        const text = parsed.format === 'html' ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`;
-        if (typeof file !== 'string') return writeAll(out, text).then(() => 0);
-        const target = createWriteStream(file, { flags: 'wx' });
-        await writeAll(target, text);
-        target.end();
-        await finished(target);
-        return 0;
+        progressDone(ctx.err);
+        await writeAll(target, parsed.format === 'html' ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
+      }).finally(() => close(target, ctx));
+    });
+
+  withSourceOptions(program.command('incidents').description('every client admitted under an anchor, a key or a document host, with its decisions and revocations'))
+    .option('--anchor <id>', 'a trust anchor id')
+    .option('--origin <origin>', 'a metadata document origin, such as https://app.example')
+    .option('--jkt <thumbprint>', 'a client key (RFC 7638 thumbprint)')
+    .option('--from <time>', `from this time, ${TIME}`)
+    .option('--to <time>', `to this time, ${TIME}`)
+    .option('--limit <n>', 'clients per page')
+    .option('--cursor <cursor>', 'the next page, from the previous answer')
+    .option('--json', 'JSON instead of lines')
+    .action((options: Options) => {
+      const subjects = (['anchor', 'origin', 'jkt'] as const).filter((k) => typeof options[k] === 'string');
+      if (subjects.length !== 1) throw new CliExit('give exactly one of --anchor, --origin or --jkt', 2);
+      const subject: IncidentSubject = { kind: subjects[0], value: options[subjects[0]] as string };
+      return withSource(options, async (source) => {
+        const { filters, page } = await parse(options, 'incident');
+        const incident = await source.incident(subject, filters, page);
+        await writeAll(ctx.out, options.json ? `${JSON.stringify(incident, null, 2)}\n` : describeIncident(incident));
       });
-    default:
-      err.write(`${command === undefined || command === '--help' ? '' : `admit audit: unknown command ${JSON.stringify(command)}\n`}${USAGE}\n`);
-      return 2;
-  }
+    });
+}
+
+/** Ends an --out file (stdout stays open). */
+async function close(target: Writable, ctx: CliContext): Promise<void> {
+  if (target === ctx.out) return;
+  target.end();
+  await finished(target);
 }
 
 /** What `verify` checks the checkpoints with: the given keys, the external copy, the maximum age. */
-async function verifyOptions(options: Record<string, string | true>): Promise<CheckpointCheckOptions> {
-  const maxAge = options['max-age'];
+async function verifyOptions(options: Options): Promise<CheckpointCheckOptions> {
+  const maxAge = options.maxAge;
   if (maxAge !== undefined && (typeof maxAge !== 'string' || !/^[1-9][0-9]{0,9}$/.test(maxAge))) throw new CliExit('--max-age must be a number of seconds', 2);
   if (typeof options.checkpoints === 'string' && typeof options.jwks !== 'string') {
     throw new CliExit('--checkpoints needs --jwks: an external copy is only evidence with the signatures checked', 2);
   }
+  const { loadJwks } = await import('./audit-source');
+  const { readExternalCheckpoints } = await import('./external-source');
   return {
     jwks: typeof options.jwks === 'string' ? await loadJwks(options.jwks) : undefined,
     external: typeof options.checkpoints === 'string' ? await readExternalCheckpoints(options.checkpoints) : undefined,
@@ -104,7 +163,7 @@ async function verifyOptions(options: Record<string, string | true>): Promise<Ch
 }
 
 /** Every event matching `filters`, page by page: memory holds one page whatever the size of the export. */
-export async function exportEvents(source: AuditSource, filters: EventFilters, format: ExportFormat, target: Writable, progress?: NodeJS.WriteStream): Promise<number> {
+export async function exportEvents(source: AuditSource, filters: EventFilters, format: ExportFormat, target: Writable, err?: CliContext['err']): Promise<number> {
   if (format === 'csv') await writeAll(target, csvHeader());
   let count = 0;
   let cursor: string | undefined;
@@ -113,61 +172,52 @@ export async function exportEvents(source: AuditSource, filters: EventFilters, f
     for (const event of page.events) await writeAll(target, formatEvent(event, format));
     count += page.events.length;
     cursor = page.next_cursor ?? undefined;
-    progress?.write(`\rexporting… ${count} events`);
+    if (err) progress(err, `exporting… ${count} events`);
   } while (cursor);
   return count;
 }
 
-async function withSource(
-  args: string[],
-  valued: readonly string[],
-  flags: string[],
-  work: (source: AuditSource, options: Record<string, string | true>) => Promise<number>,
-): Promise<number> {
-  const options = parseOptions(args, [...SOURCE, ...valued], flags);
+async function withSource(options: Options, work: (source: AuditSource) => Promise<void>): Promise<void> {
   const database = typeof options.database === 'string' ? options.database : process.env.DATABASE_URL;
-  if (typeof options.url === 'string' && options.database) throw new CliExit('give --url or --database, not both', 2);
+  if (typeof options.url === 'string' && typeof options.database === 'string') throw new CliExit('give --url or --database, not both', 2);
+  const { apiSource, databaseSource } = await import('./audit-source');
   let source: AuditSource;
   if (typeof options.url === 'string') source = apiSource(options.url);
   else if (database) source = await databaseSource(database);
   else throw new CliExit('give --url <audit API> (with ADMIT_ADMIN_TOKEN) or --database <postgres URL> (or set DATABASE_URL)', 2);
   try {
-    const rest = Object.fromEntries(Object.entries(options).filter(([k]) => !SOURCE.includes(k)));
-    return await work(source, rest);
+    await work(source);
   } finally {
     await source.close();
   }
 }
 
-function parse<K extends keyof EventFilters>(options: Record<string, string | true>, allowed: readonly K[]): { filters: Pick<EventFilters, K>; page: Page } {
-  const input = Object.fromEntries(Object.entries(options).filter(([k]) => (allowed as readonly string[]).includes(k) || k === 'limit' || k === 'cursor'));
+const PARSED = {
+  events: ['client_id', 'type', 'from', 'to', 'anchor', 'origin', 'decision', 'policy_version', 'jkt'],
+  timeline: ['from', 'to'],
+  incident: ['from', 'to'],
+} as const;
+
+/** The filters and page of `options`, checked as the audit API checks them; a bad one is a usage error. */
+async function parse<K extends keyof typeof PARSED>(options: Options, kind: K): Promise<{ filters: Pick<EventFilters, (typeof PARSED)[K][number]>; page: Page }> {
+  const { parseQuery } = await import('@admit/audit');
+  const input = snakeCase(options);
+  const allowed = PARSED[kind] as readonly (typeof PARSED)[K][number][];
+  const picked = Object.fromEntries(Object.entries(input).filter(([k]) => (allowed as readonly string[]).includes(k) || k === 'limit' || k === 'cursor'));
+  // The incident view's page size and maximum are the audit API's.
+  return usage(() => (kind === 'incident' ? parseQuery(picked, allowed, 50, 200) : parseQuery(picked, allowed)));
+}
+
+function usage<T>(parse: () => T): T {
   try {
-    return parseQuery(input, allowed);
+    return parse();
   } catch (e) {
     throw new CliExit((e as Error).message, 2);
   }
 }
 
-function describeTimeline(t: Awaited<ReturnType<AuditSource['timeline']>>): string {
-  const lines = [`client ${t.client_id}: ${t.revoked ? 'REVOKED' : 'not revoked'}`];
-  for (const e of t.events) {
-    const d = e.data as Record<string, unknown>;
-    const what = [d.decision, d.outcome, d.action, d.kind && `${String(d.kind)}=${String(d.value)}`, d.policy_version].filter(Boolean).join(' ');
-    lines.push(`${e.time}  ${e.type.replace(/^admit\./, '')}  ${what}`.trimEnd());
-  }
-  for (const r of t.revocations) lines.push(`revocation ${r.id}: ${r.kind}=${r.value} ${r.status}${r.ended_at ? ` at ${r.ended_at}` : ''} (${r.reason})`);
-  if (t.next_cursor) lines.push(`… more: --cursor ${t.next_cursor}`);
-  return `${lines.join('\n')}\n`;
-}
-
-function describeReport(r: Awaited<ReturnType<AuditSource['verify']>>): string {
-  const lines = [
-    `${r.ok ? 'OK' : 'BROKEN'}: ${r.links_checked} links in ${r.chains.length} chains recomputed`,
-    ...r.breaks.map((b) => `  first broken link of ${b.topic}/${b.partition}: position ${b.position}, event ${b.event_id ?? '-'} (seq ${b.event_seq ?? '-'}): ${b.reason}: ${b.description}`),
-    ...(r.unchained.count > 0 ? [`  ${r.unchained.count} events outside any chain, the first at seq ${r.unchained.first_seq}`] : []),
-    `checkpoints: ${r.checkpoints.count}${r.checkpoints.signatures_checked ? ', signatures checked' : ', signatures NOT checked (give --jwks)'}` +
-      (r.checkpoints.external ? `; ${r.checkpoints.external.count} in ${r.checkpoints.external.source}` : '; no external copy compared (give --checkpoints)'),
-    ...r.checkpoints.problems.map((p) => `  ${p.seq === null ? 'checkpoints' : `checkpoint ${p.seq}`}: ${p.code}: ${p.description}`),
-  ];
-  return `${lines.join('\n')}\n`;
+/** `admit audit <args>` run in-process (tests, the demo): resolves with the exit code. */
+export async function run(args: string[], out: Writable = process.stdout, err: CliContext['err'] = process.stderr): Promise<number> {
+  const { runCli } = await import('../program');
+  return runCli(['audit', ...args], { out, err });
 }

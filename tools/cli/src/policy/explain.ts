@@ -1,7 +1,8 @@
 import { AccessRequest, PolicySet } from '@admit/cedar';
 import { checkEventData, EventData, Problem, Topic } from '@admit/contracts';
 import { readFileSync } from 'node:fs';
-import { CliExit, parseOptions } from '../cli-exit';
+import { writeAll } from '../audit/export-writer';
+import { CliContext, CliExit } from '../cli-exit';
 
 type Validated = EventData<typeof Topic.RegistrationValidated>;
 
@@ -22,23 +23,26 @@ interface Explained {
  * `{"client_id", "admission", "metadata"?, "action", "resource"?, "context"?}`; `"now"` (ISO time)
  * pins the clock in either.
  */
-export async function explain(args: string[]): Promise<number> {
-  const options = parseOptions(args, ['request', 'policies'], ['json']);
-  if (typeof options.request !== 'string') throw new CliExit('usage: admit policy explain --request <file.json> [--policies <dir>] [--json]', 2);
-  const dir = typeof options.policies === 'string' ? options.policies : (process.env.ADMIT_POLICY_DIR ?? 'policies');
+export async function explain(options: { request: string; policies?: string; json?: boolean }, ctx: CliContext): Promise<void> {
+  const dir = options.policies ?? process.env.ADMIT_POLICY_DIR ?? 'policies';
   const request = readRequest(options.request);
   const set = PolicySet.load(dir);
   const result = decide(set, request);
-  console.log(options.json ? JSON.stringify(result, null, 2) : render(result));
-  return 0;
+  await writeAll(ctx.out, `${options.json ? JSON.stringify(result, null, 2) : render(result)}\n`);
 }
 
 function readRequest(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliExit(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
-    throw new CliExit(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new CliExit(`${file}: not JSON: ${(err as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliExit(`${file}: the request must be a JSON object`);
   return parsed as Record<string, unknown>;

@@ -1,7 +1,7 @@
 // Real: PostgreSQL (a database of its own), the audit service as the apps run it (HTTP, the batched
 // ingest and the hash chain) on the in-process bus, admin tokens from a tokens file, the CLI as a
 // process of its own. The seeded events go through the real ingest. Nothing stubbed.
-import { AuditModule, buildEvidenceReport, EvidenceReport, renderReportHtml, sqlOf } from '@admit/audit';
+import { AuditModule, buildEvidenceReport, EvidenceReport, renderReportHtml, reportCharts, reportSeries, sqlOf } from '@admit/audit';
 import { inProcessTransport, Publisher, publisherFor } from '@admit/bus';
 import { CloudEvent, EventData, Topic } from '@admit/contracts';
 import { AdminAuthModule, hashAdminToken, startService } from '@admit/platform';
@@ -215,6 +215,26 @@ describe('audit evidence report', () => {
       { code: 'none', registrations: 1, access_checks: 0, total: 1 },
       { code: 'revoked:origin', registrations: 1, access_checks: 0, total: 1 },
     ]);
+  });
+
+  it('counts admissions and denials per hour for the over-time chart, as many as the figures, and draws the four charts', async () => {
+    const series = await reportSeries(sqlOf(pg), WINDOW);
+    expect(series).toEqual({
+      bucket: 'hour',
+      bucket_seconds: 3600,
+      points: [
+        { start: at(0).toISOString(), admissions: 6, denials: 19 },
+        { start: at(60).toISOString(), admissions: 0, denials: 0 },
+      ],
+    });
+    const charts = reportCharts(report, series);
+    expect(Object.keys(charts).sort()).toEqual(['admissions_by_source', 'denials_by_reason', 'over_time', 'revocations']);
+    // Values from events are escaped in the charts too (s1's revocation reason is not in them; the origin is).
+    expect(charts.revocations).toContain(`origin: ${ORIGIN}`);
+    expect(charts.revocations).toContain('not observed');
+    const html = renderReportHtml(report, charts);
+    expect(html).not.toMatch(/<script/i);
+    expect(html.match(/<svg /g)).toHaveLength(4);
   });
 
   it('names the framework items each figure maps to', () => {

@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 // jest loads global setup outside its module registry, so path aliases do not resolve here.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { createDataSource, ensureLoginRole, migrate } from '../../libs/store/src';
+import { AUDITOR_ROLE, createDataSource, ensureGroupRole, ensureLoginRole, migrate } from '../../libs/store/src';
 import { asRole, assertTestDatabase, databaseUrl, newTemplateName, TEMPLATE_ENV, TEST_APP_ROLE, TEST_OWNER_ROLE, TEST_SERVER_URL, withServer } from './database';
 
 export default async function globalSetup(): Promise<void> {
@@ -15,6 +15,8 @@ export default async function globalSetup(): Promise<void> {
   assertTestDatabase(template);
   await withServer(async (c) => {
     for (const role of [TEST_OWNER_ROLE, TEST_APP_ROLE]) await ensureLoginRole((sql) => c.query(sql), role);
+    // Cluster-wide and NOLOGIN, as a deployment's superuser makes it; the owner role may not create roles.
+    await ensureGroupRole((sql) => c.query(sql), AUDITOR_ROLE);
     await c.query(`CREATE DATABASE ${template} OWNER ${TEST_OWNER_ROLE}`);
   }).catch((err: unknown) => {
     throw new Error(`PostgreSQL at ${TEST_SERVER_URL} is not usable for tests: ${String(err)}`);

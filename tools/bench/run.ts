@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ROOT } from '@admit/launcher';
 import { accessFigures } from './access';
 import { auditIngestFigures } from './audit';
+import { auditQueryFigures } from './audit-queries';
 import { warmCimdAdmissions } from './cimd';
 import { Figure, printTable } from './figures';
 import { jtiCheckFigures } from './jti';
@@ -15,17 +16,24 @@ import { policyFigures } from './policy';
 import { registrationFigures } from './registration';
 import { statementFigures } from './statements';
 
+/** Groups that run only when named (`npm run bench -- audit-queries`): they take minutes to seed. */
+const NAMED: Record<string, () => Promise<Figure | Figure[]>> = { 'audit-queries': auditQueryFigures };
+
 async function main(): Promise<void> {
   console.log('admit bench (loopback only; medians and ratios from this run)');
   const started = performance.now();
   const failures: Error[] = [];
-  const groups: (() => Promise<Figure | Figure[]>)[] = [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, jtiCheckFigures, auditIngestFigures];
+  const named = process.argv.slice(2);
+  const unknown = named.filter((n) => !(n in NAMED));
+  if (unknown.length > 0) throw new Error(`unknown bench group(s) ${unknown.join(', ')}; known: ${Object.keys(NAMED).join(', ')}`);
+  const groups: (() => Promise<Figure | Figure[]>)[] =
+    named.length > 0 ? named.map((n) => NAMED[n]) : [warmCimdAdmissions, statementFigures, policyFigures, accessFigures, jtiCheckFigures, auditIngestFigures];
   // Progress on a terminal only (stderr, one line rewritten): which group runs, and for how long so far.
   const progress = (step: number, name: string) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K[${step}/${groups.length + 1}] ${name}… (${Math.round((performance.now() - started) / 1000)} s)`);
   };
   progress(1, 'registrations');
-  const figures: Figure[] = [...(await registrationFigures(failures))];
+  const figures: Figure[] = named.length > 0 ? [] : [...(await registrationFigures(failures))];
   // A group that fails (a broker outage, say) is reported, and the others still run.
   for (const [i, group] of groups.entries()) {
     progress(i + 2, group.name);

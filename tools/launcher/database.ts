@@ -1,4 +1,4 @@
-import { checkRoleName, createDataSource, ensureLoginRole, migrate } from '@admit/store';
+import { AUDITOR_ROLE, checkRoleName, createDataSource, ensureGroupRole, ensureLoginRole, migrate } from '@admit/store';
 import { Client } from 'pg';
 
 /** Runs `sql` on the server of `url`, connected to its maintenance database. */
@@ -39,6 +39,7 @@ export async function setUpStackDatabase(adminUrl: string, roles: { owner: strin
   await onServer(adminUrl, async (admin, name) => {
     for (const role of [roles.owner, roles.app]) checkRoleName(role);
     for (const role of [roles.owner, roles.app]) await ensureLoginRole((sql) => admin.query(sql), role);
+    await ensureGroupRole((sql) => admin.query(sql), AUDITOR_ROLE);
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) await admin.query(`CREATE DATABASE ${name} OWNER ${roles.owner}`);
     else await admin.query(`ALTER DATABASE ${name} OWNER TO ${roles.owner}`);

@@ -5,4 +5,6 @@
 -- no passwords; with real credentials, give each role its own secret.
 CREATE ROLE admit_owner LOGIN;
 CREATE ROLE admit_app LOGIN;
+-- Auditors' read-only SQL (docs/auditor-sql.md): NOLOGIN, granted to people; the migrations give it the audit views.
+CREATE ROLE admit_auditor NOLOGIN;
 ALTER DATABASE admit OWNER TO admit_owner;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AuditModule, kafkaCheckpointSink } from '@admit/audit';
+import { AuditModule, kafkaCheckpointSink, loadConsoleSessionKey } from '@admit/audit';
 import { AdminAuthModule, runDistributed, splitList } from '@admit/platform';
 import { StoreModule } from '@admit/store';
 import { AuditConfig } from './config';
@@ -11,6 +11,8 @@ runDistributed('audit', AuditConfig, (config) => [
     checkpointIntervalMs: config.ADMIT_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
     checkpointMaxAgeS: config.ADMIT_AUDIT_CHECKPOINT_MAX_AGE_S,
     checkpointKey: { file: config.ADMIT_CHECKPOINT_KEY_FILE },
+    consoleSessionKey: loadConsoleSessionKey({ file: config.ADMIT_CONSOLE_SESSION_KEY_FILE }),
+    revocationUrl: config.ADMIT_REVOCATION_URL,
     // Each checkpoint also goes to Kafka, which the database role cannot reach.
     checkpointSink: kafkaCheckpointSink({ brokers: splitList(config.KAFKA_BROKERS), topicPrefix: config.ADMIT_KAFKA_TOPIC_PREFIX }),
   }),

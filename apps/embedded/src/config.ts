@@ -22,6 +22,8 @@ export const EmbeddedConfig = Type.Object({
   ADMIT_SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** The audit checkpoint keys, which must differ from the signing keys; unset: one generated in ADMIT_DATA_DIR. */
   ADMIT_CHECKPOINT_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** The auditor console's session key (at least 32 random bytes); unset: one generated in ADMIT_DATA_DIR. */
+  ADMIT_CONSOLE_SESSION_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /** Seconds between signed checkpoints of the chain heads; 0 turns them off. */
   ADMIT_AUDIT_CHECKPOINT_INTERVAL_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   /** The append-only file every checkpoint is also written to; default: audit-checkpoints.jsonl in ADMIT_DATA_DIR. */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AuditModule, fileCheckpointSink } from '@admit/audit';
+import { AuditModule, fileCheckpointSink, loadConsoleSessionKey } from '@admit/audit';
 import { inProcessTransport } from '@admit/bus';
 import { IntakeModule, issuerOf, loadGatewayActions, rateLimitOptions } from '@admit/intake';
 import { KeysModule } from '@admit/keys';
@@ -37,6 +37,9 @@ runMain(async () => {
         checkpointIntervalMs: config.ADMIT_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
         checkpointKey: { file: config.ADMIT_CHECKPOINT_KEY_FILE, dataDir: config.ADMIT_DATA_DIR },
         checkpointSink: fileCheckpointSink(config.ADMIT_AUDIT_CHECKPOINT_FILE ?? join(config.ADMIT_DATA_DIR, 'audit-checkpoints.jsonl')),
+        consoleSessionKey: loadConsoleSessionKey({ file: config.ADMIT_CONSOLE_SESSION_KEY_FILE, dataDir: config.ADMIT_DATA_DIR }),
+        // The console forwards revocations to this same process's /revocations.
+        revocationUrl: 'self',
       }),
     ],
     transport: inProcessTransport(undefined, busRetry(config)),

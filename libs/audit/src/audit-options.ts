@@ -10,6 +10,10 @@ export interface AuditOptions {
   checkpointMaxAgeS?: number;
   /** The external copy of every checkpoint: a file (embedded) or a Kafka topic (distributed). */
   checkpointSink?: CheckpointSink;
+  /** The console's session key (at least 32 bytes), the same on every instance; without it the console only says it is not configured. */
+  consoleSessionKey?: Buffer;
+  /** Where the console forwards revocations: the revocation service's base URL, or `self` (embedded: this same server). Unset: the console cannot revoke. */
+  revocationUrl?: string;
 }
 
 export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');

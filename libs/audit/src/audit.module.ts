@@ -7,6 +7,7 @@ import { checkpointKeysProvider } from './checkpoint/checkpoint-keys';
 import { Checkpointer } from './checkpoint/checkpointer';
 import { RecordEventsHandler } from './ingest/record-events.handler';
 import { AuditController } from './query/audit.controller';
+import { ConsoleController } from './console/console.controller';
 
 /**
  * The durable evidence: every event of every topic, stored once and hash-chained, checkpointed
@@ -15,7 +16,7 @@ import { AuditController } from './query/audit.controller';
  * AdminAuthModule. Import `AuditModule` for the defaults (no checkpoints), or `forRoot()`.
  */
 @Module({
-  controllers: [RecordEventsHandler, AuditController, CheckpointJwksController],
+  controllers: [RecordEventsHandler, AuditController, CheckpointJwksController, ConsoleController],
   providers: [ChainWriter, Checkpointer, publisherFor('audit')],
   exports: [Checkpointer],
 })

@@ -8,11 +8,23 @@ import { Revocations1764406800000 } from './migrations/1764406800000-revocations
 import { AuditChain1764410400000 } from './migrations/1764410400000-audit-chain';
 import { AuditQueryColumns1764414000000 } from './migrations/1764414000000-audit-query-columns';
 import { ClientAssertionJtis1764417600000 } from './migrations/1764417600000-client-assertion-jtis';
-import { LiveAdmissions1764421200000 } from './migrations/1764421200000-live-admissions';
+import { AuditorViews1764421200000 } from './migrations/1764421200000-auditor-views';
+import { AuditQueryIndexes1764424800000 } from './migrations/1764424800000-audit-query-indexes';
+import { LiveAdmissions1764428400000 } from './migrations/1764428400000-live-admissions';
 import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
 const ENTITIES = [AuditEventEntity, RevocationEntity, RevocationOutboxEntity];
-const MIGRATIONS = [AuditEvents1764316800000, AuditAppendOnly1764320400000, Revocations1764406800000, AuditChain1764410400000, AuditQueryColumns1764414000000, ClientAssertionJtis1764417600000, LiveAdmissions1764421200000];
+const MIGRATIONS = [
+  AuditEvents1764316800000,
+  AuditAppendOnly1764320400000,
+  Revocations1764406800000,
+  AuditChain1764410400000,
+  AuditQueryColumns1764414000000,
+  ClientAssertionJtis1764417600000,
+  AuditorViews1764421200000,
+  AuditQueryIndexes1764424800000,
+  LiveAdmissions1764428400000,
+];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */
 export type StoreLocation = { url: string } | { dataDir: string };

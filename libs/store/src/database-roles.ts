@@ -56,3 +56,15 @@ export async function ensureLoginRole(query: Query, role: string): Promise<void>
   EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
   END $$`);
 }
+
+/**
+ * Creates a NOLOGIN role unless it exists (the auditors' `admit_auditor`, which the migrations grant
+ * the `audit` views to). Needs a connection with CREATEROLE; the owner role usually has none.
+ */
+export async function ensureGroupRole(query: Query, role: string): Promise<void> {
+  checkRoleName(role);
+  await query(`DO $$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role} NOLOGIN; END IF;
+  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+  END $$`);
+}

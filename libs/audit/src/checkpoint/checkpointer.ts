@@ -77,7 +77,7 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     const heads = await readHeads(query);
     if (heads.length === 0) return this.flush().then(() => undefined);
     const [last] = await query<{ seq: string; heads: ChainHead[]; jws: string; created_at: Date }>(
-      `SELECT seq::text AS seq, heads, jws, created_at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`,
+      `SELECT seq::text AS seq, heads, jws, created_at FROM audit_checkpoints c ORDER BY c.seq DESC LIMIT 1`,
     );
     const heartbeatMs = HEARTBEAT_INTERVALS * this.options.checkpointIntervalMs;
     const due = heartbeatMs > 0 && last !== undefined && now.getTime() - last.created_at.getTime() >= heartbeatMs;
@@ -110,7 +110,7 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     const sink = this.options.checkpointSink;
     if (sink) {
       const last = await sink.lastSeq();
-      const rows = await query<{ seq: string; jws: string }>(`SELECT seq::text AS seq, jws FROM audit_checkpoints WHERE seq > $1 ORDER BY seq`, [last ?? '0']);
+      const rows = await query<{ seq: string; jws: string }>(`SELECT seq::text AS seq, jws FROM audit_checkpoints c WHERE c.seq > $1 ORDER BY c.seq`, [last ?? '0']);
       // Checkpoints from before numbering are not part of the numbered sequence the copy holds.
       const numbered = rows.filter((row) => {
         try {

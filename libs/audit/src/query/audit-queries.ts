@@ -26,6 +26,8 @@ export interface IncidentClient {
   admissions: number;
   /** Its decisions and access checks in the window, oldest first (at most 100). */
   decisions: { seq: string; type: string; time: string; decision: string; policy_version: string | null; reasons: unknown }[];
+  /** Access checks of the client (as the checks they stand for) from its first admission in the window on, up to now. */
+  later_access_checks: number;
   revoked: boolean;
   revocations: RevocationView[];
 }
@@ -151,6 +153,7 @@ export class AuditQueries {
     const clients = admitted.slice(0, page.limit);
     const ids = clients.map((c) => c.client_id);
     const decisions = await this.decisionsOf(ids, filters);
+    const later = await this.laterChecksOf(clients.map((c) => ({ id: c.client_id, since: c.first })));
     const subjects = await this.subjectsOf(ids);
     const result: IncidentClient[] = [];
     for (const c of clients) {
@@ -161,6 +164,7 @@ export class AuditQueries {
         last_admitted_at: c.last.toISOString(),
         admissions: Number(c.admissions),
         decisions: decisions.get(c.client_id) ?? [],
+        later_access_checks: later.get(c.client_id) ?? 0,
         revoked: revocations.some((r) => r.status === 'active'),
         revocations,
       });
@@ -195,6 +199,19 @@ export class AuditQueries {
       byClient.set(r.client_id, list);
     }
     return byClient;
+  }
+
+  /** Per client, the checks its access-check events stand for from `since` on (the client and time index). */
+  private async laterChecksOf(clients: { id: string; since: Date }[]): Promise<Map<string, number>> {
+    if (clients.length === 0) return new Map();
+    const rows = await this.query<{ client_id: string; checks: number }>(
+      `SELECT c.id AS client_id, COALESCE(sum(COALESCE((e.data ->> 'count')::int, 1)), 0)::float8 AS checks
+       FROM unnest($1::text[], $2::timestamptz[]) AS c(id, since)
+       LEFT JOIN audit_events e ON e.client_id = c.id AND e.event_time >= c.since AND e.type = $3
+       GROUP BY c.id`,
+      [clients.map((c) => c.id), clients.map((c) => c.since.toISOString()), Topic.AccessChecked],
+    );
+    return new Map(rows.map((r) => [r.client_id, r.checks]));
   }
 
   /** What a revocation could name each client by: its id, and the anchor, software, origin and keys it was admitted with. */

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Optional, Param, Query, Res, UseGuards } from '@nestjs/common';
 import { Publisher } from '@admit/bus';
-import { HttpError, Topic } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { AdminActor, AdminGuard, AdminScope, ApiError, RequireScope } from '@admit/platform';
 import { FastifyReply } from 'fastify';
@@ -18,6 +17,7 @@ import { SqlQuery, sqlOf } from '../sql-query';
 import { verifyChains } from '../verify/verify-chains';
 import { VerifyReport } from '../verify/verify-report';
 import { AuditQueries, EventPage, Incident, Timeline } from './audit-queries';
+import { recordAuditRead } from './audit-read';
 import { EVENT_FILTERS, INCIDENT_FILTERS, parseQuery, WINDOW_FILTERS } from './query-params';
 
 const INCIDENT_MAX_CLIENTS = 200;
@@ -103,13 +103,9 @@ export class AuditController {
     return { links: await this.checkpoints.linksAt(points) };
   }
 
-  private async audited(actor: string, target: string, details: Record<string, unknown>): Promise<void> {
-    try {
-      await this.publisher.publish(Topic.AdminActions, { actor, action: 'audit.read', target, details, at: new Date().toISOString() }, { subject: actor });
-    } catch {
-      // An unrecorded read must not happen: no answer without its audit event.
-      throw new ApiError(503, HttpError.TemporarilyUnavailable, 'the read cannot be recorded right now; try again', { 'Retry-After': '5' });
-    }
+  private audited(actor: string, target: string, details: Record<string, unknown>): Promise<void> {
+    // An unrecorded read must not happen: no answer without its audit event.
+    return recordAuditRead(this.publisher, actor, target, details);
   }
 }
 

@@ -9,11 +9,15 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+export const REPORT_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #d0d7de}
 table{border-collapse:collapse;margin:.6rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.evidence{background:#f6f8fa;padding:.6rem .8rem;border-left:3px solid #57606a}
-.maps{font-size:.9rem;color:#444}code{font-size:.9em;word-break:break-all}`;
+.maps{font-size:.9rem;color:#444}code{font-size:.9em;word-break:break-all}figure.chart{margin:.8rem 0}figure.chart svg{max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#57606a}`;
+
+/** Server-made SVG charts to put in the page, by the figure each draws (see report-charts.ts). */
+export type ReportChartsHtml = Partial<Record<'over_time' | 'admissions_by_source' | 'revocations' | 'denials_by_reason', string>>;
 
 const TITLES: Record<FigureName, string> = {
   admissions_by_source: '1. Admissions by source',
@@ -35,14 +39,30 @@ function table(head: string[], rows: Cell[][]): string {
 const percent = (share: number | null) => (share === null ? 'no admissions' : `${(share * 100).toFixed(1)} %`);
 const seconds = (s: number | null) => (s === null ? 'not observed' : `${s.toFixed(3)} s`);
 
-function section(report: EvidenceReport, figure: FigureName, body: string): string {
+function section(report: EvidenceReport, figure: FigureName, body: string, chart = ''): string {
   const m = report.mappings[figure];
   const items = m.items.map((i) => `<li>${escapeHtml(i.framework)} <strong>${escapeHtml(i.id)}</strong> ${escapeHtml(i.title)}</li>`).join('');
-  return `<section id="${figure}"><h2>${escapeHtml(TITLES[figure])}</h2>${body}<p class="evidence">${escapeHtml(m.evidences)}</p><ul class="maps">${items}</ul></section>`;
+  return `<section id="${figure}"><h2>${escapeHtml(TITLES[figure])}</h2>${chart}${body}<p class="evidence">${escapeHtml(m.evidences)}</p><ul class="maps">${items}</ul></section>`;
 }
 
-/** The report as one self-contained page: inline style, no script, no external asset; every value escaped. */
-export function renderReportHtml(report: EvidenceReport): string {
+/**
+ * The report as one self-contained page: inline style, no script, no external asset; every value
+ * escaped. With `charts` (trusted SVG made by reportCharts), each chart goes above its figure's table.
+ */
+export function renderReportHtml(report: EvidenceReport, charts: ReportChartsHtml = {}): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(REPORT_CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Admit evidence report ${escapeHtml(report.window.from)} – ${escapeHtml(report.window.to)}</title>
+<style>${REPORT_STYLE}</style></head>
+<body>${reportBodyHtml(report, charts)}
+</body></html>
+`;
+}
+
+/** The report's content, for a page of its own or inside the console. */
+export function reportBodyHtml(report: EvidenceReport, charts: ReportChartsHtml = {}): string {
   const f = report.figures;
   const a = f.admissions_by_source;
   const b = f.metadata_backing;
@@ -55,6 +75,7 @@ export function renderReportHtml(report: EvidenceReport): string {
       'admissions_by_source',
       `<p>${escapeHtml(a.admissions)} admissions of ${escapeHtml(a.clients)} distinct clients.</p>` +
         table(['source', 'admissions'], [['cimd (client ID metadata document)', a.by_source.cimd], ['software_statement (trust anchor)', a.by_source.software_statement], ['self_asserted', a.by_source.self_asserted], ['unknown (before contracts 1.1.0)', a.by_source.unknown]]),
+      (charts.over_time ?? '') + (charts.admissions_by_source ?? ''),
     ),
     section(
       report,
@@ -77,6 +98,7 @@ export function renderReportHtml(report: EvidenceReport): string {
           v.items.map((i) => [i.revoked_at, `${i.kind}: ${i.value}`, i.reason, i.actor, i.first_denial_at, seconds(i.seconds_to_effect)]),
         ) +
         (v.truncated ? `<p>Only the first ${escapeHtml(v.items.length)} are listed; the counts cover all.</p>` : ''),
+      charts.revocations,
     ),
     section(
       report,
@@ -84,18 +106,11 @@ export function renderReportHtml(report: EvidenceReport): string {
       `<p>${escapeHtml(d.denials)} denials.</p>` +
         table(['reason code', 'registrations', 'access checks', 'total'], d.reasons.map((x) => [x.code, x.registrations, x.access_checks, x.total])) +
         (d.truncated ? `<p>Only the ${escapeHtml(d.reasons.length)} most frequent codes are listed.</p>` : ''),
+      charts.denials_by_reason,
     ),
   ];
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(REPORT_CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Admit evidence report ${escapeHtml(report.window.from)} – ${escapeHtml(report.window.to)}</title>
-<style>${STYLE}</style></head>
-<body><h1>Admit evidence report</h1>
+  return `<h1>Admit evidence report</h1>
 <p>Window: from <code>${escapeHtml(report.window.from)}</code> (inclusive) to <code>${escapeHtml(report.window.to)}</code> (exclusive). Generated <code>${escapeHtml(report.generated_at)}</code>.</p>
 <p>Every figure is computed from the stored events of the audit trail (<code>audit_events</code>), which is append-only and hash-chained: run <code>admit audit verify</code> to check it was not changed, and <code>admit audit query</code> over the same window to see the events behind a figure. The mappings say what each figure is evidence for; they are not a claim of conformance.</p>
-${sections.join('\n')}
-</body></html>
-`;
+${sections.join('\n')}`;
 }

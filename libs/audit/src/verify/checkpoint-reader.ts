@@ -29,7 +29,7 @@ export interface CheckpointReader {
 export function sqlCheckpointReader(query: SqlQuery): CheckpointReader {
   return {
     page: (after, limit) =>
-      query<StoredCheckpointRow>(`SELECT seq::text AS seq, created_at, kid, heads, jws FROM audit_checkpoints WHERE seq > $1 ORDER BY seq LIMIT ${Math.floor(limit)}`, [after]),
+      query<StoredCheckpointRow>(`SELECT seq::text AS seq, created_at, kid, heads, jws FROM audit_checkpoints c WHERE c.seq > $1 ORDER BY c.seq LIMIT ${Math.floor(limit)}`, [after]),
     async linksAt(points) {
       if (points.length === 0) return [];
       const rows = await query<{ topic: string; partition: number; position: string; hash: string | null; head_length: string }>(

@@ -1,4 +1,5 @@
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
+import { ChainHead } from '../checkpoint/chain-heads';
 import { STORED_EVENT_COLUMNS, StoredEvent } from '../chain/stored-event';
 import { SqlQuery } from '../sql-query';
 import { sqlCheckpointReader } from './checkpoint-reader';
@@ -9,16 +10,42 @@ const PAGE = 1_000;
 
 type LinkRow = { position: string; prev_hash: string; hash: string; event_seq: string } & Partial<StoredEvent>;
 
+export interface VerifyProgress {
+  chains_done: number;
+  chains_total: number;
+  links_checked: number;
+}
+
+export interface VerifyOptions extends CheckpointCheckOptions {
+  /**
+   * `latest-checkpoint`: each chain is recomputed from the head the newest stored checkpoint signed
+   * (the checkpoints themselves are still all checked), so the answer takes the links since then,
+   * not the whole trail. Default: every chain from its first link.
+   */
+  from?: 'genesis' | 'latest-checkpoint';
+  /** Called after each chain and every page of links. */
+  onProgress?: (progress: VerifyProgress) => void;
+}
+
 /**
- * Recomputes every chain from its first link, page by page (constant memory), names each chain's
+ * Recomputes every chain from its first link (or from the latest checkpoint), page by page (constant memory), names each chain's
  * first broken link, compares the recorded heads, finds events no link covers, and checks the
  * checkpoints (verifyCheckpoints): signatures against `jwks`, the external copy, the age.
  */
-export async function verifyChains(query: SqlQuery, options: CheckpointCheckOptions = {}): Promise<VerifyReport> {
+export async function verifyChains(query: SqlQuery, options: VerifyOptions = {}): Promise<VerifyReport> {
   const now = options.now ?? new Date();
   const chains = await query<{ topic: string; partition: number }>(
     `SELECT topic, partition FROM audit_chain_heads UNION SELECT DISTINCT topic, partition FROM audit_chain_links ORDER BY 1, 2`,
   );
+  const starts = new Map<string, ChainHead>();
+  let fromCheckpoint: string | null = null;
+  if (options.from === 'latest-checkpoint') {
+    const [latest] = await query<{ seq: string; heads: ChainHead[] }>(`SELECT seq::text AS seq, heads FROM audit_checkpoints c ORDER BY c.seq DESC LIMIT 1`);
+    if (latest) {
+      fromCheckpoint = latest.seq;
+      for (const h of latest.heads) starts.set(`${h.topic}/${h.partition}`, h);
+    }
+  }
   const report: VerifyReport = {
     ok: true,
     verified_at: now.toISOString(),
@@ -28,12 +55,18 @@ export async function verifyChains(query: SqlQuery, options: CheckpointCheckOpti
     unchained: { count: 0, first_seq: null },
     legacy_events: 0,
     checkpoints: { count: 0, signatures_checked: false, latest: null, external: null, max_age_s: null, problems: [] },
+    ...(options.from === 'latest-checkpoint' ? { from_checkpoint: fromCheckpoint } : {}),
   };
+  let done = 0;
   for (const { topic, partition } of chains) {
-    const outcome = await verifyChain(query, topic, partition);
+    const outcome = await verifyChain(query, topic, partition, starts.get(`${topic}/${partition}`), (checked) =>
+      options.onProgress?.({ chains_done: done, chains_total: chains.length, links_checked: report.links_checked + checked }),
+    );
     report.links_checked += outcome.checked;
     report.chains.push({ topic, partition, length: outcome.length, head: outcome.head });
     if (outcome.broken) report.breaks.push(outcome.broken);
+    done += 1;
+    options.onProgress?.({ chains_done: done, chains_total: chains.length, links_checked: report.links_checked });
   }
   await findUnchained(query, report);
   report.checkpoints = await verifyCheckpoints(sqlCheckpointReader(query), { ...options, now });
@@ -49,14 +82,18 @@ async function verifyChain(
   query: SqlQuery,
   topic: string,
   partition: number,
+  start?: ChainHead,
+  onPage?: (checked: number) => void,
 ): Promise<{ checked: number; length: number; head: string; broken?: ChainBreak }> {
   const [head] = await query<{ length: string; hash: string }>(
     `SELECT length::text AS length, hash FROM audit_chain_heads WHERE topic = $1 AND partition = $2`,
     [topic, partition],
   );
   const until = head ? Number(head.length) : Number.MAX_SAFE_INTEGER;
-  let prev = GENESIS_HASH;
-  let expected = 1;
+  // From a signed head: the links up to it are the checkpoint's word (verifyCheckpoints checks it holds).
+  let prev = start && start.length <= until ? start.hash : GENESIS_HASH;
+  let expected = start && start.length <= until ? start.length + 1 : 1;
+  const first = expected;
   const broken = (reason: BreakReason, description: string, row?: LinkRow): ChainBreak => ({
     topic,
     partition,
@@ -74,7 +111,7 @@ async function verifyChain(
       [topic, partition, expected, until],
     );
     for (const row of rows) {
-      const fail = (reason: BreakReason, description: string) => ({ checked: expected - 1, length: expected - 1, head: prev, broken: broken(reason, description, row) });
+      const fail = (reason: BreakReason, description: string) => ({ checked: expected - first, length: expected - 1, head: prev, broken: broken(reason, description, row) });
       if (Number(row.position) !== expected) return fail(BreakReason.LinkMissing, `no link at position ${expected}; the next is at ${row.position}`);
       if (row.prev_hash !== prev) return fail(BreakReason.PrevMismatch, `the link's prev_hash ${row.prev_hash} is not the previous link's hash ${prev}`);
       if (row.seq === undefined || row.seq === null) return fail(BreakReason.LinkMissing, `the link's event ${row.event_seq} is not stored`);
@@ -87,9 +124,11 @@ async function verifyChain(
       prev = hash;
       expected++;
     }
+    onPage?.(expected - first);
     if (rows.length < PAGE) break;
   }
   const length = expected - 1;
+  const checked = expected - first;
   // A head moved back hides the links after it from the loop above; they are still there. One
   // statement sees one snapshot, in which a chain's last link and its head moved together.
   const [now] = await query<{ last: string | null; length: string | null }>(
@@ -99,7 +138,7 @@ async function verifyChain(
   );
   if (head && length === until && now.last !== null && now.length !== null && Number(now.last) > Number(now.length)) {
     return {
-      checked: length,
+      checked,
       length,
       head: prev,
       broken: broken(BreakReason.HeadMismatch, `the recorded head is at length ${now.length}, but the chain has links up to position ${now.last}: the head was moved back`),
@@ -107,13 +146,13 @@ async function verifyChain(
   }
   if (head && (length !== until || head.hash !== prev)) {
     return {
-      checked: length,
+      checked,
       length,
       head: prev,
       broken: broken(BreakReason.HeadMismatch, `the recorded head is ${head.hash} at length ${head.length}; the links end at ${prev}, length ${length}`),
     };
   }
-  return { checked: length, length, head: prev };
+  return { checked, length, head: prev };
 }
 
 async function findUnchained(query: SqlQuery, report: VerifyReport): Promise<void> {

@@ -51,6 +51,8 @@ export interface ChainBreak {
 export interface VerifyReport {
   ok: boolean;
   verified_at: string;
+  /** Verification from the latest checkpoint: its number (null: there was none, so every chain from its start). */
+  from_checkpoint?: string | null;
   /** Links recomputed, over all chains, up to each chain's first break. */
   links_checked: number;
   chains: { topic: string; partition: number; length: number; head: string }[];

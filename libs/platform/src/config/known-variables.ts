@@ -17,6 +17,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'ADMIT_CIMD_MAX_TTL_S',
   'ADMIT_CIMD_MIN_TTL_S',
   'ADMIT_CLIENT_ASSERTION_JTI_QUOTA',
+  'ADMIT_CONSOLE_SESSION_KEY_FILE',
   'ADMIT_DATA_DIR',
   'ADMIT_DECISION_TIMEOUT_MS',
   'ADMIT_FETCH_ALLOW_HOSTS',
@@ -36,6 +37,7 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'ADMIT_RATE_LIMIT_PER_CLIENT',
   'ADMIT_RATE_LIMIT_PER_SOURCE',
   'ADMIT_RATE_LIMIT_WINDOW_S',
+  'ADMIT_REVOCATION_URL',
   'ADMIT_SIGNING_KEY_FILE',
   'ADMIT_STACK_ADMIN_DATABASE_URL',
   'ADMIT_TOPIC_PARTITIONS',
@@ -55,6 +57,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   ADMIT_FETCH_CA_FILE: 'a readable PEM file of CA certificates',
   ADMIT_GATEWAY_ACTIONS_FILE: 'a readable YAML file `routes: [{methods?, path, action, sensitivity?}]` (docs/integrating.md: gateways)',
   ADMIT_AUDIT_CHECKPOINT_FILE: 'a file this user can create and append to',
+  ADMIT_CONSOLE_SESSION_KEY_FILE: 'a readable file of at least 32 random bytes, the same on every audit instance (`openssl rand -base64 48`)',
   ADMIT_HTTP_PORT: 'a free port (0 picks any free port)',
 };
 

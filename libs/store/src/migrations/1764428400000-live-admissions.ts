@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * embedded mode after a restart) answers `GET /clients/{client_id}` while it lives. Not evidence (the
  * decided event in the audit trail is): intake's table, its app role writes, reads and prunes it.
  */
-export class LiveAdmissions1764421200000 implements MigrationInterface {
-  name = 'LiveAdmissions1764421200000';
+export class LiveAdmissions1764428400000 implements MigrationInterface {
+  name = 'LiveAdmissions1764428400000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

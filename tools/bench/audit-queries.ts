@@ -1,0 +1,109 @@
+/**
+ * The auditor's queries at scale: a database of its own, migrated, seeded with BENCH_AUDIT_QUERY_EVENTS
+ * synthetic events (1,000,000 by default) spread over 30 days, then each console page's query (the
+ * same AuditQueries, report and verification code) and each query of docs/auditor-sql.md (as the role
+ * admit_auditor) timed, 5 runs each. Target: under 1 s at 1M events. `npm run bench -- audit-queries`.
+ */
+import 'reflect-metadata';
+import { AuditQueries, buildEvidenceReport, reportSeries, sqlOf, verifyChains } from '@admit/audit';
+import { dropDatabase, ensureDatabase, ROOT } from '@admit/launcher';
+import { AUDITOR_ROLE, createDataSource, ensureGroupRole, migrate } from '@admit/store';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Figure, figure, timeSequential } from './figures';
+
+const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const EVENTS = Number(process.env.BENCH_AUDIT_QUERY_EVENTS ?? 1_000_000);
+const RUNS = 5;
+const TARGET_MS = 1_000;
+const DAY = 86_400_000;
+/** The documented queries' window and values, so the doc's SQL runs unchanged against the seeded data. */
+const T0 = Date.parse('2026-03-02T00:00:00Z');
+
+/**
+ * One statement seeds everything (generate_series), in shares close to a busy deployment: per 100
+ * events, 10 requested, 10 validated, 10 decided (8 allow, 2 deny), 68 access checks (6 denied), one
+ * admin action, and one revocation every 100,000. 2,000 clients under 20 anchors; one anchor
+ * (`acme-directory`) holds a tenth of them.
+ */
+const SEED = `
+INSERT INTO audit_events (event_id, type, source, subject, correlation_id, event_time, topic, partition, "offset", data)
+SELECT 'bench-' || i, t.type, '/bench', 'c_' || (i % 2000), 'x' || (i / 10), $1::timestamptz + (i::float8 / $2) * interval '30 days', t.type, (i % 6), i,
+  CASE t.type
+    WHEN 'admit.registration.decided.v1' THEN jsonb_build_object('client_id', 'c_' || (i % 2000), 'decision', CASE WHEN i % 5 = 0 THEN 'deny' ELSE 'allow' END,
+      'policy_version', 'sha256:' || repeat(CASE WHEN i > $2 / 2 THEN '2' ELSE '1' END, 64), 'determining_policies', '[]'::jsonb,
+      'reasons', CASE WHEN i % 5 = 0 THEN '[{"code":"invalid_software_statement","description":"x"}]'::jsonb ELSE '[]'::jsonb END,
+      'admission', CASE WHEN i % 5 = 0 THEN NULL ELSE jsonb_build_object('source', 'software_statement',
+        'anchor', CASE WHEN i % 2000 < 200 THEN 'acme-directory' ELSE 'anchor-' || (i % 20) END, 'software_id', 'sw' || (i % 2000),
+        'jkts', jsonb_build_array(substr(md5('k' || (i % 2000)) || md5('k' || (i % 2000)), 1, 43))) END, 'decided_at', '2026-03-02T00:00:00Z')
+    WHEN 'admit.registration.validated.v1' THEN jsonb_build_object('client_id', 'c_' || (i % 2000), 'source', 'software_statement', 'outcome', 'valid',
+      'evidence', jsonb_build_object('statement', jsonb_build_object('sha256', md5(i::text))), 'anchor', CASE WHEN i % 2000 < 200 THEN 'acme-directory' ELSE 'anchor-' || (i % 20) END)
+    WHEN 'admit.access.checked.v1' THEN jsonb_build_object('check_id', 'k' || i, 'client_id', 'c_' || (i % 2000), 'action', 'payments:write',
+      'decision', CASE WHEN i % 11 = 0 THEN 'deny' ELSE 'allow' END, 'reasons', CASE WHEN i % 11 = 0 THEN '[{"code":"revoked:client_id","description":"x"}]'::jsonb ELSE '[]'::jsonb END,
+      'policy_version', 'sha256:' || repeat('1', 64), 'path', 'local', 'checked_at', '2026-03-02T00:00:00Z')
+    WHEN 'admit.revocations.v1' THEN jsonb_build_object('id', 'r' || i, 'kind', 'client_id', 'value', 'c_' || (i % 2000), 'reason', 'bench', 'actor', 'bench', 'created_at', '2026-03-02T00:00:00Z')
+    ELSE jsonb_build_object('actor', 'bench', 'action', 'audit.read', 'target', '/audit/events', 'details', '{}'::jsonb, 'at', '2026-03-02T00:00:00Z')
+  END
+FROM generate_series(1, $2) AS i
+CROSS JOIN LATERAL (SELECT CASE
+  WHEN i % 100000 = 0 THEN 'admit.revocations.v1'
+  WHEN i % 100 < 10 THEN 'admit.registration.requested.v1'
+  WHEN i % 100 < 20 THEN 'admit.registration.validated.v1'
+  WHEN i % 100 < 30 THEN 'admit.registration.decided.v1'
+  WHEN i % 100 < 98 THEN 'admit.access.checked.v1'
+  ELSE 'admit.admin.actions.v1' END AS type) t`;
+
+export async function auditQueryFigures(): Promise<Figure[]> {
+  const suffix = randomBytes(4).toString('hex');
+  const url = Object.assign(new URL(SERVER_URL), { pathname: `/admit_bench_queries_${suffix}` }).toString();
+  await ensureDatabase(url);
+  const pg = new Client({ connectionString: url });
+  try {
+    await pg.connect();
+    await ensureGroupRole((sql) => pg.query(sql), AUDITOR_ROLE);
+    const ds = await createDataSource({ url }).initialize();
+    await migrate(ds);
+    await ds.destroy();
+    const seeding = performance.now();
+    await pg.query(SEED, [new Date(T0 - 7 * DAY).toISOString(), EVENTS]);
+    await pg.query('ANALYZE audit_events');
+    const seededS = (performance.now() - seeding) / 1000;
+    const sql = sqlOf(pg);
+    const queries = new AuditQueries(sql);
+    const week = { from: new Date(T0).toISOString(), to: new Date(T0 + 7 * DAY).toISOString() };
+    const month = { from: new Date(T0 - 7 * DAY).toISOString(), to: new Date(T0 + 23 * DAY).toISOString() };
+    const page = { limit: 50 };
+    const pages: [string, () => Promise<unknown>][] = [
+      ['console events: first page, no filter', () => queries.events({}, page)],
+      ['console events: anchor + 7 days', () => queries.events({ anchor: 'acme-directory', ...week }, page)],
+      ['console events: denials + 7 days', () => queries.events({ decision: 'deny', ...week }, page)],
+      ['console timeline: one client', () => queries.timeline('c_7', {}, page)],
+      ['console incident: large anchor, no window', () => queries.incident({ kind: 'anchor', value: 'acme-directory' }, {}, page)],
+      ['console incident: anchor + 7 days', () => queries.incident({ kind: 'anchor', value: 'acme-directory' }, week, page)],
+      ['console report: 7 days (with chart series)', async () => [await buildEvidenceReport(sql, week), await reportSeries(sql, week)]],
+      ['console report: 30 days (with chart series)', async () => [await buildEvidenceReport(sql, month), await reportSeries(sql, month)]],
+      ['console verify from latest checkpoint', () => verifyChains(sql, { from: 'latest-checkpoint' })],
+    ];
+    const figures: Figure[] = [];
+    const time = async (name: string, op: () => Promise<unknown>) => {
+      await op();
+      const { latencies } = await timeSequential(RUNS, op);
+      const f = figure(`audit queries @${EVENTS.toLocaleString('en')}: ${name}`, latencies, { target: '< 1 s' });
+      f.met = f.p99 < TARGET_MS;
+      figures.push(f);
+    };
+    for (const [name, op] of pages) await time(name, op);
+    const doc = readFileSync(join(ROOT, 'docs', 'auditor-sql.md'), 'utf8');
+    const documented = [...doc.matchAll(/^### (\d+)\. (.*)\n[\s\S]*?^```sql\n([\s\S]*?)^```$/gm)];
+    await pg.query(`SET ROLE ${AUDITOR_ROLE}`);
+    for (const [, n, title, text] of documented) await time(`auditor SQL ${n}: ${title}`, () => pg.query(text));
+    await pg.query('RESET ROLE');
+    figures[0].detail = { seeded_events: EVENTS, seeding_s: Math.round(seededS) };
+    return figures;
+  } finally {
+    await pg.end().catch(() => undefined);
+    await dropDatabase(url);
+  }
+}

@@ -12,6 +12,7 @@ import { AdmitUnderTest, startAdmit } from '../support/admit-under-test';
 
 const ADMIN_TOKEN = newAdminToken();
 /** Nest's RequestMethod, by value. */
+const CONSOLE = '/console';
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'search'];
 
 /** Every HTTP route of every controller under libs/: `METHOD /path/{param}`. */
@@ -36,6 +37,8 @@ function servedRoutes(): string[] {
         const methods = METHODS[method] === 'all' ? ALL_METHODS : [METHODS[method]];
         for (const own of paths) {
           const path = `/${[prefix, own].join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '').replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\/\*$/, '/{path}');
+          // The console is a browser UI of HTML pages and forms (docs/console.md), not part of the HTTP API.
+          if (path === CONSOLE || path.startsWith(`${CONSOLE}/`)) continue;
           for (const m of methods) routes.push(`${m.toUpperCase()} ${path}`);
         }
       }

@@ -24,19 +24,9 @@ provisioned && exit 0
 
 # One provision.sh at a time per run dir (start.sh and a test may both call it); mkdir is atomic.
 mkdir -p "$RUN_DIR" "$LOG_DIR"
-LOCK_DIR="$RUN_DIR/provision.lock"
-lock_deadline=$((SECONDS + LOCK_TIMEOUT))
-until mkdir "$LOCK_DIR" 2>/dev/null; do
-  holder="$(cat "$LOCK_DIR/pid" 2>/dev/null || true)"
-  if [[ -n "$holder" ]] && ! kill -0 "$holder" 2>/dev/null; then
-    rm -rf "$LOCK_DIR"   # left behind by a provision.sh that was killed
-    continue
-  fi
-  (( SECONDS < lock_deadline )) || die "timed out waiting for another provision.sh to finish (lock: $LOCK_DIR)"
-  sleep 0.2
-done
-echo $$ > "$LOCK_DIR/pid"
-trap 'rm -rf "$LOCK_DIR"' EXIT
+# shellcheck source=lock.sh
+source "$SCRIPT_DIR/lock.sh"
+take_lock "$RUN_DIR/provision.lock" "$LOCK_TIMEOUT" provision.sh
 provisioned && exit 0   # the holder we waited for did it
 
 command -v mvn >/dev/null 2>&1 || die "mvn not found (needed once to fetch the Kafka jars)"

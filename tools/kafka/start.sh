@@ -84,19 +84,9 @@ wait_for_broker() { # $1 = pid
 
 # --- 0. One start.sh at a time per run dir (e.g. parallel Nx targets); mkdir is atomic everywhere --
 mkdir -p "$RUN_DIR"
-LOCK_DIR="$RUN_DIR/start.lock"
-lock_deadline=$((SECONDS + READY_TIMEOUT + 120))
-until mkdir "$LOCK_DIR" 2>/dev/null; do
-  holder="$(cat "$LOCK_DIR/pid" 2>/dev/null || true)"
-  if [[ -n "$holder" ]] && ! kill -0 "$holder" 2>/dev/null; then
-    rm -rf "$LOCK_DIR"   # left behind by a start.sh that was killed
-    continue
-  fi
-  (( SECONDS < lock_deadline )) || die "timed out waiting for another start.sh to finish (lock: $LOCK_DIR)"
-  sleep 0.2
-done
-echo $$ > "$LOCK_DIR/pid"
-trap 'rm -rf "$LOCK_DIR"' EXIT
+# shellcheck source=lock.sh
+source "$SCRIPT_DIR/lock.sh"
+take_lock "$RUN_DIR/start.lock" $((READY_TIMEOUT + 120)) start.sh
 
 # --- 1. Jars from Maven Central (once; again only if pom.xml changes), also for a running broker:
 # the console clients (kafka-tools) come from the same lib folder. ----------------------------------

@@ -3,6 +3,7 @@ export * from './config/known-variables';
 export * from './config/startup-error';
 export * from './config/preflight';
 export * from './config/config-fragments';
+export * from './config/yaml-file';
 export * from './http/api-error';
 export * from './http/json-body.pipe';
 export * from './start-service';

@@ -1,8 +1,6 @@
-import { ConfigError } from '@admit/platform';
+import { ConfigError, parseConfigYaml, readConfigFile } from '@admit/platform';
 import { Static, Type } from '@sinclair/typebox';
 import Ajv from 'ajv';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 
 export const GATEWAY_ACTIONS_FILE_VAR = 'ADMIT_GATEWAY_ACTIONS_FILE';
 
@@ -82,22 +80,11 @@ function pathProblem(path: string): string | undefined {
 export function loadGatewayActions(path: string | undefined): GatewayActions {
   if (path === undefined || path === '') return new GatewayActions();
   const source = `${GATEWAY_ACTIONS_FILE_VAR} (${path})`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${source}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`]);
-  }
-  return parseGatewayActions(text, source);
+  return parseGatewayActions(readConfigFile(path, source), source);
 }
 
 export function parseGatewayActions(text: string, source = GATEWAY_ACTIONS_FILE_VAR): GatewayActions {
-  let input: unknown;
-  try {
-    input = parse(text, { maxAliasCount: 0 });
-  } catch (error) {
-    throw new ConfigError([`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
-  }
+  const input = parseConfigYaml(text, source);
   if (!checkShape(input)) {
     throw new ConfigError(
       (checkShape.errors ?? []).map((e) => {

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import Ajv, { ErrorObject } from 'ajv';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { ConfigError } from '../config/load-config';
+import { parseConfigYaml, readConfigFile } from '../config/yaml-file';
 import { ADMIN_SCOPES, AdminScope } from './admin-scope';
 import { ADMIN_NAME_PATTERN } from './admin-token';
 import { AdminTokens } from './admin-tokens';
@@ -38,23 +37,11 @@ const checkShape = new Ajv({ allErrors: true }).compile<{ tokens: { name: string
 export function loadAdminTokens(path: string | undefined): AdminTokens {
   if (path === undefined || path === '') return AdminTokens.none();
   const source = `${ADMIN_TOKENS_FILE_VAR} (${path})`;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${source}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`]);
-  }
-  return parseAdminTokensYaml(text, source);
+  return parseAdminTokensYaml(readConfigFile(path, source), source);
 }
 
 export function parseAdminTokensYaml(text: string, source = ADMIN_TOKENS_FILE_VAR): AdminTokens {
-  let input: unknown;
-  try {
-    // A tokens file has no use for aliases, and they enable expansion bombs.
-    input = parse(text, { maxAliasCount: 0 });
-  } catch (error) {
-    throw new ConfigError([`${source}: not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
-  }
+  const input = parseConfigYaml(text, source);
   if (!checkShape(input)) {
     throw new ConfigError((checkShape.errors ?? []).map((e) => `${source}: ${describe(e)}`));
   }

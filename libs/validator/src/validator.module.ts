@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { publisherFor, traced } from '@admit/bus';
 import { CimdResolver, Fetcher, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
@@ -26,6 +26,12 @@ export class ValidatorModule {
     // Each fetch is a span of the work it is for, when spans are exported.
     const fetcher: Fetcher = { fetch: (url, options) => traced('fetch', { 'server.address': hostOf(url) }, () => measured.fetch(url, options), 'client') };
     const anchors = loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE });
+    // One start-up line says what statements can be verified against, or that none can.
+    new Logger('TrustAnchors').log(
+      anchors.all.length > 0
+        ? `${anchors.all.length} trust anchor(s) loaded: ${anchors.all.slice(0, 10).map((a) => a.id).join(', ')}${anchors.all.length > 10 ? ', …' : ''}`
+        : 'no trust anchors (ADMIT_TRUST_ANCHORS_FILE unset): every software statement is refused',
+    );
     return {
       module: ValidatorModule,
       controllers: [ValidateRegistrationHandler],

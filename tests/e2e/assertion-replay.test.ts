@@ -12,6 +12,7 @@ import { MODES } from '../support/admit-under-test';
 import { createTestAnchor, TestAnchor } from '../support/anchor';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
+import { signClientAssertion } from '../support/client-assertion';
 
 const ADMIT_ISSUER = 'https://admit.test';
 const ANCHOR_ISSUER = 'https://directory.example';
@@ -79,15 +80,7 @@ describe.each(MODES)('client assertion replay and quota (%s)', (mode) => {
     return ((await res.json()) as { client_id: string }).client_id;
   };
 
-  const assertion = (clientId: string) =>
-    new SignJWT({ jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES256', kid: 'client-1' })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(ADMIT_ISSUER)
-      .setIssuedAt()
-      .setExpirationTime('2m')
-      .sign(clientKey.privateKey);
+  const assertion = (clientId: string) => signClientAssertion(clientId, ADMIT_ISSUER, clientKey.privateKey);
 
   const check = async (base: string, clientId: string, clientAssertion: string): Promise<string[]> => {
     const res = await post(base, '/access-checks', { client_id: clientId, action: 'run_tool', client_assertion: clientAssertion });

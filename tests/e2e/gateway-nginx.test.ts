@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { AdmitUnderTest, startAdmit } from '../support/admit-under-test';
 import { createTestAnchor, TestAnchor } from '../support/anchor';
 import { freePort, gatewayServerBlock, startNginx, TestNginx } from '../support/nginx';
+import { signClientAssertion } from '../support/client-assertion';
 
 const ADMIT_ISSUER = 'https://admit.test';
 const ANCHOR_ISSUER = 'https://directory.example';
@@ -86,15 +87,7 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
     const body = (await res.json()) as { client_id: string; admission: string };
     return { clientId: body.client_id, admission: body.admission };
   };
-  const assertion = (clientId: string) =>
-    new SignJWT({ jti: randomUUID() })
-      .setProtectedHeader({ alg: 'ES256', kid: 'client-1' })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(ADMIT_ISSUER)
-      .setIssuedAt()
-      .setExpirationTime('2m')
-      .sign(clientKey.privateKey);
+  const assertion = (clientId: string) => signClientAssertion(clientId, ADMIT_ISSUER, clientKey.privateKey);
 
   /** A request through nginx; the decision id it shows is kept for `clientId`. */
   const through = async (path: string, headers: Record<string, string>, clientId?: string, method = 'GET') => {

@@ -91,4 +91,28 @@ describe('live admissions in PostgreSQL (LiveAdmissions)', () => {
     await live.keep(decided(clientId, NOW, NOW + MINUTE));
     await expect(live.find(clientId)).resolves.toMatchObject({ client_id: clientId });
   });
+
+  it('keeps decisions made at once in groups, the latest per client, and a bad one fails alone', async () => {
+    const statements: string[] = [];
+    const spy = jest.spyOn(db, 'query').mockImplementation(function (this: DataSource, sql: string, params?: unknown[]) {
+      if (sql.startsWith('INSERT INTO live_admissions')) statements.push(sql);
+      return DataSource.prototype.query.call(this, sql, params);
+    });
+    try {
+      const many = Array.from({ length: 50 }, (_, i) => decided(`s_${i}`, NOW, NOW + MINUTE));
+      const earlier = decided('s_7', NOW - 1_000, NOW + MINUTE);
+      const tooLong = decided(`s_${'x'.repeat(2048)}`, NOW, NOW + MINUTE);
+      const kept = await Promise.allSettled([...many.slice(0, 25), earlier, tooLong, ...many.slice(25)].map((d) => live.keep(d)));
+      expect(kept.filter((k) => k.status === 'rejected')).toHaveLength(1);
+      expect((kept[26] as PromiseRejectedResult).reason).toMatchObject({ message: expect.stringMatching(/live_admissions_client_id_check/) });
+      expect(await rows()).toBe(50);
+      await expect(live.find('s_7')).resolves.toEqual(many[7]);
+      // The first keep went alone; the rest waited for it and went together in one statement (s_7 once),
+      // which the bad row failed, so they went again one at a time.
+      expect(statements[1].split('), (').length).toBe(kept.length - 2);
+      expect(statements).toHaveLength(2 + (kept.length - 1));
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

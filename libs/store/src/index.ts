@@ -1,5 +1,6 @@
 export * from './audit-event.entity';
 export * from './data-source';
+export * from './group-commit';
 export * from './database-roles';
 export { AUDITOR_ROLE } from './migrations/1764421200000-auditor-views';
 export * from './private-data-dir';

@@ -1,20 +1,29 @@
 import { Logger } from '@nestjs/common';
 import { RegistrationDecided } from '@admit/contracts';
+import { GroupCommit } from '@admit/store';
 import { DataSource } from 'typeorm';
 
 /** Expired rows are deleted at most this often, by whichever write comes first after it. */
 const PRUNE_EVERY_MS = 60_000;
+
+interface Kept {
+  decided: RegistrationDecided;
+  expiresAt: string;
+}
 
 /**
  * The allow decisions whose admissions still live, one per client, in the database every intake
  * shares (PostgreSQL, or PGlite in embedded mode): any intake resolves any client, and a restart
  * forgets no admission before it expires. Rows are deleted once expired, so what is kept is bounded
  * by the admissions alive now, never by the clients ever seen. A later decision replaces an earlier
- * one; a deny replaces nothing (anyone can send a request that fails for a client).
+ * one; a deny replaces nothing (anyone can send a request that fails for a client). Decisions kept
+ * while a write is in flight go together in the next one (group commit), so under load the answers
+ * of many registrations wait for one statement, not one each.
  */
 export class LiveAdmissions {
   private readonly logger = new Logger('LiveAdmissions');
   private lastPruneMs = 0;
+  private readonly writes = new GroupCommit<Kept>((group) => this.upsert(group));
 
   constructor(
     private readonly db: DataSource,
@@ -28,11 +37,27 @@ export class LiveAdmissions {
     const nowMs = this.now();
     if (!(Date.parse(admission.expires_at) > nowMs)) return;
     this.pruneWhenDue(nowMs);
+    await this.writes.submit({ decided, expiresAt: admission.expires_at });
+  }
+
+  /** One upsert for a group; a client named twice in it keeps its latest decision (one row each). */
+  private async upsert(group: Kept[]): Promise<void> {
+    const latest = new Map<string, Kept>();
+    for (const k of group) {
+      const kept = latest.get(k.decided.client_id);
+      if (!kept || kept.decided.decided_at <= k.decided.decided_at) latest.set(k.decided.client_id, k);
+    }
+    const params: string[] = [];
+    const rows = [...latest.values()].map(({ decided, expiresAt }) => {
+      params.push(decided.client_id, JSON.stringify(decided), decided.decided_at, expiresAt);
+      const n = params.length;
+      return `($${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
     await this.db.query(
-      `INSERT INTO live_admissions (client_id, decided, decided_at, expires_at) VALUES ($1, $2, $3, $4)
+      `INSERT INTO live_admissions (client_id, decided, decided_at, expires_at) VALUES ${rows.join(', ')}
        ON CONFLICT (client_id) DO UPDATE SET decided = EXCLUDED.decided, decided_at = EXCLUDED.decided_at, expires_at = EXCLUDED.expires_at
        WHERE live_admissions.decided_at <= EXCLUDED.decided_at`,
-      [decided.client_id, JSON.stringify(decided), decided.decided_at, admission.expires_at],
+      params,
     );
   }
 

@@ -1,3 +1,4 @@
+import { FETCH_MAX_WAIT_MS } from '@admit/bus';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { CheckpointSink, ExternalCheckpoint, ExternalCheckpointsError, parseExternal } from './external-checkpoints';
@@ -76,7 +77,7 @@ async function readLastRecord(kafka: Kafka, topic: string): Promise<string | und
   } finally {
     await admin.disconnect();
   }
-  const consumer = kafka.consumer({ groupId: `admit-audit-checkpoints.${randomUUID()}`, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({ groupId: `admit-audit-checkpoints.${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: FETCH_MAX_WAIT_MS });
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic] });
@@ -113,7 +114,7 @@ export async function readCheckpointTopic(options: KafkaCheckpointOptions & { to
     await admin.disconnect();
   }
   const out: ExternalCheckpoint[] = [];
-  const consumer = kafka.consumer({ groupId: `admit-verify.${randomUUID()}`, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({ groupId: `admit-verify.${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: FETCH_MAX_WAIT_MS });
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

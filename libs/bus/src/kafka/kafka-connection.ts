@@ -3,6 +3,8 @@ import { WireMessage } from '@admit/contracts';
 import { Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
 
 /** A produce request carries at most this many messages, or bytes of bodies: well under the broker's 1 MiB default. */
+/** How long a fetch waits at the broker when no message arrives (see KafkaConnection.consumer). */
+export const FETCH_MAX_WAIT_MS = 500;
 const MAX_BATCH = 500;
 const MAX_BATCH_BYTES = 512 * 1024;
 
@@ -56,7 +58,13 @@ export class KafkaConnection {
     });
   }
 
-  /** A consumer in group `<groupPrefix>.<name>`, with the session timeout every group shares; topics are never created by reading them. */
+  /**
+   * A consumer in group `<groupPrefix>.<name>`, with the session timeout every group shares; topics
+   * are never created by reading them. A fetch returns as soon as a message arrives, and waits at
+   * most FETCH_MAX_WAIT_MS when none does; a consumer that stops waits for its fetch in flight, so
+   * this also bounds how long a stopping service waits (kafkajs' default, 5 s, made every stop last
+   * seconds).
+   */
   consumer(name: string): Consumer {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     return this.kafka.consumer({
@@ -64,6 +72,7 @@ export class KafkaConnection {
       allowAutoTopicCreation: false,
       sessionTimeout,
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     });
   }
 

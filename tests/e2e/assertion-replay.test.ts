@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { MODES } from '../support/admit-under-test';
 import { createTestAnchor, TestAnchor } from '../support/anchor';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { embeddedDataDir } from '../support/embedded-store';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
 import { signClientAssertion } from '../support/client-assertion';
 
@@ -41,7 +42,7 @@ describe.each(MODES)('client assertion replay and quota (%s)', (mode) => {
     anchor = await createTestAnchor(ANCHOR_ISSUER);
     const client = await generateKeyPair('ES256');
     clientKey = { privateKey: client.privateKey, jwk: { ...(await exportJWK(client.publicKey)), kid: 'client-1', alg: 'ES256' } };
-    dataDir = mkdtempSync(join(tmpdir(), 'admit-replay-'));
+    dataDir = embeddedDataDir(mkdtempSync(join(tmpdir(), 'admit-replay-')));
     env = {
       ADMIT_HTTP_PORT: '0',
       ADMIT_TRUST_ANCHORS_FILE: anchor.file,

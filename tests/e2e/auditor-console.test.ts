@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Page } from 'playwright-core';
 import { Browser, launchBrowser } from '../support/browser';
+import { embeddedDataDir } from '../support/embedded-store';
 import { eventually } from '../support/poll';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'auditor-console');
@@ -59,7 +60,7 @@ describe('auditor console in chromium (embedded)', () => {
     writeFileSync(tokensFile, ['tokens:', adminTokenEntryYaml({ name: 'auditor', sha256: hashAdminToken(AUDITOR), scopes: [AdminScope.AuditRead] }), adminTokenEntryYaml({ name: 'revoker', sha256: hashAdminToken(REVOKER), scopes: [AdminScope.RevocationsWrite] })].join('\n'));
     policies = selfAssertedPolicyDir();
     stack = await startEmbedded({
-      env: { ADMIT_DATA_DIR: join(dir, 'data'), ADMIT_HTTP_PORT: '0', ADMIT_ADMIN_TOKENS_FILE: tokensFile, ADMIT_POLICY_DIR: policies.dir, ADMIT_AUDIT_CHECKPOINT_INTERVAL_S: '1' },
+      env: { ADMIT_DATA_DIR: embeddedDataDir(join(dir, 'data')), ADMIT_HTTP_PORT: '0', ADMIT_ADMIN_TOKENS_FILE: tokensFile, ADMIT_POLICY_DIR: policies.dir, ADMIT_AUDIT_CHECKPOINT_INTERVAL_S: '1' },
     });
     base = stack.intakeUrl.replace('[::1]', '127.0.0.1');
 

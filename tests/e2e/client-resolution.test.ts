@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { MODES } from '../support/admit-under-test';
 import { createTestAnchor, TestAnchor } from '../support/anchor';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { embeddedDataDir } from '../support/embedded-store';
 import { createTestTopics, KAFKA_BROKERS, TestTopics } from '../support/kafka';
 import { eventually } from '../support/poll';
 
@@ -48,6 +49,7 @@ describe.each(MODES)('resolving a client on demand (%s)', (mode) => {
     anchor = await createTestAnchor(ANCHOR_ISSUER);
     fixture = await startHttpsFixture();
     dir = mkdtempSync(join(tmpdir(), 'admit-clients-'));
+    if (mode === 'embedded') embeddedDataDir(join(dir, 'data'));
     const tokensFile = join(dir, 'admin-tokens.yaml');
     writeFileSync(tokensFile, ['tokens:', adminTokenEntryYaml({ name: 'e2e-ops', sha256: hashAdminToken(ADMIN_TOKEN), scopes: [AdminScope.RevocationsWrite] })].join('\n'));
     env = {

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedDataDir } from '../support/embedded-store';
 
 const WINDOW_S = 3_600;
 
@@ -45,7 +46,7 @@ describe('rate limits (embedded)', () => {
   let dataDir: string;
   const stacks: Stack[] = [];
   const start = async (limits: Record<string, string>): Promise<string> => {
-    const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: join(dataDir, String(stacks.length)), ADMIT_HTTP_PORT: '0', ADMIT_RATE_LIMIT_WINDOW_S: String(WINDOW_S), ...limits } });
+    const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: embeddedDataDir(join(dataDir, String(stacks.length))), ADMIT_HTTP_PORT: '0', ADMIT_RATE_LIMIT_WINDOW_S: String(WINDOW_S), ...limits } });
     stacks.push(stack);
     return stack.intakeUrl;
   };

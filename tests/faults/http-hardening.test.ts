@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { embeddedDataDir } from '../support/embedded-store';
 
 /** Server timeouts (libs/platform http-server.ts: requestTimeout 15 s) plus Node's 30 s check interval, plus margin. */
 const CLOSE_DEADLINE_MS = 75_000;
@@ -36,7 +37,7 @@ function within<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
 
 describe('HTTP under hostile clients (embedded)', () => {
   let stack: Stack;
-  const dataDir = mkdtempSync(join(tmpdir(), 'admit-faults-http-'));
+  const dataDir = embeddedDataDir(mkdtempSync(join(tmpdir(), 'admit-faults-http-')));
   const policies = selfAssertedPolicyDir();
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase } from './database';
+import { embeddedDataDir } from './embedded-store';
 import { createTestTopics, KAFKA_BROKERS } from './kafka';
 import { eventually } from './poll';
 
@@ -105,7 +106,7 @@ async function distributed(env: Record<string, string>): Promise<Started> {
 }
 
 async function embedded(dir: string, env: Record<string, string>): Promise<Started> {
-  const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: join(dir, 'data'), ADMIT_HTTP_PORT: '0', ...env } });
+  const stack = await startEmbedded({ env: { ADMIT_DATA_DIR: embeddedDataDir(join(dir, 'data')), ADMIT_HTTP_PORT: '0', ...env } });
   return { stack, auditUrl: stack.intakeUrl, close: () => stack.stop() };
 }
 

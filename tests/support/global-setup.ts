@@ -1,11 +1,16 @@
 // Runs once per jest run (for each project it runs, the first one migrates): checks PostgreSQL
 // answers, makes the owner and app roles, then migrates the template every suite's database is
 // copied from, so migrations run once and suites start in milliseconds. The template is this run's
-// own; global teardown drops it.
+// own; global teardown drops it. The same for embedded mode: one migrated PGlite store that suites
+// copy (tests/support/embedded-store.ts) instead of running PGlite's initdb each.
 import 'reflect-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // jest loads global setup outside its module registry, so path aliases do not resolve here.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { AUDITOR_ROLE, createDataSource, ensureGroupRole, ensureLoginRole, migrate } from '../../libs/store/src';
+import { AUDITOR_ROLE, createDataSource, ensureGroupRole, ensureLoginRole, migrate, tightenPrivateDataDir } from '../../libs/store/src';
+import { EMBEDDED_TEMPLATE_ENV } from './embedded-store';
 import { asRole, assertTestDatabase, databaseUrl, newTemplateName, TEMPLATE_ENV, TEST_APP_ROLE, TEST_OWNER_ROLE, TEST_SERVER_URL, withServer } from './database';
 
 export default async function globalSetup(): Promise<void> {
@@ -29,4 +34,14 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await ds.destroy();
   }
+
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'admit-embedded-template-')), 'data');
+  const embedded = await createDataSource({ dataDir }).initialize();
+  try {
+    await migrate(embedded);
+  } finally {
+    await embedded.destroy();
+  }
+  await tightenPrivateDataDir(dataDir);
+  process.env[EMBEDDED_TEMPLATE_ENV] = dataDir;
 }

@@ -94,9 +94,10 @@ describe('live admissions in PostgreSQL (LiveAdmissions)', () => {
 
   it('keeps decisions made at once in groups, the latest per client, and a bad one fails alone', async () => {
     const statements: string[] = [];
-    const spy = jest.spyOn(db, 'query').mockImplementation(function (this: DataSource, sql: string, params?: unknown[]) {
+    const query = db.query.bind(db);
+    const spy = jest.spyOn(db, 'query').mockImplementation((sql, params) => {
       if (sql.startsWith('INSERT INTO live_admissions')) statements.push(sql);
-      return DataSource.prototype.query.call(this, sql, params);
+      return query(sql, params);
     });
     try {
       const many = Array.from({ length: 50 }, (_, i) => decided(`s_${i}`, NOW, NOW + MINUTE));

@@ -5,6 +5,14 @@ import { Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } 
 /** A produce request carries at most this many messages, or bytes of bodies: well under the broker's 1 MiB default. */
 /** How long a fetch waits at the broker when no message arrives (see KafkaConnection.consumer). */
 export const FETCH_MAX_WAIT_MS = 500;
+/**
+ * A fetch the broker answers once it holds `minBytes` for the consumer, or after `maxWaitMs`: fewer,
+ * larger batches for a group whose events no caller waits for.
+ */
+export interface Gather {
+  minBytes: number;
+  maxWaitMs: number;
+}
 const MAX_BATCH = 500;
 const MAX_BATCH_BYTES = 512 * 1024;
 
@@ -63,16 +71,17 @@ export class KafkaConnection {
    * are never created by reading them. A fetch returns as soon as a message arrives, and waits at
    * most FETCH_MAX_WAIT_MS when none does; a consumer that stops waits for its fetch in flight, so
    * this also bounds how long a stopping service waits (kafkajs' default, 5 s, made every stop last
-   * seconds).
+   * seconds). `gather` lets a group that takes batches trade a few milliseconds for larger ones.
    */
-  consumer(name: string): Consumer {
+  consumer(name: string, gather?: Gather): Consumer {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 30_000;
     return this.kafka.consumer({
       groupId: `${this.options.groupPrefix}.${name}`,
       allowAutoTopicCreation: false,
       sessionTimeout,
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
-      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      maxWaitTimeInMs: gather?.maxWaitMs ?? FETCH_MAX_WAIT_MS,
+      minBytes: gather?.minBytes ?? 1,
     });
   }
 

@@ -5,10 +5,17 @@ import { Delivery } from '../delivery';
 import { Taken } from '../keyed-flow';
 import { DEFAULT_MAX_BATCH } from '../publisher';
 import { RetryPolicy } from '../retry-policy';
-import { KafkaConnection } from './kafka-connection';
+import { Gather, KafkaConnection } from './kafka-connection';
 import { OffsetCommits } from './offset-commits';
 
 const JOIN_TIMEOUT_MS = 60_000;
+
+/**
+ * Groups that take batches (the audit store) read every topic and answer no caller: the broker
+ * gathers up to 64 KiB, or 20 ms, per fetch, so under load each fetch and each group commit carries
+ * many events instead of one or two, and the broker answers far fewer fetches.
+ */
+const BATCH_GATHER: Gather = { minBytes: 64 * 1024, maxWaitMs: 20 };
 
 /**
  * A Nest transport over kafkajs that avoids the pitfalls of Nest's own: offsets are committed only
@@ -30,7 +37,7 @@ export class KafkaBusServer extends BusServer {
     await this.connection.connectedProducer();
     for (const [group, consumerGroup] of groups) {
       const { handlers, batch } = consumerGroup;
-      const consumer = this.connection.consumer(group);
+      const consumer = this.connection.consumer(group, batch ? BATCH_GATHER : undefined);
       const topics = [...handlers.keys()].map((t) => this.connection.physical(t));
       const commits = new OffsetCommits(
         (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),

@@ -30,7 +30,7 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Admit HTTP API',
       version: CONTRACTS_VERSION,
-      description: 'Every route of every Admit app (embedded mode serves them all on one port). Errors are RFC 7591 `{error, error_description}`; a wrong method answers 405 with Allow.',
+      description: 'Every route of every Admit app (embedded mode serves them all on one port). Errors of the registration, client, access and operations routes are RFC 7591 `{error, error_description}`; errors of the admin and audit routes (those needing an admin token) are RFC 9457 application/problem+json, with the same stable code in `code`. A wrong method answers 405 with Allow.',
     },
     servers: [{ url: 'http://localhost:8080', description: 'npm start (embedded)' }],
     paths,

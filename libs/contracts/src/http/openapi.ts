@@ -13,7 +13,16 @@ export function openApiDocument(): Record<string, unknown> {
       tags: [route.tag],
       ...(route.admin ? { security: [{ adminToken: [] }] } : {}),
       ...(route.parameters
-        ? { parameters: route.parameters.map((p) => ({ name: p.name, in: p.in, required: p.in === 'path', description: p.description, schema: { type: 'string' } })) }
+        ? {
+            parameters: route.parameters.map((p) => ({
+              name: p.name,
+              in: p.in,
+              required: p.in === 'path',
+              description: p.description,
+              // A query parameter the route's query schema checks is documented with that schema.
+              schema: plain((p.in === 'query' && (route.query?.properties as Record<string, unknown> | undefined)?.[p.name]) || { type: 'string' }),
+            })),
+          }
         : {}),
       ...(route.request ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.request) } } } } : {}),
       responses: Object.fromEntries(

@@ -10,9 +10,10 @@ import { RevocationView, toView } from './revocation-view';
 
 /**
  * The admin API; bodies and query strings have been checked against their schemas in HTTP_ROUTES
- * (@admit/contracts) before a handler runs, and errors answer as RFC 9457 problems. A change answers 2xx only once it is on `admit.revocations.v1`, i.e. in force for
- * every service; if the bus does not take it in time, 503 `revocation_pending` (with the id): the
- * change is stored and will be published on its own, but the caller must not assume it holds yet.
+ * (@admit/contracts) before a handler runs, and errors answer as RFC 9457 problems. A change
+ * answers 2xx only once it is on `admit.revocations.v1`, i.e. in force for every service; if the
+ * bus does not take it in time, 503 `revocation_pending` (with the id): the change is stored and will
+ * be published on its own, but the caller must not assume it holds yet.
  */
 @Controller('revocations')
 @UseGuards(AdminGuard)

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { HTTP_ROUTES, HttpRoute, Refusal } from '@admit/contracts';
+import { HTTP_ROUTES, Refusal } from '@admit/contracts';
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCheck, TypeCompiler, ValueError, ValueErrorType } from '@sinclair/typebox/compiler';
 import type { FastifyRequest } from 'fastify';
@@ -19,7 +19,7 @@ interface Checks {
 
 /** Each route's schemas from HTTP_ROUTES, compiled once, by `METHOD /template`. */
 const CHECKS = new Map<string, Checks>(
-  HTTP_ROUTES.filter((r) => r.request || r.query).map((r: HttpRoute) => [
+  HTTP_ROUTES.filter((r) => r.request || r.query).map((r) => [
     `${r.method.toUpperCase()} ${r.path}`,
     {
       refusal: r.refusal ?? { code: 'invalid_request' },
@@ -51,9 +51,8 @@ export class RequestSchemas implements NestInterceptor {
 }
 
 function checked<T>(check: TypeCheck<never>, value: T, refusal: Refusal): T {
-  const error = check.Errors(value).First();
-  if (error) throw refused(refusal, error);
-  return value;
+  if (check.Check(value)) return value;
+  throw refused(refusal, check.Errors(value).First() as ValueError);
 }
 
 /** The 400 for the first thing a schema refuses, with the code of the (top-level) member at fault. */

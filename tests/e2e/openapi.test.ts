@@ -93,6 +93,41 @@ describe('the OpenAPI document and the routes (embedded)', () => {
     expect(answers).toEqual([]);
   });
 
+  it('answers errors of the admin and audit routes as RFC 9457 problems, of the others in the RFC 7591 shape, with the route\'s code', async () => {
+    const answers: unknown[] = [];
+    const expected: unknown[] = [];
+    const answer = async (route: (typeof HTTP_ROUTES)[number], headers: Record<string, string>, body?: string) => {
+      const res = await fetch(`${base}${route.path.replace('{client_id}', 's_nobody').replace('{id}', '00000000-0000-4000-8000-000000000000')}`, {
+        method: route.method.toUpperCase(),
+        headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body,
+      });
+      return [`${route.method} ${route.path}`, res.status, res.headers.get('content-type'), await res.json()];
+    };
+    for (const route of HTTP_ROUTES.filter((r) => r.admin)) {
+      // No credential, and a malformed body where the route takes one: the credential is checked first.
+      answers.push(await answer(route, {}, route.request ? '{"kind":' : undefined));
+      expected.push([
+        `${route.method} ${route.path}`,
+        401,
+        'application/problem+json; charset=utf-8',
+        { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'an admin bearer token is required', code: 'invalid_token' },
+      ]);
+    }
+    for (const route of HTTP_ROUTES.filter((r) => r.request)) {
+      answers.push(await answer(route, { authorization: `Bearer ${ADMIN_TOKEN}` }, '{"client_id":'));
+      const code = route.refusal?.code ?? 'invalid_request';
+      const detail = 'the request body is not valid JSON';
+      expected.push([
+        `${route.method} ${route.path}`,
+        400,
+        route.admin ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8',
+        route.admin ? { type: 'about:blank', title: 'Bad Request', status: 400, detail, code } : { error: code, error_description: detail },
+      ]);
+    }
+    expect(answers).toEqual(expected);
+  });
+
   it('answers a wrong method 405 with Allow, and an unknown path 404', async () => {
     const wrong = await fetch(`${base}/register`, { method: 'DELETE' });
     expect([wrong.status, wrong.headers.get('allow'), ((await wrong.json()) as { error: string }).error]).toEqual([405, 'POST', 'method_not_allowed']);

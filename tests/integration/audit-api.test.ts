@@ -246,10 +246,10 @@ describe('audit query API', () => {
     ['a time that is not RFC 3339', async () => 'from=yesterday', 'invalid_request'],
     ['from after to', async () => `from=${at(10).toISOString()}&to=${at(5).toISOString()}`, 'invalid_request'],
     ['an unknown type', async () => 'type=admit.bogus.v1', 'invalid_request'],
-  ])('refuses %s with 400', async (_what, query, code) => {
-    const { status, body } = await get(`/audit/events?${await query()}`);
-    expect(status).toBe(400);
-    expect(body.error).toBe(code);
+  ])('refuses %s with 400 and an RFC 9457 problem coded %s', async (_what, query, code) => {
+    const { status, headers, body } = await get(`/audit/events?${await query()}`);
+    expect([status, headers.get('content-type')]).toEqual([400, 'application/problem+json; charset=utf-8']);
+    expect(body).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, detail: expect.any(String), code });
   });
 
   it('gives a client timeline in time order, with the revocations against it and its state', async () => {
@@ -384,12 +384,12 @@ describe('audit query API', () => {
 
   it.each(['/audit/events', `/audit/clients/c1-${run}/timeline`, `/audit/incidents?anchor=${ANCHOR}`, '/audit/verify', '/audit/checkpoints', '/audit/links?at=t:0:1'])('%s: 401 without a valid token, 403 without audit:read', async (path) => {
     const none = await get(path, '');
-    expect(none.status).toBe(401);
-    expect(none.body.error).toBe('invalid_token');
+    expect([none.status, none.headers.get('content-type')]).toEqual([401, 'application/problem+json; charset=utf-8']);
+    expect(none.body).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'an admin bearer token is required', code: 'invalid_token' });
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
     expect((await get(path, 'admit_not-a-known-token')).status).toBe(401);
     const wrongScope = await get(path, REVOKER);
     expect(wrongScope.status).toBe(403);
-    expect(wrongScope.body.error).toBe('insufficient_scope');
+    expect(wrongScope.body).toMatchObject({ status: 403, code: 'insufficient_scope' });
   });
 });

@@ -277,14 +277,14 @@ describe('audit evidence report', () => {
   ])('refuses %s with 400', async (_what, params, code) => {
     const { status, text } = await get(`/audit/report?${query(params as Record<string, string>)}`);
     expect(status).toBe(400);
-    expect(JSON.parse(text).error).toBe(code);
+    expect(JSON.parse(text)).toMatchObject({ status: 400, code });
   });
 
   it('needs a token with audit:read', async () => {
     expect((await get(`/audit/report?${query(WINDOW)}`, '')).status).toBe(401);
     const wrongScope = await get(`/audit/report?${query(WINDOW)}`, REVOKER);
     expect(wrongScope.status).toBe(403);
-    expect(JSON.parse(wrongScope.text).error).toBe('insufficient_scope');
+    expect(JSON.parse(wrongScope.text)).toMatchObject({ status: 403, code: 'insufficient_scope' });
   });
 
   it('admit audit report writes the same figures from the database, as HTML with the same renderer', async () => {

@@ -91,6 +91,12 @@ describe('revocation service', () => {
     });
   }
 
+  /** An RFC 9457 problem with this status and code (and any other members), served as application/problem+json. */
+  async function expectProblem(response: Response, status: number, code: string, members: object = {}): Promise<void> {
+    expect([response.status, response.headers.get('content-type')]).toEqual([status, 'application/problem+json; charset=utf-8']);
+    expect(await response.json()).toEqual({ type: 'about:blank', title: expect.any(String), status, detail: expect.any(String), code, ...members });
+  }
+
   const on = (topic: string, key: string) => reading.records.filter((r) => r.topic === topic && r.key === key);
   const rows = async (value: string) => (await pg.query('SELECT * FROM revocations WHERE value = $1', [value])).rows;
 
@@ -126,10 +132,12 @@ describe('revocation service', () => {
       [await call('DELETE', `/revocations/${randomUUID()}`, READER), 403, 'insufficient_scope', 'Bearer realm="admit", error="insufficient_scope", scope="revocations:write"'],
     ] as const;
     for (const [response, status, code, challenge] of attempts) {
-      expect(response.status).toBe(status);
       expect(response.headers.get('www-authenticate')).toBe(challenge);
-      expect((await response.json()) as unknown).toEqual({ error: code, error_description: expect.any(String) });
+      await expectProblem(response, status, code);
     }
+    // The credential is checked before the body: a caller without one learns nothing about it.
+    await expectProblem(await call('POST', '/revocations', undefined, '{"kind":'), 401, 'invalid_token');
+    await expectProblem(await call('GET', '/revocations?include=everything', READER.slice(1)), 401, 'invalid_token');
     expect(await rows(value)).toEqual([]);
     // Nothing reaches the topics without an outbox row, and no refused request wrote one.
     expect((await pg.query(`SELECT * FROM revocation_outbox WHERE key LIKE $1 OR data::text LIKE $2`, [`%${value}`, `%${value}%`])).rows).toEqual([]);
@@ -152,8 +160,7 @@ describe('revocation service', () => {
     expect(JSON.stringify(reading.records)).not.toContain(WRITER);
 
     const duplicate = await call('POST', '/revocations', WRITER, { kind: 'client_id', value, reason: 'again' });
-    expect(duplicate.status).toBe(409);
-    expect(await duplicate.json()).toEqual({ error: 'revocation_exists', error_description: expect.any(String), revocation_id: created.id });
+    await expectProblem(duplicate, 409, 'revocation_exists', { revocation_id: created.id });
 
     expect(((await (await call('GET', '/revocations', READER)).json()) as { id: string }[]).map((r) => r.id)).toContain(created.id);
     expect(await (await call('GET', `/revocations/${created.id}`, READER)).json()).toMatchObject({ id: created.id, status: 'active' });
@@ -161,16 +168,19 @@ describe('revocation service', () => {
 
   it.each([
     ['{"kind":', 'invalid_request'],
+    ['[]', 'invalid_request'],
     [{ kind: 'client_id', value: 'x', reason: 'r', scope: 'all' }, 'unknown_field'],
     [{ kind: 'user', value: 'x', reason: 'r' }, 'invalid_kind'],
+    [{ value: 'x', reason: 'r' }, 'invalid_kind'],
+    [{ kind: 'client_id', value: 42, reason: 'r' }, 'invalid_value'],
     [{ kind: 'jkt', value: 'short', reason: 'r' }, 'invalid_value'],
     [{ kind: 'client_id', value: 'x', reason: '' }, 'invalid_reason'],
+    [{ kind: 'client_id', value: 'x', reason: 'r', expires_at: 'tomorrow' }, 'invalid_expires_at'],
     [{ kind: 'client_id', value: 'x', reason: 'r', expires_at: '2020-01-01T00:00:00Z' }, 'invalid_expires_at'],
-  ])('answers 400 to %j with %s and stores nothing', async (body, code) => {
+  ])('answers 400 to %j with a problem coded %s and stores nothing', async (body, code) => {
     const before = (await pg.query('SELECT count(*)::int AS n FROM revocation_outbox')).rows[0].n as number;
     const response = await call('POST', '/revocations', WRITER, body);
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: string }).error).toBe(code);
+    await expectProblem(response, 400, code);
     expect((await pg.query('SELECT count(*)::int AS n FROM revocation_outbox')).rows[0].n).toBe(before);
   });
 
@@ -187,16 +197,17 @@ describe('revocation service', () => {
     );
     expect(await rows(value)).toMatchObject([{ status: 'lifted', lifted_by: 'ops' }]);
 
-    expect((await call('DELETE', `/revocations/${created.id}`, WRITER)).status).toBe(409);
+    await expectProblem(await call('DELETE', `/revocations/${created.id}`, WRITER), 409, 'revocation_not_active', { revocation_id: created.id });
     for (const id of [randomUUID(), 'not-a-uuid']) {
-      const missing = await call('DELETE', `/revocations/${id}`, WRITER);
-      expect([missing.status, ((await missing.json()) as { error: string }).error]).toEqual([404, 'not_found']);
+      await expectProblem(await call('DELETE', `/revocations/${id}`, WRITER), 404, 'not_found');
+      await expectProblem(await call('GET', `/revocations/${id}`, READER), 404, 'not_found');
     }
     const active = (await (await call('GET', '/revocations', READER)).json()) as { id: string }[];
     expect(active.map((r) => r.id)).not.toContain(created.id);
     const all = (await (await call('GET', '/revocations?include=lifted', READER)).json()) as { id: string; status: string }[];
     expect(all.find((r) => r.id === created.id)?.status).toBe('lifted');
-    expect((await call('GET', '/revocations?include=everything', READER)).status).toBe(400);
+    await expectProblem(await call('GET', '/revocations?include=everything', READER), 400, 'invalid_include');
+    await expectProblem(await call('GET', '/revocations?include=lifted&include=lifted', READER), 400, 'invalid_include');
   });
 
   it('`admit revoke`, `admit revocations list` and `lift` drive the same API: in force, listed, lifted, and refusals in one line', async () => {

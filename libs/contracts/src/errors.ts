@@ -19,6 +19,22 @@ export const HttpError = {
 } as const;
 export type HttpError = (typeof HttpError)[keyof typeof HttpError];
 
+/** Stable codes of the revocation admin API (RFC 9457 problems' `code`). */
+export const RevocationError = {
+  InvalidRequest: 'invalid_request',
+  UnknownField: 'unknown_field',
+  InvalidKind: 'invalid_kind',
+  InvalidValue: 'invalid_value',
+  InvalidReason: 'invalid_reason',
+  InvalidExpiresAt: 'invalid_expires_at',
+  InvalidInclude: 'invalid_include',
+  Exists: 'revocation_exists',
+  NotActive: 'revocation_not_active',
+  /** Stored, but not yet on the topic: not in force until the bus takes it (it is retried on its own). */
+  Pending: 'revocation_pending',
+} as const;
+export type RevocationError = (typeof RevocationError)[keyof typeof RevocationError];
+
 /** Why an event was dead-lettered. Stable codes: `instanceof` does not cross Kafka. */
 export const DeadLetterReason = {
   /** Headers are not a CloudEvents 1.0 binary-mode envelope, or the body is not JSON. */

@@ -5,7 +5,6 @@ export * from './config/preflight';
 export * from './config/config-fragments';
 export * from './config/yaml-file';
 export * from './http/api-error';
-export * from './http/json-body.pipe';
 export * from './start-service';
 export * from './health.controller';
 export * from './logging/pino-logger';

@@ -10,6 +10,7 @@ import { unknownVariableWarnings } from './config/known-variables';
 import { BROKER_PROBE, HealthController } from './health.controller';
 import { configureHttp, httpAdapter } from './http/http-server';
 import { HttpErrorFilter } from './http/http-error.filter';
+import { RequestSchemas } from './http/request-schemas';
 import { PinoLogger } from './logging/pino-logger';
 import { scrub } from './logging/redact';
 import { AdmitMetrics, processMetrics } from './metrics/admit-metrics';
@@ -77,6 +78,7 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   traceHttp(app);
   measureHttp(app, metrics);
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalInterceptors(new RequestSchemas());
   app
     .connectMicroservice({ strategy: options.transport.server }, { deferInitialization: true })
     .useGlobalFilters(new BusErrorFilter());

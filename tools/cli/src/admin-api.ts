@@ -9,8 +9,8 @@ export interface AdminApi {
 
 /**
  * An Admit admin API (revocation or audit app) at `baseUrl` (`--url`, or ADMIT_URL), with the bearer
- * token from ADMIT_ADMIN_TOKEN: never from an argument, which `ps` would show. An error answer becomes
- * one line: the path, the status, Admit's error code and description.
+ * token from ADMIT_ADMIN_TOKEN: never from an argument, which `ps` would show. An error answer (an
+ * RFC 9457 problem) becomes one line: the path, the status, the problem's code and detail.
  */
 export function adminApi(baseUrl: string | undefined, scope: string, token = process.env[TOKEN_VAR]): AdminApi {
   const url = baseUrl ?? process.env[URL_VAR];
@@ -43,8 +43,8 @@ export function adminApi(baseUrl: string | undefined, scope: string, token = pro
         body = undefined;
       }
       if (!res.ok) {
-        const { error, error_description, revocation_id: id } = (body ?? {}) as { error?: string; error_description?: string; revocation_id?: string };
-        throw new CliExit(`${method} ${target.pathname}: ${res.status}${error ? ` ${error}` : ''}${error_description ? `: ${error_description}` : ''}${id ? ` (revocation ${id})` : ''}`);
+        const { code, detail, revocation_id: id } = (body ?? {}) as { code?: string; detail?: string; revocation_id?: string };
+        throw new CliExit(`${method} ${target.pathname}: ${res.status}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}${id ? ` (revocation ${id})` : ''}`);
       }
       return body as T;
     },

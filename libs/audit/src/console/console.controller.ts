@@ -241,8 +241,9 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
     } catch {
       return fail(502, 'the revocation service cannot be reached; nothing was revoked');
     }
-    const answer = (await res.json().catch(() => ({}))) as { id?: string; error?: string; error_description?: string };
-    if (res.status !== 201) return fail(res.status === 401 || res.status === 403 ? 403 : res.status >= 500 ? 502 : 400, `not revoked: ${answer.error ?? res.status}${answer.error_description ? `: ${answer.error_description}` : ''}`);
+    // An error is an RFC 9457 problem: its code and detail.
+    const answer = (await res.json().catch(() => ({}))) as { id?: string; code?: string; detail?: string };
+    if (res.status !== 201) return fail(res.status === 401 || res.status === 403 ? 403 : res.status >= 500 ? 502 : 400, `not revoked: ${answer.code ?? res.status}${answer.detail ? `: ${answer.detail}` : ''}`);
     this.html(reply, 201, page('Revocation', `<p class="done" id="revocation-result">Revoked ${escapeHtml(kind)} <code>${escapeHtml(value)}</code> (revocation ${escapeHtml(answer.id ?? '')}).</p>${backLink}`, { actor: session.name }));
   }
 

@@ -38,7 +38,7 @@ export type ClientInformationResponse = ClientMetadata & {
   client_id_expires_at?: number;
 };
 
-/** RFC 7591 §3.2.2 error response (and Admit's HTTP-level errors, in the same shape). */
+/** RFC 7591 §3.2.2 error response (and Admit's HTTP-level errors, in the same shape; admin routes turn it into an RFC 9457 problem). */
 export interface ErrorResponse {
   error: string;
   error_description: string;

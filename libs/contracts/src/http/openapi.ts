@@ -13,7 +13,16 @@ export function openApiDocument(): Record<string, unknown> {
       tags: [route.tag],
       ...(route.admin ? { security: [{ adminToken: [] }] } : {}),
       ...(route.parameters
-        ? { parameters: route.parameters.map((p) => ({ name: p.name, in: p.in, required: p.in === 'path', description: p.description, schema: { type: 'string' } })) }
+        ? {
+            parameters: route.parameters.map((p) => ({
+              name: p.name,
+              in: p.in,
+              required: p.in === 'path',
+              description: p.description,
+              // A query parameter the route's query schema checks is documented with that schema.
+              schema: plain((p.in === 'query' && (route.query?.properties as Record<string, unknown> | undefined)?.[p.name]) || { type: 'string' }),
+            })),
+          }
         : {}),
       ...(route.request ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.request) } } } } : {}),
       responses: Object.fromEntries(
@@ -30,7 +39,7 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Admit HTTP API',
       version: CONTRACTS_VERSION,
-      description: 'Every route of every Admit app (embedded mode serves them all on one port). Errors are RFC 7591 `{error, error_description}`; a wrong method answers 405 with Allow.',
+      description: 'Every route of every Admit app (embedded mode serves them all on one port). Errors of the registration, client, access and operations routes are RFC 7591 `{error, error_description}`; errors of the admin and audit routes (those needing an admin token) are RFC 9457 application/problem+json, with the same stable code in `code`. A wrong method answers 405 with Allow.',
     },
     servers: [{ url: 'http://localhost:8080', description: 'npm start (embedded)' }],
     paths,

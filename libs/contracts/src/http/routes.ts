@@ -1,4 +1,5 @@
 import { TSchema } from '@sinclair/typebox';
+import { RegistrationError, RevocationError } from '../errors';
 import { AccessCheckAnswer, AccessCheckRequest } from './access-check';
 import {
   AdmissionRequest,
@@ -7,12 +8,16 @@ import {
   ErrorResponseSchema,
   HealthAnswer,
   JwksSchema,
+  ProblemSchema,
   RegisterRequest,
   RevocationRequest,
+  RevocationsQuery,
   RevocationViewSchema,
 } from './schemas';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** The methods an `@All` route (the gateway's) is documented under: those gateways forward. */
 export const ALL_METHODS: HttpMethod[] = ['get', 'post', 'put', 'delete', 'patch'];
@@ -24,7 +29,20 @@ interface Answer {
   contentType?: string;
 }
 
-/** One route Admit serves over HTTP; the OpenAPI document and 405 + Allow are built from these. */
+/**
+ * The codes of a 400 for a request its schemas refuse: the code of the first member at fault
+ * (`fields`, by top-level name), `unknownField` for a member an object schema does not allow, else `code`.
+ */
+export interface Refusal {
+  code: string;
+  fields?: Record<string, string>;
+  unknownField?: string;
+}
+
+/**
+ * One route Admit serves over HTTP. The OpenAPI document, 405 + Allow, and the checks of every
+ * request (`request`, `query`, and the codes of their refusals) are built from these.
+ */
 export interface HttpRoute {
   method: HttpMethod;
   /** An OpenAPI path template: `/clients/{client_id}`. */
@@ -34,13 +52,20 @@ export interface HttpRoute {
   /** Needs a bearer admin token (ADMIT_ADMIN_TOKENS_FILE). */
   admin?: boolean;
   parameters?: { name: string; in: 'path' | 'query'; description: string }[];
+  /** The JSON body. */
   request?: TSchema;
+  /** The query string, where its parameters are more than documented. */
+  query?: TSchema;
+  /** Default `invalid_request` for every member. */
+  refusal?: Refusal;
   responses: Record<number, Answer>;
 }
 
 const error = (description: string): Answer => ({ description, schema: ErrorResponseSchema });
 const busy = { 429: error('Past a rate limit; Retry-After says when to try again.'), 503: error('No decision in time, or not ready; Retry-After says when to try again.') };
-const admin = { 401: error('No or unknown admin token.'), 403: error('The admin token lacks the scope.') };
+/** Admin and audit routes answer RFC 9457 problem details. */
+const problem = (description: string): Answer => ({ description, schema: ProblemSchema, contentType: PROBLEM_CONTENT_TYPE });
+const admin = { 401: problem('No or unknown admin token (invalid_token).'), 403: problem('The admin token lacks the scope (insufficient_scope).') };
 const auditQuery = (what: string): HttpRoute['parameters'] => [{ name: 'from', in: 'query', description: `Filters of ${what}: see docs/audit.md.` }];
 const audit = (path: string, summary: string, parameters?: HttpRoute['parameters']): HttpRoute => ({
   method: 'get',
@@ -49,7 +74,7 @@ const audit = (path: string, summary: string, parameters?: HttpRoute['parameters
   tag: 'audit',
   admin: true,
   parameters,
-  responses: { 200: { description: 'See docs/audit.md.', schema: AuditAnswer }, 400: error('A filter is invalid.'), ...admin },
+  responses: { 200: { description: 'See docs/audit.md.', schema: AuditAnswer }, 400: problem('A filter is invalid (invalid_request, invalid_cursor).'), ...admin },
 });
 
 /** The gateway subrequest (nginx auth_request, Envoy ext_authz), answered for any method and any path below it. */
@@ -73,6 +98,10 @@ export const HTTP_ROUTES: HttpRoute[] = [
     summary: 'RFC 7591 dynamic registration: plain metadata or a software statement.',
     tag: 'registration',
     request: RegisterRequest,
+    refusal: {
+      code: RegistrationError.InvalidClientMetadata,
+      fields: { redirect_uris: RegistrationError.InvalidRedirectUri, software_statement: RegistrationError.InvalidSoftwareStatement },
+    },
     responses: { 201: { description: 'Admitted.', schema: AdmittedClientSchema }, 400: error('Denied, with the RFC 7591 error code.'), ...busy },
   },
   {
@@ -81,6 +110,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     summary: 'Admission by Client ID Metadata Document.',
     tag: 'registration',
     request: AdmissionRequest,
+    refusal: { code: RegistrationError.InvalidClientMetadata },
     responses: { 200: { description: 'Admitted.', schema: AdmittedClientSchema }, 400: error('Denied, with the precise code.'), ...busy },
   },
   {
@@ -115,16 +145,33 @@ export const HTTP_ROUTES: HttpRoute[] = [
     tag: 'revocations',
     admin: true,
     request: RevocationRequest,
-    responses: { 201: { description: 'In force.', schema: RevocationViewSchema }, 400: error('The request is malformed.'), ...admin },
+    refusal: {
+      code: RevocationError.InvalidRequest,
+      unknownField: RevocationError.UnknownField,
+      fields: { kind: RevocationError.InvalidKind, value: RevocationError.InvalidValue, reason: RevocationError.InvalidReason, expires_at: RevocationError.InvalidExpiresAt },
+    },
+    responses: {
+      201: { description: 'In force.', schema: RevocationViewSchema },
+      400: problem('The request is malformed: invalid_request, unknown_field, invalid_kind, invalid_value, invalid_reason or invalid_expires_at.'),
+      409: problem('The subject is already revoked (revocation_exists, with revocation_id).'),
+      503: problem('Stored but not yet in force (revocation_pending, with revocation_id); Retry-After says when to look again.'),
+      ...admin,
+    },
   },
   {
     method: 'get',
     path: '/revocations',
-    summary: 'Revocations in force (include=all: lifted and expired too).',
+    summary: 'Revocations in force (include=lifted: lifted and expired too).',
     tag: 'revocations',
     admin: true,
-    parameters: [{ name: 'include', in: 'query', description: '`all` to list lifted and expired ones too.' }],
-    responses: { 200: { description: 'Revocations.', schema: { type: 'array', items: RevocationViewSchema } as unknown as TSchema }, ...admin },
+    parameters: [{ name: 'include', in: 'query', description: '`lifted` to list lifted and expired ones too.' }],
+    query: RevocationsQuery,
+    refusal: { code: RevocationError.InvalidInclude },
+    responses: {
+      200: { description: 'Revocations.', schema: { type: 'array', items: RevocationViewSchema } as unknown as TSchema },
+      400: problem('include is not lifted (invalid_include).'),
+      ...admin,
+    },
   },
   {
     method: 'get',
@@ -133,7 +180,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     tag: 'revocations',
     admin: true,
     parameters: [{ name: 'id', in: 'path', description: 'The revocation id.' }],
-    responses: { 200: { description: 'The revocation.', schema: RevocationViewSchema }, 404: error('No such revocation.'), ...admin },
+    responses: { 200: { description: 'The revocation.', schema: RevocationViewSchema }, 404: problem('No such revocation (not_found).'), ...admin },
   },
   {
     method: 'delete',
@@ -142,7 +189,13 @@ export const HTTP_ROUTES: HttpRoute[] = [
     tag: 'revocations',
     admin: true,
     parameters: [{ name: 'id', in: 'path', description: 'The revocation id.' }],
-    responses: { 204: { description: 'Lifted.' }, 404: error('No such revocation.'), 409: error('Already lifted or expired.'), ...admin },
+    responses: {
+      204: { description: 'Lifted.' },
+      404: problem('No such revocation (not_found).'),
+      409: problem('Already lifted or expired (revocation_not_active, with revocation_id).'),
+      503: problem('Stored but not yet in force (revocation_pending, with revocation_id).'),
+      ...admin,
+    },
   },
   audit('/audit/events', 'Stored events, filtered and paged.', auditQuery('events')),
   { ...audit('/audit/clients/{client_id}/timeline', 'One client’s events in order.'), parameters: [{ name: 'client_id', in: 'path', description: 'The client id, percent-encoded.' }] },
@@ -161,6 +214,12 @@ export const HTTP_ROUTES: HttpRoute[] = [
   },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics.', tag: 'operations', responses: { 200: { description: 'Prometheus text format.', contentType: 'text/plain' } } },
 ];
+
+/** Whether errors at a URL (query left off) are RFC 9457 problem details: those of admin and audit routes. */
+export function answersProblems(url: string): boolean {
+  const path = url.split('?')[0];
+  return HTTP_ROUTES.some((r) => r.admin && matches(r.path, path));
+}
 
 /** Whether a concrete URL path matches a path template (`{x}` is one non-empty segment). */
 function matches(template: string, path: string): boolean {

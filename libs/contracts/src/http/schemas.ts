@@ -1,11 +1,23 @@
-import { Type } from '@sinclair/typebox';
+import { Static, Type } from '@sinclair/typebox';
 import { RevocationKind } from '../events/revocation';
 import { ClientMetadata } from './client-metadata';
 
-/** RFC 7591 §3.2.2 error response; Admit's HTTP-level errors take the same shape. */
+/** RFC 7591 §3.2.2 error response: what the registration, client and access routes answer on errors. */
 export const ErrorResponseSchema = Type.Object(
   { error: Type.String({ description: 'A stable code, e.g. invalid_client_metadata, invalid_client, temporarily_unavailable.' }), error_description: Type.String() },
   { description: 'RFC 7591 §3.2.2 error response.' },
+);
+
+/** RFC 9457 problem details: what admin and audit routes answer on errors, as application/problem+json. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'about:blank: the HTTP status says what kind of problem it is, and `code` which one.' }),
+    title: Type.String({ description: 'The phrase of the HTTP status.' }),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'A stable code, e.g. invalid_kind, revocation_exists, invalid_token, insufficient_scope.' }),
+  },
+  { additionalProperties: true, description: 'RFC 9457 problem details; a route may add members, e.g. revocation_id.' },
 );
 
 /** `POST /register`: RFC 7591 client metadata, optionally with a software statement. */
@@ -15,6 +27,7 @@ export const RegisterRequest = Type.Intersect([ClientMetadata, Type.Object({ sof
 
 /** `POST /admissions`: a Client ID Metadata Document URL. */
 export const AdmissionRequest = Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document.' }) });
+export type AdmissionRequest = Static<typeof AdmissionRequest>;
 
 /**
  * RFC 7591 §3.2.1 client information response plus Admit's members: `client_id_expires_at` (an Admit
@@ -35,12 +48,20 @@ export const AdmittedClientSchema = Type.Intersect(
 
 export const JwksSchema = Type.Object({ keys: Type.Array(Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true })) }, { description: 'RFC 7517 JWK Set.' });
 
-export const RevocationRequest = Type.Object({
-  kind: RevocationKind,
-  value: Type.String({ minLength: 1, maxLength: 2048 }),
-  reason: Type.String({ minLength: 1, maxLength: 2048 }),
-  expires_at: Type.Optional(Type.String({ format: 'date-time' })),
-});
+/** `POST /revocations`; docs/guarantees.md says what each kind's value looks like. */
+export const RevocationRequest = Type.Object(
+  {
+    kind: RevocationKind,
+    value: Type.String({ minLength: 1, maxLength: 2048 }),
+    reason: Type.String({ minLength: 1, maxLength: 2048 }),
+    expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339, with an offset; in the future, at most 10 years away.' })),
+  },
+  { additionalProperties: false },
+);
+export type RevocationRequest = Static<typeof RevocationRequest>;
+
+/** `GET /revocations`. */
+export const RevocationsQuery = Type.Object({ include: Type.Optional(Type.Literal('lifted', { description: 'List lifted and expired revocations too.' })) });
 
 export const RevocationViewSchema = Type.Object(
   {

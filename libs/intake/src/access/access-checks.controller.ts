@@ -1,13 +1,12 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiError, JsonObjectBody } from '@admit/platform';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { RateLimits } from '../limits/rate-limits';
 import { AccessCheckRequest } from './access-check-request';
 import { AccessCheckAnswer, AccessChecks } from './access-checks';
 
-const checkRequest = TypeCompiler.Compile(AccessCheckRequest);
-
-/** Revalidation before a sensitive call: 200 with allow or deny, never a cached answer from a stale admission. */
+/**
+ * Revalidation before a sensitive call: 200 with allow or deny, never a cached answer from a stale
+ * admission. The body has been checked against AccessCheckRequest (RequestSchemas).
+ */
 @Controller()
 export class AccessChecksController {
   constructor(
@@ -17,10 +16,7 @@ export class AccessChecksController {
 
   @Post('access-checks')
   @HttpCode(200)
-  async check(@Body(new JsonObjectBody('invalid_request')) body: Record<string, unknown>, @Ip() source: string): Promise<AccessCheckAnswer> {
-    const error = checkRequest.Errors(body).First();
-    if (error) throw new ApiError(400, 'invalid_request', `${error.path || 'body'}: ${error.message}`.slice(0, 512));
-    const request = body as AccessCheckRequest;
+  async check(@Body() request: AccessCheckRequest, @Ip() source: string): Promise<AccessCheckAnswer> {
     this.limits.take('access-checks', request.client_id, source);
     return this.checks.check(request);
   }

@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { ClientInformationResponse, RegistrationError } from '@admit/contracts';
-import { ApiError, JsonObjectBody } from '@admit/platform';
+import { AdmissionRequest, ClientInformationResponse } from '@admit/contracts';
 import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 
@@ -18,14 +17,7 @@ export class AdmissionsController {
 
   @Post('admissions')
   @HttpCode(200)
-  async admit(
-    @Body(new JsonObjectBody(RegistrationError.InvalidClientMetadata)) body: Record<string, unknown>,
-    @Ip() source: string,
-  ): Promise<ClientInformationResponse> {
-    const clientId = body.client_id;
-    if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 2048) {
-      throw new ApiError(400, RegistrationError.InvalidClientMetadata, 'client_id must be the https URL of a client metadata document');
-    }
+  async admit(@Body() { client_id: clientId }: AdmissionRequest, @Ip() source: string): Promise<ClientInformationResponse> {
     this.limits.take('admissions', clientId, source);
     return this.pipeline.admit({ client_id: clientId, source: 'cimd', received_at: new Date().toISOString() });
   }

@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { ClientInformationResponse, RegistrationError } from '@admit/contracts';
+import { ClientInformationResponse } from '@admit/contracts';
 import { metadataClientId } from '@admit/metadata';
-import { JsonObjectBody } from '@admit/platform';
 import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 
-/** RFC 7591 dynamic registration, answered from the decision the pipeline reaches. */
+/**
+ * RFC 7591 dynamic registration, answered from the decision the pipeline reaches. The body has been
+ * checked against RegisterRequest (RequestSchemas); the validator applies the RFC 7591 rules.
+ */
 @Controller()
 export class RegisterController {
   constructor(
@@ -16,7 +18,7 @@ export class RegisterController {
   @Post('register')
   @HttpCode(201)
   async register(
-    @Body(new JsonObjectBody(RegistrationError.InvalidClientMetadata)) metadata: Record<string, unknown>,
+    @Body() metadata: Record<string, unknown>,
     @Ip() source: string,
   ): Promise<ClientInformationResponse> {
     // The validator computes the same id from the same body (for a software statement it is provisional:

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { allowedMethods, ErrorResponse, HttpError } from '@admit/contracts';
+import { STATUS_CODES } from 'node:http';
+import { allowedMethods, answersProblems, ErrorResponse, HttpError, PROBLEM_CONTENT_TYPE } from '@admit/contracts';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
 import { MAX_BODY_BYTES } from './http-server';
@@ -16,19 +17,32 @@ const BY_STATUS: Record<number, [code: string, description?: string]> = {
   503: [HttpError.TemporarilyUnavailable],
 };
 
-/** Every HTTP error leaves as `{ error, error_description }`; unexpected ones never leak internals. */
+/**
+ * Every HTTP error leaves as `{ error, error_description }` (RFC 7591), or on an admin or audit route
+ * as an RFC 9457 problem with the same code; unexpected ones never leak internals.
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body, headers } = wrongMethod(exception, host.switchToHttp().getRequest<FastifyRequest>()) ?? toResponse(exception);
+    const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
+    const { status, body, headers } = wrongMethod(exception, request) ?? toResponse(exception);
     if (status >= 500 && !(exception instanceof ApiError)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
+    if (request?.url && answersProblems(request.url)) {
+      void reply.status(status).headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE }).send(toProblem(status, body));
+      return;
+    }
     void reply.status(status).headers(headers).send(body);
   }
+}
+
+/** RFC 9457: `type` about:blank (the status is the kind of problem), the code in `code`; other members (revocation_id) stay. */
+function toProblem(status: number, { error, error_description, ...members }: ErrorResponse): Record<string, unknown> {
+  return { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: error_description, code: error, ...members };
 }
 
 /** A route that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404. */

@@ -19,9 +19,9 @@ export function httpAdapter(): FastifyAdapter {
 }
 
 /**
- * Only `application/json` bodies are accepted (anything else is 415), and they reach handlers as raw
- * buffers so each route decides how a malformed body is reported. Fastify's own errors (413, 415)
- * reach HttpErrorFilter like any other.
+ * Only `application/json` bodies are accepted (anything else is 415), and they reach RequestSchemas
+ * as raw buffers, which parses and checks them against their route's schema so a malformed body gets
+ * the route's code. Fastify's own errors (413, 415) reach HttpErrorFilter like any other.
  */
 export function configureHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,13 +1,15 @@
-// Real: the parser and ApiError. Time is fixed by passing `now`.
+// Real: the checks and ApiError. Time is fixed by passing `now`. What the request schema refuses
+// (types, unknown members, kinds, lengths, the date-time shape) is in libs/platform's request-schemas.spec.ts.
+import { RevocationRequest } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
-import { parseRevocationRequest } from './revocation-request';
+import { checkRevocationRequest } from './revocation-request';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
 
-function code(body: Record<string, unknown>): { code: string; description: string } {
+function code(body: RevocationRequest): { code: string; description: string } {
   try {
-    parseRevocationRequest(body, NOW);
+    checkRevocationRequest(body, NOW);
   } catch (err) {
     if (err instanceof ApiError) {
       const response = err.getResponse() as { error: string; error_description: string };
@@ -19,10 +21,10 @@ function code(body: Record<string, unknown>): { code: string; description: strin
   throw new Error(`accepted ${JSON.stringify(body)}`);
 }
 
-const base = { kind: 'client_id', value: 'https://app.example/client', reason: 'compromised' };
+const base: RevocationRequest = { kind: 'client_id', value: 'https://app.example/client', reason: 'compromised' };
 
-describe('parseRevocationRequest', () => {
-  it.each([
+describe('checkRevocationRequest', () => {
+  it.each<[RevocationRequest]>([
     [{ ...base }],
     [{ kind: 'software_id', value: 'acme-agent', reason: 'r' }],
     [{ kind: 'anchor', value: 'acme-directory', reason: 'r' }],
@@ -30,23 +32,15 @@ describe('parseRevocationRequest', () => {
     [{ kind: 'origin', value: 'https://app.example', reason: 'r' }],
     [{ kind: 'origin', value: 'app.example:8443', reason: 'multi\nline\treason' }],
   ])('accepts %j', (body) => {
-    expect(parseRevocationRequest(body, NOW)).toEqual(body);
+    expect(checkRevocationRequest(body, NOW)).toEqual(body);
   });
 
   it('normalises expires_at to UTC with milliseconds', () => {
-    expect(parseRevocationRequest({ ...base, expires_at: '2026-11-28T14:30:00+02:00' }, NOW).expires_at).toBe('2026-11-28T12:30:00.000Z');
-    expect(parseRevocationRequest({ ...base, expires_at: '2026-12-01t00:00:00.5z' }, NOW).expires_at).toBe('2026-12-01T00:00:00.500Z');
+    expect(checkRevocationRequest({ ...base, expires_at: '2026-11-28T14:30:00+02:00' }, NOW).expires_at).toBe('2026-11-28T12:30:00.000Z');
+    expect(checkRevocationRequest({ ...base, expires_at: '2026-12-01t00:00:00.5z' }, NOW).expires_at).toBe('2026-12-01T00:00:00.500Z');
   });
 
   it.each([
-    [{ ...base, scope: 'x' }, 'unknown_field', /"scope"/],
-    [{ ...base, __proto__: 'x', ['constructor']: 1 }, 'unknown_field', /"constructor"/],
-    [{ ...base, kind: 'email' }, 'invalid_kind', /client_id, software_id, anchor, jkt, origin/],
-    [{ ...base, kind: undefined }, 'invalid_kind', /kind must be/],
-    [{ ...base, kind: ['client_id'] }, 'invalid_kind', /kind must be/],
-    [{ ...base, value: '' }, 'invalid_value', /non-empty string/],
-    [{ ...base, value: 42 }, 'invalid_value', /non-empty string/],
-    [{ ...base, value: 'x'.repeat(2049) }, 'invalid_value', /at most 2048/],
     [{ ...base, value: ' padded' }, 'invalid_value', /surrounding whitespace/],
     [{ ...base, value: 'a\u0000b' }, 'invalid_value', /control characters/],
     [{ ...base, kind: 'software_id', value: 's'.repeat(256) }, 'invalid_value', /at most 255/],
@@ -56,23 +50,15 @@ describe('parseRevocationRequest', () => {
     [{ ...base, kind: 'origin', value: 'https://app.example/' }, 'invalid_value', /spelt https:\/\/app.example/],
     [{ ...base, kind: 'origin', value: 'http://app.example' }, 'invalid_value', /https/],
     [{ ...base, kind: 'origin', value: 'App.Example' }, 'invalid_value', /lower-case host/],
-    [{ ...base, reason: '' }, 'invalid_reason', /non-empty/],
     [{ ...base, reason: '   ' }, 'invalid_reason', /non-empty/],
-    [{ ...base, reason: undefined }, 'invalid_reason', /non-empty/],
-    [{ ...base, reason: 'r'.repeat(2049) }, 'invalid_reason', /2048/],
     [{ ...base, reason: 'bell\u0007' }, 'invalid_reason', /control/],
     [{ ...base, expires_at: '2026-11-28T11:59:59Z' }, 'invalid_expires_at', /not in the future/],
     [{ ...base, expires_at: NOW.toISOString() }, 'invalid_expires_at', /not in the future/],
-    [{ ...base, expires_at: '2026-12-01' }, 'invalid_expires_at', /RFC 3339/],
-    [{ ...base, expires_at: '2026-12-01T00:00:00' }, 'invalid_expires_at', /with an offset/],
-    [{ ...base, expires_at: 'Tue, 01 Dec 2026 00:00:00 GMT' }, 'invalid_expires_at', /RFC 3339/],
     [{ ...base, expires_at: '2027-02-30T00:00:00Z' }, 'invalid_expires_at', /not a valid date/],
     [{ ...base, expires_at: '2027-01-01T24:00:00Z' }, 'invalid_expires_at', /not a valid date/],
-    [{ ...base, expires_at: 1796000000 }, 'invalid_expires_at', /string/],
-    [{ ...base, expires_at: null }, 'invalid_expires_at', /string/],
     [{ ...base, expires_at: '2046-11-28T12:00:00Z' }, 'invalid_expires_at', /10 years/],
   ])('refuses %j with %s', (body, expected, description) => {
-    const got = code(body as Record<string, unknown>);
+    const got = code(body as RevocationRequest);
     expect(got.code).toBe(expected);
     expect(got.description).toMatch(description);
   });

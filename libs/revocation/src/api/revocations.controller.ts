@@ -1,17 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { HttpError } from '@admit/contracts';
-import { AdminActor, AdminGuard, AdminScope, ApiError, JsonObjectBody, RequireScope } from '@admit/platform';
+import { HttpError, RevocationError, RevocationRequest } from '@admit/contracts';
+import { AdminActor, AdminGuard, AdminScope, ApiError, RequireScope } from '@admit/platform';
 import { OutboxPublisher } from '../publish/outbox-publisher';
 import { REVOCATION_OPTIONS, RevocationOptions } from '../revocation-options';
 import { RevocationStore, Written } from '../store/revocation-store';
-import { RevocationApiError, RevocationError } from './revocation-errors';
-import { parseRevocationRequest } from './revocation-request';
+import { RevocationApiError } from './revocation-errors';
+import { checkRevocationRequest } from './revocation-request';
 import { RevocationView, toView } from './revocation-view';
 
 /**
- * The admin API. A change answers 2xx only once it is on `admit.revocations.v1`, i.e. in force for
- * every service; if the bus does not take it in time, 503 `revocation_pending` (with the id): the
- * change is stored and will be published on its own, but the caller must not assume it holds yet.
+ * The admin API; bodies and query strings have been checked against their schemas in HTTP_ROUTES
+ * (@admit/contracts) before a handler runs, and errors answer as RFC 9457 problems. A change
+ * answers 2xx only once it is on `admit.revocations.v1`, i.e. in force for every service; if the
+ * bus does not take it in time, 503 `revocation_pending` (with the id): the change is stored and will
+ * be published on its own, but the caller must not assume it holds yet.
  */
 @Controller('revocations')
 @UseGuards(AdminGuard)
@@ -25,9 +27,9 @@ export class RevocationsController {
   @Post()
   @HttpCode(201)
   @RequireScope(AdminScope.RevocationsWrite)
-  async create(@Body(new JsonObjectBody(RevocationError.InvalidRequest)) body: Record<string, unknown>, @AdminActor() actor: string): Promise<RevocationView> {
+  async create(@Body() body: RevocationRequest, @AdminActor() actor: string): Promise<RevocationView> {
     const now = new Date();
-    const request = parseRevocationRequest(body, now);
+    const request = checkRevocationRequest(body, now);
     const result = await this.store.create(request, actor, now);
     if ('existing' in result) {
       throw new RevocationApiError(409, RevocationError.Exists, `${request.kind} ${JSON.stringify(request.value)} is already revoked`, result.existing, {
@@ -40,10 +42,7 @@ export class RevocationsController {
 
   @Get()
   @RequireScope(AdminScope.RevocationsRead)
-  async list(@Query('include') include?: unknown): Promise<RevocationView[]> {
-    if (include !== undefined && include !== 'lifted') {
-      throw new ApiError(400, RevocationError.InvalidInclude, 'include must be "lifted" (to list lifted and expired revocations too)');
-    }
+  async list(@Query('include') include?: 'lifted'): Promise<RevocationView[]> {
     return (await this.store.list(include === 'lifted')).map(toView);
   }
 

@@ -1,8 +1,8 @@
-// Real: JsonObjectBody, ApiError and JSON.parse; nothing stubbed (fast-check generates the bodies).
+// Real: jsonObjectBody, ApiError and JSON.parse; nothing stubbed (fast-check generates the bodies).
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { ApiError } from './api-error';
-import { JsonObjectBody } from './json-body.pipe';
+import { jsonObjectBody } from './json-body';
 
 const RUNS = { numRuns: 200 };
 const MAX_DEPTH = 32;
@@ -11,16 +11,16 @@ const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
 type Outcome = { ok: true; value: Record<string, unknown> } | { ok: false; error: unknown };
 
-/** Runs the pipe, turning a throw into a value so the property can judge it. */
+/** Runs the parser, turning a throw into a value so the property can judge it. */
 function run(code: string, raw: unknown): Outcome {
   try {
-    return { ok: true, value: new JsonObjectBody(code).transform(raw) };
+    return { ok: true, value: jsonObjectBody(raw, code) };
   } catch (error) {
     return { ok: false, error };
   }
 }
 
-/** Containers on the deepest path (the root object is 1); iterative, like the pipe, so 100k levels cannot overflow. */
+/** Containers on the deepest path (the root object is 1); iterative, like the parser, so 100k levels cannot overflow. */
 function depthOf(root: unknown): number {
   let max = 0;
   const stack: [unknown, number][] = [[root, 1]];
@@ -33,7 +33,7 @@ function depthOf(root: unknown): number {
   return max;
 }
 
-/** The pipe's contract, stated independently: a plain JSON object nesting ≤ 32 levels, or a 400 with the route's code. */
+/** The parser's contract, stated independently: a plain JSON object nesting ≤ 32 levels, or a 400 with the route's code. */
 function expectContract(code: string, raw: unknown, outcome: Outcome): void {
   let parsed: unknown;
   let parses = false;
@@ -90,7 +90,7 @@ const pollutingJson = fc
   }))
   .node.map((inner) => `{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"v":${inner}}`);
 
-describe('JsonObjectBody under hostile bodies (property)', () => {
+describe('jsonObjectBody under hostile bodies (property)', () => {
   it('arbitrary bytes: a plain object or a 400 with the route code, never anything else', () => {
     fc.assert(
       fc.property(routeCode, fc.uint8Array({ maxLength: 512 }), (code, bytes) => {

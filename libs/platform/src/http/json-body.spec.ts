@@ -1,13 +1,13 @@
-// Real: everything (JsonObjectBody, ApiError, JSON.parse); nothing stubbed.
+// Real: everything (jsonObjectBody, ApiError, JSON.parse); nothing stubbed.
 import { ApiError } from './api-error';
-import { JsonObjectBody } from './json-body.pipe';
+import { jsonObjectBody } from './json-body';
 
 const CODE = 'invalid_client_metadata';
-const pipe = new JsonObjectBody(CODE);
+const parse = (raw: unknown) => jsonObjectBody(raw, CODE);
 
-function rejection(raw: unknown, by: JsonObjectBody = pipe): ApiError {
+function rejection(raw: unknown, code = CODE): ApiError {
   try {
-    by.transform(raw);
+    jsonObjectBody(raw, code);
   } catch (err) {
     if (err instanceof ApiError) return err;
     throw err;
@@ -36,13 +36,13 @@ function arraysInObject(arrays: number): string {
 
 const TOO_DEEP = 'the request body nests deeper than 32 levels';
 
-describe('JsonObjectBody', () => {
+describe('jsonObjectBody', () => {
   it('parses a JSON object', () => {
-    expect(pipe.transform(Buffer.from('{"client_name":"App","n":[1,{"x":null}]}'))).toStrictEqual({ client_name: 'App', n: [1, { x: null }] });
+    expect(parse(Buffer.from('{"client_name":"App","n":[1,{"x":null}]}'))).toStrictEqual({ client_name: 'App', n: [1, { x: null }] });
   });
 
   it('keeps unicode text intact', () => {
-    expect(pipe.transform(Buffer.from('{"name":"客户端 🚀","rtl":"\\u202e"}', 'utf8'))).toStrictEqual({ name: '客户端 🚀', rtl: '\u202e' });
+    expect(parse(Buffer.from('{"name":"客户端 🚀","rtl":"\\u202e"}', 'utf8'))).toStrictEqual({ name: '客户端 🚀', rtl: '\u202e' });
   });
 
   // Whatever a body says reaches an event; PostgreSQL can store no NUL and no lone surrogate, so an
@@ -57,11 +57,11 @@ describe('JsonObjectBody', () => {
   });
 
   it('keeps surrogate pairs, spelt raw or escaped', () => {
-    expect(pipe.transform(Buffer.from('{"a":"\\ud83d\\ude80","b":"🚀"}', 'utf8'))).toStrictEqual({ a: '🚀', b: '🚀' });
+    expect(parse(Buffer.from('{"a":"\\ud83d\\ude80","b":"🚀"}', 'utf8'))).toStrictEqual({ a: '🚀', b: '🚀' });
   });
 
   it('uses the error code of its route', () => {
-    const err = rejection(Buffer.from('[]'), new JsonObjectBody('custom_code'));
+    const err = rejection(Buffer.from('[]'), 'custom_code');
     expect({ code: err.code, response: err.getResponse() }).toEqual({
       code: 'custom_code',
       response: { error: 'custom_code', error_description: 'the request body must be a JSON object' },
@@ -107,11 +107,11 @@ describe('JsonObjectBody', () => {
 
   describe('nesting', () => {
     it('accepts exactly 32 levels of objects', () => {
-      expect(pipe.transform(Buffer.from(nestedObjects(32)))).toEqual(JSON.parse(nestedObjects(32)));
+      expect(parse(Buffer.from(nestedObjects(32)))).toEqual(JSON.parse(nestedObjects(32)));
     });
 
     it('accepts an object holding 31 nested arrays (32 levels)', () => {
-      expect(pipe.transform(Buffer.from(arraysInObject(31)))).toEqual(JSON.parse(arraysInObject(31)));
+      expect(parse(Buffer.from(arraysInObject(31)))).toEqual(JSON.parse(arraysInObject(31)));
     });
 
     it('rejects 33 levels of objects, naming the limit', () => {
@@ -136,7 +136,7 @@ describe('JsonObjectBody', () => {
 
     it('does not count scalars as a level', () => {
       const body = `${'{"a":'.repeat(31)}{"s":"x","n":1,"t":true,"z":null}${'}'.repeat(31)}`;
-      expect(() => pipe.transform(Buffer.from(body))).not.toThrow();
+      expect(() => parse(Buffer.from(body))).not.toThrow();
     });
   });
 
@@ -146,14 +146,14 @@ describe('JsonObjectBody', () => {
     });
 
     it('keeps __proto__ as an own key without polluting Object.prototype', () => {
-      const body = pipe.transform(Buffer.from('{"__proto__":{"polluted":true},"a":1}'));
+      const body = parse(Buffer.from('{"__proto__":{"polluted":true},"a":1}'));
       expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
       expect(Object.prototype.hasOwnProperty.call(body, '__proto__')).toBe(true);
       expect(body.polluted).toBeUndefined();
     });
 
     it('does not pollute through constructor.prototype', () => {
-      const body = pipe.transform(Buffer.from('{"constructor":{"prototype":{"polluted":true}}}'));
+      const body = parse(Buffer.from('{"constructor":{"prototype":{"polluted":true}}}'));
       expect(body.constructor).toEqual({ prototype: { polluted: true } });
     });
   });

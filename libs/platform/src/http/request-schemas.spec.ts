@@ -1,0 +1,147 @@
+// Real: RequestSchemas with the route table and schemas of @admit/contracts, HttpErrorFilter, ApiError.
+// The ExecutionContext, ArgumentsHost and reply are minimal stand-ins carrying what Nest and Fastify
+// give them for an HTTP route (method, Fastify's route url, raw body, parsed query).
+import { ArgumentsHost, ExecutionContext, NotFoundException } from '@nestjs/common';
+import { lastValueFrom, of } from 'rxjs';
+import { ApiError } from './api-error';
+import { HttpErrorFilter } from './http-error.filter';
+import { RequestSchemas } from './request-schemas';
+
+interface Request {
+  method: string;
+  url: string;
+  routeOptions: { url: string };
+  body?: unknown;
+  query: Record<string, unknown>;
+}
+
+function request(method: string, route: string, body?: string, query: Record<string, unknown> = {}): Request {
+  return { method, url: route, routeOptions: { url: route }, body: body === undefined ? undefined : Buffer.from(body), query };
+}
+
+function context(req: Request): ExecutionContext {
+  return { getType: () => 'http', switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
+}
+
+/** Runs the interceptor; the refusal it throws (status, code, description), or what the handler got. */
+async function intercept(req: Request): Promise<{ passed: unknown } | { status: number; code: string; description: string }> {
+  try {
+    await lastValueFrom(new RequestSchemas().intercept(context(req), { handle: () => of('handled') }));
+    return { passed: req.body };
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return { status: err.getStatus(), code: err.code, description: (err.getResponse() as { error_description: string }).error_description };
+  }
+}
+
+const REVOCATION = { kind: 'client_id', value: 'https://app.example/c.json', reason: 'leaked key' };
+const revoke = (body: unknown) => request('POST', '/revocations', typeof body === 'string' ? body : JSON.stringify(body));
+
+describe('RequestSchemas', () => {
+  it('hands the handler the parsed body of a request its schema accepts', async () => {
+    expect(await intercept(revoke(REVOCATION))).toEqual({ passed: REVOCATION });
+    expect(await intercept(request('POST', '/access-checks', '{"client_id":"c_1","action":"read"}'))).toEqual({ passed: { client_id: 'c_1', action: 'read' } });
+  });
+
+  it.each([
+    ['not JSON', '{"kind":', 'invalid_request', 'the request body is not valid JSON'],
+    ['not an object', '[]', 'invalid_request', 'the request body must be a JSON object'],
+    ['an unknown member', { ...REVOCATION, scope: 'all' }, 'unknown_field', '/scope: unknown member; allowed: kind, value, reason, expires_at'],
+    ['an own __proto__ member', `{"__proto__":{"x":1},${JSON.stringify(REVOCATION).slice(1)}`, 'unknown_field', '/__proto__: unknown member; allowed: kind, value, reason, expires_at'],
+    ['an unknown kind', { ...REVOCATION, kind: 'user' }, 'invalid_kind', '/kind: must be one of client_id, software_id, anchor, jkt, origin'],
+    ['no kind', { value: 'x', reason: 'r' }, 'invalid_kind', '/kind: Expected required property'],
+    ['a value that is a number', { ...REVOCATION, value: 42 }, 'invalid_value', '/value: Expected string'],
+    ['an empty value', { ...REVOCATION, value: '' }, 'invalid_value', '/value: Expected string length greater or equal to 1'],
+    ['a value over 2048 characters', { ...REVOCATION, value: 'x'.repeat(2049) }, 'invalid_value', '/value: Expected string length less or equal to 2048'],
+    ['no reason', { kind: 'client_id', value: 'x' }, 'invalid_reason', '/reason: Expected required property'],
+    ['an empty reason', { ...REVOCATION, reason: '' }, 'invalid_reason', '/reason: Expected string length greater or equal to 1'],
+    ['expires_at as a number', { ...REVOCATION, expires_at: 1796000000 }, 'invalid_expires_at', '/expires_at: Expected string'],
+    ['expires_at null', { ...REVOCATION, expires_at: null }, 'invalid_expires_at', '/expires_at: Expected string'],
+    ['expires_at a date alone', { ...REVOCATION, expires_at: '2026-12-01' }, 'invalid_expires_at', "/expires_at: Expected string to match 'date-time' format"],
+    ['expires_at without an offset', { ...REVOCATION, expires_at: '2026-12-01T00:00:00' }, 'invalid_expires_at', "/expires_at: Expected string to match 'date-time' format"],
+    ['expires_at in HTTP-date form', { ...REVOCATION, expires_at: 'Tue, 01 Dec 2026 00:00:00 GMT' }, 'invalid_expires_at', "/expires_at: Expected string to match 'date-time' format"],
+  ])('POST /revocations with %s: 400 %s', async (_name, body, code, description) => {
+    expect(await intercept(revoke(body))).toEqual({ status: 400, code, description });
+  });
+
+  it('GET /revocations: include must be lifted, given once', async () => {
+    expect(await intercept(request('GET', '/revocations', undefined, { include: 'lifted' }))).toEqual({ passed: undefined });
+    expect(await intercept(request('GET', '/revocations', undefined, {}))).toEqual({ passed: undefined });
+    for (const include of ['everything', ['lifted', 'lifted']]) {
+      expect(await intercept(request('GET', '/revocations', undefined, { include }))).toMatchObject({ status: 400, code: 'invalid_include' });
+    }
+  });
+
+  it.each([
+    ['POST', '/register', '{"client_name":', 'invalid_client_metadata', 'the request body is not valid JSON'],
+    ['POST', '/register', '{"redirect_uris":[1]}', 'invalid_redirect_uri', '/redirect_uris/0: Expected string'],
+    ['POST', '/register', '{"redirect_uris":"https://a.example/cb"}', 'invalid_redirect_uri', '/redirect_uris: Expected array'],
+    ['POST', '/register', `{"software_statement":"${'a'.repeat(16_385)}"}`, 'invalid_software_statement', '/software_statement: Expected string length less or equal to 16384'],
+    ['POST', '/register', '{"client_name":7}', 'invalid_client_metadata', '/client_name: Expected string'],
+    ['POST', '/admissions', '{}', 'invalid_client_metadata', '/client_id: Expected required property'],
+    ['POST', '/admissions', '', 'invalid_client_metadata', 'the request body is empty'],
+    ['POST', '/access-checks', '{"client_id":"c_1"}', 'invalid_request', '/action: Expected required property'],
+    ['POST', '/access-checks', '{"client_id":"c_1","action":"a","context":{"x":1}}', 'invalid_request', '/context/x: unknown member; allowed: sensitivity'],
+  ])('%s %s %s: 400 %s', async (method, route, body, code, description) => {
+    expect(await intercept(request(method, route, body))).toEqual({ status: 400, code, description });
+  });
+
+  it('leaves routes without schemas alone (the gateway reads no body)', async () => {
+    const raw = request('POST', '/gateway/decide', 'anything');
+    expect(await intercept(raw)).toEqual({ passed: Buffer.from('anything') });
+  });
+});
+
+/** What HttpErrorFilter sends for an exception raised while answering `req`. */
+function answered(exception: unknown, req: Pick<Request, 'method' | 'url'>): { status: number; headers: Record<string, string>; body: unknown } {
+  const sent = { status: 0, headers: {} as Record<string, string>, body: undefined as unknown };
+  const reply = {
+    status: (s: number) => ((sent.status = s), reply),
+    headers: (h: Record<string, string>) => ((sent.headers = h), reply),
+    send: (b: unknown) => ((sent.body = b), reply),
+  };
+  new HttpErrorFilter().catch(exception, { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => req }) } as unknown as ArgumentsHost);
+  return sent;
+}
+
+describe('HttpErrorFilter', () => {
+  it('answers admin and audit routes with an RFC 9457 problem carrying the code and every other member', () => {
+    const error = new ApiError(401, 'invalid_token', 'the admin token is not valid', { 'WWW-Authenticate': 'Bearer realm="admit"' });
+    expect(answered(error, { method: 'GET', url: '/audit/events?limit=1' })).toEqual({
+      status: 401,
+      headers: { 'WWW-Authenticate': 'Bearer realm="admit"', 'content-type': 'application/problem+json' },
+      body: { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'the admin token is not valid', code: 'invalid_token' },
+    });
+    class WithId extends ApiError {
+      override getResponse(): object {
+        return { ...(super.getResponse() as object), revocation_id: 'r1' };
+      }
+    }
+    expect(answered(new WithId(409, 'revocation_exists', 'already revoked'), { method: 'POST', url: '/revocations' }).body).toEqual({
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: 'already revoked',
+      code: 'revocation_exists',
+      revocation_id: 'r1',
+    });
+  });
+
+  it('answers a wrong method on an admin route 405 as a problem, with Allow', () => {
+    expect(answered(new NotFoundException('Cannot POST /revocations/x'), { method: 'POST', url: '/revocations/x' })).toEqual({
+      status: 405,
+      headers: { allow: 'GET, DELETE, HEAD', 'content-type': 'application/problem+json' },
+      body: { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: 'POST is not allowed here; allowed: GET, DELETE, HEAD', code: 'method_not_allowed' },
+    });
+  });
+
+  it('keeps the RFC 7591 shape on OAuth, client and access routes', () => {
+    for (const url of ['/register', '/admissions', '/clients/c_1', '/access-checks']) {
+      expect(answered(new ApiError(400, 'invalid_client_metadata', 'bad'), { method: 'POST', url })).toEqual({
+        status: 400,
+        headers: {},
+        body: { error: 'invalid_client_metadata', error_description: 'bad' },
+      });
+    }
+  });
+});

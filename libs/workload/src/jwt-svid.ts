@@ -45,11 +45,20 @@ export async function verifySvid(jwt: string, rules: SvidRules): Promise<Verifie
   if (claims.exp <= rules.nowS - rules.skewS) throw new WorkloadError(Code.SvidExpired, `the JWT-SVID expired at ${new Date(claims.exp * 1000).toISOString()}`);
   if (claims.exp - rules.nowS > rules.maxLifetimeS + rules.skewS) throw new WorkloadError(Code.SvidLifetime, `the JWT-SVID lives longer than the ${rules.maxLifetimeS} s its trust domain allows`);
   try {
-    await jwtVerify(jwt, createLocalJWKSet(svidKeys(rules.bundle)), { algorithms: SVID_ALGORITHMS, currentDate: new Date(rules.nowS * 1000), clockTolerance: rules.skewS });
+    await jwtVerify(jwt, keySet(rules.bundle), { algorithms: SVID_ALGORITHMS, currentDate: new Date(rules.nowS * 1000), clockTolerance: rules.skewS });
   } catch {
     throw new WorkloadError(Code.SvidSignature, `the JWT-SVID does not verify with the JWT bundle of ${rules.trustDomain}`);
   }
   return { spiffeId, exp: claims.exp };
+}
+
+/** One jose key set per bundle object, so each key is imported once, not once per SVID. */
+const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+
+function keySet(bundle: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(bundle);
+  if (!set) keySets.set(bundle, (set = createLocalJWKSet(svidKeys(bundle))));
+  return set;
 }
 
 /**

@@ -51,14 +51,14 @@ export class SpiffeBundle {
 
   /** The bundle to verify with now. */
   async keys(): Promise<JSONWebKeySet> {
-    if ('bundle' in this.source || this.now() < this.nextFetchMs) return this.usable();
-    this.inFlight ??= this.refresh(this.source.endpoint).finally(() => (this.inFlight = undefined));
+    if ('bundle' in this.source || !this.fetcher || this.now() < this.nextFetchMs) return this.usable();
+    this.inFlight ??= this.refresh(this.fetcher, this.source.endpoint).finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
-  private async refresh(endpoint: string): Promise<JSONWebKeySet> {
+  private async refresh(fetcher: Fetcher, endpoint: string): Promise<JSONWebKeySet> {
     try {
-      const response = await this.fetcher!.fetch(endpoint, { maxBytes: this.limits.maxBytes });
+      const response = await fetcher.fetch(endpoint, { maxBytes: this.limits.maxBytes });
       const bundle = parseBundle(this.trustDomain, response.body.toString('utf8'));
       if (JSON.stringify(bundle) !== JSON.stringify(this.current)) this.current = bundle;
       const hint = typeof bundle.spiffe_refresh_hint === 'number' ? bundle.spiffe_refresh_hint : this.limits.defaultRefreshS;

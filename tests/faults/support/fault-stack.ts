@@ -38,7 +38,7 @@ export class FaultStack {
     this.policies = selfAssertedPolicyDir();
     writeFileSync(
       join(this.dir, 'admin-tokens.yaml'),
-      ['tokens:', adminTokenEntryYaml({ name: 'faults', sha256: hashAdminToken(this.adminToken), scopes: [AdminScope.RevocationsWrite, AdminScope.RevocationsRead] })].join('\n'),
+      ['tokens:', adminTokenEntryYaml({ name: 'faults', sha256: hashAdminToken(this.adminToken), scopes: [AdminScope.RevocationsWrite, AdminScope.RevocationsRead, AdminScope.AuditRead] })].join('\n'),
     );
     // A signing key of the suite's own: intake signs admissions, audit signs checkpoints.
     await SigningKeys.load({ dataDir: this.dir });

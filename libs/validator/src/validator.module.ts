@@ -30,8 +30,13 @@ export class ValidatorModule {
     new Logger('TrustAnchors').log(
       anchors.all.length > 0
         ? `${anchors.all.length} trust anchor(s) loaded: ${anchors.all.slice(0, 10).map((a) => a.id).join(', ')}${anchors.all.length > 10 ? ', …' : ''}`
-        : 'no trust anchors (ADMIT_TRUST_ANCHORS_FILE unset): every software statement is refused',
+        : anchors.federation.length > 0
+          ? 'no software statement anchors: every software statement is refused'
+          : 'no trust anchors (ADMIT_TRUST_ANCHORS_FILE unset): every software statement is refused',
     );
+    if (anchors.federation.length > 0) {
+      new Logger('TrustAnchors').log(`${anchors.federation.length} OpenID Federation trust anchor(s) loaded: ${anchors.federation.slice(0, 10).map((a) => a.id).join(', ')}`);
+    }
     return {
       module: ValidatorModule,
       controllers: [ValidateRegistrationHandler],

@@ -3,8 +3,10 @@ import { publisherFor, traced } from '@admit/bus';
 import { CimdResolver, Fetcher, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
 import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
+import { TrustChainResolver } from '@admit/federation';
 import { readFileSync } from 'node:fs';
 import { ClientKeyThumbprints } from './registration/client-key-thumbprints';
+import { FederationSource } from './registration/federation-source';
 import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
 import { PurgeCaches } from './revocations/purge-caches';
@@ -45,6 +47,19 @@ export class ValidatorModule {
         RegistrationValidator,
         PurgeCaches,
         { provide: ClientKeyThumbprints, useValue: new ClientKeyThumbprints(fetcher) },
+        {
+          // Trust chains are fetched through the same SSRF-guarded fetcher as documents and keys.
+          provide: FederationSource,
+          useValue: new FederationSource(
+            new TrustChainResolver(fetcher, [...anchors.federation], {
+              maxBytes: config.ADMIT_FEDERATION_MAX_BYTES,
+              maxDepth: config.ADMIT_FEDERATION_MAX_DEPTH,
+              maxFetches: config.ADMIT_FEDERATION_MAX_FETCHES,
+              failureCooldownMs: config.ADMIT_FEDERATION_FAILURE_COOLDOWN_S * 1000,
+            }),
+            anchors.federation,
+          ),
+        },
         {
           provide: StatementVerifier,
           useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }, undefined, metrics),

@@ -14,7 +14,14 @@ export const RegisterRequest = Type.Intersect([ClientMetadata, Type.Object({ sof
 });
 
 /** `POST /admissions`: a Client ID Metadata Document URL. */
-export const AdmissionRequest = Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document.' }) });
+export const AdmissionRequest = Type.Object({
+  client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document, or an OpenID Federation Entity Identifier.' }),
+  source: Type.Optional(
+    Type.Literal('openid_federation', {
+      description: 'Resolve client_id as an OpenID Federation leaf entity. Without it, an https client_id is a federation entity only when its host falls under a federation trust anchor\'s domains, and a metadata document URL otherwise.',
+    }),
+  ),
+});
 
 /**
  * RFC 7591 §3.2.1 client information response plus Admit's members: `client_id_expires_at` (an Admit

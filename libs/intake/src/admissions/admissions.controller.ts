@@ -5,10 +5,13 @@ import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 
 /**
- * Admission by Client ID Metadata Document: the client id is an https URL, and the validator fetches
- * and checks the document it points to. Nothing is registered; the answer says whether, and as what,
- * the client is admitted now.
+ * Admission by an https client id: a Client ID Metadata Document, whose document the validator
+ * fetches and checks, or an OpenID Federation leaf (`"source": "openid_federation"`, or a host under a
+ * federation anchor's domains), whose trust chain it resolves. Nothing is registered; the answer says
+ * whether, and as what, the client is admitted now.
  */
+const FEDERATION = 'openid_federation';
+
 @Controller()
 export class AdmissionsController {
   constructor(
@@ -24,9 +27,12 @@ export class AdmissionsController {
   ): Promise<ClientInformationResponse> {
     const clientId = body.client_id;
     if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 2048) {
-      throw new ApiError(400, RegistrationError.InvalidClientMetadata, 'client_id must be the https URL of a client metadata document');
+      throw new ApiError(400, RegistrationError.InvalidClientMetadata, 'client_id must be the https URL of a client metadata document or an OpenID Federation entity identifier');
+    }
+    if (body.source !== undefined && body.source !== FEDERATION) {
+      throw new ApiError(400, RegistrationError.InvalidClientMetadata, `source must be "${FEDERATION}" when given`);
     }
     this.limits.take('admissions', clientId, source);
-    return this.pipeline.admit({ client_id: clientId, source: 'cimd', received_at: new Date().toISOString() });
+    return this.pipeline.admit({ client_id: clientId, source: body.source === FEDERATION ? FEDERATION : 'cimd', received_at: new Date().toISOString() });
   }
 }

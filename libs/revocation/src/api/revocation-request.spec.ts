@@ -29,6 +29,7 @@ describe('parseRevocationRequest', () => {
     [{ kind: 'jkt', value: JKT, reason: 'r' }],
     [{ kind: 'origin', value: 'https://app.example', reason: 'r' }],
     [{ kind: 'origin', value: 'app.example:8443', reason: 'multi\nline\treason' }],
+    [{ kind: 'intermediate', value: 'https://intermediate.fed.example/org', reason: 'r' }],
   ])('accepts %j', (body) => {
     expect(parseRevocationRequest(body, NOW)).toEqual(body);
   });
@@ -41,7 +42,7 @@ describe('parseRevocationRequest', () => {
   it.each([
     [{ ...base, scope: 'x' }, 'unknown_field', /"scope"/],
     [{ ...base, __proto__: 'x', ['constructor']: 1 }, 'unknown_field', /"constructor"/],
-    [{ ...base, kind: 'email' }, 'invalid_kind', /client_id, software_id, anchor, jkt, origin/],
+    [{ ...base, kind: 'email' }, 'invalid_kind', /client_id, software_id, anchor, jkt, origin, intermediate/],
     [{ ...base, kind: undefined }, 'invalid_kind', /kind must be/],
     [{ ...base, kind: ['client_id'] }, 'invalid_kind', /kind must be/],
     [{ ...base, value: '' }, 'invalid_value', /non-empty string/],
@@ -56,6 +57,9 @@ describe('parseRevocationRequest', () => {
     [{ ...base, kind: 'origin', value: 'https://app.example/' }, 'invalid_value', /spelt https:\/\/app.example/],
     [{ ...base, kind: 'origin', value: 'http://app.example' }, 'invalid_value', /https/],
     [{ ...base, kind: 'origin', value: 'App.Example' }, 'invalid_value', /lower-case host/],
+    [{ ...base, kind: 'intermediate', value: 'http://intermediate.fed.example' }, 'invalid_value', /must use https/],
+    [{ ...base, kind: 'intermediate', value: 'https://intermediate.fed.example/?x=1' }, 'invalid_value', /query, fragment or userinfo/],
+    [{ ...base, kind: 'intermediate', value: 'intermediate.fed.example' }, 'invalid_value', /entity identifier/],
     [{ ...base, reason: '' }, 'invalid_reason', /non-empty/],
     [{ ...base, reason: '   ' }, 'invalid_reason', /non-empty/],
     [{ ...base, reason: undefined }, 'invalid_reason', /non-empty/],

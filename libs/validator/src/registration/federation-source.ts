@@ -40,6 +40,7 @@ export class FederationSource {
   }
 }
 
+/** The code leads the description: a registering caller's answer has only the RFC 7591 error and the description. */
 function problem(code: string, description: string): Problem {
-  return { code, description: description.slice(0, 2048), error: RegistrationError.InvalidClientMetadata };
+  return { code, description: `${code}: ${description}`.slice(0, 2048), error: RegistrationError.InvalidClientMetadata };
 }

@@ -129,6 +129,15 @@ describe('TrustChainResolver', () => {
       expect(await failure(resolverOf(fed, anchor).resolve(leaf.id))).toMatchObject({ code: 'ERR_FEDERATION_EXPIRED', message: expect.stringContaining(`${intermediate.id}'s statement about ${leaf.id} expired at`) });
     });
 
+    it('a statement whose exp no date can hold (it would reach the evidence)', async () => {
+      const { fed, anchor, leaf } = await federation();
+      leaf.expIn = 10 ** 13;
+      expect(await failure(resolverOf(fed, anchor).resolve(leaf.id))).toEqual({
+        code: 'ERR_FEDERATION_STATEMENT_INVALID',
+        message: `the entity configuration of ${leaf.id} has an iat or exp that is not a whole number of seconds between 1970 and the year 9999`,
+      });
+    });
+
     it('a metadata_policy conflict between two levels', async () => {
       const { fed, anchor, intermediate, leaf } = await federation();
       anchor.subordinates.set(intermediate.id, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { value: 'private_key_jwt' } } } });

@@ -58,8 +58,10 @@ interface Link {
 
 interface Budget {
   fetches: number;
-  /** Fetch every statement again rather than serve it from the cache (a freshness re-check). */
+  /** Fetch every statement again rather than serve it from the cache (a freshness re-check)… */
   fresh: boolean;
+  /** …once per resolution: the URLs this resolution fetched already. */
+  fetched: Set<string>;
 }
 
 /**
@@ -85,7 +87,7 @@ export class TrustChainResolver {
   /** `fresh`: every statement is fetched again, none served from the cache (failures still cool down). */
   async resolve(leafId: string, options: { fresh?: boolean } = {}): Promise<ResolvedChain> {
     checkEntityId(leafId);
-    const budget: Budget = { fetches: 0, fresh: options.fresh === true };
+    const budget: Budget = { fetches: 0, fresh: options.fresh === true, fetched: new Set() };
     const leaf = await this.configuration(leafId, budget);
     const links = await this.pathUp(leaf, [leafId], budget);
     const anchor = this.anchorOf(links[links.length - 1].superior.sub)!;
@@ -181,11 +183,12 @@ export class TrustChainResolver {
   private async statement(url: string, expected: { iss: string; sub: string }, budget: Budget): Promise<EntityStatement> {
     const now = this.now();
     const cached = this.statements.get(url);
-    if (cached && cached.exp * 1000 > now && !budget.fresh) return cached;
+    if (cached && cached.exp * 1000 > now && (!budget.fresh || budget.fetched.has(url))) return cached;
     const failed = this.failures.get(url);
     if (failed && failed.until > now) throw failed.error;
     if (budget.fetches >= this.limits.maxFetches) throw new FederationError(Code.TooManyFetches, `resolving needed more than ${this.limits.maxFetches} requests`);
     budget.fetches += 1;
+    budget.fetched.add(url);
     let statement: EntityStatement;
     try {
       const response = await this.fetcher.fetch(url, { maxBytes: this.limits.maxBytes });

@@ -27,7 +27,7 @@ export class FederationSource {
       return { ok: false, problem: problem(FederationErrorCode.NoAnchor, 'no OpenID Federation trust anchor is configured') };
     }
     try {
-      return { ok: true, chain: await this.resolver.resolve(entityId, { fresh }) };
+      return recordable(await this.resolver.resolve(entityId, { fresh }));
     } catch (err) {
       if (err instanceof FederationError) return { ok: false, problem: problem(err.code, err.message) };
       return { ok: false, problem: problem(FEDERATION_FAILED, 'the trust chain could not be resolved') };
@@ -38,6 +38,30 @@ export class FederationSource {
   purge(): void {
     this.resolver.purge();
   }
+}
+
+/** The longest entity identifier or trust mark type the validated event can record. */
+const MAX_ID = 2048;
+/** The most trust marks (held, or refused) it records. */
+const MAX_MARKS = 64;
+
+/**
+ * A chain the validated event can record: an entity identifier too long for it refuses the chain;
+ * trust marks past the event's limits are left out (a mark never fails a chain).
+ */
+function recordable(chain: ResolvedChain): ChainResolution {
+  if (chain.path.some((id) => id.length > MAX_ID)) {
+    return { ok: false, problem: problem(FederationErrorCode.EntityId, `an entity identifier on the chain of ${chain.leaf.slice(0, 256)} is longer than ${MAX_ID} characters`) };
+  }
+  const fits = (mark: { type: string }) => mark.type.length <= MAX_ID;
+  return {
+    ok: true,
+    chain: {
+      ...chain,
+      trustMarks: chain.trustMarks.filter((mark) => fits(mark) && mark.issuer.length <= MAX_ID).slice(0, MAX_MARKS),
+      rejectedTrustMarks: chain.rejectedTrustMarks.filter(fits).slice(0, MAX_MARKS),
+    },
+  };
 }
 
 /** The code leads the description: a registering caller's answer has only the RFC 7591 error and the description. */

@@ -132,6 +132,21 @@ describe('RegistrationValidator', () => {
       expect(v).toMatchObject({ client_id: bad.id, source: 'federation', outcome: 'invalid', errors: [{ code: 'ERR_FEDERATION_POLICY_VIOLATION', error: 'invalid_client_metadata' }] });
     });
 
+    it('records at most 64 trust marks, so a leaf with more still gets a validation the event can carry', async () => {
+      const marked = await fed.add('marked', { metadata: { openid_relying_party: { redirect_uris: ['https://marked.example/cb'], token_endpoint_auth_method: 'private_key_jwt' } } });
+      fed.link(marked, intermediate, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['private_key_jwt'] } } } });
+      const anchorEntity = fed.entities.get('https://anchor.fed.example') as TestEntity;
+      const types = Array.from({ length: 70 }, (_, i) => `https://marks.example/${i}`);
+      anchorEntity.trust_mark_issuers = Object.fromEntries(types.map((type) => [type, [anchorEntity.id]]));
+      marked.trust_marks = await Promise.all(types.map((type) => fed.trustMark(type, marked, anchorEntity)));
+      // fresh: the anchor's configuration, cached by earlier tests, names no trust mark issuers.
+      const v = await validator.validate({ client_id: marked.id, source: 'openid_federation', fresh: true, received_at: RECEIVED });
+      anchorEntity.trust_mark_issuers = undefined;
+      expect(v).toMatchObject({ outcome: 'valid', trust_marks: types.slice(0, 64) });
+      expect(v.evidence.federation?.trust_marks).toHaveLength(64);
+      expect(checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED })).toBeNull();
+    });
+
     it('denies an entity no chain leads from, with the exact code, and never fetches a document instead', async () => {
       const v = await validator.validate({ client_id: 'https://nobody.fed.example', source: 'cimd', received_at: RECEIVED });
       expect(v).toMatchObject({ source: 'federation', outcome: 'invalid', errors: [{ code: 'ERR_FEDERATION_FETCH' }] });

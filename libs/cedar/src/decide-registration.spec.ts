@@ -89,7 +89,7 @@ function federation(chainExpInS = 3600, overrides: Partial<Validated> = {}): Val
         statements,
         expires_at: at(chainExpInS),
         client_type: 'openid_relying_party',
-        metadata: { openid_relying_party: metadata },
+        metadata,
         trust_marks: [{ type: 'https://trust.example/accredited', issuer: 'https://marks.fed.example' }],
         rejected_trust_marks: [],
       },

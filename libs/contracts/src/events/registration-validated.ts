@@ -63,8 +63,11 @@ export const ValidationEvidence = Type.Object({
       expires_at: Type.String({ format: 'date-time' }),
       /** The entity type whose resolved metadata is the client's: `openid_relying_party` or `oauth_client`. */
       client_type: Type.String({ maxLength: 64 }),
-      /** The leaf's metadata after its superiors' metadata and policies, every entity type. */
-      metadata: Type.Record(Type.String(), Type.Unknown()),
+      /**
+       * On a valid outcome: the client's metadata as the chain resolved it (its superiors' metadata and
+       * policies applied) and the metadata rules accepted it. Never recorded otherwise: it could hold a secret.
+       */
+      metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       /** Trust marks that hold, and those refused with why (a refused mark never fails the chain). */
       trust_marks: Type.Array(Type.Object({ type: Type.String({ maxLength: 2048 }), issuer: Type.String({ maxLength: 2048 }) }), { maxItems: 64 }),
       rejected_trust_marks: Type.Array(Type.Object({ type: Type.String({ maxLength: 2048 }), code: Type.String({ maxLength: 128 }) }), { maxItems: 64 }),

@@ -106,7 +106,15 @@ describe('RegistrationValidator', () => {
         intermediates: [intermediate.id],
         trust_marks: [],
         metadata: { client_name: 'Leaf', redirect_uris: ['https://leaf.example/cb'] },
-        evidence: { federation: { entity_id: leaf.id, anchor: 'fed', path: [leaf.id, intermediate.id, 'https://anchor.fed.example'], client_type: 'openid_relying_party' } },
+        evidence: {
+          federation: {
+            entity_id: leaf.id,
+            anchor: 'fed',
+            path: [leaf.id, intermediate.id, 'https://anchor.fed.example'],
+            client_type: 'openid_relying_party',
+            metadata: { client_name: 'Leaf', redirect_uris: ['https://leaf.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
+          },
+        },
       });
       expect(v.evidence.federation?.statements.map((s) => [s.iss, s.sub])).toEqual([
         [leaf.id, leaf.id],
@@ -130,6 +138,16 @@ describe('RegistrationValidator', () => {
       fed.link(bad, intermediate, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['private_key_jwt'] } } } });
       const v = await validator.validate({ client_id: bad.id, source: 'openid_federation', received_at: RECEIVED });
       expect(v).toMatchObject({ client_id: bad.id, source: 'federation', outcome: 'invalid', errors: [{ code: 'ERR_FEDERATION_POLICY_VIOLATION', error: 'invalid_client_metadata' }] });
+    });
+
+    it('refuses a leaf whose metadata holds a secret, and records the secret nowhere', async () => {
+      const leaky = await fed.add('leaky', { metadata: { openid_relying_party: { redirect_uris: ['https://leaky.example/cb'], token_endpoint_auth_method: 'private_key_jwt', client_secret: 'hunter2-secret' } } });
+      fed.link(leaky, intermediate);
+      const v = await validator.validate({ client_id: leaky.id, source: 'openid_federation', received_at: RECEIVED });
+      expect(v).toMatchObject({ source: 'federation', outcome: 'invalid', errors: [{ code: 'invalid_client_metadata', description: 'client_secret must not be sent: Admit issues no secrets' }] });
+      expect(JSON.stringify(v)).not.toContain('hunter2-secret');
+      expect(v.evidence.federation).toMatchObject({ entity_id: leaky.id, path: [leaky.id, intermediate.id, 'https://anchor.fed.example'] });
+      expect(v.evidence.federation).not.toHaveProperty('metadata');
     });
 
     it('records at most 64 trust marks, so a leaf with more still gets a validation the event can carry', async () => {

@@ -86,7 +86,6 @@ export class RegistrationValidator {
           statements: chain.statements.map(({ exp, ...statement }) => ({ ...statement, exp: isoSeconds(exp) })),
           expires_at: isoSeconds(chain.expiresAt),
           client_type: chain.clientType,
-          metadata: chain.metadata,
           trust_marks: chain.trustMarks,
           rejected_trust_marks: chain.rejectedTrustMarks.map(({ type, code }) => ({ type, code })),
         },
@@ -94,7 +93,9 @@ export class RegistrationValidator {
     };
     const checked = checkClientMetadata(chain.clientMetadata);
     if (!checked.ok) return { ...failed(entityId, 'federation', checked.errors), ...about };
-    return { ...about, source: 'federation', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
+    // The resolved metadata is evidence only once the rules accepted it: refused metadata may hold a secret.
+    const evidence = { ...about.evidence, federation: { ...about.evidence.federation, metadata: checked.metadata } };
+    return { ...about, evidence, source: 'federation', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
   }
 
   private async statement(body: Record<string, unknown>): Promise<Validation> {

@@ -84,6 +84,7 @@ describe.each(MODES)('OpenID Federation trust chains (%s)', (mode) => {
           anchor_entity_id: anchor.id,
           path: [leaf.id, intermediate.id, anchor.id],
           client_type: 'openid_relying_party',
+          metadata: { ...RP, jwks: { keys: [leaf.key.jwk] } },
           trust_marks: [{ type: ACCREDITED, issuer: anchor.id }],
           rejected_trust_marks: [],
         },

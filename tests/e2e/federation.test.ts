@@ -91,12 +91,10 @@ describe.each(MODES)('OpenID Federation trust chains (%s)', (mode) => {
       },
     });
     const evidence = (validated.data.evidence as { federation: { statements: { iss: string; sub: string; sha256: string }[]; expires_at: string } }).federation;
-    expect(evidence.statements.map((s) => [s.iss, s.sub])).toEqual([
-      [leaf.id, leaf.id],
-      [intermediate.id, leaf.id],
-      [anchor.id, intermediate.id],
-      [anchor.id, anchor.id],
-    ]);
+    // The leaf's configuration, each superior's statement about the entity below it, the anchor's configuration.
+    const path = [leaf.id, intermediate.id, anchor.id];
+    const expected = [[leaf.id, leaf.id], ...path.slice(1).map((superior, i) => [superior, path[i]]), [anchor.id, anchor.id]];
+    expect(evidence.statements.map((s) => [s.iss, s.sub])).toEqual(expected);
     expect(evidence.statements.every((s) => /^[0-9a-f]{64}$/.test(s.sha256))).toBe(true);
     expect(answer.client_id_expires_at as number).toBeLessThanOrEqual(Date.parse(evidence.expires_at) / 1000);
 

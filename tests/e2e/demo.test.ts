@@ -46,7 +46,7 @@ describe('npm run demo', () => {
     expect(out).toContain(`client ${clientId}: REVOKED`);
     expect(out).toMatch(/access\.checked\.v1 {2}deny tools\/call:search/);
     expect(out).toMatch(/\| OK: \d+ links in \d+ chains recomputed/);
-    expect(out).toContain('admissions by source: {"cimd":1,"software_statement":1,"self_asserted":0,"unknown":0}');
+    expect(out).toContain('admissions by source: {"cimd":1,"software_statement":1,"federation":0,"self_asserted":0,"unknown":0}');
     expect(out).toContain('backed by signed or fetched metadata: 2 of 2');
     expect(out).toContain('denials by reason: revoked:client_id=1');
     expect(out).toMatch(/revocations: 1, took effect after \d+(\.\d+)? s/);

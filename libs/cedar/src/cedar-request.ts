@@ -12,6 +12,9 @@ export interface ClientFacts {
   anchor?: string;
   software_id?: string;
   origin?: string;
+  /** A federation client's intermediates (entity ids) and the types of its trust marks that hold. */
+  intermediates?: string[];
+  trust_marks?: string[];
   jkts: string[];
   validated_at: string;
   /** The admission's end, when there is one (access checks). */
@@ -65,7 +68,7 @@ function clientAttributes(c: ClientFacts): EntityJson['attrs'] {
     jkts: c.jkts,
     validated_at: seconds(c.validated_at),
   };
-  for (const name of ['anchor', 'software_id', 'origin'] as const) {
+  for (const name of ['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks'] as const) {
     const value = c[name];
     if (value !== undefined) attrs[name] = value;
   }

@@ -63,6 +63,46 @@ function statement(expInS = 3600, overrides: Partial<Validated> = {}): Validated
   };
 }
 
+const LEAF = 'https://leaf.fed.example';
+const INTERMEDIATE = 'https://intermediate.fed.example';
+const TA = 'https://ta.fed.example';
+
+function federation(chainExpInS = 3600, overrides: Partial<Validated> = {}): Validated {
+  const statements = [
+    { iss: LEAF, sub: LEAF, sha256: 'c'.repeat(64), exp: at(chainExpInS) },
+    { iss: INTERMEDIATE, sub: LEAF, sha256: 'd'.repeat(64), exp: at(7200) },
+    { iss: TA, sub: INTERMEDIATE, sha256: 'e'.repeat(64), exp: at(7200) },
+    { iss: TA, sub: TA, sha256: 'f'.repeat(64), exp: at(7200) },
+  ];
+  return {
+    client_id: LEAF,
+    source: 'federation',
+    outcome: 'valid',
+    metadata,
+    errors: [],
+    evidence: {
+      federation: {
+        entity_id: LEAF,
+        anchor: 'fed',
+        anchor_entity_id: TA,
+        path: [LEAF, INTERMEDIATE, TA],
+        statements,
+        expires_at: at(chainExpInS),
+        client_type: 'openid_relying_party',
+        metadata,
+        trust_marks: [{ type: 'https://trust.example/accredited', issuer: 'https://marks.fed.example' }],
+        rejected_trust_marks: [],
+      },
+    },
+    anchor: 'fed',
+    intermediates: [INTERMEDIATE],
+    trust_marks: ['https://trust.example/accredited'],
+    jkts: [],
+    validated_at: NOW.toISOString(),
+    ...overrides,
+  };
+}
+
 function invalid(errors: Problem[]): Validated {
   return { client_id: 'c_abc', source: 'self_asserted', outcome: 'invalid', errors, evidence: {}, jkts: [], validated_at: NOW.toISOString() };
 }
@@ -124,6 +164,7 @@ describe('decideRegistration', () => {
         'sensitive-needs-client-assertion',
         'register-cimd',
         'register-software-statement',
+        'register-federation',
         'self-asserted-not-admitted',
         'flag-loopback-redirect-uris',
       ]);
@@ -159,6 +200,32 @@ describe('decideRegistration', () => {
         reasons: [{ code: 'register-software-statement', description: "the client's software statement is signed by a trusted anchor" }],
         admission: { source: 'software_statement', anchor: 'acme', software_id: 'acme-cli', evidence_sha256: evidenceDigest(v), expires_at: at(900), flags: [] },
       });
+    });
+
+    it('admits a federation leaf with its anchor, intermediates and trust marks, never past its chain', () => {
+      const v = federation(120);
+      expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
+      expect(decideRegistration(set, v, NOW)).toMatchObject({
+        decision: 'allow',
+        determining_policies: ['register-federation'],
+        admission: { source: 'federation', anchor: 'fed', intermediates: [INTERMEDIATE], trust_marks: ['https://trust.example/accredited'], expires_at: at(120) },
+      });
+      expect(decideRegistration(set, federation(3600), NOW).admission?.expires_at).toBe(at(900));
+    });
+
+    it('admits only federation leaves with the given trust mark under the example policy', () => {
+      const withExample = PolicySet.fromFiles({
+        ...set.files,
+        files: [...set.files.files, { name: 'federation-trust-mark.cedar', text: readFileSync(join(REPO_POLICIES, 'examples', 'federation-trust-mark.cedar'), 'utf8') }],
+      });
+      expect(decideRegistration(withExample, federation(), NOW)).toMatchObject({ decision: 'allow', determining_policies: ['register-federation'] });
+      expect(decideRegistration(withExample, federation(3600, { trust_marks: ['https://trust.example/other'] }), NOW)).toMatchObject({
+        decision: 'deny',
+        determining_policies: ['federation-needs-trust-mark'],
+        reasons: [{ code: 'federation-needs-trust-mark', description: 'a federation client needs the https://trust.example/accredited trust mark' }],
+      });
+      // Other sources are not affected.
+      expect(decideRegistration(withExample, cimd(), NOW)).toMatchObject({ decision: 'allow' });
     });
 
     it('denies self-asserted metadata with the reason of the policy that explains it', () => {

@@ -50,6 +50,8 @@ export function readStatement(jwt: string, expected: { iss: string; sub: string 
   if (header.typ !== STATEMENT_TYPE) throw malformed(`has typ ${JSON.stringify(header.typ)}, not ${STATEMENT_TYPE}`);
   if (claims.iss !== expected.iss || claims.sub !== expected.sub) throw malformed(`names iss ${JSON.stringify(claims.iss)} and sub ${JSON.stringify(claims.sub)}`);
   if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') throw malformed('lacks a numeric iat or exp');
+  // Times are recorded as dates in the evidence: a time no date can hold is refused, not a crash later.
+  if (!isRecordableTime(claims.iat) || !isRecordableTime(claims.exp)) throw malformed(`has an iat or exp that is not a whole number of seconds between 1970 and the year 9999`);
   if (!isPublicJwks(claims.jwks)) throw malformed('has no jwks of public keys');
   if (claims.crit !== undefined) {
     const names = Array.isArray(claims.crit) ? claims.crit.map(String) : ['(not an array)'];
@@ -82,6 +84,13 @@ export async function verifyStatement(statement: EntityStatement, jwks: JSONWebK
 export function checkTimes(statement: EntityStatement, nowS: number, skewS: number): void {
   if (statement.exp <= nowS - skewS) throw new FederationError(Code.Expired, `${describe(statement)} expired at ${new Date(statement.exp * 1000).toISOString()}`);
   if (statement.iat > nowS + skewS) throw new FederationError(Code.Expired, `${describe(statement)} is issued in the future`);
+}
+
+/** 9999-12-31T23:59:59Z: the last second an ISO 8601 date-time of four-digit years can hold. */
+export const MAX_TIME_S = 253_402_300_799;
+
+function isRecordableTime(seconds: number): boolean {
+  return Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_TIME_S;
 }
 
 export function describe(statement: { iss: string; sub: string }): string {

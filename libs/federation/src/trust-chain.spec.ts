@@ -1,7 +1,7 @@
 import { FetchErrorCode } from '@admit/metadata';
 import { TestEntity, TestFederation, testKey } from './testing';
 import { FederationError } from './federation-error';
-import { FederationLimits, TrustChainResolver } from './trust-chain';
+import { FederationLimits, TrustChainResolver, underFederationDomains } from './trust-chain';
 
 const RP = {
   client_name: 'Leaf RP',
@@ -71,6 +71,9 @@ describe('TrustChainResolver', () => {
     const fetched = fed.requests.length;
     await resolver.resolve(leaf.id);
     expect(fed.requests.length).toBe(fetched);
+    // A freshness re-check fetches every statement again.
+    await resolver.resolve(leaf.id, { fresh: true });
+    expect(fed.requests.length).toBe(2 * fetched);
   });
 
   describe('refuses, with its exact reason', () => {
@@ -124,6 +127,15 @@ describe('TrustChainResolver', () => {
       const { fed, anchor, intermediate, leaf } = await federation();
       intermediate.subordinates.set(leaf.id, { expIn: -120 });
       expect(await failure(resolverOf(fed, anchor).resolve(leaf.id))).toMatchObject({ code: 'ERR_FEDERATION_EXPIRED', message: expect.stringContaining(`${intermediate.id}'s statement about ${leaf.id} expired at`) });
+    });
+
+    it('a statement whose exp no date can hold (it would reach the evidence)', async () => {
+      const { fed, anchor, leaf } = await federation();
+      leaf.expIn = 10 ** 13;
+      expect(await failure(resolverOf(fed, anchor).resolve(leaf.id))).toEqual({
+        code: 'ERR_FEDERATION_STATEMENT_INVALID',
+        message: `the entity configuration of ${leaf.id} has an iat or exp that is not a whole number of seconds between 1970 and the year 9999`,
+      });
     });
 
     it('a metadata_policy conflict between two levels', async () => {
@@ -240,5 +252,22 @@ describe('TrustChainResolver', () => {
       const chain = await resolverOf(fed, anchor).resolve(leaf.id);
       expect(chain.rejectedTrustMarks.map((r) => r.code)).toEqual(['ERR_TRUST_MARK_EXPIRED', 'ERR_TRUST_MARK_INVALID']);
     });
+  });
+});
+
+describe('underFederationDomains', () => {
+  const anchors = [{ domains: ['.fed.example', 'ta.example'] }];
+  it.each([
+    ['https://leaf.fed.example', true],
+    ['https://a.b.fed.example/rp', true],
+    ['https://LEAF.FED.EXAMPLE', true],
+    ['https://fed.example', false],
+    ['https://ta.example/x', true],
+    ['https://sub.ta.example', false],
+    ['http://leaf.fed.example', false],
+    ['https://leaf.fed.example.evil', false],
+    ['not a url', false],
+  ])('%s -> %s', (clientId, expected) => {
+    expect(underFederationDomains(clientId, anchors)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { FetchError, FetchErrorCode, type Fetcher } from '@admit/metadata';
 import type { JSONWebKeySet } from 'jose';
-import { checkConstraints } from './constraints';
+import { checkConstraints, matches } from './constraints';
 import { checkTimes, describe, EntityMetadata, EntityStatement, isObject, readStatement, verifyStatement } from './entity-statement';
 import { FederationError, FederationErrorCode as Code } from './federation-error';
 import { applyPolicy, checkPolicyCrit, mergePolicies, MetadataPolicy } from './metadata-policy';
@@ -58,6 +58,10 @@ interface Link {
 
 interface Budget {
   fetches: number;
+  /** Fetch every statement again rather than serve it from the cache (a freshness re-check)… */
+  fresh: boolean;
+  /** …once per resolution: the URLs this resolution fetched already. */
+  fetched: Set<string>;
 }
 
 /**
@@ -80,9 +84,10 @@ export class TrustChainResolver {
     this.limits = { ...DEFAULT_FEDERATION_LIMITS, ...limits };
   }
 
-  async resolve(leafId: string): Promise<ResolvedChain> {
+  /** `fresh`: every statement is fetched again, none served from the cache (failures still cool down). */
+  async resolve(leafId: string, options: { fresh?: boolean } = {}): Promise<ResolvedChain> {
     checkEntityId(leafId);
-    const budget: Budget = { fetches: 0 };
+    const budget: Budget = { fetches: 0, fresh: options.fresh === true, fetched: new Set() };
     const leaf = await this.configuration(leafId, budget);
     const links = await this.pathUp(leaf, [leafId], budget);
     const anchor = this.anchorOf(links[links.length - 1].superior.sub)!;
@@ -178,11 +183,12 @@ export class TrustChainResolver {
   private async statement(url: string, expected: { iss: string; sub: string }, budget: Budget): Promise<EntityStatement> {
     const now = this.now();
     const cached = this.statements.get(url);
-    if (cached && cached.exp * 1000 > now) return cached;
+    if (cached && cached.exp * 1000 > now && (!budget.fresh || budget.fetched.has(url))) return cached;
     const failed = this.failures.get(url);
     if (failed && failed.until > now) throw failed.error;
     if (budget.fetches >= this.limits.maxFetches) throw new FederationError(Code.TooManyFetches, `resolving needed more than ${this.limits.maxFetches} requests`);
     budget.fetches += 1;
+    budget.fetched.add(url);
     let statement: EntityStatement;
     try {
       const response = await this.fetcher.fetch(url, { maxBytes: this.limits.maxBytes });
@@ -215,6 +221,18 @@ function resolveMetadata(leafMetadata: EntityMetadata, links: Link[], allowedTyp
     out[type] = applyPolicy(base, merged);
   }
   return out;
+}
+
+/**
+ * The routing rule for client ids that name no source: an https URL is a federation entity when its
+ * host falls under some federation anchor's `domains` (`.example.org`: any host below it;
+ * `fed.example`: that host alone), and a metadata document URL otherwise.
+ */
+export function underFederationDomains(clientId: string, anchors: readonly { domains: readonly string[] }[]): boolean {
+  if (!URL.canParse(clientId)) return false;
+  const url = new URL(clientId);
+  const host = url.hostname.toLowerCase();
+  return url.protocol === 'https:' && anchors.some((anchor) => anchor.domains.some((name) => matches(host, name)));
 }
 
 function checkEntityId(entityId: string): void {

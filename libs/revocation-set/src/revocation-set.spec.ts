@@ -32,6 +32,16 @@ describe('RevocationSet', () => {
     expect(set.match({ client_id: 'c_other' })).toBeUndefined();
   });
 
+  it('an intermediate revocation covers every leaf whose chain passes through it, and no other', () => {
+    const [key, revocation] = revoke('intermediate', 'https://intermediate.fed.example');
+    set.apply(key, revocation);
+    const leaf = { client_id: 'https://leaf.fed.example', anchor: 'fed', intermediates: ['https://sub.fed.example', 'https://intermediate.fed.example'] };
+    expect(set.match(leaf)).toBe(revocation);
+    expect(set.match({ ...leaf, intermediates: ['https://sub.fed.example'] })).toBeUndefined();
+    // An intermediate is not revoked by naming it as a client, nor a client by naming it as an intermediate.
+    expect(set.match({ client_id: 'https://intermediate.fed.example' })).toBeUndefined();
+  });
+
   it('does not match on a value of another kind, or on a different host', () => {
     set.apply(...revoke('anchor', 'c_1'));
     set.apply(...revoke('origin', 'other.example'));

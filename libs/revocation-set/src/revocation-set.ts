@@ -11,6 +11,8 @@ export interface RevocationSubject {
    */
   origin?: string;
   jkts?: readonly string[];
+  /** A federation client's intermediates: an `intermediate` revocation of any of them covers it. */
+  intermediates?: readonly string[];
 }
 
 export type RevocationListener = (revocation: Revocation) => void;
@@ -118,6 +120,7 @@ function subjectKeys(subject: RevocationSubject): string[] {
   if (subject.anchor !== undefined) keys.push(revocationKey('anchor', subject.anchor));
   const host = subject.origin === undefined ? undefined : originHost(subject.origin);
   if (host !== undefined) keys.push(revocationKey('origin', host));
+  for (const entityId of subject.intermediates ?? []) keys.push(revocationKey('intermediate', entityId));
   for (const jkt of subject.jkts ?? []) keys.push(revocationKey('jkt', jkt));
   return keys;
 }

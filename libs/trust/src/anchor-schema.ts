@@ -12,10 +12,16 @@ const Jwk = Type.Object(
   { additionalProperties: true },
 );
 
+const AnchorId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
+export const SOFTWARE_STATEMENT_TYPE = 'software_statement';
+export const OPENID_FEDERATION_TYPE = 'openid_federation';
+
 /** One trust anchor as written in ADMIT_TRUST_ANCHORS_FILE (snake_case, like the YAML). */
 export const TrustAnchorConfig = Type.Object(
   {
-    id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+    id: AnchorId,
+    /** Optional: software statement anchors are the default type. */
+    type: Type.Optional(Type.Literal(SOFTWARE_STATEMENT_TYPE)),
     issuer: Type.String({ minLength: 1, maxLength: 2048 }),
     jwks: Type.Optional(Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 64 }) })),
     jwks_uri: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
@@ -30,8 +36,26 @@ export const TrustAnchorConfig = Type.Object(
 );
 export type TrustAnchorConfig = Static<typeof TrustAnchorConfig>;
 
-export const TrustAnchorsConfig = Type.Object(
-  { anchors: Type.Array(TrustAnchorConfig, { maxItems: 1024 }) },
+/**
+ * An OpenID Federation trust anchor: its Entity Identifier and its federation keys, pinned here (its
+ * own entity configuration is never trusted by itself). `domains` (RFC 5280 style: `.example.org` is
+ * any host below it, `fed.example` that host alone) route client ids on those hosts to federation.
+ */
+export const FederationAnchorConfig = Type.Object(
+  {
+    id: AnchorId,
+    type: Type.Literal(OPENID_FEDERATION_TYPE),
+    entity_id: Type.String({ minLength: 1, maxLength: 2048 }),
+    jwks: Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 64 }) }),
+    domains: Type.Optional(Type.Array(Type.String({ pattern: '^\\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$', maxLength: 253 }), { maxItems: 64, uniqueItems: true })),
+  },
   { additionalProperties: false },
 );
-export type TrustAnchorsConfig = Static<typeof TrustAnchorsConfig>;
+export type FederationAnchorConfig = Static<typeof FederationAnchorConfig>;
+
+/** The file: each entry is checked against the schema of its `type` (see buildTrustAnchors). */
+export const TrustAnchorsConfig = Type.Object(
+  { anchors: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 1024 }) },
+  { additionalProperties: false },
+);
+export type TrustAnchorsConfig = { anchors: Record<string, unknown>[] };

@@ -160,3 +160,47 @@ describe('buildTrustAnchors rejects, naming the anchor and field', () => {
     expectConfigError({ anchors: [], extra: 1 }, 'trust anchors: document field extra: is not a known field');
   });
 });
+
+describe('openid_federation anchors', () => {
+  const federation = (overrides: Record<string, unknown> = {}) => ({
+    id: 'fed',
+    type: 'openid_federation',
+    entity_id: 'https://ta.fed.example',
+    jwks: { keys: [publicJwk] },
+    domains: ['.fed.example'],
+    ...overrides,
+  });
+  const at = 'trust anchors: anchor "fed" (anchors[1])';
+
+  it('are kept apart from statement anchors, keys pinned and domains lower-case', () => {
+    const anchors = buildTrustAnchors({ anchors: [remote({ type: 'software_statement' }), federation()] });
+    expect(anchors.all.map((a) => a.id)).toEqual(['acme']);
+    expect(anchors.federation).toEqual([{ id: 'fed', entityId: 'https://ta.fed.example', jwks: { keys: [publicJwk] }, domains: ['.fed.example'] }]);
+    expect(anchors.byId('fed')).toBeUndefined();
+    expect(buildTrustAnchors({ anchors: [federation({ domains: undefined })] }).federation[0].domains).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown type', { type: 'x509' }, 'field type: must be software_statement (the default) or openid_federation'],
+    ['a statement field', { issuer: 'https://ta.fed.example' }, 'field issuer: is not a known field'],
+    ['no entity_id', { entity_id: undefined }, "field entity_id: must have required property 'entity_id'"],
+    ['no keys', { jwks: undefined }, "field jwks: must have required property 'jwks'"],
+    ['an http entity_id', { entity_id: 'http://ta.fed.example' }, 'field entity_id: must use https'],
+    ['an entity_id with a query', { entity_id: 'https://ta.fed.example/?x=1' }, 'field entity_id: must not contain a query'],
+    ['an upper-case domain', { domains: ['Fed.example'] }, 'field domains.0: must match pattern "^\\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"'],
+  ])('%s', (_, overrides, message) => {
+    expectConfigError({ anchors: [remote(), federation(overrides)] }, `${at} ${message}`);
+  });
+
+  it('a private key', () => {
+    expectConfigError({ anchors: [remote(), federation({ jwks: { keys: [privateJwk] } })] }, `${at} field jwks: key "k1" contains private or symmetric key material (d)`);
+  });
+
+  it('an id or entity_id used twice', () => {
+    expectConfigError({ anchors: [remote({ id: 'fed' }), federation()] }, 'trust anchors: anchor "fed" field id: "fed" is used by another anchor');
+    expectConfigError(
+      { anchors: [federation(), federation({ id: 'fed2' })] },
+      'trust anchors: anchor "fed2" field entity_id: "https://ta.fed.example" is used by another anchor',
+    );
+  });
+});

@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
-import Ajv, { ErrorObject } from 'ajv';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
 import { parse } from 'yaml';
 import { isAnchorAlgorithm } from './anchor-algorithms';
-import { TrustAnchorConfig, TrustAnchorsConfig } from './anchor-schema';
+import { FederationAnchorConfig, OPENID_FEDERATION_TYPE, SOFTWARE_STATEMENT_TYPE, TrustAnchorConfig, TrustAnchorsConfig } from './anchor-schema';
 import { publicJwksProblem } from './public-jwks';
-import { TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
+import { FederationTrustAnchor, TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
 
 export const TRUST_ANCHORS_FILE_VAR = 'ADMIT_TRUST_ANCHORS_FILE';
 
-const checkShape = new Ajv({ allErrors: true }).compile<TrustAnchorsConfig>(TrustAnchorsConfig);
+const ajv = new Ajv({ allErrors: true });
+const checkShape = ajv.compile<TrustAnchorsConfig>(TrustAnchorsConfig);
+const checkStatementAnchor = ajv.compile<TrustAnchorConfig>(TrustAnchorConfig);
+const checkFederationAnchor = ajv.compile<FederationAnchorConfig>(FederationAnchorConfig);
 
 /**
  * Reads and validates the anchors named by ADMIT_TRUST_ANCHORS_FILE. Unset means no anchors: every
@@ -45,10 +48,38 @@ export function buildTrustAnchors(input: unknown, source = 'trust anchors'): Tru
     const messages = (checkShape.errors ?? []).map((error) => describeSchemaError(input, error));
     throw new TrustAnchorsError(`${source}: ${messages.join('; ')}`);
   }
-  const anchors = input.anchors.map((config, index) => toAnchor(config, `${source}: ${anchorLabel(config, index)}`));
-  rejectDuplicates(anchors, 'id', source);
+  const anchors: TrustAnchor[] = [];
+  const federation: FederationTrustAnchor[] = [];
+  input.anchors.forEach((config, index) => {
+    const where = `${source}: ${anchorLabel(config, index)}`;
+    if (config.type === OPENID_FEDERATION_TYPE) federation.push(toFederationAnchor(checked(checkFederationAnchor, input, index), where));
+    else if (config.type === undefined || config.type === SOFTWARE_STATEMENT_TYPE) anchors.push(toAnchor(checked(checkStatementAnchor, input, index), where));
+    else throw new TrustAnchorsError(`${where} field type: must be ${SOFTWARE_STATEMENT_TYPE} (the default) or ${OPENID_FEDERATION_TYPE}`);
+  });
+  rejectDuplicates([...anchors, ...federation], 'id', source);
   rejectDuplicates(anchors, 'issuer', source);
-  return new TrustAnchors(anchors);
+  rejectDuplicates(federation, 'entityId', source);
+  return new TrustAnchors(anchors, federation);
+
+  function checked<T>(check: ValidateFunction<T>, file: TrustAnchorsConfig, index: number): T {
+    const config = file.anchors[index];
+    if (check(config)) return config;
+    const errors = (check.errors ?? []).map((error) => ({ ...error, instancePath: `/anchors/${index}${error.instancePath}` }));
+    throw new TrustAnchorsError(`${source}: ${errors.map((error) => describeSchemaError(file, error)).join('; ')}`);
+  }
+}
+
+/** An OpenID Federation anchor: an https Entity Identifier and its pinned, public federation keys. */
+function toFederationAnchor(config: FederationAnchorConfig, where: string): FederationTrustAnchor {
+  const fail = (field: string, message: string): never => {
+    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
+  };
+  const problem = httpsUrlProblem(config.entity_id) ?? (new URL(config.entity_id).search ? 'must not contain a query' : null);
+  if (problem) fail('entity_id', problem);
+  const jwks = config.jwks as JSONWebKeySet;
+  const keysProblem = publicJwksProblem(jwks) ?? duplicateKidProblem(jwks);
+  if (keysProblem) fail('jwks', keysProblem);
+  return Object.freeze({ id: config.id, entityId: config.entity_id, jwks: structuredClone(jwks), domains: Object.freeze([...(config.domains ?? [])]) });
 }
 
 function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
@@ -105,11 +136,12 @@ function duplicateKidProblem(jwks: JSONWebKeySet): string | null {
   return null;
 }
 
-function rejectDuplicates(anchors: TrustAnchor[], field: 'id' | 'issuer', source: string): void {
-  const seen = new Set<string>();
+function rejectDuplicates<A extends { id: string }>(anchors: A[], field: keyof A & string, source: string): void {
+  const seen = new Set<unknown>();
+  const name = field === 'entityId' ? 'entity_id' : field;
   for (const anchor of anchors) {
     if (seen.has(anchor[field])) {
-      throw new TrustAnchorsError(`${source}: anchor "${anchor.id}" field ${field}: ${JSON.stringify(anchor[field])} is used by another anchor`);
+      throw new TrustAnchorsError(`${source}: anchor "${anchor.id}" field ${name}: ${JSON.stringify(anchor[field])} is used by another anchor`);
     }
     seen.add(anchor[field]);
   }

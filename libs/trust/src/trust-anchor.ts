@@ -17,12 +17,28 @@ export interface TrustAnchor {
   readonly requiredClaims: readonly string[];
 }
 
+/**
+ * An OpenID Federation trust anchor (`type: openid_federation`): the Entity Identifier every trust
+ * chain must end at, and its federation keys, pinned.
+ */
+export interface FederationTrustAnchor {
+  readonly id: string;
+  readonly entityId: string;
+  readonly jwks: JSONWebKeySet;
+  /** Hosts (`.example.org`: any host below it) whose client ids are federation entities under this anchor. */
+  readonly domains: readonly string[];
+}
+
 /** The validated, immutable set of anchors, looked up by issuer or id. */
 export class TrustAnchors {
   private readonly byIssuerMap: ReadonlyMap<string, TrustAnchor>;
   private readonly byIdMap: ReadonlyMap<string, TrustAnchor>;
 
-  constructor(readonly all: readonly TrustAnchor[]) {
+  /** `all`: the software statement anchors; `federation`: the OpenID Federation trust anchors. */
+  constructor(
+    readonly all: readonly TrustAnchor[],
+    readonly federation: readonly FederationTrustAnchor[] = [],
+  ) {
     this.byIssuerMap = new Map(all.map((anchor) => [anchor.issuer, anchor]));
     this.byIdMap = new Map(all.map((anchor) => [anchor.id, anchor]));
   }

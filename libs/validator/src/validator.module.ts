@@ -3,8 +3,10 @@ import { publisherFor, traced } from '@admit/bus';
 import { CimdResolver, Fetcher, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
 import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
+import { TrustChainResolver } from '@admit/federation';
 import { readFileSync } from 'node:fs';
 import { ClientKeyThumbprints } from './registration/client-key-thumbprints';
+import { FederationSource } from './registration/federation-source';
 import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
 import { PurgeCaches } from './revocations/purge-caches';
@@ -30,8 +32,13 @@ export class ValidatorModule {
     new Logger('TrustAnchors').log(
       anchors.all.length > 0
         ? `${anchors.all.length} trust anchor(s) loaded: ${anchors.all.slice(0, 10).map((a) => a.id).join(', ')}${anchors.all.length > 10 ? ', …' : ''}`
-        : 'no trust anchors (ADMIT_TRUST_ANCHORS_FILE unset): every software statement is refused',
+        : anchors.federation.length > 0
+          ? 'no software statement anchors: every software statement is refused'
+          : 'no trust anchors (ADMIT_TRUST_ANCHORS_FILE unset): every software statement is refused',
     );
+    if (anchors.federation.length > 0) {
+      new Logger('TrustAnchors').log(`${anchors.federation.length} OpenID Federation trust anchor(s) loaded: ${anchors.federation.slice(0, 10).map((a) => a.id).join(', ')}`);
+    }
     return {
       module: ValidatorModule,
       controllers: [ValidateRegistrationHandler],
@@ -40,6 +47,19 @@ export class ValidatorModule {
         RegistrationValidator,
         PurgeCaches,
         { provide: ClientKeyThumbprints, useValue: new ClientKeyThumbprints(fetcher) },
+        {
+          // Trust chains are fetched through the same SSRF-guarded fetcher as documents and keys.
+          provide: FederationSource,
+          useValue: new FederationSource(
+            new TrustChainResolver(fetcher, [...anchors.federation], {
+              maxBytes: config.ADMIT_FEDERATION_MAX_BYTES,
+              maxDepth: config.ADMIT_FEDERATION_MAX_DEPTH,
+              maxFetches: config.ADMIT_FEDERATION_MAX_FETCHES,
+              failureCooldownMs: config.ADMIT_FEDERATION_FAILURE_COOLDOWN_S * 1000,
+            }),
+            anchors.federation,
+          ),
+        },
         {
           provide: StatementVerifier,
           useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }, undefined, metrics),

@@ -78,6 +78,7 @@ export function reportCharts(report: EvidenceReport, series: ReportSeries): Reco
     admissions_by_source: barChart('chart-admissions-by-source', 'Admissions by source', [
       { label: 'cimd', value: s.cimd },
       { label: 'software_statement', value: s.software_statement },
+      { label: 'federation', value: s.federation },
       { label: 'self_asserted', value: s.self_asserted },
       { label: 'unknown', value: s.unknown },
     ]),

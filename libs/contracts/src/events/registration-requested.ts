@@ -1,6 +1,10 @@
 import { Static, Type } from '@sinclair/typebox';
 
-/** A caller asked to register (RFC 7591 body) or to be admitted by its metadata document URL (CIMD). */
+/**
+ * A caller asked to register (RFC 7591 body), or to be admitted by an https client id: a metadata
+ * document URL (CIMD), or an OpenID Federation Entity Identifier. A `cimd` request whose host falls
+ * under a federation trust anchor's `domains` is resolved as a federation entity (README: metadata sources).
+ */
 export const RegistrationRequested = Type.Union(
   [
     Type.Object({
@@ -14,6 +18,15 @@ export const RegistrationRequested = Type.Union(
       client_id: Type.String({ minLength: 1, maxLength: 2048 }),
       source: Type.Literal('cimd'),
       /** A freshness re-check: the document is fetched again, never served from a cache. Added in contracts 1.2.0 (optional). */
+      fresh: Type.Optional(Type.Boolean()),
+      received_at: Type.String({ format: 'date-time' }),
+    }),
+    Type.Object({
+      /** The leaf's Entity Identifier, used as its client id (OpenID Federation automatic registration). */
+      client_id: Type.String({ minLength: 1, maxLength: 2048 }),
+      /** Added in contracts 1.4.0: the trust chain is resolved, never a metadata document fetched. */
+      source: Type.Literal('openid_federation'),
+      /** A freshness re-check: every statement of the chain is fetched again, never served from a cache. */
       fresh: Type.Optional(Type.Boolean()),
       received_at: Type.String({ format: 'date-time' }),
     }),

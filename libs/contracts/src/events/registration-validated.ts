@@ -4,9 +4,20 @@ import { Problem } from './problem';
 
 const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
 
-/** Where the metadata came from: a fetched document, a statement signed by a trust anchor, or the caller's word. */
-export const MetadataSource = Type.Union([Type.Literal('cimd'), Type.Literal('software_statement'), Type.Literal('self_asserted')]);
+/**
+ * Where the metadata came from: a fetched document, a statement signed by a trust anchor, an OpenID
+ * Federation trust chain (`federation`, added in contracts 1.4.0), or the caller's word.
+ */
+export const MetadataSource = Type.Union([Type.Literal('cimd'), Type.Literal('software_statement'), Type.Literal('federation'), Type.Literal('self_asserted')]);
 export type MetadataSource = Static<typeof MetadataSource>;
+
+/** What policies see of a federation trust chain, in the validation and in the admission. Added in contracts 1.4.0 (optional). */
+export const FederationFacts = {
+  /** Entity Identifiers of the chain's intermediates, from the leaf's superior up (the anchor excluded). */
+  intermediates: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 16 })),
+  /** The types of the leaf's trust marks that hold. */
+  trust_marks: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 64 })),
+};
 
 /** What an auditor needs to know the metadata was real: the document or statement, by digest. */
 export const ValidationEvidence = Type.Object({
@@ -32,6 +43,37 @@ export const ValidationEvidence = Type.Object({
     }),
   ),
   /**
+   * The OpenID Federation trust chain the metadata was resolved through. Added in contracts 1.4.0 (optional).
+   */
+  federation: Type.Optional(
+    Type.Object({
+      /** The leaf's Entity Identifier (its client id). */
+      entity_id: Type.String({ maxLength: 2048 }),
+      /** The configured trust anchor's id, and its Entity Identifier. */
+      anchor: Type.String({ maxLength: 256 }),
+      anchor_entity_id: Type.String({ maxLength: 2048 }),
+      /** Entity Identifiers from the leaf up to the trust anchor. */
+      path: Type.Array(Type.String({ maxLength: 2048 }), { minItems: 2, maxItems: 16 }),
+      /** Every statement of the chain by digest, the leaf's entity configuration first and the anchor's last. */
+      statements: Type.Array(
+        Type.Object({ iss: Type.String({ maxLength: 2048 }), sub: Type.String({ maxLength: 2048 }), sha256: Sha256Hex, exp: Type.String({ format: 'date-time' }) }),
+        { minItems: 3, maxItems: 32 },
+      ),
+      /** The earliest `exp` in the chain: no admission on it outlives this. */
+      expires_at: Type.String({ format: 'date-time' }),
+      /** The entity type whose resolved metadata is the client's: `openid_relying_party` or `oauth_client`. */
+      client_type: Type.String({ maxLength: 64 }),
+      /**
+       * On a valid outcome: the client's metadata as the chain resolved it (its superiors' metadata and
+       * policies applied) and the metadata rules accepted it. Never recorded otherwise: it could hold a secret.
+       */
+      metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      /** Trust marks that hold, and those refused with why (a refused mark never fails the chain). */
+      trust_marks: Type.Array(Type.Object({ type: Type.String({ maxLength: 2048 }), issuer: Type.String({ maxLength: 2048 }) }), { maxItems: 64 }),
+      rejected_trust_marks: Type.Array(Type.Object({ type: Type.String({ maxLength: 2048 }), code: Type.String({ maxLength: 128 }) }), { maxItems: 64 }),
+    }),
+  ),
+  /**
    * The `client_id` a producer of the request put in it, when that is not the id Admit gives the client
    * (and not the provisional `c_` id of the body either, which intake sends for every `POST /register`).
    * Recorded, never used. Added in contracts 1.3.0 (optional).
@@ -51,8 +93,9 @@ export const RegistrationValidated = Type.Object(
     /** Every rule the request broke; empty when valid. */
     errors: Type.Array(Problem, { maxItems: 64 }),
     evidence: ValidationEvidence,
-    /** The trust anchor that signed the statement. */
+    /** The trust anchor that signed the statement, or that the federation trust chain ends at. */
     anchor: Type.Optional(Type.String({ maxLength: 256 })),
+    ...FederationFacts,
     software_id: Type.Optional(Type.String({ maxLength: 256 })),
     /** The origin of the metadata document. */
     origin: Type.Optional(Type.String({ maxLength: 2048 })),

@@ -6,6 +6,8 @@ export const RevocationKind = Type.Union([
   Type.Literal('anchor'),
   Type.Literal('jkt'),
   Type.Literal('origin'),
+  /** An OpenID Federation intermediate's Entity Identifier: every leaf whose trust chain passes through it. Added in contracts 1.4.0. */
+  Type.Literal('intermediate'),
 ]);
 export type RevocationKind = Static<typeof RevocationKind>;
 

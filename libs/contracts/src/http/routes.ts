@@ -107,7 +107,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
   {
     method: 'post',
     path: '/admissions',
-    summary: 'Admission by Client ID Metadata Document.',
+    summary: 'Admission by Client ID Metadata Document or OpenID Federation trust chain.',
     tag: 'registration',
     request: AdmissionRequest,
     refusal: { code: RegistrationError.InvalidClientMetadata },
@@ -116,7 +116,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
   {
     method: 'get',
     path: '/clients/{client_id}',
-    summary: 'The metadata admitted for a client right now; a CIMD client is admitted on demand.',
+    summary: 'The metadata admitted for a client right now; a CIMD or federation client is admitted on demand.',
     tag: 'clients',
     parameters: [{ name: 'client_id', in: 'path', description: 'The client id, percent-encoded as one path segment.' }],
     responses: { 200: { description: 'Admitted now.', schema: AdmittedClientSchema }, 404: error('invalid_client: unknown, denied, revoked or expired.'), ...busy },

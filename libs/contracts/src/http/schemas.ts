@@ -25,8 +25,15 @@ export const RegisterRequest = Type.Intersect([ClientMetadata, Type.Object({ sof
   description: 'RFC 7591 registration request: client metadata, optionally a software_statement (RFC 7591 §2.3).',
 });
 
-/** `POST /admissions`: a Client ID Metadata Document URL. */
-export const AdmissionRequest = Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document.' }) });
+/** `POST /admissions`: a Client ID Metadata Document URL, or an OpenID Federation leaf's Entity Identifier. */
+export const AdmissionRequest = Type.Object({
+  client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document, or an OpenID Federation Entity Identifier.' }),
+  source: Type.Optional(
+    Type.Literal('openid_federation', {
+      description: 'Resolve client_id as an OpenID Federation leaf entity. Without it, an https client_id is a federation entity only when its host falls under a federation trust anchor\'s domains, and a metadata document URL otherwise.',
+    }),
+  ),
+});
 export type AdmissionRequest = Static<typeof AdmissionRequest>;
 
 /**

@@ -1,1 +1,2 @@
 export * from './test-federation';
+export * from './https-federation';

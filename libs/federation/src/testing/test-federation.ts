@@ -42,6 +42,8 @@ export async function testKey(kid = 'fed-1'): Promise<TestKey> {
  * A federation held in memory and served by its own fetcher (no network): entity configurations at
  * `<id>/.well-known/openid-federation` and subordinate statements at `<id>/fetch?sub=…`, signed on
  * each request from the model, so a test changes the model and the next fetch sees it.
+ * With a `base` (an https origin, say a loopback fixture's), entity ids are `<base>/<name>`, and
+ * `serve` answers for them over real HTTPS; without one they are `https://<name>.fed.example`.
  */
 export class TestFederation {
   readonly entities = new Map<string, TestEntity>();
@@ -49,8 +51,10 @@ export class TestFederation {
   /** URLs that fail as the real fetcher would, with its code. */
   readonly failing = new Map<string, FetchErrorCode>();
 
+  constructor(private readonly base?: string) {}
+
   async add(name: string, options: Partial<Omit<TestEntity, 'id' | 'key' | 'subordinates'>> = {}): Promise<TestEntity> {
-    const id = `https://${name}.fed.example`;
+    const id = this.base === undefined ? `https://${name}.fed.example` : `${this.base}/${name}`;
     const entity: TestEntity = { id, key: await testKey(), subordinates: new Map(), ...options };
     entity.metadata = { ...entity.metadata, federation_entity: { federation_fetch_endpoint: `${id}/fetch`, ...entity.metadata?.federation_entity } };
     this.entities.set(id, entity);
@@ -85,20 +89,28 @@ export class TestFederation {
     },
   };
 
-  private async serve(url: string): Promise<string> {
+  /** The statement at `url`, signed now; a FetchError as the real fetcher would throw when there is none. */
+  async serve(url: string): Promise<string> {
     const parsed = new URL(url);
-    const entity = this.entities.get(parsed.origin);
+    const [entity, path] = this.entityAt(parsed);
     if (!entity) throw new FetchError(FetchErrorCode.Dns, 'test: no such host');
-    if (parsed.pathname === '/.well-known/openid-federation') {
+    if (path === '/.well-known/openid-federation') {
       const { authority_hints, metadata, trust_marks, trust_mark_issuers, extra } = entity;
       return sign(entity.key, { iss: entity.id, sub: entity.id, jwks: { keys: [entity.key.jwk] }, authority_hints, metadata, trust_marks, trust_mark_issuers, ...extra }, entity.expIn);
     }
     const sub = parsed.searchParams.get('sub');
-    const options = parsed.pathname === '/fetch' && sub ? entity.subordinates.get(sub) : undefined;
+    const options = path === '/fetch' && sub ? entity.subordinates.get(sub) : undefined;
     const subordinate = sub ? this.entities.get(sub) : undefined;
     if (!options || !subordinate) throw new FetchError(FetchErrorCode.Status, 'test: 404', 404);
     const { jwks, expIn, ...claims } = options;
     return sign(entity.key, { iss: entity.id, sub, jwks: { keys: jwks ?? [subordinate.key.jwk] }, ...claims }, expIn);
+  }
+
+  /** The entity a URL is about, and the rest of its path after the entity id. */
+  private entityAt(url: URL): [TestEntity | undefined, string] {
+    if (this.base === undefined) return [this.entities.get(url.origin), url.pathname];
+    const [, name, ...rest] = url.pathname.split('/');
+    return [this.entities.get(`${url.origin}/${name}`), `/${rest.join('/')}`];
   }
 }
 

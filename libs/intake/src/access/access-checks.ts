@@ -127,14 +127,15 @@ export class AccessChecks implements BeforeApplicationShutdown {
   }
 
   /**
-   * Admits the client again through validator and policy. A CIMD client's document is fetched again
-   * (`fresh`: a cached copy could be as old as its cache lifetime, which defeats the re-check);
+   * Admits the client again through validator and policy. A CIMD client's document, or a federation
+   * client's trust chain, is fetched again (`fresh`: a cached copy could be as old as its cache
+   * lifetime, which defeats the re-check);
    * another client can be renewed only with the request that admitted it, which this instance kept.
    */
   private async renew(clientId: string): Promise<CachedAdmission | Problem[]> {
     const kept = this.admissions.requestOf(clientId);
     const request: RegistrationRequested | undefined = clientId.startsWith('https://')
-      ? { client_id: clientId, source: 'cimd', fresh: true, received_at: new Date().toISOString() }
+      ? this.admissions.urlRequest(clientId, true)
       : kept && { ...kept, received_at: new Date().toISOString() };
     if (!request) return [notAdmitted(clientId)];
     const { data } = await this.pipeline.decide(request);
@@ -155,7 +156,7 @@ export function revokedReason(revocation: Revocation): Problem {
 
 function notAdmitted(clientId: string): Problem {
   const description = clientId.startsWith('https://')
-    ? 'the client metadata document did not admit the client'
+    ? 'the client metadata document or trust chain did not admit the client'
     : 'no current admission for this client: it must register again';
   return { code: 'not_admitted', description };
 }

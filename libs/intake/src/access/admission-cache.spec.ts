@@ -41,4 +41,24 @@ describe('AdmissionCache', () => {
     revocations.apply('client_id:s_victim', revocation);
     expect(cache.get('s_victim')).toBeUndefined();
   });
+
+  it('an intermediate revocation ends the admission of every federation leaf below it', () => {
+    const revocations = new RevocationSet();
+    const cache = new AdmissionCache(revocations);
+    const leaf = 'https://leaf.fed.example';
+    const intermediates = ['https://intermediate.fed.example'];
+    cache.record({ ...allow(), client_id: leaf, admission: { ...(allow().admission as NonNullable<Decided['admission']>), source: 'federation', anchor: 'fed', software_id: undefined, intermediates } });
+    revocations.apply('intermediate:https://other.fed.example', { id: 'r0', kind: 'intermediate', value: 'https://other.fed.example', reason: 'other', actor: 'ops', created_at: new Date().toISOString() });
+    expect(cache.get(leaf)).toBeDefined();
+    revocations.apply('intermediate:https://intermediate.fed.example', { id: 'r1', kind: 'intermediate', value: intermediates[0], reason: 'cut', actor: 'ops', created_at: new Date().toISOString() });
+    expect(cache.get(leaf)).toBeUndefined();
+  });
+
+  it('renews an https client id the way this instance admitted it: by federation only when it named that source', () => {
+    const cache = new AdmissionCache(new RevocationSet(), 10, () => Date.parse('2026-12-01T00:00:00Z'));
+    const named = 'https://rp.example';
+    cache.keepRequest(named, { client_id: named, source: 'openid_federation', received_at: '2026-12-01T00:00:00.000Z' });
+    expect(cache.urlRequest(named, true)).toEqual({ client_id: named, source: 'openid_federation', fresh: true, received_at: '2026-12-01T00:00:00.000Z' });
+    expect(cache.urlRequest('https://app.example/c.json', false)).toEqual({ client_id: 'https://app.example/c.json', source: 'cimd', received_at: '2026-12-01T00:00:00.000Z' });
+  });
 });

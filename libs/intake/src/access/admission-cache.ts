@@ -66,6 +66,16 @@ export class AdmissionCache {
     return this.requests.get(clientId);
   }
 
+  /**
+   * The request that admits an https client id again: as an OpenID Federation entity when this
+   * instance last admitted it by naming that source, otherwise as a `cimd` request, which the
+   * validator resolves as a federation entity when its host falls under a federation anchor's domains.
+   */
+  urlRequest(clientId: string, fresh: boolean): RegistrationRequested {
+    const source = this.requests.get(clientId)?.source === 'openid_federation' ? 'openid_federation' : 'cimd';
+    return { client_id: clientId, source, ...(fresh ? { fresh } : {}), received_at: new Date(this.now()).toISOString() };
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -4,9 +4,10 @@ import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 
 /**
- * Admission by Client ID Metadata Document: the client id is an https URL, and the validator fetches
- * and checks the document it points to. Nothing is registered; the answer says whether, and as what,
- * the client is admitted now.
+ * Admission by an https client id: a Client ID Metadata Document, whose document the validator
+ * fetches and checks, or an OpenID Federation leaf (`"source": "openid_federation"`, or a host under a
+ * federation anchor's domains), whose trust chain it resolves. Nothing is registered; the answer says
+ * whether, and as what, the client is admitted now.
  */
 @Controller()
 export class AdmissionsController {
@@ -17,8 +18,9 @@ export class AdmissionsController {
 
   @Post('admissions')
   @HttpCode(200)
-  async admit(@Body() { client_id: clientId }: AdmissionRequest, @Ip() source: string): Promise<ClientInformationResponse> {
+  async admit(@Body() request: AdmissionRequest, @Ip() source: string): Promise<ClientInformationResponse> {
+    const clientId = request.client_id;
     this.limits.take('admissions', clientId, source);
-    return this.pipeline.admit({ client_id: clientId, source: 'cimd', received_at: new Date().toISOString() });
+    return this.pipeline.admit({ client_id: clientId, source: request.source ?? 'cimd', received_at: new Date().toISOString() });
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Ip, Param } from '@nestjs/common';
 import { HttpError, RegistrationDecided } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { RevocationSet } from '@admit/revocation-set';
+import { AdmissionCache } from '../access/admission-cache';
 import { RateLimits } from '../limits/rate-limits';
 import { AdmittedClient, DecisionPipeline } from '../pipeline/decision-pipeline';
 import { LiveAdmissions } from './live-admissions';
@@ -12,8 +13,8 @@ export const INVALID_CLIENT = 'invalid_client';
 /**
  * Resolves a client id, percent-encoded as one path segment, to the metadata admitted right now: what
  * an authorization server needs at `/authorize` and its token endpoint. A live admission is served
- * as it is, from any intake; a CIMD client without one is admitted now (its document fetched,
- * validated and decided); any other client must register again once its admission has ended.
+ * as it is, from any intake; a CIMD or OpenID Federation client without one is admitted now (its
+ * document fetched, or its trust chain resolved, then validated and decided); any other client must register again once its admission has ended.
  */
 @Controller()
 export class ClientsController {
@@ -22,6 +23,7 @@ export class ClientsController {
     private readonly revocations: RevocationSet,
     private readonly pipeline: DecisionPipeline,
     private readonly limits: RateLimits,
+    private readonly admissions: AdmissionCache,
   ) {}
 
   @Get('clients/:client_id')
@@ -38,9 +40,9 @@ export class ClientsController {
     if (!clientId.startsWith('https://')) throw notAdmitted(ENDED);
     this.limits.take('admissions', clientId, source);
     try {
-      return await this.pipeline.admit({ client_id: clientId, source: 'cimd', received_at: new Date().toISOString() });
+      return await this.pipeline.admit(this.admissions.urlRequest(clientId, false));
     } catch (err) {
-      // A denied document: the client is not one now, and the caller learns why.
+      // A denied document or chain: the client is not one now, and the caller learns why.
       if (err instanceof ApiError && err.getStatus() === 400) throw notAdmitted((err.getResponse() as { error_description: string }).error_description);
       throw err;
     }

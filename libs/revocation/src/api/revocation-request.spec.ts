@@ -31,6 +31,7 @@ describe('checkRevocationRequest', () => {
     [{ kind: 'jkt', value: JKT, reason: 'r' }],
     [{ kind: 'origin', value: 'https://app.example', reason: 'r' }],
     [{ kind: 'origin', value: 'app.example:8443', reason: 'multi\nline\treason' }],
+    [{ kind: 'intermediate', value: 'https://intermediate.fed.example/org', reason: 'r' }],
   ])('accepts %j', (body) => {
     expect(checkRevocationRequest(body, NOW)).toEqual(body);
   });
@@ -50,6 +51,9 @@ describe('checkRevocationRequest', () => {
     [{ ...base, kind: 'origin', value: 'https://app.example/' }, 'invalid_value', /spelt https:\/\/app.example/],
     [{ ...base, kind: 'origin', value: 'http://app.example' }, 'invalid_value', /https/],
     [{ ...base, kind: 'origin', value: 'App.Example' }, 'invalid_value', /lower-case host/],
+    [{ ...base, kind: 'intermediate', value: 'http://intermediate.fed.example' }, 'invalid_value', /must use https/],
+    [{ ...base, kind: 'intermediate', value: 'https://intermediate.fed.example/?x=1' }, 'invalid_value', /query, fragment or userinfo/],
+    [{ ...base, kind: 'intermediate', value: 'intermediate.fed.example' }, 'invalid_value', /entity identifier/],
     [{ ...base, reason: '   ' }, 'invalid_reason', /non-empty/],
     [{ ...base, reason: 'bell\u0007' }, 'invalid_reason', /control/],
     [{ ...base, expires_at: '2026-11-28T11:59:59Z' }, 'invalid_expires_at', /not in the future/],

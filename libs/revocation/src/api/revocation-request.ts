@@ -14,6 +14,8 @@ const VALUE_RULES: Record<RevocationKind, { max: number; check?: (v: string) => 
   anchor: { max: 64, check: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'must be a trust anchor id (letters, digits, ".", "_", "-")') },
   jkt: { max: 43, check: (v) => (/^[A-Za-z0-9_-]{43}$/.test(v) ? undefined : 'must be an RFC 7638 SHA-256 thumbprint (43 base64url characters)') },
   origin: { max: 2048, check: originProblem },
+  // Compared with the chain's entity ids exactly as the statements spell them.
+  intermediate: { max: 2048, check: entityIdProblem },
 };
 
 /**
@@ -65,4 +67,12 @@ function originProblem(value: string): string | undefined {
   return /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$/.test(value)
     ? undefined
     : 'must be a lower-case host name (optionally :port) or an https origin';
+}
+
+/** An OpenID Federation Entity Identifier: an https URL without query, fragment or userinfo. */
+function entityIdProblem(value: string): string | undefined {
+  if (!URL.canParse(value)) return 'must be an OpenID Federation entity identifier like https://intermediate.example';
+  const url = new URL(value);
+  if (url.protocol !== 'https:') return 'must use https';
+  return url.search || url.hash || url.username || url.password ? 'must not contain a query, fragment or userinfo' : undefined;
 }

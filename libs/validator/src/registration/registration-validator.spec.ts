@@ -5,7 +5,10 @@ import { CimdResolver, Fetcher, FetchError, FetchResponse, metadataClientId } fr
 import { AnchorKeys, buildTrustAnchors, StatementVerifier } from '@admit/trust';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
+import { TrustChainResolver } from '@admit/federation';
+import { TestEntity, TestFederation } from '@admit/federation/testing';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
+import { FederationSource } from './federation-source';
 import { RegistrationValidator } from './registration-validator';
 
 const ISSUER = 'https://directory.example';
@@ -25,8 +28,19 @@ describe('RegistrationValidator', () => {
   let validator: RegistrationValidator;
   let fetcher: MemoryFetcher;
   let sign: (claims: Record<string, unknown>) => Promise<string>;
+  let fed: TestFederation;
+  let intermediate: TestEntity;
+  let leaf: TestEntity;
 
   beforeAll(async () => {
+    // anchor <- intermediate <- leaf: the intermediate allows only private_key_jwt.
+    fed = new TestFederation();
+    const fedAnchor = await fed.add('anchor');
+    intermediate = await fed.add('intermediate');
+    leaf = await fed.add('leaf', { metadata: { openid_relying_party: { client_name: 'Leaf', redirect_uris: ['https://leaf.example/cb'], token_endpoint_auth_method: 'private_key_jwt' } } });
+    fed.link(intermediate, fedAnchor);
+    fed.link(leaf, intermediate, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['private_key_jwt'] } } } });
+    const federationAnchors = [{ id: 'fed', entityId: fedAnchor.id, jwks: { keys: [fedAnchor.key.jwk] }, domains: ['.fed.example'] }];
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const anchors = buildTrustAnchors({
       anchors: [{ id: 'dir', issuer: ISSUER, algorithms: ['ES256'], max_age_s: 600, required_claims: ['software_id'], jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] } }],
@@ -36,6 +50,7 @@ describe('RegistrationValidator', () => {
       new CimdResolver(fetcher),
       new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }),
       new ClientKeyThumbprints(fetcher),
+      new FederationSource(new TrustChainResolver(fed.fetcher, federationAnchors), federationAnchors),
     );
     sign = (claims) => new SignJWT({ iss: ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
   });
@@ -78,6 +93,82 @@ describe('RegistrationValidator', () => {
     expect(cached.metadata).toMatchObject({ client_name: 'before' });
     const fresh = await validator.validate({ client_id: url, source: 'cimd', fresh: true, received_at: RECEIVED });
     expect(fresh).toMatchObject({ outcome: 'valid', metadata: { client_name: 'after' }, evidence: { document: { sha256: createHash('sha256').update(after).digest('hex') } } });
+  });
+
+  describe('OpenID Federation', () => {
+    it('resolves a leaf named by source, with the chain as evidence and the anchor and intermediates for policies', async () => {
+      const v = await validator.validate({ client_id: leaf.id, source: 'openid_federation', received_at: RECEIVED });
+      expect(v).toMatchObject({
+        client_id: leaf.id,
+        source: 'federation',
+        outcome: 'valid',
+        anchor: 'fed',
+        intermediates: [intermediate.id],
+        trust_marks: [],
+        metadata: { client_name: 'Leaf', redirect_uris: ['https://leaf.example/cb'] },
+        evidence: {
+          federation: {
+            entity_id: leaf.id,
+            anchor: 'fed',
+            path: [leaf.id, intermediate.id, 'https://anchor.fed.example'],
+            client_type: 'openid_relying_party',
+            metadata: { client_name: 'Leaf', redirect_uris: ['https://leaf.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
+          },
+        },
+      });
+      expect(v.evidence.federation?.statements.map((s) => [s.iss, s.sub])).toEqual([
+        [leaf.id, leaf.id],
+        [intermediate.id, leaf.id],
+        ['https://anchor.fed.example', intermediate.id],
+        ['https://anchor.fed.example', 'https://anchor.fed.example'],
+      ]);
+      expect(v.evidence.federation?.expires_at).toBe([...(v.evidence.federation?.statements ?? [])].map((s) => s.exp).sort()[0]);
+      expect(checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED })).toBeNull();
+    });
+
+    it('routes a cimd request under a federation anchor\'s domains to the chain, and fetches no document', async () => {
+      const before = fed.requests.length;
+      const v = await validator.validate({ client_id: leaf.id, source: 'cimd', received_at: RECEIVED });
+      expect(v).toMatchObject({ client_id: leaf.id, source: 'federation', outcome: 'valid' });
+      expect(fed.requests.length).toBe(before);
+    });
+
+    it('denies a leaf that breaks its intermediate\'s metadata policy, with the exact code', async () => {
+      const bad = await fed.add('bad', { metadata: { openid_relying_party: { redirect_uris: ['https://bad.example/cb'], token_endpoint_auth_method: 'none' } } });
+      fed.link(bad, intermediate, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['private_key_jwt'] } } } });
+      const v = await validator.validate({ client_id: bad.id, source: 'openid_federation', received_at: RECEIVED });
+      expect(v).toMatchObject({ client_id: bad.id, source: 'federation', outcome: 'invalid', errors: [{ code: 'ERR_FEDERATION_POLICY_VIOLATION', error: 'invalid_client_metadata' }] });
+    });
+
+    it('refuses a leaf whose metadata holds a secret, and records the secret nowhere', async () => {
+      const leaky = await fed.add('leaky', { metadata: { openid_relying_party: { redirect_uris: ['https://leaky.example/cb'], token_endpoint_auth_method: 'private_key_jwt', client_secret: 'hunter2-secret' } } });
+      fed.link(leaky, intermediate);
+      const v = await validator.validate({ client_id: leaky.id, source: 'openid_federation', received_at: RECEIVED });
+      expect(v).toMatchObject({ source: 'federation', outcome: 'invalid', errors: [{ code: 'invalid_client_metadata', description: 'client_secret must not be sent: Admit issues no secrets' }] });
+      expect(JSON.stringify(v)).not.toContain('hunter2-secret');
+      expect(v.evidence.federation).toMatchObject({ entity_id: leaky.id, path: [leaky.id, intermediate.id, 'https://anchor.fed.example'] });
+      expect(v.evidence.federation).not.toHaveProperty('metadata');
+    });
+
+    it('records at most 64 trust marks, so a leaf with more still gets a validation the event can carry', async () => {
+      const marked = await fed.add('marked', { metadata: { openid_relying_party: { redirect_uris: ['https://marked.example/cb'], token_endpoint_auth_method: 'private_key_jwt' } } });
+      fed.link(marked, intermediate, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['private_key_jwt'] } } } });
+      const anchorEntity = fed.entities.get('https://anchor.fed.example') as TestEntity;
+      const types = Array.from({ length: 70 }, (_, i) => `https://marks.example/${i}`);
+      anchorEntity.trust_mark_issuers = Object.fromEntries(types.map((type) => [type, [anchorEntity.id]]));
+      marked.trust_marks = await Promise.all(types.map((type) => fed.trustMark(type, marked, anchorEntity)));
+      // fresh: the anchor's configuration, cached by earlier tests, names no trust mark issuers.
+      const v = await validator.validate({ client_id: marked.id, source: 'openid_federation', fresh: true, received_at: RECEIVED });
+      anchorEntity.trust_mark_issuers = undefined;
+      expect(v).toMatchObject({ outcome: 'valid', trust_marks: types.slice(0, 64) });
+      expect(v.evidence.federation?.trust_marks).toHaveLength(64);
+      expect(checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED })).toBeNull();
+    });
+
+    it('denies an entity no chain leads from, with the exact code, and never fetches a document instead', async () => {
+      const v = await validator.validate({ client_id: 'https://nobody.fed.example', source: 'cimd', received_at: RECEIVED });
+      expect(v).toMatchObject({ source: 'federation', outcome: 'invalid', errors: [{ code: 'ERR_FEDERATION_FETCH' }] });
+    });
   });
 
   it('fails a document it cannot fetch, keeping the URL as client id', async () => {

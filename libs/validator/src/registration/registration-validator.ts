@@ -3,13 +3,14 @@ import { EventData, isStorableText, RegistrationError, Topic, unstorableTextPath
 import { checkClientMetadata, CimdResolver, metadataClientId } from '@admit/metadata';
 import { bodyAdditions, mergeStatementMetadata, statementClientId, StatementVerifier } from '@admit/trust';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
+import { FederationSource } from './federation-source';
 import { failed, Validation } from './validation';
 
 type Requested = EventData<typeof Topic.RegistrationRequested>;
 
 /**
  * Turns a request into a validation with its evidence: a metadata document fetched and checked, a
- * statement verified against its trust anchor, or plain metadata taken at its word. Never throws for
+ * statement verified against its trust anchor, a federation trust chain resolved, or plain metadata taken at its word. Never throws for
  * bad input; every rule broken becomes a problem with a stable code.
  *
  * The ids are Admit's, whatever a producer put in the request's `client_id`: a metadata document's
@@ -22,6 +23,7 @@ export class RegistrationValidator {
     private readonly documents: CimdResolver,
     private readonly statements: StatementVerifier,
     private readonly keys: ClientKeyThumbprints,
+    private readonly federation: FederationSource,
   ) {}
 
   async validate(request: Requested): Promise<Validation> {
@@ -36,6 +38,10 @@ export class RegistrationValidator {
   }
 
   private validateAny(request: Requested): Promise<Validation> {
+    // An https client id is resolved as exactly one source: never a document and a chain both.
+    if (request.source === 'openid_federation' || (request.source === 'cimd' && this.federation.covers(request.client_id))) {
+      return this.federated(request.client_id, request.fresh === true);
+    }
     if (request.source === 'cimd') return this.document(request.client_id, request.fresh === true);
     if ('software_statement' in request.metadata) return this.statement(request.metadata);
     return this.selfAsserted(request.metadata);
@@ -56,6 +62,40 @@ export class RegistrationValidator {
       origin,
       jkts: await this.keys.of(resolved.metadata),
     };
+  }
+
+  /**
+   * An OpenID Federation leaf (automatic registration): its Entity Identifier is its client id, and
+   * its metadata is what its trust chain resolves to, checked like any other client metadata.
+   */
+  private async federated(entityId: string, fresh: boolean): Promise<Validation> {
+    const resolved = await this.federation.resolve(entityId, fresh);
+    if (!resolved.ok) return failed(entityId, 'federation', [resolved.problem]);
+    const { chain } = resolved;
+    const about = {
+      client_id: entityId,
+      anchor: chain.anchor.id,
+      intermediates: chain.path.slice(1, -1),
+      trust_marks: [...new Set(chain.trustMarks.map((mark) => mark.type))],
+      evidence: {
+        federation: {
+          entity_id: entityId,
+          anchor: chain.anchor.id,
+          anchor_entity_id: chain.anchor.entityId,
+          path: chain.path,
+          statements: chain.statements.map(({ exp, ...statement }) => ({ ...statement, exp: isoSeconds(exp) })),
+          expires_at: isoSeconds(chain.expiresAt),
+          client_type: chain.clientType,
+          trust_marks: chain.trustMarks,
+          rejected_trust_marks: chain.rejectedTrustMarks.map(({ type, code }) => ({ type, code })),
+        },
+      },
+    };
+    const checked = checkClientMetadata(chain.clientMetadata);
+    if (!checked.ok) return { ...failed(entityId, 'federation', checked.errors), ...about };
+    // The resolved metadata is evidence only once the rules accepted it: refused metadata may hold a secret.
+    const evidence = { ...about.evidence, federation: { ...about.evidence.federation, metadata: checked.metadata } };
+    return { ...about, evidence, source: 'federation', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
   }
 
   private async statement(body: Record<string, unknown>): Promise<Validation> {
@@ -86,7 +126,7 @@ export class RegistrationValidator {
 
 /** The id Admit names a request by before validating it: the document URL, or the `c_` id of the body. */
 function provisionalId(request: Requested): string {
-  return request.source === 'cimd' ? request.client_id : metadataClientId(request.metadata);
+  return request.source === 'rfc7591' ? metadataClientId(request.metadata) : request.client_id;
 }
 
 /** Records a producer's `client_id` that is neither the id Admit gave nor the one it computed first. */

@@ -3,6 +3,7 @@ import { Revocation, RevocationKind } from '@admit/contracts';
 import { CimdResolver } from '@admit/metadata';
 import { RevocationSet, revocationKey } from '@admit/revocation-set';
 import { StatementVerifier } from '@admit/trust';
+import { FederationSource } from '../registration/federation-source';
 import { PurgeCaches } from './purge-caches';
 
 function revocation(kind: RevocationKind, value: string): Revocation {
@@ -12,12 +13,13 @@ function revocation(kind: RevocationKind, value: string): Revocation {
 describe('PurgeCaches', () => {
   const purge = jest.fn();
   const purgeAnchor = jest.fn();
+  const purgeChains = jest.fn();
   let revocations: RevocationSet;
 
   beforeEach(() => {
     jest.clearAllMocks();
     revocations = new RevocationSet();
-    new PurgeCaches(revocations, { purge } as unknown as CimdResolver, { purgeAnchor } as unknown as StatementVerifier).onModuleInit();
+    new PurgeCaches(revocations, { purge } as unknown as CimdResolver, { purgeAnchor } as unknown as StatementVerifier, { purge: purgeChains } as unknown as FederationSource).onModuleInit();
   });
 
   const revoke = (kind: RevocationKind, value: string) => revocations.apply(revocationKey(kind, value), revocation(kind, value));
@@ -32,16 +34,25 @@ describe('PurgeCaches', () => {
     expect(purgeAnchor).not.toHaveBeenCalled();
   });
 
-  it('drops an anchor’s statements and keys on an anchor revocation', () => {
+  it('drops an anchor’s statements and keys, and the cached federation statements, on an anchor revocation', () => {
     revoke('anchor', 'acme-directory');
     expect(purgeAnchor).toHaveBeenCalledWith('acme-directory');
+    expect(purgeChains).toHaveBeenCalledTimes(1);
     expect(purge).not.toHaveBeenCalled();
+  });
+
+  it('drops the cached federation statements on an intermediate revocation', () => {
+    revoke('intermediate', 'https://intermediate.fed.example');
+    expect(purgeChains).toHaveBeenCalledTimes(1);
+    expect(purge).not.toHaveBeenCalled();
+    expect(purgeAnchor).not.toHaveBeenCalled();
   });
 
   it.each(['software_id', 'jkt'] as const)('keeps its caches on a %s revocation: none of them is keyed by it', (kind) => {
     revoke(kind, 'x');
     expect(purge).not.toHaveBeenCalled();
     expect(purgeAnchor).not.toHaveBeenCalled();
+    expect(purgeChains).not.toHaveBeenCalled();
   });
 
   it('purges nothing when a revocation is lifted', () => {

@@ -3,6 +3,7 @@ import { Revocation } from '@admit/contracts';
 import { CimdResolver } from '@admit/metadata';
 import { RevocationSet } from '@admit/revocation-set';
 import { StatementVerifier } from '@admit/trust';
+import { FederationSource } from '../registration/federation-source';
 
 /**
  * A revocation drops what this validator instance cached about its subject, so the next request
@@ -15,6 +16,7 @@ export class PurgeCaches implements OnModuleInit {
     private readonly revocations: RevocationSet,
     private readonly documents: CimdResolver,
     private readonly statements: StatementVerifier,
+    private readonly federation: FederationSource,
   ) {}
 
   onModuleInit(): void {
@@ -26,5 +28,7 @@ export class PurgeCaches implements OnModuleInit {
     // An origin revocation may name the origin or only its host.
     if (kind === 'origin') this.documents.purge({ origin: value.includes('://') ? value : `https://${value}` });
     if (kind === 'anchor') this.statements.purgeAnchor(value);
+    // Statements are cached by URL, not by chain: any revocation in a federation drops them all.
+    if (kind === 'anchor' || kind === 'intermediate') this.federation.purge();
   }
 }

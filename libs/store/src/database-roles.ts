@@ -29,6 +29,9 @@ const APP_PRIVILEGES: [string, string][] = [
   ['SELECT, INSERT, DELETE', 'client_assertion_jtis'],
   // Not evidence: an admission is kept until it expires, then pruned.
   ['SELECT, INSERT, UPDATE, DELETE', 'live_admissions'],
+  // Not evidence: the report's figures of closed days, computed again whenever their day's events change.
+  ['SELECT, INSERT, DELETE', 'audit_report_days'],
+  ['SELECT, INSERT, DELETE', 'audit_report_day_clients'],
   // Enough to see that no migration is pending.
   ['SELECT', 'admit_migrations'],
 ];

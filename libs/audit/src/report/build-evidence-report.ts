@@ -94,54 +94,49 @@ async function accessChecksOf(query: SqlQuery, params: unknown[]): Promise<Omit<
  * it rebuilds its topic), each with the first deny naming `revoked:<kind>` for a client it covers:
  * the client itself, or a client whose validated or admitted metadata names the anchor, origin,
  * software or key. The first deny may fall after the window: it is the effect of a revocation in it.
- * The covered clients are found first (each kind by its own index), then each one's first such deny
- * by the (client, time) index.
+ * The covered clients are listed first (each kind by its own index), then their denies read by the
+ * (client, time) index: never a scan of every deny since the revocation.
  */
 const REVOCATION_EFFECTS = `
   WITH r AS (
     SELECT e.data ->> 'id' AS id, min(e.data ->> 'kind') AS kind, min(e.data ->> 'value') AS value, min(e.data ->> 'reason') AS reason,
            min(e.data ->> 'actor') AS actor, min(e.event_time) AS revoked_at
     FROM audit_events e WHERE e.type = $3 AND e.event_time >= $1::timestamptz AND e.event_time < $2::timestamptz GROUP BY e.data ->> 'id'
-  ),
-  covered AS (
-    SELECT DISTINCT r.id, c.client_id FROM r CROSS JOIN LATERAL (
-      SELECT r.value AS client_id WHERE r.kind = 'client_id'
-      UNION ALL SELECT x.client_id FROM audit_events x WHERE r.kind = 'anchor' AND x.anchor = r.value AND x.type = ANY($5::text[])
-      UNION ALL SELECT x.client_id FROM audit_events x WHERE r.kind = 'origin' AND x.origin = r.value AND x.type = ANY($5::text[])
-      UNION ALL SELECT x.client_id FROM audit_events x WHERE r.kind = 'jkt' AND x.jkts @> jsonb_build_array(r.value) AND x.type = ANY($5::text[])
-      UNION ALL SELECT x.client_id FROM audit_events x
-        WHERE r.kind = 'software_id' AND COALESCE(x.data -> 'admission' ->> 'software_id', x.data ->> 'software_id') = r.value AND x.type = ANY($5::text[])
-    ) c WHERE c.client_id IS NOT NULL
   )
   SELECT r.*, (
-    SELECT min(first.event_time) FROM covered cv CROSS JOIN LATERAL (
-      SELECT d.event_time FROM audit_events d
-      WHERE d.client_id = cv.client_id AND d.event_time >= r.revoked_at AND d.type = ANY($4::text[]) AND d.decision = 'deny'
-        AND d.data -> 'reasons' @> jsonb_build_array(jsonb_build_object('code', 'revoked:' || r.kind))
-      ORDER BY d.event_time LIMIT 1
-    ) first WHERE cv.id = r.id
+    SELECT min(d.event_time) FROM audit_events d
+    WHERE d.client_id = ANY (ARRAY(
+            SELECT r.value WHERE r.kind = 'client_id'
+            UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'anchor' AND x.anchor = r.value AND x.type = ANY($5::text[])
+            UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'origin' AND x.origin = r.value AND x.type = ANY($5::text[])
+            UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'jkt' AND x.jkts @> jsonb_build_array(r.value) AND x.type = ANY($5::text[])
+            UNION SELECT x.client_id FROM audit_events x
+              WHERE r.kind = 'software_id' AND COALESCE(x.data -> 'admission' ->> 'software_id', x.data ->> 'software_id') = r.value AND x.type = ANY($5::text[])))
+      AND d.event_time >= r.revoked_at AND d.type = ANY($4::text[]) AND d.decision = 'deny'
+      AND d.data -> 'reasons' @> jsonb_build_array(jsonb_build_object('code', 'revoked:' || r.kind))
   ) AS first_denial_at
   FROM r`;
 
+type EffectRow = Omit<RevocationEffect, 'revoked_at' | 'first_denial_at' | 'seconds_to_effect'> & { revoked_at: Date; first_denial_at: Date | null };
+
 async function revocationEffectsOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['revocations']> {
   const params = [window.from, window.to, Topic.Revocations, [Topic.AccessChecked, Topic.RegistrationDecided], [Topic.RegistrationValidated, Topic.RegistrationDecided]];
-  const [summary] = await query<{ total: number; observed: number; median: number | null; max: number | null }>(
-    `SELECT count(*)::float8 AS total, count(first_denial_at)::float8 AS observed,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_denial_at - revoked_at))::float8 AS median,
-            max(extract(epoch FROM first_denial_at - revoked_at))::float8 AS max
-     FROM (${REVOCATION_EFFECTS}) fx`,
+  // One statement: the summary of every revocation, beside the first REPORT_MAX_ITEMS (none: one row, the summary).
+  const rows = await query<{ total: number; observed: number; median: number | null; max: number | null } & Partial<EffectRow>>(
+    `WITH fx AS (${REVOCATION_EFFECTS}),
+     summary AS (
+       SELECT count(*)::float8 AS total, count(first_denial_at)::float8 AS observed,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_denial_at - revoked_at))::float8 AS median,
+              max(extract(epoch FROM first_denial_at - revoked_at))::float8 AS max
+       FROM fx
+     )
+     SELECT summary.*, i.* FROM summary LEFT JOIN LATERAL (SELECT * FROM fx ORDER BY revoked_at, id LIMIT ${REPORT_MAX_ITEMS}) i ON TRUE
+     ORDER BY i.revoked_at, i.id`,
     params,
   );
-  const rows = await query<Omit<RevocationEffect, 'revoked_at' | 'first_denial_at' | 'seconds_to_effect'> & { revoked_at: Date; first_denial_at: Date | null }>(
-    `SELECT * FROM (${REVOCATION_EFFECTS}) fx ORDER BY revoked_at, id LIMIT ${REPORT_MAX_ITEMS}`,
-    params,
-  );
-  const items = rows.map((r): RevocationEffect => ({
-    ...r,
-    revoked_at: r.revoked_at.toISOString(),
-    first_denial_at: r.first_denial_at?.toISOString() ?? null,
-    seconds_to_effect: r.first_denial_at ? (r.first_denial_at.getTime() - r.revoked_at.getTime()) / 1000 : null,
-  }));
+  const [summary] = rows;
+  // Without a revocation, the LEFT JOIN leaves the one row's item columns null.
+  const items = rows.flatMap(({ total: _t, observed: _o, median: _m, max: _x, ...r }) => (r.revoked_at ? [effectOf(r as EffectRow)] : []));
   return {
     total: summary.total,
     observed: summary.observed,
@@ -150,6 +145,15 @@ async function revocationEffectsOf(query: SqlQuery, window: ReportWindow): Promi
     max_seconds_to_effect: summary.max,
     items,
     truncated: summary.total > items.length,
+  };
+}
+
+function effectOf(r: EffectRow): RevocationEffect {
+  return {
+    ...r,
+    revoked_at: r.revoked_at.toISOString(),
+    first_denial_at: r.first_denial_at?.toISOString() ?? null,
+    seconds_to_effect: r.first_denial_at ? (r.first_denial_at.getTime() - r.revoked_at.getTime()) / 1000 : null,
   };
 }
 

@@ -6,6 +6,7 @@ import { buildEvidenceReport, EvidenceReport, reportSeries, reportWithSeries, sq
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { storeEvent } from '../support/stored-event';
 
 const DAY = 24;
 const T0 = Date.parse('2026-03-02T00:00:00Z');
@@ -22,13 +23,7 @@ describe('evidence report from stored days', () => {
   let db: TestDatabase;
   let su: Client;
 
-  async function store(type: string, hours: number, data: Record<string, unknown>, correlationId: string = randomUUID()): Promise<void> {
-    await su.query(
-      `INSERT INTO audit_events (event_id, type, source, subject, correlation_id, event_time, topic, partition, "offset", data)
-       VALUES ($1, $2, '/test', $3, $4, $5, $2, 0, 0, $6)`,
-      [randomUUID(), type, (data.client_id as string | undefined) ?? null, correlationId, at(hours), JSON.stringify(data)],
-    );
-  }
+  const store = (type: string, hours: number, data: Record<string, unknown>, correlationId?: string) => storeEvent(su, type, at(hours), data, correlationId);
   const validated = (hours: number, client_id: string, source: string, evidence: Record<string, unknown>, correlationId: string) =>
     store('admit.registration.validated.v1', hours, { client_id, source, outcome: 'valid', errors: [], evidence, jkts: [], validated_at: iso(hours) }, correlationId);
   const allowed = (hours: number, client_id: string, admission: Record<string, unknown> | undefined, correlationId?: string) =>

@@ -2,7 +2,7 @@
 // window read from stored days (audit_report_days) is compared with the same report computed from
 // the events alone, on a trail with revocations, admissions whose validation falls on the day before,
 // partial days at both ends, and events that arrive after their day was stored.
-import { buildEvidenceReport, EvidenceReport, reportSeries, reportWithSeries, sqlOf } from '@admit/audit';
+import { buildEvidenceReport, EvidenceReport, reportSeries, reportWithSeries, rolledUpDays, sqlOf } from '@admit/audit';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -49,11 +49,10 @@ describe('evidence report from stored days', () => {
     const sql = sqlOf(client);
     return { report: await buildEvidenceReport(sql, WINDOW, at(-DAY)), series: await reportSeries(sql, WINDOW, at(-DAY)) };
   };
+  /** The stored rows, by day and then as stored. */
   const storedDays = async () =>
-    (await su.query<{ day: Date; computed_at: Date }>('SELECT day, computed_at FROM audit_report_days ORDER BY day')).rows.map((r) => ({
-      day: r.day.toISOString(),
-      computed_at: r.computed_at.getTime(),
-    }));
+    (await su.query<{ id: string; day: Date }>('SELECT id::text AS id, day FROM audit_report_days ORDER BY day, id')).rows.map((r) => ({ id: r.id, day: r.day.toISOString() }));
+  const days = async () => [...new Set((await storedDays()).map((d) => d.day))];
   const figures = (r: { report: EvidenceReport }) => r.report.figures;
 
   beforeAll(async () => {
@@ -100,7 +99,7 @@ describe('evidence report from stored days', () => {
     const fast = await reportWithSeries(sqlOf(su), WINDOW, LATER);
     expect(figures(fast)).toEqual(figures(live));
     expect(fast.series).toEqual(live.series);
-    expect((await storedDays()).map((d) => d.day)).toEqual([iso(0), iso(DAY)]);
+    expect(await days()).toEqual([iso(0), iso(DAY)]);
     // What the trail holds, so the comparison is of something.
     expect(figures(fast).admissions_by_source).toEqual({ admissions: 6, clients: 5, by_source: { cimd: 2, software_statement: 2, self_asserted: 1, unknown: 1 } });
     expect(figures(fast).metadata_backing).toEqual({ admissions: 6, signed: 1, fetched: 1, backed: 2, share: 2 / 6 });
@@ -134,11 +133,12 @@ describe('evidence report from stored days', () => {
     await su.query('DELETE FROM audit_report_days');
     const today = await reportWithSeries(sqlOf(su), WINDOW, at(DAY + 12));
     expect(figures(today)).toEqual(figures(await fromEvents()));
-    expect((await storedDays()).map((d) => d.day)).toEqual([iso(0)]);
+    expect(await days()).toEqual([iso(0)]);
   });
 
   it('computes a stored day again when events of it arrive later, and leaves the others alone', async () => {
-    await reportWithSeries(sqlOf(su), WINDOW, LATER);
+    const pinned = await rolledUpDays(sqlOf(su), WINDOW, LATER);
+    const earlier = await buildEvidenceReport(sqlOf(su), WINDOW, LATER, pinned);
     const before = await storedDays();
     await checked(13, 'c1', 'deny', 'local', ['late_code']);
     const fast = await reportWithSeries(sqlOf(su), WINDOW, LATER);
@@ -146,9 +146,20 @@ describe('evidence report from stored days', () => {
     expect(figures(fast)).toEqual(figures(live));
     expect(fast.series).toEqual(live.series);
     expect(figures(fast).denials_by_reason.denials).toBe(19);
+    // A new row for the day, beside the old one (a report that began with it may still read it).
     const after = await storedDays();
-    expect(after[0].computed_at).toBeGreaterThan(before[0].computed_at);
-    expect(after[1]).toEqual(before[1]);
+    expect(after).toEqual([before[0], { id: expect.any(String), day: iso(0) }, before[1]]);
+    expect(Number(after[1].id)).toBeGreaterThan(Number(before[1].id));
+    // A report that began before reads the rows it began with, whole.
+    expect((await buildEvidenceReport(sqlOf(su), WINDOW, LATER, pinned)).figures).toEqual(earlier.figures);
+  });
+
+  it('deletes a row that is no longer current once it is an hour old', async () => {
+    const [stale, current] = await storedDays();
+    await su.query(`UPDATE audit_report_days SET computed_at = now() - interval '61 minutes' WHERE id IN ($1, $2)`, [stale.id, current.id]);
+    await reportWithSeries(sqlOf(su), WINDOW, LATER);
+    expect((await storedDays()).map((d) => d.id)).not.toContain(stale.id);
+    expect((await storedDays()).map((d) => d.id)).toContain(current.id);
   });
 
   it('computes a stored day again when the validation of one of its admissions, made the day before, arrives later', async () => {
@@ -174,7 +185,7 @@ describe('evidence report from stored days', () => {
       [iso(54.5), 1],
     ]);
     expect(figures(fast)).toEqual((await buildEvidenceReport(sqlOf(su), offHour, at(-DAY))).figures);
-    expect((await storedDays()).map((d) => d.day)).toEqual([iso(0), iso(DAY)]);
+    expect(await days()).toEqual([iso(0), iso(DAY)]);
   });
 
   it('cuts days at UTC midnight whatever the session time zone', async () => {
@@ -185,9 +196,22 @@ describe('evidence report from stored days', () => {
       await zoned.query(`SET TIME ZONE 'America/New_York'`);
       const fast = await reportWithSeries(sqlOf(zoned), WINDOW, LATER);
       expect(figures(fast)).toEqual(figures(await fromEvents()));
-      expect((await storedDays()).map((d) => d.day)).toEqual([iso(0), iso(DAY)]);
+      expect(await days()).toEqual([iso(0), iso(DAY)]);
     } finally {
       await zoned.end();
+    }
+  });
+
+  it('stores days as the app role the audit service connects as', async () => {
+    await su.query('DELETE FROM audit_report_days');
+    const app = new Client({ connectionString: db.appUrl });
+    await app.connect();
+    try {
+      const fast = await reportWithSeries(sqlOf(app), WINDOW, LATER);
+      expect(figures(fast)).toEqual(figures(await fromEvents()));
+      expect(await days()).toEqual([iso(0), iso(DAY)]);
+    } finally {
+      await app.end();
     }
   });
 

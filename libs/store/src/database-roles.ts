@@ -35,7 +35,7 @@ const APP_PRIVILEGES: [string, string][] = [
   // Enough to see that no migration is pending.
   ['SELECT', 'admit_migrations'],
 ];
-const APP_SEQUENCES = ['audit_events_seq_seq', 'audit_checkpoints_seq_seq', 'revocation_outbox_seq_seq'];
+const APP_SEQUENCES = ['audit_events_seq_seq', 'audit_checkpoints_seq_seq', 'revocation_outbox_seq_seq', 'audit_report_days_id_seq'];
 
 /**
  * Grants `role` the app's privileges on the migrated schema and nothing more; run by the owner

@@ -2,7 +2,7 @@ import { Topic } from '@admit/contracts';
 import { SqlQuery } from '../sql-query';
 import { DenialReason, EvidenceReport, REPORT_MAX_ITEMS, ReportWindow, RevocationEffect } from './evidence-report';
 import { FIGURE_MAPPINGS } from './frameworks';
-import { LIVE, partials, RolledUp, rolledUp, rolledUpDays } from './report-days';
+import { LIVE, partials, RolledUp, rolledUpDays, stored } from './report-days';
 
 /**
  * The evidence report of a window, computed by PostgreSQL (or PGlite) from `audit_events` with
@@ -12,7 +12,7 @@ import { LIVE, partials, RolledUp, rolledUp, rolledUpDays } from './report-days'
  */
 export async function buildEvidenceReport(query: SqlQuery, window: ReportWindow, now = new Date(), days?: RolledUp): Promise<EvidenceReport> {
   days ??= await rolledUpDays(query, window, now);
-  const params = [window.from, window.to, days.from, days.to];
+  const params = [window.from, window.to, days.from, days.to, days.ids];
   // One statement at a time: a pg Client or PGlite runs one anyway, and pg 9 will refuse overlapping ones.
   const bySource = await admissionsOf(query, params);
   const clients = await clientsOf(query, params);
@@ -38,7 +38,7 @@ async function admissionsOf(query: SqlQuery, params: unknown[]) {
   const rows = await query<{ source: string; admissions: number; signed: number; fetched: number; backed: number }>(
     `SELECT source, sum(admissions)::float8 AS admissions, sum(signed)::float8 AS signed, sum(fetched)::float8 AS fetched, sum(backed)::float8 AS backed
      FROM (SELECT s.key AS source, (s.value ->> 0)::bigint AS admissions, (s.value ->> 1)::bigint AS signed, (s.value ->> 2)::bigint AS fetched, (s.value ->> 3)::bigint AS backed
-           FROM audit_report_days d CROSS JOIN LATERAL jsonb_each(d.sources) s WHERE ${rolledUp('d')}
+           FROM audit_report_days d CROSS JOIN LATERAL jsonb_each(d.sources) s WHERE ${stored('d.id')}
            UNION ALL ${partials.sources(LIVE)}) x
      GROUP BY source`,
     params,
@@ -68,7 +68,7 @@ async function clientsOf(query: SqlQuery, params: unknown[]) {
             count(*) FILTER (WHERE admissions > 1)::float8 AS clients_admitted_again,
             COALESCE(sum(admissions - 1) FILTER (WHERE admissions > 0), 0)::float8 AS readmissions, COALESCE(max(admissions), 0)::float8 AS max_admissions_per_client
      FROM (SELECT client_id, sum(admissions) AS admissions, sum(access_events) AS access_events
-           FROM (SELECT c.client_id, c.admissions, c.access_events FROM audit_report_day_clients c WHERE ${rolledUp('c')}
+           FROM (SELECT c.client_id, c.admissions, c.access_events FROM audit_report_day_clients c WHERE ${stored('c.day_id')}
                  UNION ALL ${partials.clients(LIVE)}) u
            GROUP BY client_id) per_client`,
     params,
@@ -82,7 +82,7 @@ async function accessChecksOf(query: SqlQuery, params: unknown[]): Promise<Omit<
     `SELECT COALESCE(sum(total), 0)::float8 AS total, COALESCE(sum(x.local), 0)::float8 AS local, COALESCE(sum(pipeline), 0)::float8 AS pipeline,
             COALESCE(sum(allow), 0)::float8 AS allow, COALESCE(sum(deny), 0)::float8 AS deny
      FROM (SELECT d.access_total AS total, d.access_local AS local, d.access_pipeline AS pipeline, d.access_allow AS allow, d.access_deny AS deny
-           FROM audit_report_days d WHERE ${rolledUp('d')}
+           FROM audit_report_days d WHERE ${stored('d.id')}
            UNION ALL ${partials.access(LIVE)}) x`,
     params,
   );
@@ -159,13 +159,13 @@ function effectOf(r: EffectRow): RevocationEffect {
 
 async function denialsOf(query: SqlQuery, params: unknown[]): Promise<EvidenceReport['figures']['denials_by_reason']> {
   const [{ denials }] = await query<{ denials: number }>(
-    `SELECT COALESCE(sum(n), 0)::float8 AS denials FROM (SELECT d.denials AS n FROM audit_report_days d WHERE ${rolledUp('d')} UNION ALL ${partials.denials(LIVE)}) x`,
+    `SELECT COALESCE(sum(n), 0)::float8 AS denials FROM (SELECT d.denials AS n FROM audit_report_days d WHERE ${stored('d.id')} UNION ALL ${partials.denials(LIVE)}) x`,
     params,
   );
   const rows = await query<DenialReason & { codes: number }>(
     `SELECT code, sum(registrations)::float8 AS registrations, sum(access_checks)::float8 AS access_checks, sum(total)::float8 AS total, (count(*) OVER ())::float8 AS codes
      FROM (SELECT r.key AS code, (r.value ->> 0)::bigint AS registrations, (r.value ->> 1)::bigint AS access_checks, (r.value ->> 2)::bigint AS total
-           FROM audit_report_days d CROSS JOIN LATERAL jsonb_each(d.reasons) r WHERE ${rolledUp('d')}
+           FROM audit_report_days d CROSS JOIN LATERAL jsonb_each(d.reasons) r WHERE ${stored('d.id')}
            UNION ALL ${partials.reasons(LIVE)}) x
      GROUP BY code ORDER BY total DESC, code COLLATE "C" LIMIT ${REPORT_MAX_ITEMS}`,
     params,

@@ -16,23 +16,25 @@ export const CHECKS = `COALESCE((e.data ->> 'count')::int, 1)`;
 
 /**
  * The whole UTC days of a report's window that have ended, whose figures the report reads from
- * `audit_report_days`; `from` = `to` (the window's end) when it reads none.
+ * `audit_report_days`: the rows `ids`, one a day, current when the report began; `from` = `to` (the
+ * window's end) when it reads none.
  */
 export interface RolledUp {
   from: string;
   to: string;
+  ids: string[];
 }
 
 /** No stored day: every event of the window is read. */
-export const liveOnly = (window: ReportWindow): RolledUp => ({ from: window.to, to: window.to });
+export const liveOnly = (window: ReportWindow): RolledUp => ({ from: window.to, to: window.to, ids: [] });
 
 /**
- * The statements of the report and its series take `$1` `from`, `$2` `to`, `$3` and `$4` the rolled-up
- * days' bounds. LIVE selects the window's events outside those days, which are computed from the
- * events; ROLLED_UP the day rows (alias `d`) inside them.
+ * The statements of the report take `$1` `from`, `$2` `to`, `$3` and `$4` the stored days' bounds and
+ * `$5` their rows' ids. LIVE selects the window's events outside those days, which are computed from
+ * the events; `stored(column)` the stored rows (by `audit_report_days.id`, or a day client's `day_id`).
  */
 export const LIVE = `((e.event_time >= $1::timestamptz AND e.event_time < $3::timestamptz) OR (e.event_time >= $4::timestamptz AND e.event_time < $2::timestamptz))`;
-export const rolledUp = (alias: string) => `${alias}.day >= $3::timestamptz AND ${alias}.day < $4::timestamptz`;
+export const stored = (column: string, param = 5) => `${column} = ANY($${param}::bigint[])`;
 
 /**
  * Each figure of the events a `range` (a predicate on `e`) selects, in a shape that adds up across
@@ -86,8 +88,8 @@ const hourly = (figure: string) =>
   `ARRAY(SELECT COALESCE((SELECT f.n FROM ${figure} f WHERE f.start = $1::timestamptz + g * interval '1 hour'), 0) FROM generate_series(0, 23) g ORDER BY g)`;
 
 /**
- * Computes one day and stores it, in one statement (one snapshot): its figures and the counts they
- * were computed from. A day another report stored meanwhile is left as it is.
+ * Computes one day and stores it as a new row, in one statement (one snapshot): its figures and the
+ * counts they were computed from. Answers the row's id.
  */
 const STORE_DAY = `
   WITH src AS (${partials.sources(DAY)}),
@@ -107,36 +109,40 @@ const STORE_DAY = `
                 (SELECT COALESCE(jsonb_object_agg(code, jsonb_build_array(registrations, access_checks, total)), '{}') FROM rsn),
                 ${hourly('adm')}, ${hourly('den')}
          FROM acc
-         ON CONFLICT (day) DO NOTHING RETURNING day
+         RETURNING id
+       ),
+       clients AS (
+         INSERT INTO audit_report_day_clients (day_id, client_id, admissions, access_events)
+         SELECT day.id, c.client_id, c.admissions, c.access_events FROM day, (${partials.clients(DAY)}) c
        )
-  INSERT INTO audit_report_day_clients (day, client_id, admissions, access_events)
-  SELECT day.day, c.client_id, c.admissions, c.access_events FROM day, (${partials.clients(DAY)}) c`;
+  SELECT id::text AS id FROM day`;
 
 /**
- * The window's whole UTC days that ended before `now`, their stored figures made current first: a day
- * not stored yet, or whose events (or the day before's validations) are no longer as many as when it
- * was computed, is computed from the events again. The trail is append-only, so the same count means
- * the same events. A connection that may not write (an auditor's, a standby) gets every day live.
+ * The window's whole UTC days that ended before `now`, each with a stored row that is current: one
+ * computed from as many events of the day (and validations of the day before) as it holds now, or a
+ * new one. The trail is append-only, so the same count means the same events. A row that is no
+ * longer current is deleted an hour later, once no report that began with it can still read it. A
+ * connection that may not write (a read-only transaction, a standby) gets every day live.
  */
 export async function rolledUpDays(query: SqlQuery, window: ReportWindow, now: Date): Promise<RolledUp> {
   const first = Math.ceil(Date.parse(window.from) / DAY_MS) * DAY_MS;
   const end = Math.min(Math.floor(Date.parse(window.to) / DAY_MS), Math.floor(now.getTime() / DAY_MS)) * DAY_MS;
-  const none = liveOnly(window);
-  if (end <= first) return none;
+  if (end <= first) return liveOnly(window);
   const days = { from: new Date(first).toISOString(), to: new Date(end).toISOString() };
   try {
-    await refresh(query, days);
-    return days;
+    return { ...days, ids: await currentRows(query, days) };
   } catch (err) {
-    if ((err as { code?: unknown }).code === INSUFFICIENT_PRIVILEGE || (err as { code?: unknown }).code === READ_ONLY_TRANSACTION) return none;
+    if ((err as { code?: unknown }).code === INSUFFICIENT_PRIVILEGE || (err as { code?: unknown }).code === READ_ONLY_TRANSACTION) return liveOnly(window);
     throw err;
   }
 }
 
+/** How long a row that is no longer current is kept: longer than any report that began with it takes. */
+const KEPT = `interval '1 hour'`;
 const INSUFFICIENT_PRIVILEGE = '42501';
 const READ_ONLY_TRANSACTION = '25006';
 
-async function refresh(query: SqlQuery, days: RolledUp): Promise<void> {
+async function currentRows(query: SqlQuery, days: { from: string; to: string }): Promise<string[]> {
   const params = [days.from, days.to];
   const byDay = async (sql: string) =>
     new Map((await query<{ day: Date; n: number }>(sql, params)).map((r) => [r.day.getTime(), r.n]));
@@ -149,19 +155,25 @@ async function refresh(query: SqlQuery, days: RolledUp): Promise<void> {
     `SELECT date_bin('24 hours', e.event_time, $1::timestamptz) + interval '24 hours' AS day, count(*)::float8 AS n
      FROM audit_events e WHERE e.type = ${VALIDATED} AND e.event_time >= $1::timestamptz - interval '24 hours' AND e.event_time < $2::timestamptz - interval '24 hours' GROUP BY 1`,
   );
-  const stored = await query<{ day: Date; events: number; validated_before: number }>(
-    `SELECT d.day, d.events::float8 AS events, d.validated_before::float8 AS validated_before FROM audit_report_days d WHERE d.day >= $1::timestamptz AND d.day < $2::timestamptz`,
+  const rows = await query<{ id: string; day: Date; events: number; validated_before: number; old: boolean }>(
+    `SELECT d.id::text AS id, d.day, d.events::float8 AS events, d.validated_before::float8 AS validated_before, d.computed_at < now() - ${KEPT} AS old
+     FROM audit_report_days d WHERE d.day >= $1::timestamptz AND d.day < $2::timestamptz ORDER BY d.id`,
     params,
   );
-  const current = new Set<number>();
-  const stale: string[] = [];
-  for (const row of stored) {
+  const current = new Map<number, string>();
+  for (const row of rows) {
     const t = row.day.getTime();
-    if (row.events === (events.get(t) ?? 0) && row.validated_before === (validated.get(t) ?? 0)) current.add(t);
-    else stale.push(row.day.toISOString());
+    if (row.events === (events.get(t) ?? 0) && row.validated_before === (validated.get(t) ?? 0)) current.set(t, row.id);
   }
-  if (stale.length > 0) await query(`DELETE FROM audit_report_days WHERE day = ANY($1::timestamptz[])`, [stale]);
+  const ids: string[] = [];
   for (let t = Date.parse(days.from); t < Date.parse(days.to); t += DAY_MS) {
-    if (!current.has(t)) await query(STORE_DAY, [new Date(t).toISOString()]);
+    ids.push(current.get(t) ?? (await query<{ id: string }>(STORE_DAY, [new Date(t).toISOString()]))[0].id);
   }
+  if (rows.some((row) => row.old && !ids.includes(row.id))) {
+    await query(
+      `DELETE FROM audit_report_days d WHERE d.day >= $1::timestamptz AND d.day < $2::timestamptz AND NOT (${stored('d.id', 3)}) AND d.computed_at < now() - ${KEPT}`,
+      [...params, ids],
+    );
+  }
+  return ids;
 }

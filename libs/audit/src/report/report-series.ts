@@ -1,7 +1,7 @@
 import { SqlQuery } from '../sql-query';
 import { buildEvidenceReport } from './build-evidence-report';
 import { EvidenceReport, ReportWindow } from './evidence-report';
-import { partials, RolledUp, rolledUp, rolledUpDays } from './report-days';
+import { partials, RolledUp, rolledUpDays, stored } from './report-days';
 
 /** Admissions and denials per bucket of the window: the series the report's first chart draws. */
 export interface ReportSeries {
@@ -32,14 +32,14 @@ export async function reportSeries(query: SqlQuery, window: ReportWindow, now = 
   const base = bucket === 'hour' ? HOUR : bucket === 'day' ? 24 * HOUR : 7 * 24 * HOUR;
   // At most 400 buckets: a longer window gets buckets of several weeks.
   const step = base * Math.max(1, Math.ceil(span / (400 * base)));
-  const stored = days ?? (await rolledUpDays(query, window, now));
+  const rolled = days ?? (await rolledUpDays(query, window, now));
   // Stored days start and end on the hour, so each of their hours is either cut by a bucket's start or not.
   const cut: number[] = [];
-  for (let start = from + step; start < Date.parse(stored.to); start += step) {
+  for (let start = from + step; start < Date.parse(rolled.to); start += step) {
     const hour = Math.floor(start / HOUR) * HOUR;
-    if (hour !== start && hour >= Date.parse(stored.from)) cut.push(hour);
+    if (hour !== start && hour >= Date.parse(rolled.from)) cut.push(hour);
   }
-  const live = [[window.from, stored.from], [stored.to, window.to], ...cut.map((h) => [new Date(h).toISOString(), new Date(h + HOUR).toISOString()])];
+  const live = [[window.from, rolled.from], [rolled.to, window.to], ...cut.map((h) => [new Date(h).toISOString(), new Date(h + HOUR).toISOString()])];
   const interval = `${step / 1000} seconds`;
   // The live events range by range, each an index range scan (the aggregate in the lateral keeps
   // it apart from the ranges): admissions read only the (type, decision, time) index; denials, a
@@ -54,13 +54,13 @@ export async function reportSeries(query: SqlQuery, window: ReportWindow, now = 
   const admitted = await liveBins(partials.admitted(inRange, bin));
   const denied = await liveBins(partials.denied(inRange, bin));
   const hours = await query<{ start: Date; admissions: number; denials: number }>(
-    `SELECT date_bin($5::interval, h.start, $1::timestamptz) AS start, sum(h.admissions)::float8 AS admissions, sum(h.denials)::float8 AS denials
+    `SELECT date_bin($2::interval, h.start, $1::timestamptz) AS start, sum(h.admissions)::float8 AS admissions, sum(h.denials)::float8 AS denials
      FROM audit_report_days d
      CROSS JOIN LATERAL unnest(d.hour_admissions, d.hour_denials) WITH ORDINALITY AS u(admissions, denials, i)
      CROSS JOIN LATERAL (SELECT d.day + (u.i - 1) * interval '1 hour' AS start, u.admissions, u.denials) h
-     WHERE ${rolledUp('d')} AND d.day < $2::timestamptz AND NOT (h.start = ANY ($6::timestamptz[]))
+     WHERE ${stored('d.id', 3)} AND NOT (h.start = ANY ($4::timestamptz[]))
      GROUP BY 1`,
-    [window.from, window.to, stored.from, stored.to, interval, cut.map((h) => new Date(h).toISOString())],
+    [window.from, interval, rolled.ids, cut.map((h) => new Date(h).toISOString())],
   );
   const rows = new Map<number, { admissions: number; denials: number }>();
   const add = (start: Date, admissions: number, denials: number) => {

@@ -188,44 +188,31 @@ describe('evidence report from stored days', () => {
     expect(await days()).toEqual([iso(0), iso(DAY)]);
   });
 
-  it('cuts days at UTC midnight whatever the session time zone', async () => {
+  /** With no day stored, the report over a connection of its own (set up by `setup`): its figures must be the events'. */
+  async function reportOver(url: string, setup?: string): Promise<void> {
     await su.query('DELETE FROM audit_report_days');
-    const zoned = new Client({ connectionString: db.url });
-    await zoned.connect();
+    const client = new Client({ connectionString: url });
+    await client.connect();
     try {
-      await zoned.query(`SET TIME ZONE 'America/New_York'`);
-      const fast = await reportWithSeries(sqlOf(zoned), WINDOW, LATER);
-      expect(figures(fast)).toEqual(figures(await fromEvents()));
-      expect(await days()).toEqual([iso(0), iso(DAY)]);
+      if (setup) await client.query(setup);
+      expect(figures(await reportWithSeries(sqlOf(client), WINDOW, LATER))).toEqual(figures(await fromEvents()));
     } finally {
-      await zoned.end();
+      await client.end();
     }
+  }
+
+  it('cuts days at UTC midnight whatever the session time zone', async () => {
+    await reportOver(db.url, `SET TIME ZONE 'America/New_York'`);
+    expect(await days()).toEqual([iso(0), iso(DAY)]);
   });
 
   it('stores days as the app role the audit service connects as', async () => {
-    await su.query('DELETE FROM audit_report_days');
-    const app = new Client({ connectionString: db.appUrl });
-    await app.connect();
-    try {
-      const fast = await reportWithSeries(sqlOf(app), WINDOW, LATER);
-      expect(figures(fast)).toEqual(figures(await fromEvents()));
-      expect(await days()).toEqual([iso(0), iso(DAY)]);
-    } finally {
-      await app.end();
-    }
+    await reportOver(db.appUrl);
+    expect(await days()).toEqual([iso(0), iso(DAY)]);
   });
 
   it('reads every day live, with the same figures, over a connection that may not write', async () => {
-    await su.query('DELETE FROM audit_report_days');
-    const reader = new Client({ connectionString: db.url });
-    await reader.connect();
-    try {
-      await reader.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
-      const fast = await reportWithSeries(sqlOf(reader), WINDOW, LATER);
-      expect(figures(fast)).toEqual(figures(await fromEvents()));
-      expect(await storedDays()).toEqual([]);
-    } finally {
-      await reader.end();
-    }
+    await reportOver(db.url, 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+    expect(await storedDays()).toEqual([]);
   });
 });

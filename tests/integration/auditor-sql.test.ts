@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
+import { storeEvent } from '../support/stored-event';
 
 const DOC = join(__dirname, '..', '..', 'docs', 'auditor-sql.md');
 const P1 = `sha256:${'1'.repeat(64)}`;
@@ -36,13 +37,7 @@ describe('read-only SQL for auditors (docs/auditor-sql.md)', () => {
   let su: Client;
   let auditor: Client;
 
-  async function store(type: string, hours: number, data: Record<string, unknown>, correlationId: string = randomUUID()): Promise<void> {
-    await su.query(
-      `INSERT INTO audit_events (event_id, type, source, subject, correlation_id, event_time, topic, partition, "offset", data)
-       VALUES ($1, $2, '/test', $3, $4, $5, $2, 0, 0, $6)`,
-      [randomUUID(), type, (data.client_id as string | undefined) ?? null, correlationId, at(hours), JSON.stringify(data)],
-    );
-  }
+  const store = (type: string, hours: number, data: Record<string, unknown>, correlationId?: string) => storeEvent(su, type, at(hours), data, correlationId);
   const allowed = (hours: number, client_id: string, policy: string, admission: Record<string, unknown>, correlationId?: string) =>
     store('admit.registration.decided.v1', hours, {
       client_id, decision: 'allow', policy_version: policy, determining_policies: ['registration-allowed'], reasons: [],

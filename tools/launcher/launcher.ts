@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { devCheckpointKeyFile, devSigningKeyFile } from './dev-signing-key';
+import { devCheckpointKeyFile, devConsoleSessionKeyFile, devSigningKeyFile } from './dev-signing-key';
 
 export const ROOT = join(__dirname, '..', '..');
 export const SERVICE_APPS = ['intake', 'validator', 'policy', 'revocation', 'audit'] as const;
@@ -114,6 +114,9 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   }
   if (!options.env?.ADMIT_CHECKPOINT_KEY_FILE && !process.env.ADMIT_CHECKPOINT_KEY_FILE) {
     options = { ...options, env: { ...options.env, ADMIT_CHECKPOINT_KEY_FILE: await devCheckpointKeyFile() } };
+  }
+  if (!options.env?.ADMIT_CONSOLE_SESSION_KEY_FILE && !process.env.ADMIT_CONSOLE_SESSION_KEY_FILE) {
+    options = { ...options, env: { ...options.env, ADMIT_CONSOLE_SESSION_KEY_FILE: devConsoleSessionKeyFile() } };
   }
   const copies = (options.apps ?? SERVICE_APPS).flatMap((name) => Array.from({ length: options.scale?.[name] ?? 1 }, (_, i) => ({ name, i })));
   const started = await Promise.allSettled(

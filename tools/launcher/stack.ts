@@ -19,12 +19,21 @@ function parseScale(args: string[]): Partial<Record<ServiceApp, number>> {
   return scale;
 }
 
+/** The revocation service's default ADMIT_HTTP_PORT (apps/revocation/src/config.ts). */
+const REVOCATION_PORT = 8083;
+
 /** A superuser of the local server, used only to set up the roles and the database. */
 const ADMIN_DATABASE_URL = process.env.ADMIT_STACK_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/admit';
 
 async function main(): Promise<void> {
   const scale = parseScale(process.argv.slice(2));
-  const env = { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', DATABASE_URL: await setUpStackDatabase(ADMIN_DATABASE_URL) };
+  const env = {
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    DATABASE_URL: await setUpStackDatabase(ADMIN_DATABASE_URL),
+    // The console forwards revocations to the revocation service (its first copy's default port), as
+    // embedded mode forwards them to itself; the console's session key is the launcher's dev key.
+    ADMIT_REVOCATION_URL: process.env.ADMIT_REVOCATION_URL ?? `http://127.0.0.1:${REVOCATION_PORT}`,
+  };
   console.log(`database migrated by ${STACK_ROLES.owner}; the apps connect as ${STACK_ROLES.app}`);
   const stack = await startDistributed({
     env,
@@ -33,6 +42,8 @@ async function main(): Promise<void> {
   });
   console.log(`\nAdmit is running (distributed). Register at ${stack.intakeUrl}/register; Ctrl-C stops it.`);
   for (const app of stack.apps) console.log(`  ${app.name.padEnd(10)} ${app.url}`);
+  const audit = stack.apps.find((a) => a.name === 'audit');
+  if (audit) console.log(`The auditor console: ${audit.url}/console (sign in with an audit:read token).`);
   const stop = () => void stack.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -27,3 +27,4 @@ export * from './report/report-params';
 export * from './console/console-session';
 export * from './report/report-charts';
 export * from './report/report-series';
+export { type RolledUp, rolledUpDays } from './report/report-days';

@@ -11,6 +11,7 @@ import { ClientAssertionJtis1764417600000 } from './migrations/1764417600000-cli
 import { AuditorViews1764421200000 } from './migrations/1764421200000-auditor-views';
 import { AuditQueryIndexes1764424800000 } from './migrations/1764424800000-audit-query-indexes';
 import { LiveAdmissions1764428400000 } from './migrations/1764428400000-live-admissions';
+import { AuditReportDays1764510000000 } from './migrations/1764510000000-audit-report-days';
 import { RevocationKindIntermediate1764520000000 } from './migrations/1764520000000-revocation-kind-intermediate';
 import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
@@ -25,6 +26,7 @@ const MIGRATIONS = [
   AuditorViews1764421200000,
   AuditQueryIndexes1764424800000,
   LiveAdmissions1764428400000,
+  AuditReportDays1764510000000,
   RevocationKindIntermediate1764520000000,
 ];
 

@@ -29,10 +29,13 @@ const APP_PRIVILEGES: [string, string][] = [
   ['SELECT, INSERT, DELETE', 'client_assertion_jtis'],
   // Not evidence: an admission is kept until it expires, then pruned.
   ['SELECT, INSERT, UPDATE, DELETE', 'live_admissions'],
+  // Not evidence: the report's figures of closed days, computed again whenever their day's events change.
+  ['SELECT, INSERT, DELETE', 'audit_report_days'],
+  ['SELECT, INSERT, DELETE', 'audit_report_day_clients'],
   // Enough to see that no migration is pending.
   ['SELECT', 'admit_migrations'],
 ];
-const APP_SEQUENCES = ['audit_events_seq_seq', 'audit_checkpoints_seq_seq', 'revocation_outbox_seq_seq'];
+const APP_SEQUENCES = ['audit_events_seq_seq', 'audit_checkpoints_seq_seq', 'revocation_outbox_seq_seq', 'audit_report_days_id_seq'];
 
 /**
  * Grants `role` the app's privileges on the migrated schema and nothing more; run by the owner

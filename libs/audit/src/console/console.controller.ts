@@ -14,11 +14,10 @@ import { AuditQueries } from '../query/audit-queries';
 import { recordAuditRead } from '../query/audit-read';
 import { AuditEventView } from '../query/event-view';
 import { EVENT_FILTERS, EventFilters, INCIDENT_FILTERS, parseQuery, WINDOW_FILTERS } from '../query/query-params';
-import { buildEvidenceReport } from '../report/build-evidence-report';
 import { reportCharts } from '../report/report-charts';
 import { REPORT_CSP, renderReportHtml, reportBodyHtml } from '../report/report-html';
 import { parseReportQuery } from '../report/report-params';
-import { reportSeries } from '../report/report-series';
+import { reportWithSeries } from '../report/report-series';
 import { SqlQuery, sqlOf } from '../sql-query';
 import { verifyChains, VerifyOptions } from '../verify/verify-chains';
 import { VerifyReport } from '../verify/verify-report';
@@ -298,8 +297,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
       return this.invalid(reply, session, 'Evidence report', form, err);
     }
     await this.audited(session, '/console/report', { ...window });
-    const report = await buildEvidenceReport(this.sql, window);
-    const charts = reportCharts(report, await reportSeries(this.sql, window));
+    const { report, series } = await reportWithSeries(this.sql, window);
+    const charts = reportCharts(report, series);
     const download = `<p><a id="download-report" href="/console/report/download${query(window)}">Download this report (HTML, no script)</a></p>`;
     this.html(reply, 200, page('Evidence report', form + download + reportBodyHtml(report, charts), { actor: session.name, report: true }));
   }
@@ -315,8 +314,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
       return this.invalid(reply, session, 'Evidence report', '', err);
     }
     await this.audited(session, '/console/report/download', { ...window, format: 'html' });
-    const report = await buildEvidenceReport(this.sql, window);
-    const html = renderReportHtml(report, reportCharts(report, await reportSeries(this.sql, window)));
+    const { report, series } = await reportWithSeries(this.sql, window);
+    const html = renderReportHtml(report, reportCharts(report, series));
     void reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', REPORT_CSP)

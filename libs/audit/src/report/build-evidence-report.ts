@@ -2,30 +2,31 @@ import { Topic } from '@admit/contracts';
 import { SqlQuery } from '../sql-query';
 import { DenialReason, EvidenceReport, REPORT_MAX_ITEMS, ReportWindow, RevocationEffect } from './evidence-report';
 import { FIGURE_MAPPINGS } from './frameworks';
-
-/** `$1` is `from`, `$2` is `to` in every statement below. */
-const IN_WINDOW = `e.event_time >= $1::timestamptz AND e.event_time < $2::timestamptz`;
+import { LIVE, partials, RolledUp, rolledUpDays, stored } from './report-days';
 
 /**
  * The evidence report of a window, computed by PostgreSQL (or PGlite) from `audit_events` with
  * aggregates over the indexed query columns: memory holds the figures and at most REPORT_MAX_ITEMS
- * revocations and reason codes, however many events the window holds.
+ * revocations and reason codes, however many events the window holds. The window's whole days that
+ * have ended are read from their stored figures (see rolledUpDays), the rest from the events.
  */
-export async function buildEvidenceReport(query: SqlQuery, window: ReportWindow, now = new Date()): Promise<EvidenceReport> {
+export async function buildEvidenceReport(query: SqlQuery, window: ReportWindow, now = new Date(), days?: RolledUp): Promise<EvidenceReport> {
+  days ??= await rolledUpDays(query, window, now);
+  const params = [window.from, window.to, days.from, days.to, days.ids];
   // One statement at a time: a pg Client or PGlite runs one anyway, and pg 9 will refuse overlapping ones.
-  const admissions = await admissionsOf(query, window);
-  const readmissions = await readmissionsOf(query, window);
-  const checks = await accessChecksOf(query, window);
+  const bySource = await admissionsOf(query, params);
+  const clients = await clientsOf(query, params);
+  const checks = await accessChecksOf(query, params);
   const revocations = await revocationEffectsOf(query, window);
-  const denials = await denialsOf(query, window);
+  const denials = await denialsOf(query, params);
   return {
     report: 'admit.evidence-report.v1',
     window,
     generated_at: now.toISOString(),
     figures: {
-      admissions_by_source: admissions.bySource,
-      metadata_backing: admissions.backing,
-      revalidation: { access_checks: checks, readmissions },
+      admissions_by_source: { admissions: bySource.backing.admissions, clients: clients.admitted, by_source: bySource.bySource },
+      metadata_backing: bySource.backing,
+      revalidation: { access_checks: { ...checks, clients: clients.checked }, readmissions: clients.readmissions },
       revocations,
       denials_by_reason: denials,
     },
@@ -33,64 +34,57 @@ export async function buildEvidenceReport(query: SqlQuery, window: ReportWindow,
   };
 }
 
-async function admissionsOf(query: SqlQuery, window: ReportWindow) {
-  // An admission is backed when the validation of the same request (same correlation id) stored the
-  // digest of a fetched document, of a verified statement or of a trust chain's statements: the
-  // evidence itself, not the label.
+async function admissionsOf(query: SqlQuery, params: unknown[]) {
   const rows = await query<{ source: string; admissions: number; signed: number; fetched: number; backed: number }>(
-    `SELECT COALESCE(e.data -> 'admission' ->> 'source', 'unknown') AS source, count(*)::float8 AS admissions,
-            count(*) FILTER (WHERE v.statement)::float8 AS signed, count(*) FILTER (WHERE v.document)::float8 AS fetched,
-            count(*) FILTER (WHERE v.statement OR v.document)::float8 AS backed
-     FROM audit_events e
-     LEFT JOIN LATERAL (
-       SELECT bool_or(x.data -> 'evidence' -> 'statement' IS NOT NULL OR x.data -> 'evidence' -> 'federation' IS NOT NULL) AS statement, bool_or(x.data -> 'evidence' -> 'document' IS NOT NULL) AS document
-       FROM audit_events x
-       WHERE x.correlation_id = e.correlation_id AND x.type = $3 AND x.client_id = e.client_id AND x.data ->> 'outcome' = 'valid'
-     ) v ON TRUE
-     WHERE e.type = $4 AND e.decision = 'allow' AND ${IN_WINDOW}
-     GROUP BY 1`,
-    [window.from, window.to, Topic.RegistrationValidated, Topic.RegistrationDecided],
+    `SELECT source, sum(admissions)::float8 AS admissions, sum(signed)::float8 AS signed, sum(fetched)::float8 AS fetched, sum(backed)::float8 AS backed
+     FROM (SELECT s.key AS source, (s.value ->> 0)::bigint AS admissions, (s.value ->> 1)::bigint AS signed, (s.value ->> 2)::bigint AS fetched, (s.value ->> 3)::bigint AS backed
+           FROM audit_report_days d CROSS JOIN LATERAL jsonb_each(d.sources) s WHERE ${stored('d.id')}
+           UNION ALL ${partials.sources(LIVE)}) x
+     GROUP BY source`,
+    params,
   );
-  const [{ clients }] = await query<{ clients: number }>(
-    `SELECT count(DISTINCT e.client_id)::float8 AS clients FROM audit_events e WHERE e.type = $3 AND e.decision = 'allow' AND ${IN_WINDOW}`,
-    [window.from, window.to, Topic.RegistrationDecided],
-  );
-  const by_source = { cimd: 0, software_statement: 0, federation: 0, self_asserted: 0, unknown: 0 };
+  const bySource = { cimd: 0, software_statement: 0, federation: 0, self_asserted: 0, unknown: 0 };
   const backing = { admissions: 0, signed: 0, fetched: 0, backed: 0, share: null as number | null };
   for (const r of rows) {
-    const key = r.source in by_source ? (r.source as keyof typeof by_source) : 'unknown';
-    by_source[key] += r.admissions;
+    const key = r.source in bySource ? (r.source as keyof typeof bySource) : 'unknown';
+    bySource[key] += r.admissions;
     backing.admissions += r.admissions;
     backing.signed += r.signed;
     backing.fetched += r.fetched;
     backing.backed += r.backed;
   }
   backing.share = backing.admissions === 0 ? null : backing.backed / backing.admissions;
-  return { bySource: { admissions: backing.admissions, clients, by_source }, backing };
+  return { bySource, backing };
 }
 
-async function readmissionsOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['revalidation']['readmissions']> {
-  const [row] = await query<EvidenceReport['figures']['revalidation']['readmissions']>(
-    `SELECT count(*)::float8 AS clients, COALESCE(sum(n), 0)::float8 AS admissions, count(*) FILTER (WHERE n > 1)::float8 AS clients_admitted_again,
-            COALESCE(sum(n - 1), 0)::float8 AS readmissions, COALESCE(max(n), 0)::float8 AS max_admissions_per_client
-     FROM (SELECT count(*) AS n FROM audit_events e WHERE e.type = $3 AND e.decision = 'allow' AND ${IN_WINDOW} GROUP BY e.client_id) per_client`,
-    [window.from, window.to, Topic.RegistrationDecided],
+/**
+ * The figures that count clients, from each client's admissions and access check events in the
+ * window: distinct clients admitted and checked, and how often each was admitted.
+ */
+async function clientsOf(query: SqlQuery, params: unknown[]) {
+  const [row] = await query<EvidenceReport['figures']['revalidation']['readmissions'] & { admitted: number; checked: number }>(
+    `SELECT count(client_id) FILTER (WHERE admissions > 0)::float8 AS admitted, count(client_id) FILTER (WHERE access_events > 0)::float8 AS checked,
+            count(*) FILTER (WHERE admissions > 0)::float8 AS clients, COALESCE(sum(admissions), 0)::float8 AS admissions,
+            count(*) FILTER (WHERE admissions > 1)::float8 AS clients_admitted_again,
+            COALESCE(sum(admissions - 1) FILTER (WHERE admissions > 0), 0)::float8 AS readmissions, COALESCE(max(admissions), 0)::float8 AS max_admissions_per_client
+     FROM (SELECT client_id, sum(admissions) AS admissions, sum(access_events) AS access_events
+           FROM (SELECT c.client_id, c.admissions, c.access_events FROM audit_report_day_clients c WHERE ${stored('c.day_id')}
+                 UNION ALL ${partials.clients(LIVE)}) u
+           GROUP BY client_id) per_client`,
+    params,
   );
-  return row;
+  const { admitted, checked, ...readmissions } = row;
+  return { admitted, checked, readmissions };
 }
 
-/** How many checks or decisions an event stands for: an aggregated access check (unknown clients) carries its `count`. */
-const CHECKS = `COALESCE((e.data ->> 'count')::int, 1)`;
-
-async function accessChecksOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['revalidation']['access_checks']> {
-  const [row] = await query<EvidenceReport['figures']['revalidation']['access_checks']>(
-    `SELECT COALESCE(sum(${CHECKS}), 0)::float8 AS total, COALESCE(sum(${CHECKS}) FILTER (WHERE e.data ->> 'path' = 'local'), 0)::float8 AS local,
-            COALESCE(sum(${CHECKS}) FILTER (WHERE e.data ->> 'path' = 'pipeline'), 0)::float8 AS pipeline,
-            COALESCE(sum(${CHECKS}) FILTER (WHERE e.decision = 'allow'), 0)::float8 AS allow,
-            COALESCE(sum(${CHECKS}) FILTER (WHERE e.decision = 'deny'), 0)::float8 AS deny,
-            count(DISTINCT e.client_id)::float8 AS clients
-     FROM audit_events e WHERE e.type = $3 AND ${IN_WINDOW}`,
-    [window.from, window.to, Topic.AccessChecked],
+async function accessChecksOf(query: SqlQuery, params: unknown[]): Promise<Omit<EvidenceReport['figures']['revalidation']['access_checks'], 'clients'>> {
+  const [row] = await query<Omit<EvidenceReport['figures']['revalidation']['access_checks'], 'clients'>>(
+    `SELECT COALESCE(sum(total), 0)::float8 AS total, COALESCE(sum(x.local), 0)::float8 AS local, COALESCE(sum(pipeline), 0)::float8 AS pipeline,
+            COALESCE(sum(allow), 0)::float8 AS allow, COALESCE(sum(deny), 0)::float8 AS deny
+     FROM (SELECT d.access_total AS total, d.access_local AS local, d.access_pipeline AS pipeline, d.access_allow AS allow, d.access_deny AS deny
+           FROM audit_report_days d WHERE ${stored('d.id')}
+           UNION ALL ${partials.access(LIVE)}) x`,
+    params,
   );
   return row;
 }
@@ -100,46 +94,49 @@ async function accessChecksOf(query: SqlQuery, window: ReportWindow): Promise<Ev
  * it rebuilds its topic), each with the first deny naming `revoked:<kind>` for a client it covers:
  * the client itself, or a client whose validated or admitted metadata names the anchor, origin,
  * software or key. The first deny may fall after the window: it is the effect of a revocation in it.
+ * The covered clients are listed first (each kind by its own index), then their denies read by the
+ * (client, time) index: never a scan of every deny since the revocation.
  */
 const REVOCATION_EFFECTS = `
   WITH r AS (
     SELECT e.data ->> 'id' AS id, min(e.data ->> 'kind') AS kind, min(e.data ->> 'value') AS value, min(e.data ->> 'reason') AS reason,
            min(e.data ->> 'actor') AS actor, min(e.event_time) AS revoked_at
-    FROM audit_events e WHERE e.type = $3 AND ${IN_WINDOW} GROUP BY e.data ->> 'id'
+    FROM audit_events e WHERE e.type = $3 AND e.event_time >= $1::timestamptz AND e.event_time < $2::timestamptz GROUP BY e.data ->> 'id'
   )
   SELECT r.*, (
     SELECT min(d.event_time) FROM audit_events d
-    WHERE d.type = ANY($4::text[]) AND d.decision = 'deny' AND d.event_time >= r.revoked_at
+    WHERE d.client_id = ANY (ARRAY(
+            SELECT r.value WHERE r.kind = 'client_id'
+            UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'anchor' AND x.anchor = r.value AND x.type = ANY($5::text[])
+            UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'origin' AND x.origin = r.value AND x.type = ANY($5::text[])
+            UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'jkt' AND x.jkts @> jsonb_build_array(r.value) AND x.type = ANY($5::text[])
+            UNION SELECT x.client_id FROM audit_events x
+              WHERE r.kind = 'software_id' AND COALESCE(x.data -> 'admission' ->> 'software_id', x.data ->> 'software_id') = r.value AND x.type = ANY($5::text[])))
+      AND d.event_time >= r.revoked_at AND d.type = ANY($4::text[]) AND d.decision = 'deny'
       AND d.data -> 'reasons' @> jsonb_build_array(jsonb_build_object('code', 'revoked:' || r.kind))
-      AND CASE WHEN r.kind = 'client_id' THEN d.client_id = r.value ELSE EXISTS (
-        SELECT 1 FROM audit_events x WHERE x.client_id = d.client_id AND x.type = ANY($5::text[]) AND CASE r.kind
-          WHEN 'anchor' THEN x.anchor = r.value
-          WHEN 'origin' THEN x.origin = r.value
-          WHEN 'jkt' THEN x.jkts @> jsonb_build_array(r.value)
-          WHEN 'software_id' THEN COALESCE(x.data -> 'admission' ->> 'software_id', x.data ->> 'software_id') = r.value
-          ELSE FALSE END) END
   ) AS first_denial_at
   FROM r`;
 
+type EffectRow = Omit<RevocationEffect, 'revoked_at' | 'first_denial_at' | 'seconds_to_effect'> & { revoked_at: Date; first_denial_at: Date | null };
+
 async function revocationEffectsOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['revocations']> {
   const params = [window.from, window.to, Topic.Revocations, [Topic.AccessChecked, Topic.RegistrationDecided], [Topic.RegistrationValidated, Topic.RegistrationDecided]];
-  const [summary] = await query<{ total: number; observed: number; median: number | null; max: number | null }>(
-    `SELECT count(*)::float8 AS total, count(first_denial_at)::float8 AS observed,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_denial_at - revoked_at))::float8 AS median,
-            max(extract(epoch FROM first_denial_at - revoked_at))::float8 AS max
-     FROM (${REVOCATION_EFFECTS}) fx`,
+  // One statement: the summary of every revocation, beside the first REPORT_MAX_ITEMS (none: one row, the summary).
+  const rows = await query<{ total: number; observed: number; median: number | null; max: number | null } & Partial<EffectRow>>(
+    `WITH fx AS (${REVOCATION_EFFECTS}),
+     summary AS (
+       SELECT count(*)::float8 AS total, count(first_denial_at)::float8 AS observed,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_denial_at - revoked_at))::float8 AS median,
+              max(extract(epoch FROM first_denial_at - revoked_at))::float8 AS max
+       FROM fx
+     )
+     SELECT summary.*, i.* FROM summary LEFT JOIN LATERAL (SELECT * FROM fx ORDER BY revoked_at, id LIMIT ${REPORT_MAX_ITEMS}) i ON TRUE
+     ORDER BY i.revoked_at, i.id`,
     params,
   );
-  const rows = await query<Omit<RevocationEffect, 'revoked_at' | 'first_denial_at' | 'seconds_to_effect'> & { revoked_at: Date; first_denial_at: Date | null }>(
-    `SELECT * FROM (${REVOCATION_EFFECTS}) fx ORDER BY revoked_at, id LIMIT ${REPORT_MAX_ITEMS}`,
-    params,
-  );
-  const items = rows.map((r): RevocationEffect => ({
-    ...r,
-    revoked_at: r.revoked_at.toISOString(),
-    first_denial_at: r.first_denial_at?.toISOString() ?? null,
-    seconds_to_effect: r.first_denial_at ? (r.first_denial_at.getTime() - r.revoked_at.getTime()) / 1000 : null,
-  }));
+  const [summary] = rows;
+  // Without a revocation, the LEFT JOIN leaves the one row's item columns null.
+  const items = rows.flatMap(({ total: _t, observed: _o, median: _m, max: _x, ...r }) => (r.revoked_at ? [effectOf(r as EffectRow)] : []));
   return {
     total: summary.total,
     observed: summary.observed,
@@ -151,18 +148,25 @@ async function revocationEffectsOf(query: SqlQuery, window: ReportWindow): Promi
   };
 }
 
-async function denialsOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['denials_by_reason']> {
-  const params = [window.from, window.to, Topic.RegistrationDecided, Topic.AccessChecked];
-  const denied = `e.type IN ($3, $4) AND e.decision = 'deny' AND ${IN_WINDOW}`;
-  const [{ denials }] = await query<{ denials: number }>(`SELECT COALESCE(sum(${CHECKS}), 0)::float8 AS denials FROM audit_events e WHERE ${denied}`, params);
-  // An event counts once under each code it names; one without reasons (a default deny) under `none`.
+function effectOf(r: EffectRow): RevocationEffect {
+  return {
+    ...r,
+    revoked_at: r.revoked_at.toISOString(),
+    first_denial_at: r.first_denial_at?.toISOString() ?? null,
+    seconds_to_effect: r.first_denial_at ? (r.first_denial_at.getTime() - r.revoked_at.getTime()) / 1000 : null,
+  };
+}
+
+async function denialsOf(query: SqlQuery, params: unknown[]): Promise<EvidenceReport['figures']['denials_by_reason']> {
+  const [{ denials }] = await query<{ denials: number }>(
+    `SELECT COALESCE(sum(n), 0)::float8 AS denials FROM (SELECT d.denials AS n FROM audit_report_days d WHERE ${stored('d.id')} UNION ALL ${partials.denials(LIVE)}) x`,
+    params,
+  );
   const rows = await query<DenialReason & { codes: number }>(
-    `SELECT code, count(*) FILTER (WHERE type = $3)::float8 AS registrations, COALESCE(sum(checks) FILTER (WHERE type = $4), 0)::float8 AS access_checks,
-            sum(checks)::float8 AS total, (count(*) OVER ())::float8 AS codes
-     FROM (SELECT e.type, COALESCE(reason ->> 'code', 'none') AS code, ${CHECKS} AS checks
-           FROM audit_events e
-           LEFT JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(e.data -> 'reasons') WHEN 'array' THEN e.data -> 'reasons' ELSE '[]'::jsonb END) reason ON TRUE
-           WHERE ${denied}) c
+    `SELECT code, sum(registrations)::float8 AS registrations, sum(access_checks)::float8 AS access_checks, sum(total)::float8 AS total, (count(*) OVER ())::float8 AS codes
+     FROM (SELECT r.key AS code, (r.value ->> 0)::bigint AS registrations, (r.value ->> 1)::bigint AS access_checks, (r.value ->> 2)::bigint AS total
+           FROM audit_report_days d CROSS JOIN LATERAL jsonb_each(d.reasons) r WHERE ${stored('d.id')}
+           UNION ALL ${partials.reasons(LIVE)}) x
      GROUP BY code ORDER BY total DESC, code COLLATE "C" LIMIT ${REPORT_MAX_ITEMS}`,
     params,
   );

@@ -45,7 +45,8 @@ describe('filtersAndPage', () => {
   it('splits the filters from the page, with the default limit when none is given', () => {
     expect(filtersAndPage({ client_id: 'c_1', from: '2026-01-01T01:00:00+01:00' })).toEqual({ filters: { client_id: 'c_1', from: '2026-01-01T00:00:00.000Z' }, page: { limit: 100 } });
     expect(filtersAndPage({ anchor: 'acme', limit: '200', cursor: 'abc' }, 50)).toEqual({ filters: { anchor: 'acme' }, page: { limit: 200, cursor: 'abc' } });
-    expect(filtersAndPage({ anchor: 'acme' }, 50).page).toEqual({ limit: 50 });
+    const incident: AuditIncidentsQuery = { anchor: 'acme' };
+    expect(filtersAndPage(incident, 50).page).toEqual({ limit: 50 });
   });
 
   it('checks the window', () => {

@@ -48,12 +48,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'events per page')
     .option('--cursor <cursor>', 'the next page, from the previous answer')
     .option('--json', 'JSON (the only output of query)')
-    .action((options: Options) =>
-      withSource(options, async (source) => {
-        const { filters, page } = await parse(options, 'events');
+    .action(async (options: Options) => {
+      const { filters, page } = await parse(options, 'events');
+      await withSource(options, async (source) => {
         await writeAll(ctx.out, `${JSON.stringify(await source.events(filters, page), null, 2)}\n`);
-      }),
-    );
+      });
+    });
 
   withSourceOptions(audit.command('timeline').description("a client's decisions, checks and revocations, oldest first"))
     .requiredOption('--client-id <id>', 'the client')
@@ -62,22 +62,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'events per page')
     .option('--cursor <cursor>', 'the next page, from the previous answer')
     .option('--json', 'JSON instead of lines')
-    .action((options: Options) =>
-      withSource(options, async (source) => {
-        const { filters, page } = await parse(options, 'timeline');
+    .action(async (options: Options) => {
+      const { filters, page } = await parse(options, 'timeline');
+      await withSource(options, async (source) => {
         const timeline = await source.timeline(options.clientId as string, filters, page);
         await writeAll(ctx.out, options.json ? `${JSON.stringify(timeline, null, 2)}\n` : describeTimeline(timeline));
-      }),
-    );
+      });
+    });
 
   withSourceOptions(withFilters(audit.command('export').description('every event matching the filters, page by page')))
     .addOption(new Option('--format <format>', 'one event per line (jsonl) or RFC 4180 CSV').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--force', 'overwrite --out if it exists')
     .action(async (options: Options) => {
+      const { filters } = await parse(options, 'events');
       const target = typeof options.out === 'string' ? await openOutput(options.out, options.force === true) : ctx.out;
       await withSource(options, async (source) => {
-        const { filters } = await parse(options, 'events');
         const count = await exportEvents(source, filters, options.format as ExportFormat, target, ctx.err);
         progressDone(ctx.err, `exported ${count} events`);
       }).finally(() => close(target, ctx));
@@ -128,12 +128,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'clients per page')
     .option('--cursor <cursor>', 'the next page, from the previous answer')
     .option('--json', 'JSON instead of lines')
-    .action((options: Options) => {
+    .action(async (options: Options) => {
       const subjects = (['anchor', 'origin', 'jkt'] as const).filter((k) => typeof options[k] === 'string');
       if (subjects.length !== 1) throw new CliExit('give exactly one of --anchor, --origin or --jkt', 2);
       const subject: IncidentSubject = { kind: subjects[0], value: options[subjects[0]] as string };
-      return withSource(options, async (source) => {
-        const { filters, page } = await parse(options, 'incident');
+      const { filters, page } = await parse(options, 'incident');
+      await withSource(options, async (source) => {
         const incident = await source.incident(subject, filters, page);
         await writeAll(ctx.out, options.json ? `${JSON.stringify(incident, null, 2)}\n` : describeIncident(incident));
       });

@@ -220,6 +220,22 @@ describe('auditor console in chromium (embedded)', () => {
     expect(download.suggestedFilename()).toMatch(/^admit-evidence-report-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.html$/);
   });
 
+  it('answers a filter the audit API would refuse with a 400 page naming the refusal', async () => {
+    const cases: [string, string][] = [
+      ['/console/events?from=yesterday', "/from: Expected string to match 'date-time' format"],
+      ['/console/events?jkt=abc', "/jkt: Expected string to match '^[A-Za-z0-9_-]{43}$'"],
+      ['/console/events?client=c_1', '/client: unknown parameter; allowed: client_id, type, from, to, anchor, origin, jkt, decision, policy_version, limit, cursor'],
+      ['/console/events?from=2026-02-31T00:00:00Z', 'from must be an RFC 3339 date-time, such as 2026-01-31T00:00:00Z'],
+      ['/console/report?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from must be before to'],
+    ];
+    const answers: unknown[] = [];
+    for (const [path] of cases) {
+      const res = await page.goto(`${base}${path}`);
+      answers.push([path, res?.status(), await page.textContent('#query-error')]);
+    }
+    expect(answers).toEqual(cases.map(([path, message]) => [path, 400, message]));
+  });
+
   it('signs out: the cookie is gone and the pages send the browser to sign in', async () => {
     await page.click('#sign-out');
     expect(new URL(page.url()).pathname).toBe('/console/sign-in');

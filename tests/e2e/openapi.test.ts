@@ -128,6 +128,25 @@ describe('the OpenAPI document and the routes (embedded)', () => {
     expect(answers).toEqual(expected);
   });
 
+  it('refuses a query parameter a route\'s query schema does not document, with the route\'s code', async () => {
+    const strict = HTTP_ROUTES.filter((r) => (r.query as { additionalProperties?: boolean } | undefined)?.additionalProperties === false);
+    expect(strict.map((r) => r.path)).toEqual(['/audit/events', '/audit/clients/{client_id}/timeline', '/audit/incidents', '/audit/report', '/audit/checkpoints', '/audit/links']);
+    const answers: unknown[] = [];
+    const expected: unknown[] = [];
+    for (const route of strict) {
+      // Every required parameter given (a valid value), plus one nobody documents.
+      const required = Object.fromEntries((route.query?.required ?? []).map((name: string) => [name, name === 'at' ? 'admit.dlq.v1:0:1' : '2026-01-01T00:00:00Z']));
+      const res = await fetch(`${base}${route.path.replace('{client_id}', 's_nobody')}?${new URLSearchParams({ ...required, no_such_parameter: '1' })}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      answers.push([route.path, res.status, res.headers.get('content-type'), await res.json()]);
+      const allowed = Object.keys(route.query?.properties ?? {}).join(', ');
+      const detail = `/no_such_parameter: unknown parameter; allowed: ${allowed}`;
+      expected.push([route.path, 400, 'application/problem+json; charset=utf-8', { type: 'about:blank', title: 'Bad Request', status: 400, detail, code: route.refusal?.code ?? 'invalid_request' }]);
+    }
+    expect(answers).toEqual(expected);
+  });
+
   it('answers a wrong method 405 with Allow, and an unknown path 404', async () => {
     const wrong = await fetch(`${base}/register`, { method: 'DELETE' });
     expect([wrong.status, wrong.headers.get('allow'), ((await wrong.json()) as { error: string }).error]).toEqual([405, 'POST', 'method_not_allowed']);

@@ -23,7 +23,6 @@ export * from './report/build-evidence-report';
 export * from './report/evidence-report';
 export * from './report/frameworks';
 export * from './report/report-html';
-export * from './report/report-params';
 export * from './console/console-session';
 export * from './report/report-charts';
 export * from './report/report-series';

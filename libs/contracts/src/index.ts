@@ -18,5 +18,6 @@ export * from './events/admin-action';
 export * from './http/client-metadata';
 export * from './http/access-check';
 export * from './http/schemas';
+export * from './http/audit-queries';
 export * from './http/routes';
 export * from './http/openapi';

@@ -77,6 +77,13 @@ describe('admit: conventions', () => {
     [['audit', 'export', '--format', 'xml'], "option '--format <format>' argument 'xml' is invalid"],
     [['incidents', '--anchor', 'a', '--jkt', 'b', '--url', 'http://127.0.0.1:1'], 'give exactly one of --anchor, --origin or --jkt'],
     [['audit', 'timeline', '--client_id', 'c_1'], 'give --url <audit API>'],
+    // Checked with the audit API's query schemas before anything is read.
+    [['audit', 'query', '--url', 'http://127.0.0.1:1', '--limit', '0'], "/limit: Expected string to match '^(1000|[1-9][0-9]{0,2})$'"],
+    [['audit', 'query', '--url', 'http://127.0.0.1:1', '--policy-version', 'v1'], "/policy_version: Expected string to match '^sha256:[0-9a-f]{64}$'"],
+    [['audit', 'export', '--url', 'http://127.0.0.1:1', '--from', 'yesterday'], "/from: Expected string to match 'date-time' format"],
+    [['audit', 'timeline', '--client-id', 'c_1', '--url', 'http://127.0.0.1:1', '--from', '2026-02-31T00:00:00Z'], 'from must be an RFC 3339 date-time'],
+    [['incidents', '--anchor', 'a', '--limit', '201', '--url', 'http://127.0.0.1:1'], "/limit: Expected string to match '^(200|1[0-9]{2}|[1-9][0-9]?)$'"],
+    [['audit', 'report', '--url', 'http://127.0.0.1:1', '--from', '2026-02-01T00:00:00Z', '--to', '2026-01-01T00:00:00Z'], 'from must be before to'],
   ])('refuses %j as a usage error: exit 2, one message on stderr, nothing on stdout', async (args, message) => {
     const { code, out, err } = await admit(...args);
     expect({ code, out }).toEqual({ code: 2, out: '' });

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleInit, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Publisher } from '@admit/bus';
-import { ALL_TOPICS, HttpError } from '@admit/contracts';
+import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { AdminScope, AdminTokens, ApiError } from '@admit/platform';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -13,10 +13,9 @@ import { CHECKPOINT_KEYS } from '../checkpoint/checkpoint-keys';
 import { AuditQueries } from '../query/audit-queries';
 import { recordAuditRead } from '../query/audit-read';
 import { AuditEventView } from '../query/event-view';
-import { EVENT_FILTERS, EventFilters, INCIDENT_FILTERS, parseQuery, WINDOW_FILTERS } from '../query/query-params';
+import { checkedQuery, EventFilters, filtersAndPage, Page, reportWindow } from '../query/query-params';
 import { reportCharts } from '../report/report-charts';
 import { REPORT_CSP, renderReportHtml, reportBodyHtml } from '../report/report-html';
-import { parseReportQuery } from '../report/report-params';
 import { reportWithSeries } from '../report/report-series';
 import { SqlQuery, sqlOf } from '../sql-query';
 import { verifyChains, VerifyOptions } from '../verify/verify-chains';
@@ -110,9 +109,9 @@ export class ConsoleController implements OnModuleInit {
 ${select('type', 'type', raw.type, [...ALL_TOPICS])}${field('client_id', 'client', raw.client_id)}${select('decision', 'decision', raw.decision, ['allow', 'deny'])}
 ${field('anchor', 'anchor', raw.anchor)}${field('origin', 'origin', raw.origin)}${field('jkt', 'key thumbprint', raw.jkt)}${field('policy_version', 'policy version', raw.policy_version)}
 ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('to', 'to (exclusive)', raw.to, '2026-02-01T00:00:00Z')}<button type="submit" id="apply-filters">Filter</button></form>`;
-    let parsed: { filters: EventFilters; page: { limit: number; cursor?: string } };
+    let parsed: { filters: EventFilters; page: Page };
     try {
-      parsed = parseQuery({ ...raw, limit: String(PAGE_SIZE) }, EVENT_FILTERS);
+      parsed = filtersAndPage(checkedQuery(AuditEventsQuery, { ...raw, limit: String(PAGE_SIZE) }));
     } catch (err) {
       return this.invalid(reply, session, 'Events', form, err);
     }
@@ -133,7 +132,7 @@ ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('t
     if (format !== 'jsonl' && format !== 'csv') return this.html(reply, 400, page('Export', '<p class="error">format must be jsonl or csv</p>', { actor: session.name }));
     let filters: EventFilters;
     try {
-      filters = parseQuery(raw, EVENT_FILTERS).filters;
+      filters = filtersAndPage(checkedQuery(AuditEventsQuery, raw)).filters;
     } catch (err) {
       return this.invalid(reply, session, 'Export', '', err);
     }
@@ -163,9 +162,9 @@ ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('t
     const session = this.session(req);
     if (!session) return this.toSignIn(reply);
     const title = `Client ${clientId}`;
-    let parsed: { filters: { from?: string; to?: string }; page: { limit: number; cursor?: string } };
+    let parsed: { filters: { from?: string; to?: string }; page: Page };
     try {
-      parsed = parseQuery({ ...given(input), limit: String(PAGE_SIZE) }, WINDOW_FILTERS);
+      parsed = filtersAndPage(checkedQuery(AuditTimelineQuery, { ...given(input), limit: String(PAGE_SIZE) }));
     } catch (err) {
       return this.invalid(reply, session, title, '', err);
     }
@@ -190,9 +189,9 @@ ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('t
 ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('to', 'to (exclusive)', raw.to)}<button type="submit" id="find-incident">Find</button></form>`;
     if (!raw.value) return this.html(reply, 200, page('Incidents', `${form}<p class="note">Everything admitted under an anchor, an origin or a key, in a window.</p>`, { actor: session.name }));
     if (kind !== 'anchor' && kind !== 'origin' && kind !== 'jkt') return this.html(reply, 400, page('Incidents', `${form}<p class="error">kind must be anchor, origin or jkt</p>`, { actor: session.name }));
-    let parsed: { filters: { anchor?: string; origin?: string; jkt?: string; from?: string; to?: string }; page: { limit: number; cursor?: string } };
+    let parsed: { filters: { anchor?: string; origin?: string; jkt?: string; from?: string; to?: string }; page: Page };
     try {
-      parsed = parseQuery({ [kind]: raw.value, from: raw.from, to: raw.to, cursor: raw.cursor, limit: String(PAGE_SIZE) }, INCIDENT_FILTERS);
+      parsed = filtersAndPage(checkedQuery(AuditIncidentsQuery, { [kind]: raw.value, from: raw.from, to: raw.to, cursor: raw.cursor, limit: String(PAGE_SIZE) }));
     } catch (err) {
       return this.invalid(reply, session, 'Incidents', form, err);
     }
@@ -292,7 +291,7 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
     const form = `<form class="filters" method="get" action="/console/report" id="report-window">${field('from', 'from (inclusive)', raw.from)}${field('to', 'to (exclusive)', raw.to)}<button type="submit" id="show-report">Show</button></form>`;
     let window: { from: string; to: string };
     try {
-      window = parseReportQuery(raw).window;
+      window = reportWindow(raw);
     } catch (err) {
       return this.invalid(reply, session, 'Evidence report', form, err);
     }
@@ -309,7 +308,7 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
     if (!session) return this.toSignIn(reply);
     let window: { from: string; to: string };
     try {
-      window = parseReportQuery(given(input)).window;
+      window = reportWindow(given(input));
     } catch (err) {
       return this.invalid(reply, session, 'Evidence report', '', err);
     }

@@ -1,8 +1,11 @@
-import { ALL_TOPICS } from '@admit/contracts';
+import { AuditReportQuery } from '@admit/contracts';
+import { schemaFault } from '@admit/platform';
+import { Static, TSchema } from '@sinclair/typebox';
 import { AuditError, AuditErrorCode } from '../audit-error';
 
-export const MAX_LIMIT = 1_000;
 export const DEFAULT_LIMIT = 100;
+/** Clients per page of the incident view unless `limit` says (AuditIncidentsQuery allows up to 200). */
+export const INCIDENT_PAGE = 50;
 
 /** Filters of `GET /audit/events`; every one given must hold. Times: `from` inclusive, `to` exclusive. */
 export interface EventFilters {
@@ -22,78 +25,48 @@ export interface Page {
   cursor?: string;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+/**
+ * A query string checked against its schema in the HTTP contract (AuditEventsQuery, …), as the API's
+ * RequestSchemas checks it, for the console and the CLI, which reach the audit service without the API.
+ */
+export function checkedQuery<T extends TSchema>(schema: T, input: Record<string, unknown>): Static<T> {
+  const fault = schemaFault(schema, input, 'query');
+  if (fault) throw invalid(fault.message);
+  return input as Static<T>;
+}
 
-type Check = (value: string, name: string) => string;
+/** A checked query's time window as UTC instants (one spelling, for SQL and cursors): each a real instant, `from` before `to`. */
+export function timeWindow<Q extends { from?: string; to?: string }>(query: Q): Q {
+  const window = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Q;
+  for (const name of ['from', 'to'] as const) if (query[name] !== undefined) window[name] = instant(query[name], name) as Q[typeof name];
+  if (window.from !== undefined && window.to !== undefined && window.from >= window.to) throw invalid('from must be before to');
+  return window;
+}
 
-const text: Check = (value, name) => {
-  if (value.length === 0 || value.length > 2048) throw invalid(`${name} must be 1 to 2048 characters`);
-  return value;
-};
-const time: Check = (value, name) => {
-  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value)) || !realDay(value)) throw invalid(`${name} must be an RFC 3339 date-time, such as 2026-01-31T00:00:00Z`);
-  return new Date(value).toISOString();
-};
-const FILTERS: Record<keyof EventFilters, Check> = {
-  client_id: text,
-  type: (value, name) => {
-    if (!(ALL_TOPICS as readonly string[]).includes(value)) throw invalid(`${name} must be one of ${ALL_TOPICS.join(', ')}`);
-    return value;
-  },
-  from: time,
-  to: time,
-  anchor: text,
-  origin: text,
-  decision: (value, name) => {
-    if (value !== 'allow' && value !== 'deny') throw invalid(`${name} must be allow or deny`);
-    return value;
-  },
-  policy_version: (value, name) => {
-    if (!/^sha256:[0-9a-f]{64}$/.test(value)) throw invalid(`${name} must be sha256:<64 hex digits>`);
-    return value;
-  },
-  jkt: (value, name) => {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(value)) throw invalid(`${name} must be an RFC 7638 SHA-256 thumbprint (43 base64url characters)`);
-    return value;
-  },
-};
-
-/** The filters and page of a query string; unknown, repeated or malformed parameters are refused, not ignored. */
-export function parseQuery<K extends keyof EventFilters>(
-  input: Record<string, unknown>,
-  allowed: readonly K[],
+/** A checked query split into its filters (time window checked) and its page (limit, default `defaultLimit`; cursor). */
+export function filtersAndPage<Q extends { from?: string; to?: string; limit?: string; cursor?: string }>(
+  query: Q,
   defaultLimit = DEFAULT_LIMIT,
-  maxLimit = MAX_LIMIT,
-): { filters: Pick<EventFilters, K>; page: Page } {
-  const filters: Partial<Record<keyof EventFilters, string>> = {};
-  const page: Page = { limit: defaultLimit };
-  for (const [name, raw] of Object.entries(input)) {
-    if (raw === undefined) continue;
-    if (typeof raw !== 'string') throw invalid(`${name} may be given once`);
-    if (name === 'limit') page.limit = limit(raw, maxLimit);
-    else if (name === 'cursor') page.cursor = raw;
-    else if ((allowed as readonly string[]).includes(name)) filters[name as K] = FILTERS[name as K](raw, name);
-    else throw invalid(`unknown parameter ${JSON.stringify(name.slice(0, 64))}; known: ${[...allowed, 'limit', 'cursor'].join(', ')}`);
-  }
-  if (filters.from && filters.to && filters.from >= filters.to) throw invalid('from must be before to');
-  return { filters: filters as Pick<EventFilters, K>, page };
+): { filters: Omit<Q, 'limit' | 'cursor'>; page: Page } {
+  const { limit, cursor, ...filters } = query;
+  return { filters: timeWindow(filters), page: { limit: limit === undefined ? defaultLimit : Number(limit), ...(cursor === undefined ? {} : { cursor }) } };
 }
 
-/** Date.parse rolls 2026-02-31 over into March; an auditor's typo must not move the window. */
-function realDay(value: string): boolean {
+/** The window of a report query checked as the API checks it (AuditReportQuery): both ends given, in order, in UTC. */
+export function reportWindow(input: Record<string, unknown>): { from: string; to: string } {
+  const { from, to } = timeWindow(checkedQuery(AuditReportQuery, input));
+  return { from, to };
+}
+
+/** An RFC 3339 date-time (the schema checked its form) that names a real instant, in UTC. */
+function instant(value: string, name: string): string {
+  // Date.parse rolls 2026-02-31 over into March; an auditor's typo must not move the window.
   const [y, m, d] = value.slice(0, 10).split('-').map(Number);
-  return m >= 1 && m <= 12 && d >= 1 && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
-}
-
-function limit(raw: string, max: number): number {
-  if (!/^[0-9]{1,7}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw invalid(`limit must be an integer from 1 to ${max}`);
-  return Number(raw);
+  const real = m >= 1 && m <= 12 && d >= 1 && new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+  if (!real || Number.isNaN(Date.parse(value))) throw invalid(`${name} must be an RFC 3339 date-time, such as 2026-01-31T00:00:00Z`);
+  return new Date(value).toISOString();
 }
 
 function invalid(message: string): AuditError {
   return new AuditError(AuditErrorCode.QueryInvalid, message);
 }
-
-export const EVENT_FILTERS = ['client_id', 'type', 'from', 'to', 'anchor', 'origin', 'decision', 'policy_version', 'jkt'] as const;
-export const WINDOW_FILTERS = ['from', 'to'] as const;
-export const INCIDENT_FILTERS = ['anchor', 'origin', 'jkt', 'from', 'to'] as const;

@@ -1,5 +1,5 @@
 import { CONTRACTS_VERSION } from '../documents';
-import { HTTP_ROUTES } from './routes';
+import { HttpRoute, HTTP_ROUTES } from './routes';
 
 const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
 
@@ -12,18 +12,7 @@ export function openApiDocument(): Record<string, unknown> {
       summary: route.summary,
       tags: [route.tag],
       ...(route.admin ? { security: [{ adminToken: [] }] } : {}),
-      ...(route.parameters
-        ? {
-            parameters: route.parameters.map((p) => ({
-              name: p.name,
-              in: p.in,
-              required: p.in === 'path',
-              description: p.description,
-              // A query parameter the route's query schema checks is documented with that schema.
-              schema: plain((p.in === 'query' && (route.query?.properties as Record<string, unknown> | undefined)?.[p.name]) || { type: 'string' }),
-            })),
-          }
-        : {}),
+      ...(route.parameters || route.query ? { parameters: parametersOf(route) } : {}),
       ...(route.request ? { requestBody: { required: true, content: { 'application/json': { schema: plain(route.request) } } } } : {}),
       responses: Object.fromEntries(
         Object.entries(route.responses).map(([status, answer]) => [
@@ -45,4 +34,26 @@ export function openApiDocument(): Record<string, unknown> {
     paths,
     components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'An admin token from ADMIT_ADMIN_TOKENS_FILE.' } } },
   };
+}
+
+/**
+ * The route's listed parameters, then the other members of its query schema. A query parameter its
+ * route's query schema checks is documented with that schema.
+ */
+function parametersOf(route: HttpRoute): Record<string, unknown>[] {
+  const query = (route.query?.properties ?? {}) as Record<string, { description?: string }>;
+  const required: string[] = route.query?.required ?? [];
+  const listed = route.parameters ?? [];
+  return [
+    ...listed.map((p) => ({
+      name: p.name,
+      in: p.in,
+      required: p.in === 'path' || required.includes(p.name),
+      description: p.description,
+      schema: plain((p.in === 'query' && query[p.name]) || { type: 'string' }),
+    })),
+    ...Object.entries(query)
+      .filter(([name]) => !listed.some((p) => p.in === 'query' && p.name === name))
+      .map(([name, schema]) => ({ name, in: 'query', required: required.includes(name), description: schema.description, schema: plain(schema) })),
+  ];
 }

@@ -1,6 +1,7 @@
 import { TSchema } from '@sinclair/typebox';
 import { RegistrationError, RevocationError } from '../errors';
 import { AccessCheckAnswer, AccessCheckRequest } from './access-check';
+import { AuditCheckpointsQuery, AuditEventsQuery, AuditIncidentsQuery, AuditLinksQuery, AuditReportQuery, AuditTimelineQuery } from './audit-queries';
 import {
   AdmissionRequest,
   AdmittedClientSchema,
@@ -54,7 +55,7 @@ export interface HttpRoute {
   parameters?: { name: string; in: 'path' | 'query'; description: string }[];
   /** The JSON body. */
   request?: TSchema;
-  /** The query string, where its parameters are more than documented. */
+  /** The query string; its parameters are documented from it (after those of `parameters`). */
   query?: TSchema;
   /** Default `invalid_request` for every member. */
   refusal?: Refusal;
@@ -66,14 +67,13 @@ const busy = { 429: error('Past a rate limit; Retry-After says when to try again
 /** Admin and audit routes answer RFC 9457 problem details. */
 const problem = (description: string): Answer => ({ description, schema: ProblemSchema, contentType: PROBLEM_CONTENT_TYPE });
 const admin = { 401: problem('No or unknown admin token (invalid_token).'), 403: problem('The admin token lacks the scope (insufficient_scope).') };
-const auditQuery = (what: string): HttpRoute['parameters'] => [{ name: 'from', in: 'query', description: `Filters of ${what}: see docs/audit.md.` }];
-const audit = (path: string, summary: string, parameters?: HttpRoute['parameters']): HttpRoute => ({
+const audit = (path: string, summary: string, query?: TSchema): HttpRoute => ({
   method: 'get',
   path,
   summary,
   tag: 'audit',
   admin: true,
-  parameters,
+  ...(query ? { query } : {}),
   responses: { 200: { description: 'See docs/audit.md.', schema: AuditAnswer }, 400: problem('A filter is invalid (invalid_request, invalid_cursor).'), ...admin },
 });
 
@@ -197,13 +197,16 @@ export const HTTP_ROUTES: HttpRoute[] = [
       ...admin,
     },
   },
-  audit('/audit/events', 'Stored events, filtered and paged.', auditQuery('events')),
-  { ...audit('/audit/clients/{client_id}/timeline', 'One client’s events in order.'), parameters: [{ name: 'client_id', in: 'path', description: 'The client id, percent-encoded.' }] },
-  audit('/audit/incidents', 'Denials and revocations in a window.', auditQuery('incidents')),
-  audit('/audit/report', 'The evidence report (JSON or HTML).', auditQuery('the report')),
+  audit('/audit/events', 'Stored events, filtered and paged.', AuditEventsQuery),
+  {
+    ...audit('/audit/clients/{client_id}/timeline', 'One client’s events in order.', AuditTimelineQuery),
+    parameters: [{ name: 'client_id', in: 'path', description: 'The client id, percent-encoded.' }],
+  },
+  audit('/audit/incidents', 'Denials and revocations in a window.', AuditIncidentsQuery),
+  audit('/audit/report', 'The evidence report (JSON or HTML).', AuditReportQuery),
   audit('/audit/verify', 'Verify the hash chains and checkpoints.'),
-  audit('/audit/checkpoints', 'Stored signed checkpoints.'),
-  audit('/audit/links', 'Chain links at given points.'),
+  audit('/audit/checkpoints', 'Stored signed checkpoints.', AuditCheckpointsQuery),
+  audit('/audit/links', 'Chain links at given points.', AuditLinksQuery),
   { method: 'get', path: '/health/live', summary: 'The process is up.', tag: 'operations', responses: { 200: { description: 'Up.', schema: HealthAnswer } } },
   {
     method: 'get',

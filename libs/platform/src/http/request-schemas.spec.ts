@@ -86,6 +86,68 @@ describe('RequestSchemas', () => {
     expect(await intercept(request(method, route, body))).toEqual({ status: 400, code, description });
   });
 
+  const WINDOW = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
+  const LIMIT_1000 = "Expected string to match '^(1000|[1-9][0-9]{0,2})$'";
+  const POINT = '[A-Za-z0-9._-]{1,249}:[0-9]{1,9}:[1-9][0-9]{0,15}';
+  const EVENTS = 'GET /audit/events';
+  const TIMELINE = 'GET /audit/clients/:client_id/timeline';
+
+  it.each(([
+    [EVENTS, { client_id: 'c_1', type: 'admit.access.checked.v1', decision: 'deny', ...WINDOW, limit: '1000', cursor: 'x' }],
+    [EVENTS, { policy_version: `sha256:${'0'.repeat(64)}`, jkt: 'A'.repeat(43), limit: '1' }],
+    [TIMELINE, { ...WINDOW, limit: '100' }],
+    ['GET /audit/incidents', { anchor: 'acme', limit: '200' }],
+    ['GET /audit/report', { ...WINDOW, format: 'html' }],
+    ['GET /audit/checkpoints', { after: '9223372036854775807', limit: '1000' }],
+    ['GET /audit/checkpoints', {}],
+    ['GET /audit/links', { at: Array.from({ length: 500 }, (_, i) => `admit.dlq.v1:${i}:1`).join(',') }],
+  ] as [string, Record<string, unknown>][]).map(([route, query]) => [route, JSON.stringify(query).slice(0, 60), query] as const))('%s accepts %s', async (route, _query, query) => {
+    const [method, url] = route.split(' ');
+    expect(await intercept(request(method, url, undefined, query))).toEqual({ passed: undefined });
+  });
+
+  it.each(([
+    [EVENTS, { clientId: 'x' }, '/clientId: unknown parameter; allowed: client_id, type, from, to, anchor, origin, jkt, decision, policy_version, limit, cursor'],
+    [EVENTS, { type: ['admit.dlq.v1', 'admit.dlq.v1'] }, '/type: may be given once'],
+    [EVENTS, { type: 'admit.bogus.v1' }, expect.stringMatching(/^\/type: must be one of admit\.registration\.requested\.v1, .*, admit\.dlq\.v1$/)],
+    [EVENTS, { client_id: '' }, '/client_id: Expected string length greater or equal to 1'],
+    [EVENTS, { anchor: 'a'.repeat(2049) }, '/anchor: Expected string length less or equal to 2048'],
+    [EVENTS, { origin: '' }, '/origin: Expected string length greater or equal to 1'],
+    [EVENTS, { from: '2026-01-01T00:00:00' }, "/from: Expected string to match 'date-time' format"],
+    [EVENTS, { to: 'yesterday' }, "/to: Expected string to match 'date-time' format"],
+    [EVENTS, { decision: 'maybe' }, '/decision: must be one of allow, deny'],
+    [EVENTS, { policy_version: 'v1' }, "/policy_version: Expected string to match '^sha256:[0-9a-f]{64}$'"],
+    [EVENTS, { jkt: 'abc' }, "/jkt: Expected string to match '^[A-Za-z0-9_-]{43}$'"],
+    [EVENTS, { limit: '0' }, `/limit: ${LIMIT_1000}`],
+    [EVENTS, { limit: '1001' }, `/limit: ${LIMIT_1000}`],
+    [EVENTS, { limit: '1e3' }, `/limit: ${LIMIT_1000}`],
+    [EVENTS, { cursor: ['a', 'b'] }, '/cursor: may be given once'],
+    [TIMELINE, { client_id: 'c_1' }, '/client_id: unknown parameter; allowed: from, to, limit, cursor'],
+    [TIMELINE, { limit: '-1' }, `/limit: ${LIMIT_1000}`],
+    ['GET /audit/incidents', { anchor: 'acme', limit: '201' }, "/limit: Expected string to match '^(200|1[0-9]{2}|[1-9][0-9]?)$'"],
+    ['GET /audit/incidents', { anchor: 'acme', type: 'admit.dlq.v1' }, '/type: unknown parameter; allowed: anchor, origin, jkt, from, to, limit, cursor'],
+    ['GET /audit/report', {}, '/from: Expected required property'],
+    ['GET /audit/report', { from: WINDOW.from }, '/to: Expected required property'],
+    ['GET /audit/report', { ...WINDOW, format: 'pdf' }, '/format: must be one of json, html'],
+    ['GET /audit/report', { ...WINDOW, format: ['json', 'html'] }, '/format: may be given once'],
+    ['GET /audit/report', { ...WINDOW, limit: '10' }, '/limit: unknown parameter; allowed: from, to, format'],
+    ['GET /audit/report', { ...WINDOW, cursor: 'x' }, '/cursor: unknown parameter; allowed: from, to, format'],
+    ['GET /audit/checkpoints', { after: '-1' }, "/after: Expected string to match '^(0|[1-9][0-9]{0,18})$'"],
+    ['GET /audit/checkpoints', { after: '1e3' }, "/after: Expected string to match '^(0|[1-9][0-9]{0,18})$'"],
+    ['GET /audit/checkpoints', { after: '9'.repeat(20) }, "/after: Expected string to match '^(0|[1-9][0-9]{0,18})$'"],
+    ['GET /audit/checkpoints', { after: ['1', '2'] }, '/after: may be given once'],
+    ['GET /audit/checkpoints', { limit: '10.5' }, `/limit: ${LIMIT_1000}`],
+    ['GET /audit/checkpoints', { seq: '1' }, '/seq: unknown parameter; allowed: after, limit'],
+    ['GET /audit/links', {}, '/at: Expected required property'],
+    ...['t:0:0', "t';drop:0:1", 't:0:1,', Array.from({ length: 501 }, () => 't:0:1').join(',')].map(
+      (at) => ['GET /audit/links', { at }, `/at: Expected string to match '^${POINT}(,${POINT}){0,499}$'`] as const,
+    ),
+    ['GET /audit/links', { at: 't:0:1', limit: '1' }, '/limit: unknown parameter; allowed: at'],
+  ] as [string, Record<string, unknown>, unknown][]).map(([route, query, description]) => [route, JSON.stringify(query).slice(0, 60), query, description]))('%s refuses %s: 400 invalid_request', async (route, _query, query, description) => {
+    const [method, url] = route.split(' ');
+    expect(await intercept(request(method, url, undefined, query as Record<string, unknown>))).toEqual({ status: 400, code: 'invalid_request', description });
+  });
+
   it('leaves routes without schemas alone (the gateway reads no body)', async () => {
     const raw = request('POST', '/gateway/decide', 'anything');
     expect(await intercept(raw)).toEqual({ passed: Buffer.from('anything') });

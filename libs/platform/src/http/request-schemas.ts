@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_ROUTES, Refusal } from '@admit/contracts';
-import { FormatRegistry } from '@sinclair/typebox';
+import { FormatRegistry, TSchema } from '@sinclair/typebox';
 import { TypeCheck, TypeCompiler, ValueError, ValueErrorType } from '@sinclair/typebox/compiler';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
@@ -13,21 +13,42 @@ if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (value) =>
 
 interface Checks {
   refusal: Refusal;
-  body?: TypeCheck<never>;
-  query?: TypeCheck<never>;
+  body?: TSchema;
+  query?: TSchema;
 }
 
-/** Each route's schemas from HTTP_ROUTES, compiled once, by `METHOD /template`. */
+/** Each route's schemas from HTTP_ROUTES, by `METHOD /template`. */
 const CHECKS = new Map<string, Checks>(
-  HTTP_ROUTES.filter((r) => r.request || r.query).map((r) => [
-    `${r.method.toUpperCase()} ${r.path}`,
-    {
-      refusal: r.refusal ?? { code: 'invalid_request' },
-      ...(r.request ? { body: TypeCompiler.Compile(r.request) as TypeCheck<never> } : {}),
-      ...(r.query ? { query: TypeCompiler.Compile(r.query) as TypeCheck<never> } : {}),
-    },
-  ]),
+  HTTP_ROUTES.filter((r) => r.request || r.query).map((r) => [`${r.method.toUpperCase()} ${r.path}`, { refusal: r.refusal ?? { code: 'invalid_request' }, body: r.request, query: r.query }]),
 );
+
+/** What a schema refuses first: the top-level member at fault, whether it is one the schema does not allow, and why. */
+export interface SchemaFault {
+  member: string;
+  unknown: boolean;
+  message: string;
+}
+
+const COMPILED = new WeakMap<TSchema, TypeCheck<never>>();
+
+/**
+ * The first thing `schema` refuses in `value` (a JSON body, or a parsed query string, whose values
+ * are strings, or arrays for a repeated parameter), or undefined if it accepts it. Each schema is
+ * compiled once; the compiled Check runs first, the error list only for a refusal (hot path).
+ */
+export function schemaFault(schema: TSchema, value: unknown, where: 'body' | 'query'): SchemaFault | undefined {
+  let check = COMPILED.get(schema);
+  if (!check) COMPILED.set(schema, (check = TypeCompiler.Compile(schema) as TypeCheck<never>));
+  if (check.Check(value)) return undefined;
+  const error = check.Errors(value).First() as ValueError;
+  const at = error.path.slice(0, 256) || `the ${where === 'body' ? 'request' : 'query string'}`;
+  const member = error.path.split('/')[1] ?? '';
+  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+    const known = Object.keys((error.schema as { properties?: object }).properties ?? {});
+    return { member, unknown: true, message: `${at}: unknown ${where === 'body' ? 'member' : 'parameter'}; allowed: ${known.join(', ')}` };
+  }
+  return { member, unknown: false, message: `${at}: ${where === 'query' && Array.isArray(error.value) ? 'may be given once' : expected(error)}` };
+}
 
 /**
  * Every request is checked against the schemas of its route in HTTP_ROUTES (@admit/contracts), those
@@ -44,25 +65,17 @@ export class RequestSchemas implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = ctx.switchToHttp().getRequest<FastifyRequest>();
     const checks = ctx.getType() === 'http' ? CHECKS.get(`${request.method} ${template(request.routeOptions.url ?? '')}`) : undefined;
-    if (checks?.body) request.body = checked(checks.body, jsonObjectBody(request.body, checks.refusal.code), checks.refusal);
-    if (checks?.query) checked(checks.query, request.query, checks.refusal);
+    if (checks?.body) request.body = checked(checks.body, jsonObjectBody(request.body, checks.refusal.code), checks.refusal, 'body');
+    if (checks?.query) checked(checks.query, request.query, checks.refusal, 'query');
     return next.handle();
   }
 }
 
-function checked<T>(check: TypeCheck<never>, value: T, refusal: Refusal): T {
-  if (check.Check(value)) return value;
-  throw refused(refusal, check.Errors(value).First() as ValueError);
-}
-
-/** The 400 for the first thing a schema refuses, with the code of the (top-level) member at fault. */
-function refused(refusal: Refusal, error: ValueError): ApiError {
-  const at = error.path.slice(0, 256) || 'the request';
-  if (error.type === ValueErrorType.ObjectAdditionalProperties) {
-    const known = Object.keys((error.schema as { properties?: object }).properties ?? {});
-    return new ApiError(400, refusal.unknownField ?? refusal.code, `${at}: unknown member; allowed: ${known.join(', ')}`);
-  }
-  return new ApiError(400, refusal.fields?.[error.path.split('/')[1] ?? ''] ?? refusal.code, `${at}: ${expected(error)}`);
+function checked<T>(schema: TSchema, value: T, refusal: Refusal, where: 'body' | 'query'): T {
+  const fault = schemaFault(schema, value, where);
+  if (!fault) return value;
+  // The code of the member at fault: `fields`, by top-level name; `unknownField` for a member the schema does not allow.
+  throw new ApiError(400, (fault.unknown ? refusal.unknownField : refusal.fields?.[fault.member]) ?? refusal.code, fault.message);
 }
 
 /** TypeBox says "Expected union value" for a choice of constants; name them instead. */

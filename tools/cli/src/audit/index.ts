@@ -4,6 +4,7 @@
  * or DATABASE_URL). The audit and store libraries are loaded only when a command runs.
  */
 import type { CheckpointCheckOptions, EventFilters, Page } from '@admit/audit';
+import { AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery } from '@admit/contracts';
 import { Command, Option } from 'commander';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -47,12 +48,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'events per page')
     .option('--cursor <cursor>', 'the next page, from the previous answer')
     .option('--json', 'JSON (the only output of query)')
-    .action((options: Options) =>
-      withSource(options, async (source) => {
-        const { filters, page } = await parse(options, 'events');
+    .action(async (options: Options) => {
+      const { filters, page } = await parse(options, 'events');
+      await withSource(options, async (source) => {
         await writeAll(ctx.out, `${JSON.stringify(await source.events(filters, page), null, 2)}\n`);
-      }),
-    );
+      });
+    });
 
   withSourceOptions(audit.command('timeline').description("a client's decisions, checks and revocations, oldest first"))
     .requiredOption('--client-id <id>', 'the client')
@@ -61,22 +62,22 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'events per page')
     .option('--cursor <cursor>', 'the next page, from the previous answer')
     .option('--json', 'JSON instead of lines')
-    .action((options: Options) =>
-      withSource(options, async (source) => {
-        const { filters, page } = await parse(options, 'timeline');
+    .action(async (options: Options) => {
+      const { filters, page } = await parse(options, 'timeline');
+      await withSource(options, async (source) => {
         const timeline = await source.timeline(options.clientId as string, filters, page);
         await writeAll(ctx.out, options.json ? `${JSON.stringify(timeline, null, 2)}\n` : describeTimeline(timeline));
-      }),
-    );
+      });
+    });
 
   withSourceOptions(withFilters(audit.command('export').description('every event matching the filters, page by page')))
     .addOption(new Option('--format <format>', 'one event per line (jsonl) or RFC 4180 CSV').choices(['jsonl', 'csv']).default('jsonl'))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--force', 'overwrite --out if it exists')
     .action(async (options: Options) => {
+      const { filters } = await parse(options, 'events');
       const target = typeof options.out === 'string' ? await openOutput(options.out, options.force === true) : ctx.out;
       await withSource(options, async (source) => {
-        const { filters } = await parse(options, 'events');
         const count = await exportEvents(source, filters, options.format as ExportFormat, target, ctx.err);
         progressDone(ctx.err, `exported ${count} events`);
       }).finally(() => close(target, ctx));
@@ -106,15 +107,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--force', 'overwrite --out if it exists')
     .action(async (options: Options) => {
-      const { parseReportQuery, renderReportHtml } = await import('@admit/audit');
+      const { reportWindow, renderReportHtml } = await import('@admit/audit');
       const format = options.json ? 'json' : options.format;
-      const parsed = usage(() => parseReportQuery({ from: options.from, to: options.to, format }));
+      const window = usage(() => reportWindow({ from: options.from, to: options.to, format }));
       const target = typeof options.out === 'string' ? await openOutput(options.out, options.force === true) : ctx.out;
       await withSource(options, async (source) => {
-        progress(ctx.err, `building the evidence report of ${parsed.window.from}..${parsed.window.to}…`);
-        const report = await source.report(parsed.window);
+        progress(ctx.err, `building the evidence report of ${window.from}..${window.to}…`);
+        const report = await source.report(window);
         progressDone(ctx.err);
-        await writeAll(target, parsed.format === 'html' ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
+        await writeAll(target, format === 'html' ? renderReportHtml(report) : `${JSON.stringify(report, null, 2)}\n`);
       }).finally(() => close(target, ctx));
     });
 
@@ -127,12 +128,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'clients per page')
     .option('--cursor <cursor>', 'the next page, from the previous answer')
     .option('--json', 'JSON instead of lines')
-    .action((options: Options) => {
+    .action(async (options: Options) => {
       const subjects = (['anchor', 'origin', 'jkt'] as const).filter((k) => typeof options[k] === 'string');
       if (subjects.length !== 1) throw new CliExit('give exactly one of --anchor, --origin or --jkt', 2);
       const subject: IncidentSubject = { kind: subjects[0], value: options[subjects[0]] as string };
-      return withSource(options, async (source) => {
-        const { filters, page } = await parse(options, 'incident');
+      const { filters, page } = await parse(options, 'incident');
+      await withSource(options, async (source) => {
         const incident = await source.incident(subject, filters, page);
         await writeAll(ctx.out, options.json ? `${JSON.stringify(incident, null, 2)}\n` : describeIncident(incident));
       });
@@ -198,14 +199,15 @@ const PARSED = {
   incident: ['from', 'to'],
 } as const;
 
-/** The filters and page of `options`, checked as the audit API checks them; a bad one is a usage error. */
-async function parse<K extends keyof typeof PARSED>(options: Options, kind: K): Promise<{ filters: Pick<EventFilters, (typeof PARSED)[K][number]>; page: Page }> {
-  const { parseQuery } = await import('@admit/audit');
+/** The filters and page of `options`, checked with the audit API's query schema of the command's route; a bad one is a usage error. */
+async function parse(options: Options, kind: keyof typeof PARSED): Promise<{ filters: EventFilters; page: Page }> {
+  const { checkedQuery, DEFAULT_LIMIT, filtersAndPage, INCIDENT_PAGE } = await import('@admit/audit');
   const input = snakeCase(options);
-  const allowed = PARSED[kind] as readonly (typeof PARSED)[K][number][];
-  const picked = Object.fromEntries(Object.entries(input).filter(([k]) => (allowed as readonly string[]).includes(k) || k === 'limit' || k === 'cursor'));
+  const allowed: readonly string[] = PARSED[kind];
+  const picked = Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && (allowed.includes(k) || k === 'limit' || k === 'cursor')));
+  const schema = { events: AuditEventsQuery, timeline: AuditTimelineQuery, incident: AuditIncidentsQuery }[kind];
   // The incident view's page size and maximum are the audit API's.
-  return usage(() => (kind === 'incident' ? parseQuery(picked, allowed, 50, 200) : parseQuery(picked, allowed)));
+  return usage(() => filtersAndPage(checkedQuery(schema, picked), kind === 'incident' ? INCIDENT_PAGE : DEFAULT_LIMIT));
 }
 
 function usage<T>(parse: () => T): T {

@@ -117,8 +117,10 @@ describe.each(MODES)('resolving a client on demand (%s)', (mode) => {
   });
 
   it('admits a CIMD client on demand, then serves its live admission', async () => {
-    const url = `${fixture.origin}/clients/${run}.json`;
-    fixture.route(`/clients/${run}.json`, { body: { client_id: url, client_name: 'Doc', redirect_uris: ['https://doc.example/cb'] }, headers: { 'cache-control': 'max-age=300' } });
+    // Longer than Fastify's default bound on a path parameter (100), as document URLs often are.
+    const path = `/clients/${run}/${'tenant-'.repeat(40)}client.json`;
+    const url = `${fixture.origin}${path}`;
+    fixture.route(path, { body: { client_id: url, client_name: 'Doc', redirect_uris: ['https://doc.example/cb'] }, headers: { 'cache-control': 'max-age=300' } });
     const first = await resolve(url);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ client_id: url, client_name: 'Doc', redirect_uris: ['https://doc.example/cb'] });

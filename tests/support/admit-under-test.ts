@@ -36,6 +36,8 @@ export interface AdmitUnderTest {
   adminToken: string;
   /** The prefix of this run's Kafka topics (distributed); undefined in embedded mode. */
   topicPrefix?: string;
+  /** The store's PostgreSQL database, as the superuser connects (distributed); undefined in embedded mode. */
+  databaseUrl?: string;
   /**
    * The stored events that match `filters`, once `ready` accepts them, read through the audit API
    * as an auditor reads them, in both modes, while Admit keeps running. Never through the store's
@@ -58,6 +60,7 @@ export async function startAdmit(mode: Mode, env: Record<string, string> = {}, s
       stack: started.stack,
       adminToken: token,
       topicPrefix: started.topicPrefix,
+      databaseUrl: started.databaseUrl,
       auditEvents: (filters, ready) => readAudit(started.auditUrl, token, filters, ready),
       close: async () => {
         const codes = await started.close();
@@ -77,6 +80,7 @@ interface Started {
   stack: Stack;
   auditUrl: string;
   topicPrefix?: string;
+  databaseUrl?: string;
   /** Stops every app; resolves with each one's exit code, by name. */
   close(): Promise<Record<string, number | null>>;
 }
@@ -107,6 +111,7 @@ async function distributed(env: Record<string, string>): Promise<Started> {
     stack,
     auditUrl: audit?.url ?? '',
     topicPrefix: topics.prefix,
+    databaseUrl: db.url,
     close: async () => {
       const codes = await stack.stop();
       await Promise.all([db.drop(), topics.drop()]);

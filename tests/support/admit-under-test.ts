@@ -11,11 +11,16 @@ import { eventually } from './poll';
 export type Mode = 'distributed' | 'embedded';
 export const MODES: Mode[] = ['distributed', 'embedded'];
 
-/** A stored event as `GET /audit/events` shows it. */
+/** A stored event as `GET /audit/events` shows it (the fields the suites read). */
 export interface AuditEvent {
+  id: string;
   type: string;
   subject?: string;
   data: Record<string, unknown>;
+  /** Where it was stored from: the Kafka topic (with the run's prefix), partition and offset. */
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 /** Filters of `GET /audit/events` (docs/audit.md). */
@@ -29,6 +34,10 @@ export interface AdmitUnderTest {
   stack: Stack;
   /** An admin token of this run's own, with audit:read and the scopes `startAdmit` was given. */
   adminToken: string;
+  /** The prefix of this run's Kafka topics (distributed); undefined in embedded mode. */
+  topicPrefix?: string;
+  /** The store's PostgreSQL database, as the superuser connects (distributed); undefined in embedded mode. */
+  databaseUrl?: string;
   /**
    * The stored events that match `filters`, once `ready` accepts them, read through the audit API
    * as an auditor reads them, in both modes, while Admit keeps running. Never through the store's
@@ -50,6 +59,8 @@ export async function startAdmit(mode: Mode, env: Record<string, string> = {}, s
     return {
       stack: started.stack,
       adminToken: token,
+      topicPrefix: started.topicPrefix,
+      databaseUrl: started.databaseUrl,
       auditEvents: (filters, ready) => readAudit(started.auditUrl, token, filters, ready),
       close: async () => {
         const codes = await started.close();
@@ -68,6 +79,8 @@ export async function startAdmit(mode: Mode, env: Record<string, string> = {}, s
 interface Started {
   stack: Stack;
   auditUrl: string;
+  topicPrefix?: string;
+  databaseUrl?: string;
   /** Stops every app; resolves with each one's exit code, by name. */
   close(): Promise<Record<string, number | null>>;
 }
@@ -97,6 +110,8 @@ async function distributed(env: Record<string, string>): Promise<Started> {
   return {
     stack,
     auditUrl: audit?.url ?? '',
+    topicPrefix: topics.prefix,
+    databaseUrl: db.url,
     close: async () => {
       const codes = await stack.stop();
       await Promise.all([db.drop(), topics.drop()]);

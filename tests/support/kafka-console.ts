@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { KAFKA_BROKERS } from './kafka';
@@ -6,8 +6,8 @@ import { KAFKA_BROKERS } from './kafka';
 /**
  * Kafka's own JVM console clients, run as an integrator runs them, from the jars tools/kafka
  * provisions: `kafka.tools.ConsoleProducer` (kafka_2.13) and
- * `org.apache.kafka.tools.consumer.ConsoleConsumer` (kafka-tools). A missing JDK or jar fails the
- * suite; it never skips. docs/kafka-integration.md shows the same commands.
+ * `org.apache.kafka.tools.consumer.ConsoleConsumer` (kafka-tools), and Kafka Connect (connect-runtime).
+ * A missing JDK or jar fails the suite; it never skips. docs/kafka-integration.md shows the same commands.
  */
 const ROOT = join(__dirname, '..', '..');
 const CLASSPATH = join(ROOT, 'tools', 'kafka', '.run', 'lib', '*');
@@ -22,10 +22,15 @@ export async function provisionKafkaJars(): Promise<void> {
   await promisify(execFile)('bash', [join(ROOT, 'tools', 'kafka', 'provision.sh')], { timeout: 300_000 });
 }
 
+/** Starts `mainClass` from the provisioned jars, in the repo root, with stdin, stdout and stderr piped. */
+export function spawnJava(mainClass: string, args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(JAVA, [LOG4J, '-cp', CLASSPATH, mainClass, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 /** Runs one JVM client to its end; resolves with its stdout, rejects with its stderr on a non-zero exit. */
 function runJava(mainClass: string, args: string[], stdin = ''): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(JAVA, [LOG4J, '-cp', CLASSPATH, mainClass, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnJava(mainClass, args);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -12,6 +12,7 @@ import { AuditorViews1764421200000 } from './migrations/1764421200000-auditor-vi
 import { AuditQueryIndexes1764424800000 } from './migrations/1764424800000-audit-query-indexes';
 import { LiveAdmissions1764428400000 } from './migrations/1764428400000-live-admissions';
 import { RevocationKindIntermediate1764520000000 } from './migrations/1764520000000-revocation-kind-intermediate';
+import { RevocationKindsSpiffe1764530000000 } from './migrations/1764530000000-revocation-kinds-spiffe';
 import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
 const ENTITIES = [AuditEventEntity, RevocationEntity, RevocationOutboxEntity];
@@ -26,6 +27,7 @@ const MIGRATIONS = [
   AuditQueryIndexes1764424800000,
   LiveAdmissions1764428400000,
   RevocationKindIntermediate1764520000000,
+  RevocationKindsSpiffe1764530000000,
 ];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */

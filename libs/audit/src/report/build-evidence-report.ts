@@ -35,7 +35,7 @@ export async function buildEvidenceReport(query: SqlQuery, window: ReportWindow,
 
 async function admissionsOf(query: SqlQuery, window: ReportWindow) {
   // An admission is backed when the validation of the same request (same correlation id) stored the
-  // digest of a fetched document, of a verified statement or of a trust chain's statements: the
+  // digest of a fetched document, of a verified statement, of a trust chain's statements or of a JWT-SVID: the
   // evidence itself, not the label.
   const rows = await query<{ source: string; admissions: number; signed: number; fetched: number; backed: number }>(
     `SELECT COALESCE(e.data -> 'admission' ->> 'source', 'unknown') AS source, count(*)::float8 AS admissions,
@@ -43,7 +43,7 @@ async function admissionsOf(query: SqlQuery, window: ReportWindow) {
             count(*) FILTER (WHERE v.statement OR v.document)::float8 AS backed
      FROM audit_events e
      LEFT JOIN LATERAL (
-       SELECT bool_or(x.data -> 'evidence' -> 'statement' IS NOT NULL OR x.data -> 'evidence' -> 'federation' IS NOT NULL) AS statement, bool_or(x.data -> 'evidence' -> 'document' IS NOT NULL) AS document
+       SELECT bool_or(x.data -> 'evidence' -> 'statement' IS NOT NULL OR x.data -> 'evidence' -> 'federation' IS NOT NULL OR x.data -> 'evidence' -> 'spiffe' IS NOT NULL) AS statement, bool_or(x.data -> 'evidence' -> 'document' IS NOT NULL) AS document
        FROM audit_events x
        WHERE x.correlation_id = e.correlation_id AND x.type = $3 AND x.client_id = e.client_id AND x.data ->> 'outcome' = 'valid'
      ) v ON TRUE
@@ -55,7 +55,7 @@ async function admissionsOf(query: SqlQuery, window: ReportWindow) {
     `SELECT count(DISTINCT e.client_id)::float8 AS clients FROM audit_events e WHERE e.type = $3 AND e.decision = 'allow' AND ${IN_WINDOW}`,
     [window.from, window.to, Topic.RegistrationDecided],
   );
-  const by_source = { cimd: 0, software_statement: 0, federation: 0, self_asserted: 0, unknown: 0 };
+  const by_source = { cimd: 0, software_statement: 0, federation: 0, spiffe: 0, self_asserted: 0, unknown: 0 };
   const backing = { admissions: 0, signed: 0, fetched: 0, backed: 0, share: null as number | null };
   for (const r of rows) {
     const key = r.source in by_source ? (r.source as keyof typeof by_source) : 'unknown';

@@ -64,7 +64,8 @@ export const SpiffeAnchorConfig = Type.Object(
     id: AnchorId,
     type: Type.Literal(SPIFFE_TYPE),
     trust_domain: Type.String({ minLength: 1, maxLength: 255 }),
-    bundle: Type.Optional(Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 64 }) }, { additionalProperties: true })),
+    // A SPIFFE bundle may hold X.509-SVID keys without kid; its JWT-SVID keys are checked when it is parsed.
+    bundle: Type.Optional(Type.Object({ keys: Type.Array(Type.Object({ kty: Type.String() }, { additionalProperties: true }), { minItems: 1, maxItems: 64 }) }, { additionalProperties: true })),
     bundle_endpoint: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
     max_lifetime_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
     templates: Type.Record(Type.String({ maxLength: 2048 }), Type.Object({}, { additionalProperties: true }), { minProperties: 1, maxProperties: 1024 }),

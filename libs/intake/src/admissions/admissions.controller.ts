@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { AdmissionRequest, ClientInformationResponse, EventData, RegistrationError, Topic } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { AdmissionRequest, ClientInformationResponse, EventData, Topic } from '@admit/contracts';
 import { decodeJwt } from 'jose';
 import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
@@ -31,15 +30,9 @@ export class AdmissionsController {
   }
 }
 
-/** The request event for a body the schema accepted: a client id, or a JWT-SVID with its assertion type (never both). */
+/** The request event for a body the schema accepted: a client id, or a JWT-SVID. */
 export function admissionRequested(request: AdmissionRequest, receivedAt: string): EventData<typeof Topic.RegistrationRequested> {
-  const refuse = (description: string) => new ApiError(400, RegistrationError.InvalidClientMetadata, description);
-  if (request.client_assertion !== undefined || request.client_assertion_type !== undefined) {
-    if (request.client_assertion === undefined || request.client_assertion_type === undefined) throw refuse('client_assertion and client_assertion_type go together');
-    if (request.client_id !== undefined || request.source !== undefined) throw refuse('a JWT-SVID names the client: send client_assertion without client_id or source');
-    return { client_id: svidName(request.client_assertion), source: 'spiffe', client_assertion: request.client_assertion, received_at: receivedAt };
-  }
-  if (request.client_id === undefined) throw refuse('/client_id: required, unless a client_assertion is sent');
+  if ('client_assertion' in request) return { client_id: svidName(request.client_assertion), source: 'spiffe', client_assertion: request.client_assertion, received_at: receivedAt };
   return { client_id: request.client_id, source: request.source ?? 'cimd', received_at: receivedAt };
 }
 

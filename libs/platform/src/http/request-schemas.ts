@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_ROUTES, Refusal } from '@admit/contracts';
-import { FormatRegistry } from '@sinclair/typebox';
+import { FormatRegistry, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { TypeCheck, TypeCompiler, ValueError, ValueErrorType } from '@sinclair/typebox/compiler';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
@@ -52,7 +53,19 @@ export class RequestSchemas implements NestInterceptor {
 
 function checked<T>(check: TypeCheck<never>, value: T, refusal: Refusal): T {
   if (check.Check(value)) return value;
-  throw refused(refusal, check.Errors(value).First() as ValueError);
+  throw refused(refusal, memberError(check.Errors(value).First() as ValueError, value));
+}
+
+/**
+ * A body that fits none of a union of object shapes (one request in several forms) is refused for
+ * what the form it is closest to lacks: the one sharing the most members with it, the first on a tie.
+ */
+function memberError(error: ValueError, value: unknown): ValueError {
+  const members = (error.schema as { anyOf?: TSchema[] }).anyOf;
+  if (error.type !== ValueErrorType.Union || error.path !== '' || typeof value !== 'object' || value === null || !members?.every((m) => m.type === 'object')) return error;
+  const shared = (m: TSchema) => Object.keys(value).filter((k) => k in (m.properties ?? {})).length;
+  const closest = members.reduce((best, m) => (shared(m) > shared(best) ? m : best));
+  return Value.Errors(closest, value).First() ?? error;
 }
 
 /** The 400 for the first thing a schema refuses, with the code of the (top-level) member at fault. */

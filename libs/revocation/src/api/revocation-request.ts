@@ -18,7 +18,7 @@ const VALUE_RULES: Record<RevocationKind, { max: number; check?: (v: string) => 
   // Compared with the chain's entity ids exactly as the statements spell them.
   intermediate: { max: 2048, check: entityIdProblem },
   // Compared with the workloads' SPIFFE IDs as they are spelt (canonical: the SPIFFE ID spec allows one spelling).
-  trust_domain: { max: 255, check: (v) => spiffeProblem(`spiffe://${v}`, 0) },
+  trust_domain: { max: 255, check: (v) => (v.includes('/') ? 'must be a SPIFFE trust domain like prod.example (no scheme or path)' : spiffeProblem(`spiffe://${v}`, 0)) },
   spiffe_prefix: { max: 2048, check: (v) => spiffeProblem(v, 1) },
 };
 

@@ -49,7 +49,7 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
           { id: 'prod', type: 'spiffe', trust_domain: 'prod.example', bundle: { keys: [prod.jwk] }, max_lifetime_s: 600, templates },
           { id: 'edge', type: 'spiffe', trust_domain: 'edge.example', bundle_endpoint: `${fixture.origin}/edge/bundle`, templates: { 'gw/': { ...WORKLOAD, client_name: 'Gateway' } } },
         ],
-      }),
+      }, { aliasDuplicateObjects: false }),
     );
     admit = await startAdmit(
       mode,

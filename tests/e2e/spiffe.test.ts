@@ -133,32 +133,32 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
     expect(await both.json()).toEqual({ error: 'invalid_client_metadata', error_description: '/client_id: unknown member; allowed: client_assertion_type, client_assertion' });
   });
 
-  it('revoking its namespace (spiffe_prefix) denies the workload\'s next access check, and not the neighbour outside it', async () => {
+  /** Revokes, then polls until the client's access check is denied, and returns the deny's reason codes. */
+  async function revokeUntilDenied(kind: string, value: string, clientId: string): Promise<string[]> {
+    const revocationUrl = (admit.stack.apps.find((a) => a.name === 'revocation') ?? admit.stack.apps[0]).url;
+    const revoked = await post('/revocations', { kind, value, reason: `e2e: ${kind} compromised` }, revocationUrl, admit.adminToken);
+    expect(revoked.status).toBe(201);
+    const denied = await eventually(`the ${kind} revocation to reach intake`, async () => {
+      const answer = await check(clientId);
+      return answer.decision === 'deny' ? answer : undefined;
+    });
+    return denied.reasons.map((r) => r.code);
+  }
+
+  it("revoking its namespace (spiffe_prefix) denies the workload's next access check, and not the neighbour outside it", async () => {
     expect((await admitBySvid(await svid({ sub: NEIGHBOUR }))).status).toBe(200);
     expect(await check(API)).toMatchObject({ decision: 'allow' });
     expect(await check(NEIGHBOUR)).toMatchObject({ decision: 'allow' });
-    const revocationUrl = (admit.stack.apps.find((a) => a.name === 'revocation') ?? admit.stack.apps[0]).url;
-    const revoked = await post('/revocations', { kind: 'spiffe_prefix', value: 'spiffe://prod.example/ns/payments', reason: 'e2e: namespace compromised' }, revocationUrl, admit.adminToken);
-    expect(revoked.status).toBe(201);
-    const denied = await eventually('the spiffe_prefix revocation to reach intake', async () => {
-      const answer = await check(API);
-      return answer.decision === 'deny' ? answer : undefined;
-    });
-    expect(denied.reasons.map((r) => r.code)).toEqual(['revoked:spiffe_prefix']);
+    expect(await revokeUntilDenied('spiffe_prefix', 'spiffe://prod.example/ns/payments', API)).toEqual(['revoked:spiffe_prefix']);
     // Whole segments: ns/payments2 is not under ns/payments.
     expect(await check(NEIGHBOUR)).toMatchObject({ decision: 'allow' });
     // A fresh SVID does not admit it again while the revocation stands.
-    expect((await admitBySvid(await svid({ sub: API }))).status).toBe(400);
+    const again = await admitBySvid(await svid({ sub: API }));
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ error: 'invalid_client_metadata', error_description: 'revoked:spiffe_prefix: the client is revoked; the reason is in the audit trail' });
   });
 
   it('revoking the trust domain denies every workload of it', async () => {
-    const revocationUrl = (admit.stack.apps.find((a) => a.name === 'revocation') ?? admit.stack.apps[0]).url;
-    const revoked = await post('/revocations', { kind: 'trust_domain', value: 'edge.example', reason: 'e2e: trust domain compromised' }, revocationUrl, admit.adminToken);
-    expect(revoked.status).toBe(201);
-    const denied = await eventually('the trust_domain revocation to reach intake', async () => {
-      const answer = await check(EDGE);
-      return answer.decision === 'deny' ? answer : undefined;
-    });
-    expect(denied.reasons.map((r) => r.code)).toEqual(['revoked:trust_domain']);
+    expect(await revokeUntilDenied('trust_domain', 'edge.example', EDGE)).toEqual(['revoked:trust_domain']);
   });
 });

@@ -5,6 +5,7 @@
 import { HttpsFixture, startHttpsFixture } from '@admit/metadata/testing';
 import { AdminScope } from '@admit/platform';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +78,8 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
 
   it('admits a workload by its JWT-SVID: the SPIFFE ID is its client id, the template its metadata, never past the SVID', async () => {
     const exp = now() + 240;
-    const res = await admitBySvid(await svid({ sub: API, exp }));
+    const assertion = await svid({ sub: API, exp });
+    const res = await admitBySvid(assertion);
     expect(res.status).toBe(200);
     const answer = (await res.json()) as Record<string, unknown>;
     expect(answer).toMatchObject({ client_id: API, client_name: 'Payments', ...WORKLOAD });
@@ -92,6 +94,11 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
       spiffe_path: ['ns', 'payments', 'api'],
       evidence: { spiffe: { spiffe_id: API, anchor: 'prod', trust_domain: 'prod.example', exp: new Date(exp * 1000).toISOString(), template: 'ns/payments/' } },
     });
+    const digest = createHash('sha256').update(assertion).digest('hex');
+    expect((validated.data.evidence as { spiffe: { svid_sha256: string } }).spiffe.svid_sha256).toBe(digest);
+    // The audit store keeps the request's SVID, a bearer credential until its exp, only by that digest.
+    const [requested] = await admit.auditEvents({ client_id: API, type: 'admit.registration.requested.v1' }, (events) => events.length > 0);
+    expect(requested.data).toMatchObject({ source: 'spiffe', client_assertion: `sha256:${digest}` });
     const [decided] = await admit.auditEvents({ client_id: API, type: 'admit.registration.decided.v1' }, (events) => events.length > 0);
     expect(decided.data).toMatchObject({
       decision: 'allow',

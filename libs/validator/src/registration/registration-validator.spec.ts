@@ -243,6 +243,11 @@ describe('RegistrationValidator', () => {
       expect(v.errors[0].description.startsWith(`${code}: `)).toBe(true);
     });
 
+    it('names the workload by its verified SPIFFE ID, recording a producer name that differs as requested_as', async () => {
+      const v = await validator.validate(svidRequest(await signSvid({ sub: 'spiffe://prod.example/ns/payments/api' }), 'my-reference'));
+      expect(v).toMatchObject({ client_id: 'spiffe://prod.example/ns/payments/api', outcome: 'valid', evidence: { requested_as: 'my-reference' } });
+    });
+
     it('denies a client assertion that is no JWT', async () => {
       const v = await validator.validate(svidRequest('not.a.jwt', 'spiffe:unnamed'));
       expect(v).toMatchObject({ client_id: 'spiffe:unnamed', outcome: 'invalid', errors: [{ code: 'ERR_SVID_INVALID' }] });

@@ -170,7 +170,8 @@ function provisionalId(request: Requested): string {
 /** Records a producer's `client_id` that is neither the id Admit gave nor the one it computed first. */
 function withRequestedAs(validation: Validation, request: Requested): Validation {
   const asked = request.client_id;
-  if (asked === validation.client_id || asked === provisionalId(request)) return validation;
+  // A SPIFFE request's name is only the producer's word until the SVID verifies: a verified ID that differs is recorded.
+  if (asked === validation.client_id || (request.source !== 'spiffe' && asked === provisionalId(request))) return validation;
   return { ...validation, evidence: { ...validation.evidence, requested_as: asked } };
 }
 

@@ -29,7 +29,7 @@ runMain(async () => {
         rateLimits: rateLimitOptions(config),
         gatewayActions: loadGatewayActions(config.ADMIT_GATEWAY_ACTIONS_FILE),
       }),
-      ValidatorModule.forRoot(config),
+      ValidatorModule.forRoot(config, issuerOf(config)),
       PolicyModule.forRoot(policyOptions(config)),
       AdminAuthModule.forRoot({ tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR }),
       RevocationModule.forRoot(),

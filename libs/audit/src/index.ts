@@ -3,6 +3,7 @@ export * from './audit-error';
 export * from './audit-options';
 export * from './sql-query';
 export * from './chain/chain-hash';
+export * from './chain/stored-data';
 export * from './chain/stored-event';
 export * from './checkpoint/chain-heads';
 export * from './checkpoint/checkpointer';

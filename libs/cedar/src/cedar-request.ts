@@ -15,6 +15,9 @@ export interface ClientFacts {
   /** A federation client's intermediates (entity ids) and the types of its trust marks that hold. */
   intermediates?: string[];
   trust_marks?: string[];
+  /** A SPIFFE workload's trust domain and the segments of its SPIFFE ID's path. */
+  trust_domain?: string;
+  spiffe_path?: string[];
   jkts: string[];
   validated_at: string;
   /** The admission's end, when there is one (access checks). */
@@ -68,9 +71,14 @@ function clientAttributes(c: ClientFacts): EntityJson['attrs'] {
     jkts: c.jkts,
     validated_at: seconds(c.validated_at),
   };
-  for (const name of ['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks'] as const) {
+  for (const name of ['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks', 'trust_domain'] as const) {
     const value = c[name];
     if (value !== undefined) attrs[name] = value;
+  }
+  if (c.spiffe_path !== undefined) {
+    // The path as written, and each of its whole-segment prefixes: `ns/payments` matches ns/payments/api, never ns/payments2.
+    attrs.spiffe_path = c.spiffe_path.join('/');
+    attrs.spiffe_prefixes = c.spiffe_path.map((_, i) => c.spiffe_path?.slice(0, i + 1).join('/') as string);
   }
   if (c.expires_at !== undefined) attrs.expires_at = seconds(c.expires_at);
   return attrs;

@@ -40,6 +40,33 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+describe('the example SPIFFE namespace policy', () => {
+  const set = PolicySet.fromFiles({
+    ...PolicySet.load(REPO_POLICIES).files,
+    files: [...PolicySet.load(REPO_POLICIES).files.files, { name: 'spiffe-namespace.cedar', text: readFileSync(join(REPO_POLICIES, 'examples', 'spiffe-namespace.cedar'), 'utf8') }],
+  });
+  const workload = (path: string[], trustDomain = 'prod.example'): AccessRequest =>
+    check({
+      client_id: `spiffe://${trustDomain}/${path.join('/')}`,
+      admission: { ...admission, source: 'spiffe', origin: undefined, anchor: 'prod', trust_domain: trustDomain, spiffe_path: path },
+      context: { sensitivity: 'sensitive', client_assertion: 'verified' },
+    });
+
+  it('lets only workloads under ns/payments (whole segments) of prod.example perform sensitive actions', () => {
+    expect(decideAccess(set, workload(['ns', 'payments', 'api']))).toMatchObject({ decision: 'allow', determining_policies: ['access-admitted'] });
+    for (const denied of [workload(['ns', 'payments2', 'api']), workload(['ns', 'other', 'api']), workload(['ns', 'payments', 'api'], 'staging.example')]) {
+      expect(decideAccess(set, denied)).toMatchObject({
+        decision: 'deny',
+        determining_policies: ['spiffe-sensitive-only-payments'],
+        reasons: [{ code: 'spiffe-sensitive-only-payments', description: 'only workloads under spiffe://prod.example/ns/payments may perform sensitive actions' }],
+      });
+    }
+    // Normal actions, and clients of other sources, are not affected.
+    expect(decideAccess(set, { ...workload(['ns', 'other', 'api']), context: { sensitivity: 'normal' } })).toMatchObject({ decision: 'allow' });
+    expect(decideAccess(set, check({ context: { sensitivity: 'sensitive', client_assertion: 'verified' } }))).toMatchObject({ decision: 'allow' });
+  });
+});
+
 describe('decideAccess under the default policies/', () => {
   const set = PolicySet.load(REPO_POLICIES);
 

@@ -103,6 +103,24 @@ function federation(chainExpInS = 3600, overrides: Partial<Validated> = {}): Val
   };
 }
 
+const WORKLOAD = 'spiffe://prod.example/ns/payments/api';
+
+function spiffe(svidExpInS = 300): Validated {
+  return {
+    client_id: WORKLOAD,
+    source: 'spiffe',
+    outcome: 'valid',
+    metadata: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' },
+    errors: [],
+    evidence: { spiffe: { spiffe_id: WORKLOAD, anchor: 'prod', trust_domain: 'prod.example', svid_sha256: 'a'.repeat(64), exp: at(svidExpInS), template: 'ns/payments/' } },
+    anchor: 'prod',
+    trust_domain: 'prod.example',
+    spiffe_path: ['ns', 'payments', 'api'],
+    jkts: [],
+    validated_at: NOW.toISOString(),
+  };
+}
+
 function invalid(errors: Problem[]): Validated {
   return { client_id: 'c_abc', source: 'self_asserted', outcome: 'invalid', errors, evidence: {}, jkts: [], validated_at: NOW.toISOString() };
 }
@@ -165,6 +183,7 @@ describe('decideRegistration', () => {
         'register-cimd',
         'register-software-statement',
         'register-federation',
+        'register-spiffe',
         'self-asserted-not-admitted',
         'flag-loopback-redirect-uris',
       ]);
@@ -211,6 +230,17 @@ describe('decideRegistration', () => {
         admission: { source: 'federation', anchor: 'fed', intermediates: [INTERMEDIATE], trust_marks: ['https://trust.example/accredited'], expires_at: at(120) },
       });
       expect(decideRegistration(set, federation(3600), NOW).admission?.expires_at).toBe(at(900));
+    });
+
+    it('admits a SPIFFE workload with its trust domain and path, never past its SVID', () => {
+      const v = spiffe(120);
+      expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
+      expect(decideRegistration(set, v, NOW)).toMatchObject({
+        decision: 'allow',
+        determining_policies: ['register-spiffe'],
+        admission: { source: 'spiffe', anchor: 'prod', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'], expires_at: at(120) },
+      });
+      expect(decideRegistration(set, spiffe(3600), NOW).admission?.expires_at).toBe(at(900));
     });
 
     it('admits only federation leaves with the given trust mark under the example policy', () => {

@@ -42,6 +42,20 @@ describe('RevocationSet', () => {
     expect(set.match({ client_id: 'https://intermediate.fed.example' })).toBeUndefined();
   });
 
+  it('a spiffe_prefix revocation covers the workloads under it by whole segments; a trust_domain one every workload of the domain', () => {
+    const api = { client_id: 'spiffe://prod.example/ns/payments/api', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'] };
+    const neighbour = { client_id: 'spiffe://prod.example/ns/payments2/api', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments2', 'api'] };
+    const [key, revocation] = revoke('spiffe_prefix', 'spiffe://prod.example/ns/payments');
+    set.apply(key, revocation);
+    expect(set.match(api)).toBe(revocation);
+    expect(set.match(neighbour)).toBeUndefined();
+    expect(set.match({ ...api, trust_domain: 'staging.example' })).toBeUndefined();
+    const [domainKey, domain] = revoke('trust_domain', 'prod.example');
+    set.apply(domainKey, domain);
+    expect(set.match(neighbour)).toBe(domain);
+    expect(set.match({ client_id: 'spiffe://edge.example/gw', trust_domain: 'edge.example', spiffe_path: ['gw'] })).toBeUndefined();
+  });
+
   it('does not match on a value of another kind, or on a different host', () => {
     set.apply(...revoke('anchor', 'c_1'));
     set.apply(...revoke('origin', 'other.example'));

@@ -13,6 +13,12 @@ export interface RevocationSubject {
   jkts?: readonly string[];
   /** A federation client's intermediates: an `intermediate` revocation of any of them covers it. */
   intermediates?: readonly string[];
+  /**
+   * A SPIFFE workload's trust domain and path segments: a `trust_domain` revocation of its domain, or a
+   * `spiffe_prefix` revocation of any whole-segment prefix of its SPIFFE ID, covers it.
+   */
+  trust_domain?: string;
+  spiffe_path?: readonly string[];
 }
 
 export type RevocationListener = (revocation: Revocation) => void;
@@ -121,6 +127,12 @@ function subjectKeys(subject: RevocationSubject): string[] {
   const host = subject.origin === undefined ? undefined : originHost(subject.origin);
   if (host !== undefined) keys.push(revocationKey('origin', host));
   for (const entityId of subject.intermediates ?? []) keys.push(revocationKey('intermediate', entityId));
+  if (subject.trust_domain !== undefined) {
+    keys.push(revocationKey('trust_domain', subject.trust_domain));
+    const path = subject.spiffe_path ?? [];
+    // `spiffe://td/ns/payments` covers ns/payments/api by whole segments, never ns/payments2.
+    for (let i = 1; i <= path.length; i++) keys.push(revocationKey('spiffe_prefix', `spiffe://${subject.trust_domain}/${path.slice(0, i).join('/')}`));
+  }
   for (const jkt of subject.jkts ?? []) keys.push(revocationKey('jkt', jkt));
   return keys;
 }

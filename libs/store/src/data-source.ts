@@ -13,6 +13,7 @@ import { AuditQueryIndexes1764424800000 } from './migrations/1764424800000-audit
 import { LiveAdmissions1764428400000 } from './migrations/1764428400000-live-admissions';
 import { AuditReportDays1764510000000 } from './migrations/1764510000000-audit-report-days';
 import { RevocationKindIntermediate1764520000000 } from './migrations/1764520000000-revocation-kind-intermediate';
+import { RevocationKindsSpiffe1764530000000 } from './migrations/1764530000000-revocation-kinds-spiffe';
 import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
 const ENTITIES = [AuditEventEntity, RevocationEntity, RevocationOutboxEntity];
@@ -28,6 +29,7 @@ const MIGRATIONS = [
   LiveAdmissions1764428400000,
   AuditReportDays1764510000000,
   RevocationKindIntermediate1764520000000,
+  RevocationKindsSpiffe1764530000000,
 ];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */

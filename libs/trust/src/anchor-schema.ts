@@ -15,6 +15,7 @@ const Jwk = Type.Object(
 const AnchorId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
 export const SOFTWARE_STATEMENT_TYPE = 'software_statement';
 export const OPENID_FEDERATION_TYPE = 'openid_federation';
+export const SPIFFE_TYPE = 'spiffe';
 
 /** One trust anchor as written in ADMIT_TRUST_ANCHORS_FILE (snake_case, like the YAML). */
 export const TrustAnchorConfig = Type.Object(
@@ -52,6 +53,26 @@ export const FederationAnchorConfig = Type.Object(
   { additionalProperties: false },
 );
 export type FederationAnchorConfig = Static<typeof FederationAnchorConfig>;
+
+/**
+ * A SPIFFE trust domain: its JWT bundle, pinned (`bundle`) or fetched from its `https_web` bundle
+ * endpoint (`bundle_endpoint`); the longest SVID lifetime accepted; and the client metadata of the
+ * workloads under each path prefix (`templates`: prefix -> metadata), matched by whole segments.
+ */
+export const SpiffeAnchorConfig = Type.Object(
+  {
+    id: AnchorId,
+    type: Type.Literal(SPIFFE_TYPE),
+    trust_domain: Type.String({ minLength: 1, maxLength: 255 }),
+    // A SPIFFE bundle may hold X.509-SVID keys without kid; its JWT-SVID keys are checked when it is parsed.
+    bundle: Type.Optional(Type.Object({ keys: Type.Array(Type.Object({ kty: Type.String() }, { additionalProperties: true }), { minItems: 1, maxItems: 64 }) }, { additionalProperties: true })),
+    bundle_endpoint: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+    max_lifetime_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    templates: Type.Record(Type.String({ maxLength: 2048 }), Type.Object({}, { additionalProperties: true }), { minProperties: 1, maxProperties: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type SpiffeAnchorConfig = Static<typeof SpiffeAnchorConfig>;
 
 /** The file: each entry is checked against the schema of its `type` (see buildTrustAnchors). */
 export const TrustAnchorsConfig = Type.Object(

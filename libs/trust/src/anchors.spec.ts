@@ -181,7 +181,7 @@ describe('openid_federation anchors', () => {
   });
 
   it.each([
-    ['an unknown type', { type: 'x509' }, 'field type: must be software_statement (the default) or openid_federation'],
+    ['an unknown type', { type: 'x509' }, 'field type: must be software_statement (the default), openid_federation or spiffe'],
     ['a statement field', { issuer: 'https://ta.fed.example' }, 'field issuer: is not a known field'],
     ['no entity_id', { entity_id: undefined }, "field entity_id: must have required property 'entity_id'"],
     ['no keys', { jwks: undefined }, "field jwks: must have required property 'jwks'"],
@@ -202,5 +202,70 @@ describe('openid_federation anchors', () => {
       { anchors: [federation(), federation({ id: 'fed2' })] },
       'trust anchors: anchor "fed2" field entity_id: "https://ta.fed.example" is used by another anchor',
     );
+  });
+});
+
+describe('spiffe anchors', () => {
+  let svidJwk: JWK;
+  beforeAll(() => {
+    svidJwk = { ...publicJwk, kid: 'svid-1', use: 'jwt-svid' };
+  });
+  const workload = { grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' };
+  const spiffe = (overrides: Record<string, unknown> = {}) => ({
+    id: 'prod',
+    type: 'spiffe',
+    trust_domain: 'prod.example',
+    bundle: { keys: [svidJwk] },
+    templates: { 'ns/payments/': workload },
+    ...overrides,
+  });
+  const at = 'trust anchors: anchor "prod" (anchors[1])';
+
+  it('are kept apart, with the default lifetime, the bundle\'s JWT-SVID keys and the templates\' checked metadata', () => {
+    const x509 = { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y, use: 'x509-svid', x5c: ['MIIB'] };
+    const anchors = buildTrustAnchors({ anchors: [remote(), spiffe({ bundle: { keys: [svidJwk, x509] } })] });
+    expect(anchors.all.map((a) => a.id)).toEqual(['acme']);
+    expect(anchors.spiffe).toEqual([
+      { id: 'prod', trustDomain: 'prod.example', bundle: { keys: [svidJwk] }, maxLifetimeS: 3600, templates: [{ prefix: 'ns/payments/', metadata: { ...workload, response_types: ['code'] } }] },
+    ]);
+    const remoteBundle = buildTrustAnchors({ anchors: [spiffe({ bundle: undefined, bundle_endpoint: 'https://prod.example/bundle', max_lifetime_s: 300 })] }).spiffe[0];
+    expect(remoteBundle).toMatchObject({ bundleEndpoint: 'https://prod.example/bundle', maxLifetimeS: 300 });
+    expect(remoteBundle).not.toHaveProperty('bundle');
+  });
+
+  it.each([
+    ['an unknown field', { issuer: 'https://prod.example' }, 'field issuer: is not a known field'],
+    ['no templates', { templates: undefined }, "field templates: must have required property 'templates'"],
+    ['an upper-case trust domain', { trust_domain: 'Prod.example' }, 'field trust_domain: must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path'],
+    ['a trust domain with a scheme', { trust_domain: 'spiffe://prod.example' }, 'field trust_domain: must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path'],
+    ['both bundle and endpoint', { bundle_endpoint: 'https://prod.example/bundle' }, 'field bundle/bundle_endpoint: exactly one of bundle or bundle_endpoint is required'],
+    ['neither bundle nor endpoint', { bundle: undefined }, 'field bundle/bundle_endpoint: exactly one of bundle or bundle_endpoint is required'],
+    ['an http bundle endpoint', { bundle: undefined, bundle_endpoint: 'http://prod.example/bundle' }, 'field bundle_endpoint: must use https'],
+    ['a lifetime of 0', { max_lifetime_s: 0 }, 'field max_lifetime_s: must be >= 1'],
+    ['a template prefix with ..', { templates: { 'ns/../x': workload } }, 'field templates."ns/../x": must be a SPIFFE path prefix: segments of [A-Za-z0-9._-], none empty, . or ..'],
+    ['a template prefix given twice', { templates: { 'ns/payments': workload, '/ns/payments/': workload } }, 'field templates."/ns/payments/": names the same path as "ns/payments"'],
+    ['template metadata the rules refuse', { templates: { 'ns/': { ...workload, client_secret: 's3cret' } } }, /^field templates."ns\/": .+/],
+  ] as const)('rejects %s', (_, overrides, message) => {
+    let thrown: unknown;
+    try {
+      buildTrustAnchors({ anchors: [remote(), spiffe(overrides)] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(TrustAnchorsError);
+    const text = (thrown as TrustAnchorsError).message;
+    expect(text.includes('\n')).toBe(false);
+    if (typeof message === 'string') expect(text).toBe(`${at} ${message}`);
+    else expect(text.slice(at.length + 1)).toMatch(message);
+  });
+
+  it('rejects a bundle without a JWT-SVID key, or with a private one', () => {
+    expectConfigError({ anchors: [remote(), spiffe({ bundle: { keys: [{ ...svidJwk, use: 'x509-svid' }] } })] }, `${at} field bundle: the JWT bundle of prod.example has no JWT-SVID key`);
+    expectConfigError({ anchors: [remote(), spiffe({ bundle: { keys: [{ ...privateJwk, use: 'jwt-svid' }] } })] }, `${at} field bundle: key "k1" contains private or symmetric key material (d)`);
+  });
+
+  it('rejects a trust domain or id used twice', () => {
+    expectConfigError({ anchors: [spiffe(), spiffe({ id: 'prod2' })] }, 'trust anchors: anchor "prod2" field trust_domain: "prod.example" is used by another anchor');
+    expectConfigError({ anchors: [remote({ id: 'prod' }), spiffe()] }, 'trust anchors: anchor "prod" field id: "prod" is used by another anchor');
   });
 });

@@ -3,9 +3,11 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
 import { parse } from 'yaml';
 import { isAnchorAlgorithm } from './anchor-algorithms';
-import { FederationAnchorConfig, OPENID_FEDERATION_TYPE, SOFTWARE_STATEMENT_TYPE, TrustAnchorConfig, TrustAnchorsConfig } from './anchor-schema';
+import { checkClientMetadata } from '@admit/metadata';
+import { parseBundle, parseSpiffeId, prefixSegments } from '@admit/workload';
+import { FederationAnchorConfig, OPENID_FEDERATION_TYPE, SOFTWARE_STATEMENT_TYPE, SPIFFE_TYPE, SpiffeAnchorConfig, TrustAnchorConfig, TrustAnchorsConfig } from './anchor-schema';
 import { publicJwksProblem } from './public-jwks';
-import { FederationTrustAnchor, TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
+import { FederationTrustAnchor, SpiffeTrustAnchor, TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
 
 export const TRUST_ANCHORS_FILE_VAR = 'ADMIT_TRUST_ANCHORS_FILE';
 
@@ -13,6 +15,10 @@ const ajv = new Ajv({ allErrors: true });
 const checkShape = ajv.compile<TrustAnchorsConfig>(TrustAnchorsConfig);
 const checkStatementAnchor = ajv.compile<TrustAnchorConfig>(TrustAnchorConfig);
 const checkFederationAnchor = ajv.compile<FederationAnchorConfig>(FederationAnchorConfig);
+const checkSpiffeAnchor = ajv.compile<SpiffeAnchorConfig>(SpiffeAnchorConfig);
+
+/** An SVID's lifetime when the anchor sets no `max_lifetime_s`. */
+export const DEFAULT_SVID_MAX_LIFETIME_S = 3600;
 
 /**
  * Reads and validates the anchors named by ADMIT_TRUST_ANCHORS_FILE. Unset means no anchors: every
@@ -50,16 +56,19 @@ export function buildTrustAnchors(input: unknown, source = 'trust anchors'): Tru
   }
   const anchors: TrustAnchor[] = [];
   const federation: FederationTrustAnchor[] = [];
+  const spiffe: SpiffeTrustAnchor[] = [];
   input.anchors.forEach((config, index) => {
     const where = `${source}: ${anchorLabel(config, index)}`;
     if (config.type === OPENID_FEDERATION_TYPE) federation.push(toFederationAnchor(checked(checkFederationAnchor, input, index), where));
+    else if (config.type === SPIFFE_TYPE) spiffe.push(toSpiffeAnchor(checked(checkSpiffeAnchor, input, index), where));
     else if (config.type === undefined || config.type === SOFTWARE_STATEMENT_TYPE) anchors.push(toAnchor(checked(checkStatementAnchor, input, index), where));
-    else throw new TrustAnchorsError(`${where} field type: must be ${SOFTWARE_STATEMENT_TYPE} (the default) or ${OPENID_FEDERATION_TYPE}`);
+    else throw new TrustAnchorsError(`${where} field type: must be ${SOFTWARE_STATEMENT_TYPE} (the default), ${OPENID_FEDERATION_TYPE} or ${SPIFFE_TYPE}`);
   });
-  rejectDuplicates([...anchors, ...federation], 'id', source);
+  rejectDuplicates([...anchors, ...federation, ...spiffe], 'id', source);
   rejectDuplicates(anchors, 'issuer', source);
   rejectDuplicates(federation, 'entityId', source);
-  return new TrustAnchors(anchors, federation);
+  rejectDuplicates(spiffe, 'trustDomain', source);
+  return new TrustAnchors(anchors, federation, spiffe);
 
   function checked<T>(check: ValidateFunction<T>, file: TrustAnchorsConfig, index: number): T {
     const config = file.anchors[index];
@@ -80,6 +89,69 @@ function toFederationAnchor(config: FederationAnchorConfig, where: string): Fede
   const keysProblem = publicJwksProblem(jwks) ?? duplicateKidProblem(jwks);
   if (keysProblem) fail('jwks', keysProblem);
   return Object.freeze({ id: config.id, entityId: config.entity_id, jwks: structuredClone(jwks), domains: Object.freeze([...(config.domains ?? [])]) });
+}
+
+/**
+ * A SPIFFE trust domain: a trust domain as SPIFFE IDs spell it, exactly one of a pinned public JWT
+ * bundle and an https bundle endpoint, and templates whose prefixes are SPIFFE paths (by whole
+ * segments, each prefix once) and whose metadata the client metadata rules accept.
+ */
+function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustAnchor {
+  const fail = (field: string, message: string): never => {
+    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
+  };
+  const trustDomain = config.trust_domain;
+  if (!trustDomainOk(trustDomain)) fail('trust_domain', 'must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path');
+  if ((config.bundle === undefined) === (config.bundle_endpoint === undefined)) fail('bundle/bundle_endpoint', 'exactly one of bundle or bundle_endpoint is required');
+  let bundle: JSONWebKeySet | undefined;
+  if (config.bundle !== undefined) {
+    try {
+      bundle = parseBundle(trustDomain, JSON.stringify(config.bundle));
+    } catch (err) {
+      fail('bundle', (err as Error).message);
+    }
+    // Its JWT-SVID keys, public, each kid once (`use: jwt-svid` is the bundle's own, not a JWK use).
+    const svidKeys = { keys: (bundle as JSONWebKeySet).keys.map(({ use: _use, ...key }) => key) };
+    const keysProblem = publicJwksProblem(svidKeys) ?? duplicateKidProblem(svidKeys);
+    if (keysProblem) fail('bundle', keysProblem);
+  }
+  const endpointProblem = config.bundle_endpoint === undefined ? null : httpsUrlProblem(config.bundle_endpoint);
+  if (endpointProblem) fail('bundle_endpoint', endpointProblem);
+  const seen = new Map<string, string>();
+  const templates = Object.entries(config.templates).map(([prefix, metadata]) => {
+    const segments = prefixSegments(prefix);
+    if (segments.length > 0 && !pathOk(trustDomain, segments)) fail(`templates."${prefix.slice(0, 256)}"`, 'must be a SPIFFE path prefix: segments of [A-Za-z0-9._-], none empty, . or ..');
+    const key = segments.join('/');
+    if (seen.has(key)) fail(`templates."${prefix.slice(0, 256)}"`, `names the same path as "${seen.get(key)}"`);
+    seen.set(key, prefix);
+    const checked = checkClientMetadata(metadata);
+    if (!checked.ok) fail(`templates."${prefix.slice(0, 256)}"`, checked.errors.map((e) => e.description).join('; '));
+    return Object.freeze({ prefix, metadata: checked.ok ? checked.metadata : {} });
+  });
+  return Object.freeze({
+    id: config.id,
+    trustDomain,
+    ...(bundle ? { bundle } : { bundleEndpoint: config.bundle_endpoint }),
+    maxLifetimeS: config.max_lifetime_s ?? DEFAULT_SVID_MAX_LIFETIME_S,
+    templates: Object.freeze(templates),
+  });
+}
+
+function trustDomainOk(trustDomain: string): boolean {
+  try {
+    return parseSpiffeId(`spiffe://${trustDomain}`).trustDomain === trustDomain;
+  } catch {
+    return false;
+  }
+}
+
+function pathOk(trustDomain: string, segments: string[]): boolean {
+  try {
+    parseSpiffeId(`spiffe://${trustDomain}/${segments.join('/')}`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
@@ -138,7 +210,7 @@ function duplicateKidProblem(jwks: JSONWebKeySet): string | null {
 
 function rejectDuplicates<A extends { id: string }>(anchors: A[], field: keyof A & string, source: string): void {
   const seen = new Set<unknown>();
-  const name = field === 'entityId' ? 'entity_id' : field;
+  const name = field === 'entityId' ? 'entity_id' : field === 'trustDomain' ? 'trust_domain' : field;
   for (const anchor of anchors) {
     if (seen.has(anchor[field])) {
       throw new TrustAnchorsError(`${source}: anchor "${anchor.id}" field ${name}: ${JSON.stringify(anchor[field])} is used by another anchor`);

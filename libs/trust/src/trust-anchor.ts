@@ -29,15 +29,29 @@ export interface FederationTrustAnchor {
   readonly domains: readonly string[];
 }
 
+/** A SPIFFE trust domain (`type: spiffe`): where its JWT bundle comes from, and its path templates. */
+export interface SpiffeTrustAnchor {
+  readonly id: string;
+  readonly trustDomain: string;
+  /** The pinned JWT bundle, or the `https_web` bundle endpoint: exactly one. */
+  readonly bundle?: JSONWebKeySet;
+  readonly bundleEndpoint?: string;
+  /** The longest time to an SVID's `exp` accepted, in seconds (default 3600). */
+  readonly maxLifetimeS: number;
+  /** Path prefix (`ns/payments/`) -> the client metadata of the workloads under it, checked at load. */
+  readonly templates: readonly { prefix: string; metadata: Record<string, unknown> }[];
+}
+
 /** The validated, immutable set of anchors, looked up by issuer or id. */
 export class TrustAnchors {
   private readonly byIssuerMap: ReadonlyMap<string, TrustAnchor>;
   private readonly byIdMap: ReadonlyMap<string, TrustAnchor>;
 
-  /** `all`: the software statement anchors; `federation`: the OpenID Federation trust anchors. */
+  /** `all`: the software statement anchors; `federation`: the OpenID Federation trust anchors; `spiffe`: the SPIFFE trust domains. */
   constructor(
     readonly all: readonly TrustAnchor[],
     readonly federation: readonly FederationTrustAnchor[] = [],
+    readonly spiffe: readonly SpiffeTrustAnchor[] = [],
   ) {
     this.byIssuerMap = new Map(all.map((anchor) => [anchor.issuer, anchor]));
     this.byIdMap = new Map(all.map((anchor) => [anchor.id, anchor]));

@@ -8,6 +8,8 @@ export const validatorConfig = {
   ADMIT_FETCH_ALLOW_HOSTS: Type.String({ default: '' }),
   /** For tests and local development only: an extra CA (PEM file) trusted for outbound TLS. */
   ADMIT_FETCH_CA_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** Admit's public URL: the `aud` every JWT-SVID presented to Admit must name. Required with a `type: spiffe` anchor. */
+  ADMIT_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$', maxLength: 2048 })),
   ADMIT_CIMD_MIN_TTL_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   ADMIT_CIMD_MAX_TTL_S: Type.Integer({ minimum: 1, maximum: 604_800, default: 86_400 }),
   /** OpenID Federation: the largest entity statement accepted, in bytes (64 KiB). */

@@ -2,11 +2,12 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { publisherFor, traced } from '@admit/bus';
 import { CimdResolver, Fetcher, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
-import { AnchorKeys, loadTrustAnchors, StatementVerifier } from '@admit/trust';
+import { AnchorKeys, loadTrustAnchors, StatementVerifier, TrustAnchorsError } from '@admit/trust';
 import { TrustChainResolver } from '@admit/federation';
 import { readFileSync } from 'node:fs';
 import { ClientKeyThumbprints } from './registration/client-key-thumbprints';
 import { FederationSource } from './registration/federation-source';
+import { SpiffeSource } from './registration/spiffe-source';
 import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
 import { PurgeCaches } from './revocations/purge-caches';
@@ -15,7 +16,8 @@ import { ValidatorOptions } from './validator-config';
 /** Fetches and verifies client metadata; publishes what it verified, or why it failed. */
 @Module({})
 export class ValidatorModule {
-  static forRoot(config: ValidatorOptions): DynamicModule {
+  /** `issuer`: Admit's public URL, the audience of JWT-SVIDs (embedded mode derives it as intake does). */
+  static forRoot(config: ValidatorOptions, issuer = config.ADMIT_ISSUER): DynamicModule {
     // Every outbound request goes through this one SSRF-guarded fetcher.
     const metrics = processMetrics();
     const measured = new MeasuredFetcher(
@@ -36,6 +38,10 @@ export class ValidatorModule {
           ? 'no software statement anchors: every software statement is refused'
           : 'no trust anchors (ADMIT_TRUST_ANCHORS_FILE unset): every software statement is refused',
     );
+    if (anchors.spiffe.length > 0) {
+      if (issuer === undefined) throw new TrustAnchorsError('ADMIT_ISSUER: required with a type: spiffe anchor (every JWT-SVID must name Admit as its aud)');
+      new Logger('TrustAnchors').log(`${anchors.spiffe.length} SPIFFE trust domain(s) loaded: ${anchors.spiffe.slice(0, 10).map((a) => a.trustDomain).join(', ')}`);
+    }
     if (anchors.federation.length > 0) {
       new Logger('TrustAnchors').log(`${anchors.federation.length} OpenID Federation trust anchor(s) loaded: ${anchors.federation.slice(0, 10).map((a) => a.id).join(', ')}`);
     }
@@ -60,6 +66,8 @@ export class ValidatorModule {
             anchors.federation,
           ),
         },
+        // SVIDs name Admit as their aud; bundle endpoints are fetched through the same SSRF-guarded fetcher.
+        { provide: SpiffeSource, useValue: new SpiffeSource(anchors.spiffe, issuer ?? '', fetcher) },
         {
           provide: StatementVerifier,
           useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }, undefined, metrics),

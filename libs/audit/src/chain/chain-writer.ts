@@ -4,6 +4,7 @@ import { CloudEvent } from '@admit/contracts';
 import { inTransaction, isEmbedded, isTransientDatabaseError, TxQuery } from '@admit/store';
 import { DataSource } from 'typeorm';
 import { ChainedFields, GENESIS_HASH, linkHash } from './chain-hash';
+import { storedData } from './stored-data';
 
 export interface Positioned {
   event: CloudEvent;
@@ -202,7 +203,7 @@ async function insertEvents(query: TxQuery, rows: ChainedFields[]): Promise<Map<
   return new Map(inserted.map((r) => [r.event_id, r.seq]));
 }
 
-/** The row exactly as it will read back: the instant to the millisecond, `data` as JSON round-trips it. */
+/** The row exactly as it will read back: the instant to the millisecond, `data` as JSON round-trips it (a bearer SVID by digest). */
 function toRow(topic: string, partition: number, { event, offset }: Positioned): ChainedFields {
   return {
     event_id: event.id,
@@ -215,7 +216,7 @@ function toRow(topic: string, partition: number, { event, offset }: Positioned):
     topic,
     partition,
     offset,
-    data: JSON.parse(JSON.stringify(event.data)) as unknown,
+    data: storedData(topic, event.data),
   };
 }
 

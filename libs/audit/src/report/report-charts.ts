@@ -79,6 +79,7 @@ export function reportCharts(report: EvidenceReport, series: ReportSeries): Reco
       { label: 'cimd', value: s.cimd },
       { label: 'software_statement', value: s.software_statement },
       { label: 'federation', value: s.federation },
+      { label: 'spiffe', value: s.spiffe },
       { label: 'self_asserted', value: s.self_asserted },
       { label: 'unknown', value: s.unknown },
     ]),

@@ -3,7 +3,8 @@ import { Static, Type } from '@sinclair/typebox';
 /**
  * A caller asked to register (RFC 7591 body), or to be admitted by an https client id: a metadata
  * document URL (CIMD), or an OpenID Federation Entity Identifier. A `cimd` request whose host falls
- * under a federation trust anchor's `domains` is resolved as a federation entity (README: metadata sources).
+ * under a federation trust anchor's `domains` is resolved as a federation entity (README: metadata sources);
+ * or a workload presenting its SPIFFE JWT-SVID.
  */
 export const RegistrationRequested = Type.Union(
   [
@@ -28,6 +29,15 @@ export const RegistrationRequested = Type.Union(
       source: Type.Literal('openid_federation'),
       /** A freshness re-check: every statement of the chain is fetched again, never served from a cache. */
       fresh: Type.Optional(Type.Boolean()),
+      received_at: Type.String({ format: 'date-time' }),
+    }),
+    Type.Object({
+      /** The SVID's `sub` as presented, before anything is verified: only a name for the request. */
+      client_id: Type.String({ minLength: 1, maxLength: 2048 }),
+      /** Added in contracts 1.5.0: a workload presents its SPIFFE JWT-SVID; its SPIFFE ID is its client id. */
+      source: Type.Literal('spiffe'),
+      /** The JWT-SVID (compact JWS). */
+      client_assertion: Type.String({ minLength: 1, maxLength: 16_384 }),
       received_at: Type.String({ format: 'date-time' }),
     }),
   ],

@@ -6,9 +6,10 @@ const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
 
 /**
  * Where the metadata came from: a fetched document, a statement signed by a trust anchor, an OpenID
- * Federation trust chain (`federation`, added in contracts 1.4.0), or the caller's word.
+ * Federation trust chain (`federation`, added in contracts 1.4.0), a SPIFFE JWT-SVID and its trust
+ * domain's path templates (`spiffe`, added in contracts 1.5.0), or the caller's word.
  */
-export const MetadataSource = Type.Union([Type.Literal('cimd'), Type.Literal('software_statement'), Type.Literal('federation'), Type.Literal('self_asserted')]);
+export const MetadataSource = Type.Union([Type.Literal('cimd'), Type.Literal('software_statement'), Type.Literal('federation'), Type.Literal('spiffe'), Type.Literal('self_asserted')]);
 export type MetadataSource = Static<typeof MetadataSource>;
 
 /** What policies see of a federation trust chain, in the validation and in the admission. Added in contracts 1.4.0 (optional). */
@@ -17,6 +18,14 @@ export const FederationFacts = {
   intermediates: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 16 })),
   /** The types of the leaf's trust marks that hold. */
   trust_marks: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 64 })),
+};
+
+/** What policies see of a SPIFFE workload, in the validation and in the admission. Added in contracts 1.5.0 (optional). */
+export const SpiffeFacts = {
+  /** The trust domain of the workload's SPIFFE ID. */
+  trust_domain: Type.Optional(Type.String({ maxLength: 255 })),
+  /** The path segments of the workload's SPIFFE ID, in order (`spiffe://td/ns/payments/api`: ns, payments, api). */
+  spiffe_path: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 64 })),
 };
 
 /** What an auditor needs to know the metadata was real: the document or statement, by digest. */
@@ -74,6 +83,24 @@ export const ValidationEvidence = Type.Object({
     }),
   ),
   /**
+   * The JWT-SVID the workload was admitted on, by digest (never the SVID: it is a bearer credential
+   * until its exp). Added in contracts 1.5.0 (optional).
+   */
+  spiffe: Type.Optional(
+    Type.Object({
+      spiffe_id: Type.String({ maxLength: 2048 }),
+      /** The configured `type: spiffe` anchor's id, and its trust domain. */
+      anchor: Type.String({ maxLength: 256 }),
+      trust_domain: Type.String({ maxLength: 255 }),
+      /** SHA-256 (hex) of the JWT-SVID as presented. */
+      svid_sha256: Sha256Hex,
+      /** The SVID's `exp`: no admission on it outlives this. */
+      exp: Type.String({ format: 'date-time' }),
+      /** The anchor's path template the metadata came from (its prefix), when one matched. */
+      template: Type.Optional(Type.String({ maxLength: 2048 })),
+    }),
+  ),
+  /**
    * The `client_id` a producer of the request put in it, when that is not the id Admit gives the client
    * (and not the provisional `c_` id of the body either, which intake sends for every `POST /register`).
    * Recorded, never used. Added in contracts 1.3.0 (optional).
@@ -96,6 +123,7 @@ export const RegistrationValidated = Type.Object(
     /** The trust anchor that signed the statement, or that the federation trust chain ends at. */
     anchor: Type.Optional(Type.String({ maxLength: 256 })),
     ...FederationFacts,
+    ...SpiffeFacts,
     software_id: Type.Optional(Type.String({ maxLength: 256 })),
     /** The origin of the metadata document. */
     origin: Type.Optional(Type.String({ maxLength: 2048 })),

@@ -8,6 +8,10 @@ export const RevocationKind = Type.Union([
   Type.Literal('origin'),
   /** An OpenID Federation intermediate's Entity Identifier: every leaf whose trust chain passes through it. Added in contracts 1.4.0. */
   Type.Literal('intermediate'),
+  /** A SPIFFE trust domain: every workload admitted by an SVID of it. Added in contracts 1.5.0. */
+  Type.Literal('trust_domain'),
+  /** A SPIFFE ID prefix (`spiffe://td/ns/payments`): every workload whose path starts with its whole segments. Added in contracts 1.5.0. */
+  Type.Literal('spiffe_prefix'),
 ]);
 export type RevocationKind = Static<typeof RevocationKind>;
 

@@ -107,7 +107,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
   {
     method: 'post',
     path: '/admissions',
-    summary: 'Admission by Client ID Metadata Document or OpenID Federation trust chain.',
+    summary: 'Admission by Client ID Metadata Document, OpenID Federation trust chain or SPIFFE JWT-SVID.',
     tag: 'registration',
     request: AdmissionRequest,
     refusal: { code: RegistrationError.InvalidClientMetadata },

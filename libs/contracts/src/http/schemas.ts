@@ -25,15 +25,37 @@ export const RegisterRequest = Type.Intersect([ClientMetadata, Type.Object({ sof
   description: 'RFC 7591 registration request: client metadata, optionally a software_statement (RFC 7591 §2.3).',
 });
 
-/** `POST /admissions`: a Client ID Metadata Document URL, or an OpenID Federation leaf's Entity Identifier. */
-export const AdmissionRequest = Type.Object({
-  client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document, or an OpenID Federation Entity Identifier.' }),
-  source: Type.Optional(
-    Type.Literal('openid_federation', {
-      description: 'Resolve client_id as an OpenID Federation leaf entity. Without it, an https client_id is a federation entity only when its host falls under a federation trust anchor\'s domains, and a metadata document URL otherwise.',
-    }),
-  ),
-});
+/** The RFC 7523 client assertion type of a SPIFFE JWT-SVID (the OAuth SPIFFE client authentication draft). */
+export const JWT_SPIFFE_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-spiffe';
+
+/**
+ * `POST /admissions`: a Client ID Metadata Document URL or an OpenID Federation leaf's Entity
+ * Identifier; or (contracts 1.5.0) a workload's SPIFFE JWT-SVID as an RFC 7523 client assertion, whose
+ * SPIFFE ID is the client id.
+ */
+export const AdmissionRequest = Type.Union(
+  [
+    Type.Object(
+      {
+        client_id: Type.String({ minLength: 1, maxLength: 2048, description: 'The https URL of the client metadata document, or an OpenID Federation Entity Identifier.' }),
+        source: Type.Optional(
+          Type.Literal('openid_federation', {
+            description: 'Resolve client_id as an OpenID Federation leaf entity. Without it, an https client_id is a federation entity only when its host falls under a federation trust anchor\'s domains, and a metadata document URL otherwise.',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        client_assertion_type: Type.Literal(JWT_SPIFFE_ASSERTION_TYPE),
+        client_assertion: Type.String({ minLength: 1, maxLength: 16_384, description: 'A JWT-SVID whose aud is Admit\'s issuer; its sub, a SPIFFE ID, is the client id.' }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'An https client id, or a SPIFFE JWT-SVID as a jwt-spiffe client assertion.' },
+);
 export type AdmissionRequest = Static<typeof AdmissionRequest>;
 
 /**

@@ -1,13 +1,18 @@
 import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { AdmissionRequest, ClientInformationResponse } from '@admit/contracts';
+import { AdmissionRequest, ClientInformationResponse, EventData, Topic } from '@admit/contracts';
+import { decodeJwt } from 'jose';
 import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
+
+/** The name a SPIFFE request goes by when its SVID has no readable `sub` (the validator says why). */
+export const UNNAMED_SVID = 'spiffe:unnamed';
 
 /**
  * Admission by an https client id: a Client ID Metadata Document, whose document the validator
  * fetches and checks, or an OpenID Federation leaf (`"source": "openid_federation"`, or a host under a
- * federation anchor's domains), whose trust chain it resolves. Nothing is registered; the answer says
- * whether, and as what, the client is admitted now.
+ * federation anchor's domains), whose trust chain it resolves. Or admission of a SPIFFE workload by
+ * its JWT-SVID (`client_assertion_type` jwt-spiffe), which the validator verifies with its trust
+ * domain's bundle. Nothing is registered; the answer says whether, and as what, the client is admitted now.
  */
 @Controller()
 export class AdmissionsController {
@@ -19,8 +24,24 @@ export class AdmissionsController {
   @Post('admissions')
   @HttpCode(200)
   async admit(@Body() request: AdmissionRequest, @Ip() source: string): Promise<ClientInformationResponse> {
-    const clientId = request.client_id;
-    this.limits.take('admissions', clientId, source);
-    return this.pipeline.admit({ client_id: clientId, source: request.source ?? 'cimd', received_at: new Date().toISOString() });
+    const requested = admissionRequested(request, new Date().toISOString());
+    this.limits.take('admissions', requested.client_id, source);
+    return this.pipeline.admit(requested);
+  }
+}
+
+/** The request event for a body the schema accepted: a client id, or a JWT-SVID. */
+export function admissionRequested(request: AdmissionRequest, receivedAt: string): EventData<typeof Topic.RegistrationRequested> {
+  if ('client_assertion' in request) return { client_id: svidName(request.client_assertion), source: 'spiffe', client_assertion: request.client_assertion, received_at: receivedAt };
+  return { client_id: request.client_id, source: request.source ?? 'cimd', received_at: receivedAt };
+}
+
+/** The SVID's `sub`, unverified: the request's name until the validator verifies it. */
+function svidName(svid: string): string {
+  try {
+    const { sub } = decodeJwt(svid);
+    return typeof sub === 'string' && sub.length > 0 && sub.length <= 2048 ? sub : UNNAMED_SVID;
+  } catch {
+    return UNNAMED_SVID;
   }
 }

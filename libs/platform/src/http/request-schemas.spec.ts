@@ -48,7 +48,7 @@ describe('RequestSchemas', () => {
     ['not an object', '[]', 'invalid_request', 'the request body must be a JSON object'],
     ['an unknown member', { ...REVOCATION, scope: 'all' }, 'unknown_field', '/scope: unknown member; allowed: kind, value, reason, expires_at'],
     ['an own __proto__ member', `{"__proto__":{"x":1},${JSON.stringify(REVOCATION).slice(1)}`, 'unknown_field', '/__proto__: unknown member; allowed: kind, value, reason, expires_at'],
-    ['an unknown kind', { ...REVOCATION, kind: 'user' }, 'invalid_kind', '/kind: must be one of client_id, software_id, anchor, jkt, origin, intermediate'],
+    ['an unknown kind', { ...REVOCATION, kind: 'user' }, 'invalid_kind', '/kind: must be one of client_id, software_id, anchor, jkt, origin, intermediate, trust_domain, spiffe_prefix'],
     ['no kind', { value: 'x', reason: 'r' }, 'invalid_kind', '/kind: Expected required property'],
     ['a value that is a number', { ...REVOCATION, value: 42 }, 'invalid_value', '/value: Expected string'],
     ['an empty value', { ...REVOCATION, value: '' }, 'invalid_value', '/value: Expected string length greater or equal to 1'],
@@ -80,6 +80,11 @@ describe('RequestSchemas', () => {
     ['POST', '/register', '{"client_name":7}', 'invalid_client_metadata', '/client_name: Expected string'],
     ['POST', '/admissions', '{}', 'invalid_client_metadata', '/client_id: Expected required property'],
     ['POST', '/admissions', '', 'invalid_client_metadata', 'the request body is empty'],
+    // One request in two forms: refused for what the closest form lacks.
+    ['POST', '/admissions', '{"client_assertion":"x.y.z"}', 'invalid_client_metadata', '/client_assertion_type: Expected required property'],
+    ['POST', '/admissions', '{"client_assertion_type":"urn:ietf:params:oauth:client-assertion-type:jwt-bearer","client_assertion":"x.y.z"}', 'invalid_client_metadata', "/client_assertion_type: Expected 'urn:ietf:params:oauth:client-assertion-type:jwt-spiffe'"],
+    ['POST', '/admissions', '{"client_id":"spiffe://td/a","client_assertion_type":"urn:ietf:params:oauth:client-assertion-type:jwt-spiffe","client_assertion":"x.y.z"}', 'invalid_client_metadata', '/client_id: unknown member; allowed: client_assertion_type, client_assertion'],
+    ['POST', '/admissions', '{"client_id":"https://a.example/c.json","scope":"x"}', 'invalid_client_metadata', '/scope: unknown member; allowed: client_id, source'],
     ['POST', '/access-checks', '{"client_id":"c_1"}', 'invalid_request', '/action: Expected required property'],
     ['POST', '/access-checks', '{"client_id":"c_1","action":"a","context":{"x":1}}', 'invalid_request', '/context/x: unknown member; allowed: sensitivity'],
   ])('%s %s %s: 400 %s', async (method, route, body, code, description) => {

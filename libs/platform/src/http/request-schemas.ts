@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_ROUTES, Refusal } from '@admit/contracts';
-import { FormatRegistry, TSchema } from '@sinclair/typebox';
+import { FormatRegistry, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { TypeCheck, TypeCompiler, ValueError, ValueErrorType } from '@sinclair/typebox/compiler';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
@@ -40,7 +41,7 @@ export function schemaFault(schema: TSchema, value: unknown, where: 'body' | 'qu
   let check = COMPILED.get(schema);
   if (!check) COMPILED.set(schema, (check = TypeCompiler.Compile(schema) as TypeCheck<never>));
   if (check.Check(value)) return undefined;
-  const error = check.Errors(value).First() as ValueError;
+  const error = closestFormError(check.Errors(value).First() as ValueError, value);
   const at = error.path.slice(0, 256) || `the ${where === 'body' ? 'request' : 'query string'}`;
   const member = error.path.split('/')[1] ?? '';
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
@@ -48,6 +49,18 @@ export function schemaFault(schema: TSchema, value: unknown, where: 'body' | 'qu
     return { member, unknown: true, message: `${at}: unknown ${where === 'body' ? 'member' : 'parameter'}; allowed: ${known.join(', ')}` };
   }
   return { member, unknown: false, message: `${at}: ${where === 'query' && Array.isArray(error.value) ? 'may be given once' : expected(error)}` };
+}
+
+/**
+ * A body that fits none of a union of object shapes (one request in several forms) is refused for
+ * what the form it is closest to lacks: the one sharing the most members with it, the first on a tie.
+ */
+function closestFormError(error: ValueError, value: unknown): ValueError {
+  const members = (error.schema as { anyOf?: TSchema[] }).anyOf;
+  if (error.type !== ValueErrorType.Union || error.path !== '' || typeof value !== 'object' || value === null || !members?.every((m) => m.type === 'object')) return error;
+  const shared = (m: TSchema) => Object.keys(value).filter((k) => k in (m.properties ?? {})).length;
+  const closest = members.reduce((best, m) => (shared(m) > shared(best) ? m : best));
+  return Value.Errors(closest, value).First() ?? error;
 }
 
 /**

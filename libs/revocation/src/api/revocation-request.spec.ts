@@ -32,6 +32,8 @@ describe('checkRevocationRequest', () => {
     [{ kind: 'origin', value: 'https://app.example', reason: 'r' }],
     [{ kind: 'origin', value: 'app.example:8443', reason: 'multi\nline\treason' }],
     [{ kind: 'intermediate', value: 'https://intermediate.fed.example/org', reason: 'r' }],
+    [{ kind: 'trust_domain', value: 'prod.example', reason: 'r' }],
+    [{ kind: 'spiffe_prefix', value: 'spiffe://prod.example/ns/payments', reason: 'r' }],
   ])('accepts %j', (body) => {
     expect(checkRevocationRequest(body, NOW)).toEqual(body);
   });
@@ -54,6 +56,11 @@ describe('checkRevocationRequest', () => {
     [{ ...base, kind: 'intermediate', value: 'http://intermediate.fed.example' }, 'invalid_value', /must use https/],
     [{ ...base, kind: 'intermediate', value: 'https://intermediate.fed.example/?x=1' }, 'invalid_value', /query, fragment or userinfo/],
     [{ ...base, kind: 'intermediate', value: 'intermediate.fed.example' }, 'invalid_value', /entity identifier/],
+    [{ ...base, kind: 'trust_domain', value: 'Prod.Example' }, 'invalid_value', /must be a SPIFFE trust domain like prod.example \(the trust domain must be lowercase/],
+    [{ ...base, kind: 'trust_domain', value: 'prod.example/ns' }, 'invalid_value', /must be a SPIFFE trust domain/],
+    [{ ...base, kind: 'spiffe_prefix', value: 'spiffe://prod.example' }, 'invalid_value', /must name a path below the trust domain/],
+    [{ ...base, kind: 'spiffe_prefix', value: 'spiffe://prod.example/ns/payments/' }, 'invalid_value', /SPIFFE ID prefix like spiffe:\/\/prod.example\/ns\/payments \(a path segment is empty/],
+    [{ ...base, kind: 'spiffe_prefix', value: 'https://prod.example/ns' }, 'invalid_value', /the scheme is not spiffe/],
     [{ ...base, reason: '   ' }, 'invalid_reason', /non-empty/],
     [{ ...base, reason: 'bell\u0007' }, 'invalid_reason', /control/],
     [{ ...base, expires_at: '2026-11-28T11:59:59Z' }, 'invalid_expires_at', /not in the future/],

@@ -1,5 +1,6 @@
 import { RevocationError, RevocationKind, RevocationRequest } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
+import { parseSpiffeId, WorkloadError } from '@admit/workload';
 
 /** A revocation that would outlive any admission by years is a mistake; lift it explicitly instead. */
 const MAX_EXPIRY_MS = 10 * 365 * 24 * 3600 * 1000;
@@ -16,6 +17,9 @@ const VALUE_RULES: Record<RevocationKind, { max: number; check?: (v: string) => 
   origin: { max: 2048, check: originProblem },
   // Compared with the chain's entity ids exactly as the statements spell them.
   intermediate: { max: 2048, check: entityIdProblem },
+  // Compared with the workloads' SPIFFE IDs as they are spelt (canonical: the SPIFFE ID spec allows one spelling).
+  trust_domain: { max: 255, check: (v) => (v.includes('/') ? 'must be a SPIFFE trust domain like prod.example (no scheme or path)' : spiffeProblem(`spiffe://${v}`, 0)) },
+  spiffe_prefix: { max: 2048, check: (v) => spiffeProblem(v, 1) },
 };
 
 /**
@@ -75,4 +79,19 @@ function entityIdProblem(value: string): string | undefined {
   const url = new URL(value);
   if (url.protocol !== 'https:') return 'must use https';
   return url.search || url.hash || url.username || url.password ? 'must not contain a query, fragment or userinfo' : undefined;
+}
+
+/**
+ * A SPIFFE ID with at least `minSegments` path segments; a trust domain is checked as the bare ID
+ * `spiffe://<domain>`. A prefix names whole segments: no trailing slash.
+ */
+function spiffeProblem(value: string, minSegments: number): string | undefined {
+  try {
+    const id = parseSpiffeId(value);
+    if (id.segments.length < minSegments) return 'must name a path below the trust domain, like spiffe://prod.example/ns/payments (revoke a whole domain with kind trust_domain)';
+    return undefined;
+  } catch (err) {
+    const why = err instanceof WorkloadError ? err.message.replace(/^.* is not a SPIFFE ID: /, '') : 'is not a SPIFFE ID';
+    return minSegments === 0 ? `must be a SPIFFE trust domain like prod.example (${why})` : `must be a SPIFFE ID prefix like spiffe://prod.example/ns/payments (${why})`;
+  }
 }

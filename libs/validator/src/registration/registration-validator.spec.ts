@@ -10,10 +10,13 @@ import { TestEntity, TestFederation } from '@admit/federation/testing';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
 import { FederationSource } from './federation-source';
 import { RegistrationValidator } from './registration-validator';
+import { SpiffeSource } from './spiffe-source';
 
 const ISSUER = 'https://directory.example';
 const DOC_URL = 'https://client.example/app.json';
 const RECEIVED = new Date().toISOString();
+const ADMIT = 'https://admit.example';
+const WORKLOAD_METADATA = { client_name: 'Payments', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', scope: 'payments' };
 
 class MemoryFetcher implements Fetcher {
   readonly bodies = new Map<string, string>();
@@ -31,6 +34,7 @@ describe('RegistrationValidator', () => {
   let fed: TestFederation;
   let intermediate: TestEntity;
   let leaf: TestEntity;
+  let signSvid: (claims: Record<string, unknown>, key?: 'prod' | 'other') => Promise<string>;
 
   beforeAll(async () => {
     // anchor <- intermediate <- leaf: the intermediate allows only private_key_jwt.
@@ -42,15 +46,32 @@ describe('RegistrationValidator', () => {
     fed.link(leaf, intermediate, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['private_key_jwt'] } } } });
     const federationAnchors = [{ id: 'fed', entityId: fedAnchor.id, jwks: { keys: [fedAnchor.key.jwk] }, domains: ['.fed.example'] }];
     const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const svidKey = await generateKeyPair('ES256');
+    const otherDomainKey = await generateKeyPair('ES256');
     const anchors = buildTrustAnchors({
-      anchors: [{ id: 'dir', issuer: ISSUER, algorithms: ['ES256'], max_age_s: 600, required_claims: ['software_id'], jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] } }],
+      anchors: [
+        { id: 'dir', issuer: ISSUER, algorithms: ['ES256'], max_age_s: 600, required_claims: ['software_id'], jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] } },
+        {
+          id: 'prod',
+          type: 'spiffe',
+          trust_domain: 'prod.example',
+          bundle: { keys: [{ ...(await exportJWK(svidKey.publicKey)), kid: 'svid-1', use: 'jwt-svid' }] },
+          max_lifetime_s: 600,
+          templates: { 'ns/': { ...WORKLOAD_METADATA, client_name: 'Any namespace' }, 'ns/payments/': WORKLOAD_METADATA },
+        },
+      ],
     });
+    signSvid = (claims, key = 'prod') =>
+      new SignJWT({ aud: ADMIT, exp: Math.floor(Date.now() / 1000) + 300, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'svid-1', typ: 'JWT' })
+        .sign((key === 'prod' ? svidKey : otherDomainKey).privateKey);
     fetcher = new MemoryFetcher();
     validator = new RegistrationValidator(
       new CimdResolver(fetcher),
       new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }),
       new ClientKeyThumbprints(fetcher),
       new FederationSource(new TrustChainResolver(fed.fetcher, federationAnchors), federationAnchors),
+      new SpiffeSource(anchors.spiffe, ADMIT, fetcher),
     );
     sign = (claims) => new SignJWT({ iss: ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
   });
@@ -168,6 +189,68 @@ describe('RegistrationValidator', () => {
     it('denies an entity no chain leads from, with the exact code, and never fetches a document instead', async () => {
       const v = await validator.validate({ client_id: 'https://nobody.fed.example', source: 'cimd', received_at: RECEIVED });
       expect(v).toMatchObject({ source: 'federation', outcome: 'invalid', errors: [{ code: 'ERR_FEDERATION_FETCH' }] });
+    });
+  });
+
+  describe('SPIFFE', () => {
+    const svidRequest = (svid: string, name = 'spiffe://prod.example/ns/payments/api') => ({ client_id: name, source: 'spiffe' as const, client_assertion: svid, received_at: RECEIVED });
+
+    it('admits a workload by its JWT-SVID: the SPIFFE ID is the client id, the most specific template its metadata, the SVID evidence by digest', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 300;
+      const svid = await signSvid({ sub: 'spiffe://prod.example/ns/payments/api', exp });
+      const v = await validator.validate(svidRequest(svid));
+      expect(v).toStrictEqual({
+        client_id: 'spiffe://prod.example/ns/payments/api',
+        source: 'spiffe',
+        outcome: 'valid',
+        // The template, with the defaults the metadata rules fill in.
+        metadata: { ...WORKLOAD_METADATA, response_types: ['code'] },
+        errors: [],
+        evidence: {
+          spiffe: {
+            spiffe_id: 'spiffe://prod.example/ns/payments/api',
+            anchor: 'prod',
+            trust_domain: 'prod.example',
+            svid_sha256: createHash('sha256').update(svid).digest('hex'),
+            exp: new Date(exp * 1000).toISOString(),
+            template: 'ns/payments/',
+          },
+        },
+        anchor: 'prod',
+        trust_domain: 'prod.example',
+        spiffe_path: ['ns', 'payments', 'api'],
+        jkts: [],
+      });
+      expect(checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED })).toBeNull();
+      expect(JSON.stringify(v)).not.toContain(svid);
+      // Whole segments: ns/payments2 falls back to the ns/ template.
+      const other = await validator.validate(svidRequest(await signSvid({ sub: 'spiffe://prod.example/ns/payments2/api' })));
+      expect(other).toMatchObject({ outcome: 'valid', metadata: { client_name: 'Any namespace' }, evidence: { spiffe: { template: 'ns/' } } });
+    });
+
+    it.each([
+      ['a sub in a trust domain no anchor has', { sub: 'spiffe://staging.example/ns/payments/api' }, 'prod', 'ERR_SPIFFE_TRUST_DOMAIN_UNKNOWN'],
+      ["an SVID another trust domain's key signed", { sub: 'spiffe://prod.example/ns/payments/api' }, 'other', 'ERR_SVID_SIGNATURE'],
+      ['a sub that is not a SPIFFE ID', { sub: 'https://prod.example/ns/payments/api' }, 'prod', 'ERR_SPIFFE_ID'],
+      ['a SPIFFE ID with a .. segment', { sub: 'spiffe://prod.example/ns/../api' }, 'prod', 'ERR_SPIFFE_ID'],
+      ['a wrong aud', { sub: 'spiffe://prod.example/ns/payments/api', aud: 'https://other.example' }, 'prod', 'ERR_SVID_AUDIENCE'],
+      ['an expired SVID', { sub: 'spiffe://prod.example/ns/payments/api', exp: Math.floor(Date.now() / 1000) - 120 }, 'prod', 'ERR_SVID_EXPIRED'],
+      ['a lifetime over the anchor maximum', { sub: 'spiffe://prod.example/ns/payments/api', exp: Math.floor(Date.now() / 1000) + 3600 }, 'prod', 'ERR_SVID_LIFETIME'],
+      ['a path no template covers', { sub: 'spiffe://prod.example/batch/report' }, 'prod', 'ERR_SPIFFE_NO_TEMPLATE'],
+    ] as const)('denies %s with its exact code', async (_, claims, key, code) => {
+      const v = await validator.validate(svidRequest(await signSvid(claims, key)));
+      expect(v).toMatchObject({ source: 'spiffe', outcome: 'invalid', evidence: {}, errors: [{ code, error: 'invalid_client_metadata' }] });
+      expect(v.errors[0].description.startsWith(`${code}: `)).toBe(true);
+    });
+
+    it('names the workload by its verified SPIFFE ID, recording a producer name that differs as requested_as', async () => {
+      const v = await validator.validate(svidRequest(await signSvid({ sub: 'spiffe://prod.example/ns/payments/api' }), 'my-reference'));
+      expect(v).toMatchObject({ client_id: 'spiffe://prod.example/ns/payments/api', outcome: 'valid', evidence: { requested_as: 'my-reference' } });
+    });
+
+    it('denies a client assertion that is no JWT', async () => {
+      const v = await validator.validate(svidRequest('not.a.jwt', 'spiffe:unnamed'));
+      expect(v).toMatchObject({ client_id: 'spiffe:unnamed', outcome: 'invalid', errors: [{ code: 'ERR_SVID_INVALID' }] });
     });
   });
 

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { EventData, isStorableText, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
 import { checkClientMetadata, CimdResolver, metadataClientId } from '@admit/metadata';
 import { bodyAdditions, mergeStatementMetadata, statementClientId, StatementVerifier } from '@admit/trust';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
 import { FederationSource } from './federation-source';
+import { SpiffeSource } from './spiffe-source';
 import { failed, Validation } from './validation';
 
 type Requested = EventData<typeof Topic.RegistrationRequested>;
@@ -24,6 +26,7 @@ export class RegistrationValidator {
     private readonly statements: StatementVerifier,
     private readonly keys: ClientKeyThumbprints,
     private readonly federation: FederationSource,
+    private readonly spiffe: SpiffeSource,
   ) {}
 
   async validate(request: Requested): Promise<Validation> {
@@ -38,6 +41,7 @@ export class RegistrationValidator {
   }
 
   private validateAny(request: Requested): Promise<Validation> {
+    if (request.source === 'spiffe') return this.workload(request.client_id, request.client_assertion);
     // An https client id is resolved as exactly one source: never a document and a chain both.
     if (request.source === 'openid_federation' || (request.source === 'cimd' && this.federation.covers(request.client_id))) {
       return this.federated(request.client_id, request.fresh === true);
@@ -98,6 +102,40 @@ export class RegistrationValidator {
     return { ...about, evidence, source: 'federation', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
   }
 
+  /**
+   * A SPIFFE workload: its verified JWT-SVID's SPIFFE ID is its client id, and its metadata is its
+   * trust domain's most specific path template (checked when the anchors were loaded). The SVID is
+   * evidence by digest only: it is a bearer credential until its exp.
+   */
+  private async workload(requestedAs: string, svid: string): Promise<Validation> {
+    const resolved = await this.spiffe.verify(svid);
+    if (!resolved.ok) return failed(requestedAs, 'spiffe', [resolved.problem]);
+    const { anchor, svid: verified, template } = resolved.workload;
+    const checked = checkClientMetadata(template.metadata);
+    if (!checked.ok) return failed(verified.spiffeId.id, 'spiffe', checked.errors);
+    return {
+      client_id: verified.spiffeId.id,
+      source: 'spiffe',
+      outcome: 'valid',
+      metadata: checked.metadata,
+      errors: [],
+      evidence: {
+        spiffe: {
+          spiffe_id: verified.spiffeId.id,
+          anchor: anchor.id,
+          trust_domain: anchor.trustDomain,
+          svid_sha256: createHash('sha256').update(svid).digest('hex'),
+          exp: isoSeconds(verified.exp),
+          template: template.prefix,
+        },
+      },
+      anchor: anchor.id,
+      trust_domain: anchor.trustDomain,
+      spiffe_path: verified.spiffeId.segments,
+      jkts: await this.keys.of(checked.metadata),
+    };
+  }
+
   private async statement(body: Record<string, unknown>): Promise<Validation> {
     const verified = await this.statements.verify(body.software_statement as string);
     if (!verified.ok) return failed(metadataClientId(body), 'software_statement', verified.problems);
@@ -132,7 +170,8 @@ function provisionalId(request: Requested): string {
 /** Records a producer's `client_id` that is neither the id Admit gave nor the one it computed first. */
 function withRequestedAs(validation: Validation, request: Requested): Validation {
   const asked = request.client_id;
-  if (asked === validation.client_id || asked === provisionalId(request)) return validation;
+  // A SPIFFE request's name is only the producer's word until the SVID verifies: a verified ID that differs is recorded.
+  if (asked === validation.client_id || (request.source !== 'spiffe' && asked === provisionalId(request))) return validation;
   return { ...validation, evidence: { ...validation.evidence, requested_as: asked } };
 }
 

@@ -8,7 +8,7 @@ import { adminApi } from '../admin-api';
 import { CliContext } from '../cli-exit';
 import { writeAll } from '../audit/export-writer';
 
-export const REVOCATION_KINDS = ['client_id', 'software_id', 'anchor', 'jkt', 'origin', 'intermediate'] as const;
+export const REVOCATION_KINDS = ['client_id', 'software_id', 'anchor', 'jkt', 'origin', 'intermediate', 'trust_domain', 'spiffe_prefix'] as const;
 
 /** A revocation as the API shows it (libs/revocation's RevocationView). */
 interface Revocation {

@@ -101,7 +101,7 @@ describe('evidence report from stored days', () => {
     expect(fast.series).toEqual(live.series);
     expect(await days()).toEqual([iso(0), iso(DAY)]);
     // What the trail holds, so the comparison is of something.
-    expect(figures(fast).admissions_by_source).toEqual({ admissions: 6, clients: 5, by_source: { cimd: 2, software_statement: 2, federation: 0, self_asserted: 1, unknown: 1 } });
+    expect(figures(fast).admissions_by_source).toEqual({ admissions: 6, clients: 5, by_source: { cimd: 2, software_statement: 2, federation: 0, spiffe: 0, self_asserted: 1, unknown: 1 } });
     expect(figures(fast).metadata_backing).toEqual({ admissions: 6, signed: 1, fetched: 1, backed: 2, share: 2 / 6 });
     expect(figures(fast).revalidation).toEqual({
       access_checks: { total: 17, local: 4, pipeline: 13, allow: 3, deny: 14, clients: 3 },

@@ -2,7 +2,7 @@
 // window read from stored days (audit_report_days) is compared with the same report computed from
 // the events alone, on a trail with revocations, admissions whose validation falls on the day before,
 // partial days at both ends, and events that arrive after their day was stored.
-import { buildEvidenceReport, EvidenceReport, reportSeries, reportWithSeries, rolledUpDays, sqlOf } from '@admit/audit';
+import { buildEvidenceReport, EvidenceReport, reportSeries, reportWithSeries, rolledUpDays, sqlOf, storeRecentDays } from '@admit/audit';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -214,5 +214,16 @@ describe('evidence report from stored days', () => {
   it('reads every day live, with the same figures, over a connection that may not write', async () => {
     await reportOver(db.url, 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
     expect(await storedDays()).toEqual([]);
+  });
+
+  it('the audit service stores the 31 whole days before now in the background; a report then reads them and stores nothing', async () => {
+    await su.query('DELETE FROM audit_report_days');
+    const now = at(2 * DAY + 1);
+    await storeRecentDays(sqlOf(su), now);
+    const stored = await storedDays();
+    expect(stored.map((d) => d.day)).toEqual(Array.from({ length: 31 }, (_, i) => iso((i - 29) * DAY)));
+    const fast = await reportWithSeries(sqlOf(su), WINDOW, now);
+    expect(await storedDays()).toEqual(stored);
+    expect(figures(fast)).toEqual(figures(await fromEvents()));
   });
 });

@@ -7,6 +7,7 @@ import { checkpointKeysProvider } from './checkpoint/checkpoint-keys';
 import { Checkpointer } from './checkpoint/checkpointer';
 import { RecordEventsHandler } from './ingest/record-events.handler';
 import { AuditController } from './query/audit.controller';
+import { ReportDaysKeeper } from './report/report-days-keeper';
 import { ConsoleController } from './console/console.controller';
 
 /**
@@ -17,7 +18,7 @@ import { ConsoleController } from './console/console.controller';
  */
 @Module({
   controllers: [RecordEventsHandler, AuditController, CheckpointJwksController, ConsoleController],
-  providers: [ChainWriter, Checkpointer, publisherFor('audit')],
+  providers: [ChainWriter, Checkpointer, ReportDaysKeeper, publisherFor('audit')],
   exports: [Checkpointer],
 })
 export class AuditModule {

@@ -27,4 +27,5 @@ export * from './report/report-html';
 export * from './console/console-session';
 export * from './report/report-charts';
 export * from './report/report-series';
+export { storeRecentDays } from './report/report-days-keeper';
 export { type RolledUp, rolledUpDays } from './report/report-days';

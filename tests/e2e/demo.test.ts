@@ -31,6 +31,7 @@ describe('npm run demo', () => {
     expect(steps).toEqual([
       'Register a client with a signed software statement',
       'Admit a client by its metadata document (CIMD)',
+      'Admit an OpenID Federation leaf (automatic registration)',
       'Check access before a sensitive call',
       'Revoke the client',
       'The same access check is now denied',
@@ -41,13 +42,14 @@ describe('npm run demo', () => {
     const clientId = /201 client_id=(s_[A-Za-z0-9_-]+)/.exec(out)?.[1];
     expect(clientId).toBeDefined();
     expect(out).toMatch(/200 client_id=https:\/\/localhost:\d+\/agents\/demo-agent\.json client_name=Demo Agent/);
+    expect(out).toMatch(/200 client_id=https:\/\/localhost:\d+\/federation-leaf client_name=Demo Federated RP\n.*through https:\/\/localhost:\d+\/federation-intermediate/);
     expect(out).toContain('decision=allow');
     expect(out).toContain('decision=deny reasons=revoked:client_id');
     expect(out).toContain(`client ${clientId}: REVOKED`);
     expect(out).toMatch(/access\.checked\.v1 {2}deny tools\/call:search/);
     expect(out).toMatch(/\| OK: \d+ links in \d+ chains recomputed/);
-    expect(out).toContain('admissions by source: {"cimd":1,"software_statement":1,"federation":0,"self_asserted":0,"unknown":0}');
-    expect(out).toContain('backed by signed or fetched metadata: 2 of 2');
+    expect(out).toContain('admissions by source: {"cimd":1,"software_statement":1,"federation":1,"spiffe":0,"self_asserted":0,"unknown":0}');
+    expect(out).toContain('backed by signed or fetched metadata: 3 of 3');
     expect(out).toContain('denials by reason: revoked:client_id=1');
     expect(out).toMatch(/revocations: 1, took effect after \d+(\.\d+)? s/);
   });

@@ -1,6 +1,7 @@
+import { federationAnchorYaml, serveFederation, TestFederation } from '@admit/federation/testing';
 import { HttpsFixture, startHttpsFixture } from '@admit/metadata/testing';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DEMO_ISSUER = 'https://directory.demo.example';
@@ -35,4 +36,23 @@ export async function serveDocument(): Promise<{ fixture: HttpsFixture; clientId
     body: { client_id: clientId, client_name: 'Demo Agent', redirect_uris: ['https://agent.demo.example/cb'], token_endpoint_auth_method: 'none' },
   });
   return { fixture, clientId };
+}
+
+/**
+ * An OpenID Federation on the same loopback HTTPS fixture: a trust anchor, an intermediate under it
+ * and a leaf relying party under that, every statement signed on each request. The anchor is pinned
+ * in the demo's anchors file (`anchorsFile`), by its entity id and keys, as a deployment pins one.
+ */
+export async function serveFederationLeaf(fixture: HttpsFixture, anchorsFile: string): Promise<{ leafId: string; intermediateId: string }> {
+  const fed = new TestFederation(fixture.origin);
+  const anchor = await fed.add('federation-anchor');
+  const intermediate = await fed.add('federation-intermediate');
+  const leaf = await fed.add('federation-leaf', {
+    metadata: { openid_relying_party: { client_name: 'Demo Federated RP', redirect_uris: ['https://rp.demo.example/cb'], token_endpoint_auth_method: 'none' } },
+  });
+  fed.link(intermediate, anchor);
+  fed.link(leaf, intermediate);
+  serveFederation(fed, fixture);
+  appendFileSync(anchorsFile, `${federationAnchorYaml('demo-federation', anchor)}\n`);
+  return { leafId: leaf.id, intermediateId: intermediate.id };
 }

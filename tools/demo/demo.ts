@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { makeAnchor, serveDocument } from './demo-fixtures';
+import { makeAnchor, serveDocument, serveFederationLeaf } from './demo-fixtures';
 
 let stepNo = 0;
 const step = (title: string, what: string) => console.log(`\n${++stepNo}. ${title}\n   ${what}`);
@@ -42,7 +42,12 @@ async function admitCli(args: string[], token: string): Promise<string> {
   return run.stdout;
 }
 
-async function tour(stack: Stack, dataDir: string, reportDir: string, sign: (claims: Record<string, unknown>) => Promise<string>, documentUrl: string, startedAt: Date): Promise<void> {
+interface Clients {
+  documentUrl: string;
+  federation: { leafId: string; intermediateId: string };
+}
+
+async function tour(stack: Stack, dataDir: string, reportDir: string, sign: (claims: Record<string, unknown>) => Promise<string>, { documentUrl, federation }: Clients, startedAt: Date): Promise<void> {
   const url = stack.intakeUrl;
   const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   const call = async (method: string, path: string, body?: unknown, auth = false) => {
@@ -64,6 +69,11 @@ async function tour(stack: Stack, dataDir: string, reportDir: string, sign: (cla
   const admitted = await call('POST', '/admissions', { client_id: documentUrl });
   expectStatus(admitted, 200);
   show(`200 client_id=${admitted.body.client_id} client_name=${admitted.body.client_name}`);
+
+  step('Admit an OpenID Federation leaf (automatic registration)', 'POST /admissions {client_id: <entity id>, source: openid_federation}: Admit resolves the trust chain leaf -> intermediate -> the pinned trust anchor.');
+  const federated = await call('POST', '/admissions', { client_id: federation.leafId, source: 'openid_federation' });
+  expectStatus(federated, 200);
+  show(`200 client_id=${federated.body.client_id} client_name=${federated.body.client_name}\nthrough ${federation.intermediateId}, under trust anchor "demo-federation"; the admission ends no later than the chain`);
 
   step('Check access before a sensitive call', `POST /access-checks for ${clientId}: decided from its fresh admission, with the active Cedar policy.`);
   const allowed = await call('POST', '/access-checks', { client_id: clientId, action: 'tools/call:search' });
@@ -124,6 +134,7 @@ async function main(): Promise<number> {
   mkdirSync(dataDir);
   const anchor = await makeAnchor(dir);
   const { fixture, clientId: documentUrl } = await serveDocument();
+  const federation = await serveFederationLeaf(fixture, anchor.file);
   let stack: Stack | undefined;
   try {
     console.log('Starting embedded Admit (all five services in one process, PGlite in a temporary folder)…');
@@ -138,7 +149,7 @@ async function main(): Promise<number> {
       },
     });
     console.log(`Admit is listening on ${stack.intakeUrl}`);
-    await tour(stack, dataDir, reportDir, anchor.sign, documentUrl, startedAt);
+    await tour(stack, dataDir, reportDir, anchor.sign, { documentUrl, federation }, startedAt);
     const { embedded: code } = await stack.stop();
     stack = undefined;
     if (code !== 0) throw new Error(`Admit exited with ${code}`);

@@ -101,7 +101,7 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
     throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
   };
   const trustDomain = config.trust_domain;
-  if (!trustDomainOk(trustDomain)) fail('trust_domain', 'must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path');
+  if (spiffeIdOf(`spiffe://${trustDomain}`)?.trustDomain !== trustDomain) fail('trust_domain', 'must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path');
   if ((config.bundle === undefined) === (config.bundle_endpoint === undefined)) fail('bundle/bundle_endpoint', 'exactly one of bundle or bundle_endpoint is required');
   let bundle: JSONWebKeySet | undefined;
   if (config.bundle !== undefined) {
@@ -120,7 +120,7 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
   const seen = new Map<string, string>();
   const templates = Object.entries(config.templates).map(([prefix, metadata]) => {
     const segments = prefixSegments(prefix);
-    if (segments.length > 0 && !pathOk(trustDomain, segments)) fail(`templates."${prefix.slice(0, 256)}"`, 'must be a SPIFFE path prefix: segments of [A-Za-z0-9._-], none empty, . or ..');
+    if (segments.length > 0 && !spiffeIdOf(`spiffe://${trustDomain}/${segments.join('/')}`)) fail(`templates."${prefix.slice(0, 256)}"`, 'must be a SPIFFE path prefix: segments of [A-Za-z0-9._-], none empty, . or ..');
     const key = segments.join('/');
     if (seen.has(key)) fail(`templates."${prefix.slice(0, 256)}"`, `names the same path as "${seen.get(key)}"`);
     seen.set(key, prefix);
@@ -137,20 +137,12 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
   });
 }
 
-function trustDomainOk(trustDomain: string): boolean {
+/** The SPIFFE ID `id` parsed, or undefined when it is none. */
+function spiffeIdOf(id: string): ReturnType<typeof parseSpiffeId> | undefined {
   try {
-    return parseSpiffeId(`spiffe://${trustDomain}`).trustDomain === trustDomain;
+    return parseSpiffeId(id);
   } catch {
-    return false;
-  }
-}
-
-function pathOk(trustDomain: string, segments: string[]): boolean {
-  try {
-    parseSpiffeId(`spiffe://${trustDomain}/${segments.join('/')}`);
-    return true;
-  } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { WireMessage } from '@admit/contracts';
 import { Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
 
-/** A produce request carries at most this many messages, or bytes of bodies: well under the broker's 1 MiB default. */
 /** How long a fetch waits at the broker when no message arrives (see KafkaConnection.consumer). */
 export const FETCH_MAX_WAIT_MS = 500;
 /**
@@ -13,6 +12,8 @@ export interface Gather {
   minBytes: number;
   maxWaitMs: number;
 }
+
+/** A produce request carries at most this many messages, or bytes of bodies: well under the broker's 1 MiB default. */
 const MAX_BATCH = 500;
 const MAX_BATCH_BYTES = 512 * 1024;
 

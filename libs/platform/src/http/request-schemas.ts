@@ -18,9 +18,12 @@ interface Checks {
   query?: TSchema;
 }
 
-/** Each route's schemas from HTTP_ROUTES, by `METHOD /template`. */
+/** Each route's schemas from HTTP_ROUTES, by `METHOD /path` as Fastify spells it (`/revocations/:id`). */
 const CHECKS = new Map<string, Checks>(
-  HTTP_ROUTES.filter((r) => r.request || r.query).map((r) => [`${r.method.toUpperCase()} ${r.path}`, { refusal: r.refusal ?? { code: 'invalid_request' }, body: r.request, query: r.query }]),
+  HTTP_ROUTES.filter((r) => r.request || r.query).map((r) => [
+    `${r.method.toUpperCase()} ${r.path.replace(/\{([A-Za-z_]+)\}/g, ':$1')}`,
+    { refusal: r.refusal ?? { code: 'invalid_request' }, body: r.request, query: r.query },
+  ]),
 );
 
 /** What a schema refuses first: the top-level member at fault, whether it is one the schema does not allow, and why. */
@@ -77,7 +80,7 @@ function closestFormError(error: ValueError, value: unknown): ValueError {
 export class RequestSchemas implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const checks = ctx.getType() === 'http' ? CHECKS.get(`${request.method} ${template(request.routeOptions.url ?? '')}`) : undefined;
+    const checks = ctx.getType() === 'http' ? CHECKS.get(`${request.method} ${request.routeOptions.url ?? ''}`) : undefined;
     if (checks?.body) request.body = checked(checks.body, jsonObjectBody(request.body, checks.refusal.code), checks.refusal, 'body');
     if (checks?.query) checked(checks.query, request.query, checks.refusal, 'query');
     return next.handle();
@@ -96,9 +99,4 @@ function expected(error: ValueError): string {
   const choices = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf;
   if (error.type === ValueErrorType.Union && choices?.every((c) => typeof c.const === 'string')) return `must be one of ${choices.map((c) => c.const).join(', ')}`;
   return error.message;
-}
-
-/** Fastify's `/revocations/:id` as the contract spells it: `/revocations/{id}`. */
-function template(url: string): string {
-  return url.replace(/:([A-Za-z_]+)/g, '{$1}');
 }

@@ -1,6 +1,7 @@
-import { Problem, RegistrationError } from '@admit/contracts';
+import { Problem } from '@admit/contracts';
 import { FederationError, FederationErrorCode, ResolvedChain, TrustChainResolver, underFederationDomains } from '@admit/federation';
 import type { FederationTrustAnchor } from '@admit/trust';
+import { codedProblem } from './validation';
 
 /** A resolution that failed in a way the resolver does not name (a bug): reported without detail. */
 export const FEDERATION_FAILED = 'ERR_FEDERATION_FAILED';
@@ -24,13 +25,13 @@ export class FederationSource {
 
   async resolve(entityId: string, fresh: boolean): Promise<ChainResolution> {
     if (this.anchors.length === 0) {
-      return { ok: false, problem: problem(FederationErrorCode.NoAnchor, 'no OpenID Federation trust anchor is configured') };
+      return { ok: false, problem: codedProblem(FederationErrorCode.NoAnchor, 'no OpenID Federation trust anchor is configured') };
     }
     try {
       return recordable(await this.resolver.resolve(entityId, { fresh }));
     } catch (err) {
-      if (err instanceof FederationError) return { ok: false, problem: problem(err.code, err.message) };
-      return { ok: false, problem: problem(FEDERATION_FAILED, 'the trust chain could not be resolved') };
+      if (err instanceof FederationError) return { ok: false, problem: codedProblem(err.code, err.message) };
+      return { ok: false, problem: codedProblem(FEDERATION_FAILED, 'the trust chain could not be resolved') };
     }
   }
 
@@ -51,7 +52,7 @@ const MAX_MARKS = 64;
  */
 function recordable(chain: ResolvedChain): ChainResolution {
   if (chain.path.some((id) => id.length > MAX_ID)) {
-    return { ok: false, problem: problem(FederationErrorCode.EntityId, `an entity identifier on the chain of ${chain.leaf.slice(0, 256)} is longer than ${MAX_ID} characters`) };
+    return { ok: false, problem: codedProblem(FederationErrorCode.EntityId, `an entity identifier on the chain of ${chain.leaf.slice(0, 256)} is longer than ${MAX_ID} characters`) };
   }
   const fits = (mark: { type: string }) => mark.type.length <= MAX_ID;
   return {
@@ -62,9 +63,4 @@ function recordable(chain: ResolvedChain): ChainResolution {
       rejectedTrustMarks: chain.rejectedTrustMarks.filter(fits).slice(0, MAX_MARKS),
     },
   };
-}
-
-/** The code leads the description: a registering caller's answer has only the RFC 7591 error and the description. */
-function problem(code: string, description: string): Problem {
-  return { code, description: `${code}: ${description}`.slice(0, 2048), error: RegistrationError.InvalidClientMetadata };
 }

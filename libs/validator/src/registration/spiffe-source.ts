@@ -1,7 +1,8 @@
-import { Problem, RegistrationError } from '@admit/contracts';
+import { Problem } from '@admit/contracts';
 import type { Fetcher } from '@admit/metadata';
 import type { SpiffeTrustAnchor } from '@admit/trust';
 import { decodeJwt } from 'jose';
+import { codedProblem } from './validation';
 import { parseSpiffeId, SpiffeBundle, templateFor, verifySvid, WorkloadError, WorkloadErrorCode, type PathTemplate, type VerifiedSvid } from '@admit/workload';
 
 /** No `type: spiffe` anchor has the SVID's trust domain. */
@@ -77,7 +78,6 @@ function claimedSub(svid: string): unknown {
   }
 }
 
-/** The code leads the description: a registering caller's answer has only the RFC 7591 error and the description. */
 function refused(code: string, description: string): WorkloadResolution {
-  return { ok: false, problem: { code, description: `${code}: ${description}`.slice(0, 2048), error: RegistrationError.InvalidClientMetadata } };
+  return { ok: false, problem: codedProblem(code, description) };
 }

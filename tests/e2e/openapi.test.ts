@@ -1,8 +1,8 @@
 // The published HTTP contract against what Admit serves. Real: embedded Admit as a user starts it
-// (it serves every app's routes on one port), the generated OpenAPI document, and the controllers of
-// every lib as Nest sees them (their route decorators, read from the classes). Nothing stubbed.
+// (it serves every app's routes on one port), the generated OpenAPI document, and the routes of
+// every lib: the controllers' route decorators, read from the classes as Nest does, and the exported PlainRoutes. Nothing stubbed.
 import { ALL_METHODS, HTTP_ROUTES, openApiDocument } from '@admit/contracts';
-import { ADMIN_SCOPES, adminTokenEntryYaml, hashAdminToken, newAdminToken } from '@admit/platform';
+import { ADMIN_SCOPES, adminTokenEntryYaml, hashAdminToken, newAdminToken, PlainRoute } from '@admit/platform';
 import { ROOT } from '@admit/launcher';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,17 +15,18 @@ const ADMIN_TOKEN = newAdminToken();
 const CONSOLE = '/console';
 const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'search'];
 
-/** Every HTTP route of every controller under libs/: `METHOD /path/{param}`. */
+/** Every HTTP route of every controller and every exported PlainRoute under libs/: `METHOD /path/{param}`. */
 function servedRoutes(): string[] {
   const files = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? (e.name === 'node_modules' || e.name === 'testing' ? [] : files(join(dir, e.name))) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
     );
   const routes: string[] = [];
-  for (const file of files(join(ROOT, 'libs')).filter((f) => readFileSync(f, 'utf8').includes('@Controller('))) {
+  for (const file of files(join(ROOT, 'libs')).filter((f) => /@Controller\(|new PlainRoute\(/.test(readFileSync(f, 'utf8')))) {
     // Loaded by path at run time: the test reads the classes as Nest does, whatever lib they are in.
     const exported = require(file) as Record<string, unknown>;
     for (const value of Object.values(exported)) {
+      if (value instanceof PlainRoute) routes.push(`${value.method} ${value.path}`);
       if (typeof value !== 'function' || !Reflect.getMetadata('__controller__', value)) continue;
       const prefix = String(Reflect.getMetadata('path', value) ?? '/');
       for (const name of Object.getOwnPropertyNames(value.prototype)) {

@@ -4,7 +4,7 @@ import { ActivePolicyModule } from '@admit/cedar';
 import { SafeFetcher } from '@admit/metadata';
 import { RevocationSet } from '@admit/revocation-set';
 import { AccessChecks } from './access/access-checks';
-import { AccessChecksController } from './access/access-checks.controller';
+import { AccessChecksRoute } from './access/access-checks.route';
 import { AdmissionCache } from './access/admission-cache';
 import { ClientAssertions } from './access/client-assertion';
 import { JtiLedger } from './access/jti-ledger';
@@ -43,13 +43,14 @@ export class IntakeModule {
     return {
       module: IntakeModule,
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
-      controllers: [RegisterController, AdmissionsController, ClientsController, AccessChecksController, GatewayController, JwksController, OpenApiController, DecisionsHandler],
+      controllers: [RegisterController, AdmissionsController, ClientsController, GatewayController, JwksController, OpenApiController, DecisionsHandler],
       providers: [
         publisherFor('intake'),
         PendingDecisions,
         DecisionPipeline,
         AdmissionTokens,
         AccessChecks,
+        AccessChecksRoute,
         { provide: AdmissionCache, useFactory: (revocations: RevocationSet) => new AdmissionCache(revocations), inject: [RevocationSet] },
         // Client assertions are checked against keys from the client's own metadata: jwks_uri goes through the SSRF guard.
         {

@@ -6,6 +6,7 @@ export * from './config/config-fragments';
 export * from './config/yaml-file';
 export * from './http/api-error';
 export { schemaFault, type SchemaFault } from './http/request-schemas';
+export { PlainRoute } from './http/plain-route';
 export * from './start-service';
 export * from './health.controller';
 export * from './logging/pino-logger';

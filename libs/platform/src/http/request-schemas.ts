@@ -79,12 +79,16 @@ function closestFormError(error: ValueError, value: unknown): ValueError {
 @Injectable()
 export class RequestSchemas implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = ctx.switchToHttp().getRequest<FastifyRequest>();
-    const checks = ctx.getType() === 'http' ? CHECKS.get(`${request.method} ${request.routeOptions.url ?? ''}`) : undefined;
-    if (checks?.body) request.body = checked(checks.body, jsonObjectBody(request.body, checks.refusal.code), checks.refusal, 'body');
-    if (checks?.query) checked(checks.query, request.query, checks.refusal, 'query');
+    if (ctx.getType() === 'http') checkRequest(ctx.switchToHttp().getRequest<FastifyRequest>());
     return next.handle();
   }
+}
+
+/** Checks a request against its route's schemas (throwing ApiError 400), and leaves the parsed body on it. */
+export function checkRequest(request: FastifyRequest): void {
+  const checks = CHECKS.get(`${request.method} ${request.routeOptions.url ?? ''}`);
+  if (checks?.body) request.body = checked(checks.body, jsonObjectBody(request.body, checks.refusal.code), checks.refusal, 'body');
+  if (checks?.query) checked(checks.query, request.query, checks.refusal, 'query');
 }
 
 function checked<T>(schema: TSchema, value: T, refusal: Refusal, where: 'body' | 'query'): T {

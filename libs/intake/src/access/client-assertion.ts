@@ -51,6 +51,8 @@ export interface AssertionOptions {
 export class ClientAssertions {
   private readonly now: () => number;
   private readonly remoteKeys: ClientJwksCache;
+  /** The local key set of each inline `jwks` (the cached admission's own object): each key is imported once, not once per assertion. */
+  private readonly inlineSets = new WeakMap<object, KeyResolver>();
 
   constructor(private readonly options: AssertionOptions) {
     this.now = options.now ?? Date.now;
@@ -87,7 +89,7 @@ export class ClientAssertions {
     }
     // Keys from jwks_uri can change after validation, so revocation is looked at here, at use, on the
     // key that verified: only a key with the same thumbprint could verify the same signature.
-    if (this.options.isRevokedKey?.(await calculateJwkThumbprint(await exportJWK(verified.key)))) {
+    if (this.options.isRevokedKey?.(await thumbprintOf(verified.key))) {
       return fail(AssertionError.KeyRevoked, 'the assertion is signed with a revoked key');
     }
     const { exp, jti } = verified.payload as { exp: number; jti: unknown };
@@ -103,11 +105,26 @@ export class ClientAssertions {
   /** The client's keys, as a thunk so that building a local set from hostile inline keys fails inside verification. */
   private async keysOf(metadata: Record<string, unknown>): Promise<(() => KeyResolver) | undefined> {
     const inline = metadata.jwks;
-    if (isJwks(inline)) return () => createLocalJWKSet(inline);
+    if (isJwks(inline)) {
+      return () => {
+        let set = this.inlineSets.get(inline);
+        if (!set) this.inlineSets.set(inline, (set = createLocalJWKSet(inline)));
+        return set;
+      };
+    }
     if (typeof metadata.jwks_uri !== 'string') return undefined;
     const remote = await this.remoteKeys.resolverFor(metadata.jwks_uri);
     return remote && (() => remote);
   }
+}
+
+/** RFC 7638 thumbprints of the keys that verified, computed once per key object. */
+const THUMBPRINTS = new WeakMap<object, string>();
+
+async function thumbprintOf(key: ResolvedKey['key']): Promise<string> {
+  let thumbprint = THUMBPRINTS.get(key);
+  if (thumbprint === undefined) THUMBPRINTS.set(key, (thumbprint = await calculateJwkThumbprint(await exportJWK(key))));
+  return thumbprint;
 }
 
 function fail(code: AssertionError, description: string): AssertionResult {

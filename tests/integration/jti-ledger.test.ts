@@ -66,6 +66,20 @@ describe('client-assertion jtis in PostgreSQL (JtiLedger)', () => {
     expect(await held('s_greedy')).toBe(3);
   });
 
+  it('claims made at once through one ledger go together, and still: one key is accepted once, and a client gets no more than its quota', async () => {
+    const ledger = new JtiLedger(db, 5);
+    const claim = (clientId: string, jti: string) => ledger.claim(clientId, jti, NOW + MINUTE, NOW);
+    const same = await Promise.all(Array.from({ length: 8 }, () => claim('s_a', 'race')));
+    expect(same.filter((c) => c === 'accepted')).toHaveLength(1);
+    expect(same.filter((c) => c === 'replayed')).toHaveLength(7);
+    // s_a holds one; of 8 new jtis at once, 4 fit; s_b's claims in the same groups are its own.
+    const many = await Promise.all(Array.from({ length: 8 }, (_, i) => [claim('s_a', `j${i}`), claim('s_b', `j${i}`)]).flat());
+    expect(many.filter((c, i) => i % 2 === 0 && c === 'accepted')).toHaveLength(4);
+    expect(many.filter((c, i) => i % 2 === 0 && c === 'over_quota')).toHaveLength(4);
+    expect(many.filter((c, i) => i % 2 === 1 && c === 'accepted')).toHaveLength(5);
+    expect([await held('s_a'), await held('s_b')]).toEqual([5, 5]);
+  });
+
   it('quota: expired jtis no longer count, and the client gets room again when they expire', async () => {
     const ledger = new JtiLedger(db, 2);
     await ledger.claim('s_a', 'short', NOW + MINUTE, NOW);

@@ -1,12 +1,22 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { GroupCommit } from '@admit/store';
 import { DataSource } from 'typeorm';
+
+interface Claim {
+  clientId: string;
+  jtiSha256: string;
+  expiresAt: string;
+  nowMs: number;
+}
 
 /** What recording a jti came to. */
 export type JtiClaim = 'accepted' | 'replayed' | 'over_quota';
 
 /** Default of `ADMIT_CLIENT_ASSERTION_JTI_QUOTA`: unexpired jtis one client may hold. */
 export const DEFAULT_JTI_QUOTA = 10_000;
+/** At most this many claims go into one statement. */
+const MAX_GROUP = 200;
 /** Expired rows are deleted at most this often, by whichever claim comes first after it. */
 const PRUNE_EVERY_MS = 60_000;
 
@@ -19,31 +29,54 @@ const PRUNE_EVERY_MS = 60_000;
 export class JtiLedger {
   private readonly logger = new Logger('JtiLedger');
   private lastPruneMs = 0;
+  private readonly claims: GroupCommit<Claim, boolean>;
 
   constructor(
     private readonly db: DataSource,
     readonly quota = DEFAULT_JTI_QUOTA,
-  ) {}
+  ) {
+    this.claims = new GroupCommit((group) => this.insert(group), MAX_GROUP);
+  }
 
   /**
-   * Records (client, jti) until `expiresAtMs`. One statement on the fast path: the insert into the
-   * (client_id, jti) key, which refuses a jti already there, guarded by a count of the client's
-   * unexpired jtis that reads the same index and stops at the quota. Only a refused insert costs a
-   * second statement, to tell a replay from a full quota.
+   * Records (client, jti) until `expiresAtMs`. Claims made while one is being written go together in
+   * the next statement (group commit); only a refused claim costs a second statement, to tell a
+   * replay from a full quota.
    */
   async claim(clientId: string, jti: string, expiresAtMs: number, nowMs: number): Promise<JtiClaim> {
     this.pruneWhenDue(nowMs);
-    const now = new Date(nowMs).toISOString();
-    const inserted = (await this.db.query(
-      `INSERT INTO client_assertion_jtis (client_id, jti_sha256, expires_at)
-       SELECT $1, $2, $3
-       WHERE (SELECT count(*) FROM (SELECT 1 FROM client_assertion_jtis WHERE client_id = $1 AND expires_at > $4 LIMIT $5) AS held) < $5
-       ON CONFLICT (client_id, jti_sha256) DO NOTHING
-       RETURNING 1 AS ok`,
-      [clientId, digest(jti), new Date(expiresAtMs).toISOString(), now, this.quota],
-    )) as unknown[];
-    if (inserted.length === 1) return 'accepted';
+    if (await this.claims.submit({ clientId, jtiSha256: digest(jti), expiresAt: new Date(expiresAtMs).toISOString(), nowMs })) return 'accepted';
     return (await this.used(clientId, jti)) ? 'replayed' : 'over_quota';
+  }
+
+  /**
+   * One statement for a group: each row goes into the (client_id, jti) key, which refuses a jti
+   * already there, guarded by a count of its client's unexpired jtis that reads the same index and
+   * stops at the quota. The n-th row of one client in the group counts its n - 1 before it as held,
+   * so a group never takes a client past its quota. Of two rows with one key, one is inserted: the
+   * first caller whose key comes back is the one accepted.
+   */
+  private async insert(group: Claim[]): Promise<boolean[]> {
+    const params: unknown[] = [];
+    const rows = group.map(({ clientId, jtiSha256, expiresAt }, i) => {
+      params.push(i, clientId, jtiSha256, expiresAt);
+      const n = params.length;
+      return `($${n - 3}::int, $${n - 2}::text, $${n - 1}::text, $${n}::timestamptz)`;
+    });
+    params.push(new Date(Math.min(...group.map((c) => c.nowMs))).toISOString(), this.quota);
+    const [now, quota] = [`$${params.length - 1}`, `$${params.length}`];
+    const inserted = (await this.db.query(
+      `WITH batch (ord, client_id, jti_sha256, expires_at) AS (VALUES ${rows.join(', ')}),
+       ranked AS (SELECT *, row_number() OVER (PARTITION BY client_id ORDER BY ord) AS nth FROM batch)
+       INSERT INTO client_assertion_jtis (client_id, jti_sha256, expires_at)
+       SELECT client_id, jti_sha256, expires_at FROM ranked r
+       WHERE (SELECT count(*) FROM (SELECT 1 FROM client_assertion_jtis j WHERE j.client_id = r.client_id AND j.expires_at > ${now} LIMIT ${quota}) AS held) + r.nth <= ${quota}
+       ON CONFLICT (client_id, jti_sha256) DO NOTHING
+       RETURNING client_id, jti_sha256`,
+      params,
+    )) as { client_id: string; jti_sha256: string }[];
+    const keys = new Set(inserted.map((row) => `${row.jti_sha256} ${row.client_id}`));
+    return group.map(({ clientId, jtiSha256 }) => keys.delete(`${jtiSha256} ${clientId}`));
   }
 
   /**

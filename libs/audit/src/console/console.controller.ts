@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleInit, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Publisher } from '@admit/bus';
-import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError } from '@admit/contracts';
+import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { AdminScope, AdminTokens, ApiError } from '@admit/platform';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -27,7 +27,6 @@ import { VerifyJob, VerifyJobs } from './verify-jobs';
 const PAGE_SIZE = 50;
 const EXPORT_MAX = 100_000;
 const FORM_BYTES = 16 * 1024;
-const REVOCATION_KINDS = ['client_id', 'software_id', 'anchor', 'jkt', 'origin'];
 
 type Form = Record<string, string>;
 
@@ -224,7 +223,7 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
     const { kind = '', value = '', reason = '', token = '', back = '' } = formOf(req);
     const backLink = back.startsWith('/console/') ? `<p><a id="back" href="${escapeHtml(back)}">Back</a></p>` : '';
     const fail = (status: number, message: string) => this.html(reply, status, page('Revocation', `<p class="error" id="revocation-result">${escapeHtml(message)}</p>${backLink}`, { actor: session.name }));
-    if (!REVOCATION_KINDS.includes(kind) || value.length === 0) return fail(400, 'give a kind and a value to revoke');
+    if (!REVOCATION_KINDS.includes(kind as RevocationKind) || value.length === 0) return fail(400, 'give a kind and a value to revoke');
     const base = this.revocationBase(req);
     if (!base) return fail(503, 'revocation is not configured for this console (ADMIT_REVOCATION_URL)');
     let res: Response;

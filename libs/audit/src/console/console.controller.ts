@@ -186,7 +186,10 @@ ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('t
     const form = `<form class="filters" method="get" action="/console/incidents" id="incident-filters">
 <label>admitted under<select name="kind" id="f-kind">${['anchor', 'origin', 'jkt'].map((k) => `<option${k === kind ? ' selected' : ''}>${k}</option>`).join('')}</select></label>
 ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('to', 'to (exclusive)', raw.to)}<button type="submit" id="find-incident">Find</button></form>`;
-    if (!raw.value) return this.html(reply, 200, page('Incidents', `${form}<p class="note">Everything admitted under an anchor, an origin or a key, in a window.</p>`, { actor: session.name }));
+    if (!raw.value) {
+      const revokeAny = `<h2>Revoke by any kind</h2>${anyRevocationForm('/console/incidents')}`;
+      return this.html(reply, 200, page('Incidents', `${form}<p class="note">Everything admitted under an anchor, an origin or a key, in a window.</p>${revokeAny}`, { actor: session.name }));
+    }
     if (kind !== 'anchor' && kind !== 'origin' && kind !== 'jkt') return this.html(reply, 400, page('Incidents', `${form}<p class="error">kind must be anchor, origin or jkt</p>`, { actor: session.name }));
     let parsed: { filters: { anchor?: string; origin?: string; jkt?: string; from?: string; to?: string }; page: Page };
     try {
@@ -438,7 +441,17 @@ function eventsTable(events: AuditEventView[], id: string): string {
 }
 
 function revokeForm(kind: string, value: string, back: string): string {
-  return `<form method="post" action="/console/revocations" class="revoke"><input type="hidden" name="kind" value="${escapeHtml(kind)}"><input type="hidden" name="value" value="${escapeHtml(value)}"><input type="hidden" name="back" value="${escapeHtml(back)}">
+  return revocationForm(`<input type="hidden" name="kind" value="${escapeHtml(kind)}"><input type="hidden" name="value" value="${escapeHtml(value)}">`, back);
+}
+
+/** A revocation of any kind the contract defines (client_id … trust_domain, spiffe_prefix, attester): the kind chosen, the value typed. */
+function anyRevocationForm(back: string): string {
+  const kinds = REVOCATION_KINDS.map((k) => `<option>${k}</option>`).join('');
+  return revocationForm(`<label>kind<select name="kind" id="f-revoke-kind">${kinds}</select></label> <input name="value" id="f-revoke-value" placeholder="value" required aria-label="value"> `, back, 'revoke-any');
+}
+
+function revocationForm(subject: string, back: string, id?: string): string {
+  return `<form method="post" action="/console/revocations" class="revoke"${id ? ` id="${id}"` : ''}>${subject}<input type="hidden" name="back" value="${escapeHtml(back)}">
 <input name="reason" placeholder="reason" required aria-label="reason"> <input type="password" name="token" placeholder="revocations:write token" autocomplete="off" required aria-label="revocations:write token"> <button type="submit">Revoke</button></form>`;
 }
 

@@ -1,4 +1,5 @@
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, type JSONWebKeySet, type JWK, jwtVerify, createLocalJWKSet } from 'jose';
+import { nonPublicJwkMembers } from '@admit/metadata';
 import { WorkloadError, WorkloadErrorCode as Code } from './workload-error';
 
 export const ATTESTATION_TYPE = 'oauth-client-attestation+jwt';
@@ -53,7 +54,7 @@ export async function verifyAttestation<A extends Attester>(attestation: string,
   const attester = rules.attesters.find((a) => a.issuer === claims.iss);
   if (!attester) throw new WorkloadError(Code.AttesterUnknown, `no trusted attester is ${JSON.stringify(String(claims.iss).slice(0, 256))}`);
   const cnf = claims.cnf as { jwk?: JWK } | undefined;
-  if (typeof claims.sub !== 'string' || claims.sub.length === 0 || typeof claims.exp !== 'number' || typeof cnf?.jwk !== 'object' || cnf.jwk === null || 'd' in cnf.jwk) {
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0 || typeof claims.exp !== 'number' || !isPublicKey(cnf?.jwk)) {
     throw new WorkloadError(Code.AttestationInvalid, 'the client attestation needs sub, exp and cnf.jwk (a public key)');
   }
   if (claims.exp <= rules.nowS - rules.skewS) throw new WorkloadError(Code.AttestationExpired, `the client attestation expired at ${new Date(claims.exp * 1000).toISOString()}`);
@@ -88,6 +89,11 @@ export async function verifyClientAttestation<A extends Attester>(attestation: s
   if (popClaims.iat < rules.nowS - maxAge - rules.skewS || popClaims.iat > rules.nowS + rules.skewS) throw new WorkloadError(Code.PopStale, `the PoP's iat is outside the last ${maxAge} s`);
   if (!(await rules.claimJti(clientId, popClaims.jti, popClaims.iat + maxAge + 2 * rules.skewS))) throw new WorkloadError(Code.PopReplayed, 'this PoP jti was already used');
   return verified;
+}
+
+/** An asymmetric public key: of a type that signs, with no private or symmetric member. */
+function isPublicKey(jwk: unknown): jwk is JWK {
+  return typeof jwk === 'object' && jwk !== null && ['EC', 'RSA', 'OKP'].includes(String((jwk as JWK).kty)) && nonPublicJwkMembers(jwk).length === 0;
 }
 
 function readJwt(jwt: string, typ: string, code: Code, what: string): Record<string, unknown> {

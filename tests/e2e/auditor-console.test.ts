@@ -2,6 +2,7 @@
 // PGlite, the in-process bus, policies that admit self-asserted metadata), Debian's chromium driven
 // by playwright-core with JavaScript switched off (the console needs none), registrations and access
 // checks over HTTP. Nothing stubbed. Screenshots of each page go to tests/artifacts/auditor-console/.
+import { REVOCATION_KINDS } from '@admit/contracts';
 import { Stack, startEmbedded, selfAssertedPolicyDir, PolicyDir } from '@admit/launcher';
 import { AdminScope, adminTokenEntryYaml, hashAdminToken, newAdminToken } from '@admit/platform';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
@@ -140,6 +141,8 @@ describe('auditor console in chromium (embedded)', () => {
 
   it('shows the incident of a key, and revokes one of its clients through the console with a revocations:write token', async () => {
     await page.goto(`${base}/console/incidents`);
+    // The form that revokes by any kind offers every kind of the contract.
+    expect(await page.$$eval('#f-revoke-kind option', (options) => options.map((o) => o.textContent))).toEqual([...REVOCATION_KINDS]);
     await page.selectOption('#f-kind', 'jkt');
     await page.fill('#f-value', jkt);
     await page.click('#find-incident');

@@ -27,7 +27,7 @@ describe('npm run demo', () => {
 
   it('shows each step with what it shows', () => {
     const out = result.stdout;
-    const steps = [...out.matchAll(/^(\d)\. (.+)$/gm)].map((m) => m[2]);
+    const steps = [...out.matchAll(/^(\d+)\. (.+)$/gm)].map((m) => m[2]);
     expect(steps).toEqual([
       'Register a client with a signed software statement',
       'Admit a client by its metadata document (CIMD)',
@@ -35,6 +35,7 @@ describe('npm run demo', () => {
       'Check access before a sensitive call',
       'Revoke the client',
       'The same access check is now denied',
+      'Admit a workload by its SPIFFE JWT-SVID, then cut its namespace',
       "The client's audit timeline",
       'Verify the chain',
       'The evidence report',
@@ -45,13 +46,16 @@ describe('npm run demo', () => {
     expect(out).toMatch(/200 client_id=https:\/\/localhost:\d+\/federation-leaf client_name=Demo Federated RP\n.*through https:\/\/localhost:\d+\/federation-intermediate/);
     expect(out).toContain('decision=allow');
     expect(out).toContain('decision=deny reasons=revoked:client_id');
+    expect(out).toContain('200 client_id=spiffe://prod.demo.example/ns/payments/api client_name=Payments workload');
+    expect(out).toContain('decision=deny reasons=revoked:spiffe_prefix');
     expect(out).toContain(`client ${clientId}: REVOKED`);
     expect(out).toMatch(/access\.checked\.v1 {2}deny tools\/call:search/);
     expect(out).toMatch(/\| OK: \d+ links in \d+ chains recomputed/);
-    expect(out).toContain('admissions by source: {"cimd":1,"software_statement":1,"federation":1,"spiffe":0,"self_asserted":0,"unknown":0}');
-    expect(out).toContain('backed by signed or fetched metadata: 3 of 3');
-    expect(out).toContain('denials by reason: revoked:client_id=1');
-    expect(out).toMatch(/revocations: 1, took effect after \d+(\.\d+)? s/);
+    expect(out).toContain('admissions by source: {"cimd":1,"software_statement":1,"federation":1,"spiffe":1,"self_asserted":0,"unknown":0}');
+    expect(out).toContain('backed by signed or fetched metadata: 4 of 4');
+    expect(out).toMatch(/denials by reason: .*revoked:client_id=1/);
+    expect(out).toMatch(/denials by reason: .*revoked:spiffe_prefix=1/);
+    expect(out).toMatch(/revocations: 2, took effect after \d+(\.\d+)? s/);
   });
 
   it('leaves the evidence report where it says, as a self-contained page', () => {

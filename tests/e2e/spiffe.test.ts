@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { AdmitUnderTest, MODES, startAdmit } from '../support/admit-under-test';
-import { eventually } from '../support/poll';
+import { revokeUntilDenied } from '../support/revoke';
 
 const ISSUER = 'https://admit.e2e.example';
 const JWT_SPIFFE = 'urn:ietf:params:oauth:client-assertion-type:jwt-spiffe';
@@ -67,12 +67,8 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
   const now = () => Math.floor(Date.now() / 1000);
   const svid = (claims: Record<string, unknown>, key: TrustDomainKey = prod) =>
     new SignJWT({ aud: ISSUER, exp: now() + 300, ...claims }).setProtectedHeader({ alg: 'ES256', kid: key.jwk.kid as string, typ: 'JWT' }).sign(key.privateKey);
-  const post = (path: string, body: unknown, base = admit.stack.intakeUrl, token?: string) =>
-    fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
+  const post = (path: string, body: unknown) =>
+    fetch(`${admit.stack.intakeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const admitBySvid = (assertion: string) => post('/admissions', { client_assertion_type: JWT_SPIFFE, client_assertion: assertion });
   const check = async (clientId: string) => (await (await post('/access-checks', { client_id: clientId, action: 'read' })).json()) as { decision: string; reasons: { code: string }[] };
 
@@ -140,23 +136,34 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
     expect(await both.json()).toEqual({ error: 'invalid_client_metadata', error_description: '/client_id: unknown member; allowed: client_assertion_type, client_assertion' });
   });
 
-  /** Revokes, then polls until the client's access check is denied, and returns the deny's reason codes. */
-  async function revokeUntilDenied(kind: string, value: string, clientId: string): Promise<string[]> {
-    const revocationUrl = (admit.stack.apps.find((a) => a.name === 'revocation') ?? admit.stack.apps[0]).url;
-    const revoked = await post('/revocations', { kind, value, reason: `e2e: ${kind} compromised` }, revocationUrl, admit.adminToken);
-    expect(revoked.status).toBe(201);
-    const denied = await eventually(`the ${kind} revocation to reach intake`, async () => {
-      const answer = await check(clientId);
-      return answer.decision === 'deny' ? answer : undefined;
-    });
-    return denied.reasons.map((r) => r.code);
-  }
+  it('takes a JWT-SVID as the client assertion of an access check (jwt-spiffe): it proves the workload, and admits one this instance does not hold', async () => {
+    const sensitive = (clientId: string, assertion?: string) =>
+      post('/access-checks', {
+        client_id: clientId,
+        action: 'payments/refund',
+        context: { sensitivity: 'sensitive' },
+        ...(assertion === undefined ? {} : { client_assertion_type: JWT_SPIFFE, client_assertion: assertion }),
+      }).then(async (res) => (await res.json()) as { decision: string; reasons: { code: string }[] });
+    expect(await sensitive(API, await svid({ sub: API }))).toMatchObject({ decision: 'allow' });
+    // The same SVID again: SVIDs carry no jti and are reused until their exp.
+    const reused = await svid({ sub: API });
+    expect(await sensitive(API, reused)).toMatchObject({ decision: 'allow' });
+    expect(await sensitive(API, reused)).toMatchObject({ decision: 'allow' });
+    expect(await sensitive(API)).toMatchObject({ decision: 'deny', reasons: [{ code: 'sensitive-needs-client-assertion' }] });
+    // A workload never admitted before is admitted on its SVID at its first access check.
+    const worker = 'spiffe://prod.example/ns/payments/worker';
+    expect(await sensitive(worker, await svid({ sub: worker }))).toMatchObject({ decision: 'allow' });
+    // Refused with the exact reason: another workload's SVID, a wrong aud, a foreign trust domain's key.
+    expect(await sensitive(API, await svid({ sub: worker }))).toMatchObject({ decision: 'deny', reasons: [{ code: 'ERR_PROOF_CLIENT_ID' }] });
+    expect(await sensitive(API, await svid({ sub: API, aud: 'https://other.example' }))).toMatchObject({ decision: 'deny', reasons: [{ code: 'ERR_SVID_AUDIENCE' }] });
+    expect(await sensitive(API, await svid({ sub: API }, stranger))).toMatchObject({ decision: 'deny', reasons: [{ code: 'ERR_SVID_SIGNATURE' }] });
+  });
 
   it("revoking its namespace (spiffe_prefix) denies the workload's next access check, and not the neighbour outside it", async () => {
     expect((await admitBySvid(await svid({ sub: NEIGHBOUR }))).status).toBe(200);
     expect(await check(API)).toMatchObject({ decision: 'allow' });
     expect(await check(NEIGHBOUR)).toMatchObject({ decision: 'allow' });
-    expect(await revokeUntilDenied('spiffe_prefix', 'spiffe://prod.example/ns/payments', API)).toEqual(['revoked:spiffe_prefix']);
+    expect(await revokeUntilDenied(admit, 'spiffe_prefix', 'spiffe://prod.example/ns/payments', () => check(API))).toEqual(['revoked:spiffe_prefix']);
     // Whole segments: ns/payments2 is not under ns/payments.
     expect(await check(NEIGHBOUR)).toMatchObject({ decision: 'allow' });
     // A fresh SVID does not admit it again while the revocation stands.
@@ -166,6 +173,6 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
   });
 
   it('revoking the trust domain denies every workload of it', async () => {
-    expect(await revokeUntilDenied('trust_domain', 'edge.example', EDGE)).toEqual(['revoked:trust_domain']);
+    expect(await revokeUntilDenied(admit, 'trust_domain', 'edge.example', () => check(EDGE))).toEqual(['revoked:trust_domain']);
   });
 });

@@ -56,3 +56,20 @@ export async function serveFederationLeaf(fixture: HttpsFixture, anchorsFile: st
   appendFileSync(anchorsFile, `${federationAnchorYaml('demo-federation', anchor)}\n`);
   return { leafId: leaf.id, intermediateId: intermediate.id };
 }
+
+/** The SPIFFE trust domain of the demo's workloads. */
+export const DEMO_TRUST_DOMAIN = 'prod.demo.example';
+
+/**
+ * A SPIFFE trust domain made for this run, as SPIRE would run it: its JWT bundle pinned in the demo's
+ * anchors file with a template for the workloads under `ns/payments/`, and a signer of JWT-SVIDs for
+ * `audience` (Admit's issuer), five minutes to live.
+ */
+export async function makeTrustDomain(anchorsFile: string, audience: string): Promise<(spiffeId: string) => Promise<string>> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'spire-1', alg: 'ES256', use: 'jwt-svid' };
+  const template = { client_name: 'Payments workload', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', scope: 'payments' };
+  const lines = ['  - id: demo-spiffe', '    type: spiffe', `    trust_domain: ${DEMO_TRUST_DOMAIN}`, `    bundle: ${JSON.stringify({ keys: [jwk] })}`, `    templates: ${JSON.stringify({ 'ns/payments/': template })}`];
+  appendFileSync(anchorsFile, `${lines.join('\n')}\n`);
+  return (spiffeId) => new SignJWT({ sub: spiffeId, aud: audience }).setProtectedHeader({ alg: 'ES256', kid: 'spire-1', typ: 'JWT' }).setExpirationTime('5m').sign(privateKey);
+}

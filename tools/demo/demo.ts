@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: a guided tour of Admit that runs. It starts embedded Admit in a temporary folder
- * on a free port, admits two clients (a signed software statement, a fetched metadata document),
- * checks, revokes and denies one, shows its audit timeline, verifies the chain, writes the evidence
+ * on a free port, admits clients (a signed software statement, a fetched metadata document, an
+ * OpenID Federation leaf), checks, revokes and denies one, admits a SPIFFE workload by its JWT-SVID
+ * and cuts its namespace, shows its audit timeline, verifies the chain, writes the evidence
  * report and stops Admit. It prints no token: the admin token stays in the temporary folder.
  */
 import { ROOT, Stack, startEmbedded } from '@admit/launcher';
@@ -11,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { makeAnchor, serveDocument, serveFederationLeaf } from './demo-fixtures';
+import { DEMO_TRUST_DOMAIN, makeAnchor, makeTrustDomain, serveDocument, serveFederationLeaf } from './demo-fixtures';
+
+/** Admit's issuer in the demo: the audience every JWT-SVID presented to it names. */
+const DEMO_ADMIT_ISSUER = 'https://admit.demo.example';
 
 let stepNo = 0;
 const step = (title: string, what: string) => console.log(`\n${++stepNo}. ${title}\n   ${what}`);
@@ -45,9 +49,11 @@ async function admitCli(args: string[], token: string): Promise<string> {
 interface Clients {
   documentUrl: string;
   federation: { leafId: string; intermediateId: string };
+  /** Signs a JWT-SVID of the demo's trust domain for Admit. */
+  svid: (spiffeId: string) => Promise<string>;
 }
 
-async function tour(stack: Stack, dataDir: string, reportDir: string, sign: (claims: Record<string, unknown>) => Promise<string>, { documentUrl, federation }: Clients, startedAt: Date): Promise<void> {
+async function tour(stack: Stack, dataDir: string, reportDir: string, sign: (claims: Record<string, unknown>) => Promise<string>, { documentUrl, federation, svid }: Clients, startedAt: Date): Promise<void> {
   const url = stack.intakeUrl;
   const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   const call = async (method: string, path: string, body?: unknown, auth = false) => {
@@ -93,6 +99,27 @@ async function tour(stack: Stack, dataDir: string, reportDir: string, sign: (cla
   });
   show(`decision=${denied.body.decision} reasons=${denied.body.reasons.map((r: { code: string }) => r.code).join(',')}`);
 
+  const workload = `spiffe://${DEMO_TRUST_DOMAIN}/ns/payments/api`;
+  const namespace = `spiffe://${DEMO_TRUST_DOMAIN}/ns/payments`;
+  step(
+    'Admit a workload by its SPIFFE JWT-SVID, then cut its namespace',
+    `POST /admissions {client_assertion_type: jwt-spiffe, client_assertion: <SVID>}; then POST /revocations {kind: spiffe_prefix, value: ${namespace}}.`,
+  );
+  const workloadAdmitted = await call('POST', '/admissions', { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-spiffe', client_assertion: await svid(workload) });
+  expectStatus(workloadAdmitted, 200);
+  const workloadCheck = () => call('POST', '/access-checks', { client_id: workload, action: 'payments/refund' });
+  const workloadAllowed = await workloadCheck();
+  show(
+    `200 client_id=${workloadAdmitted.body.client_id} client_name=${workloadAdmitted.body.client_name}\nthe SVID, signed with the trust domain's pinned bundle, names the workload; its metadata is the anchor's template for ns/payments/\ndecision=${workloadAllowed.body.decision}`,
+  );
+  if (workloadAllowed.body.decision !== 'allow') throw new Error(`expected allow: ${JSON.stringify(workloadAllowed.body.reasons)}`);
+  expectStatus(await call('POST', '/revocations', { kind: 'spiffe_prefix', value: namespace, reason: 'demo: the payments namespace is compromised' }, true), 201);
+  const workloadDenied = await until('the namespace revocation', async () => {
+    const res = await workloadCheck();
+    return res.body.decision === 'deny' ? res : undefined;
+  });
+  show(`revoked ${namespace}: every workload under it, by whole path segments\ndecision=${workloadDenied.body.decision} reasons=${workloadDenied.body.reasons.map((r: { code: string }) => r.code).join(',')}`);
+
   step("The client's audit timeline", 'Every step above is an event in the hash-chained audit store, read through the audit API (itself audited).');
   await until('the denial in the audit store', async () => {
     const t = await call('GET', `/audit/clients/${encodeURIComponent(clientId)}/timeline`, undefined, true);
@@ -135,6 +162,7 @@ async function main(): Promise<number> {
   const anchor = await makeAnchor(dir);
   const { fixture, clientId: documentUrl } = await serveDocument();
   const federation = await serveFederationLeaf(fixture, anchor.file);
+  const svid = await makeTrustDomain(anchor.file, DEMO_ADMIT_ISSUER);
   let stack: Stack | undefined;
   try {
     console.log('Starting embedded Admit (all five services in one process, PGlite in a temporary folder)…');
@@ -144,12 +172,13 @@ async function main(): Promise<number> {
         ADMIT_HTTP_PORT: '0',
         ADMIT_LOG_LEVEL: 'warn',
         ADMIT_TRUST_ANCHORS_FILE: anchor.file,
+        ADMIT_ISSUER: DEMO_ADMIT_ISSUER,
         ADMIT_FETCH_ALLOW_HOSTS: `localhost:${fixture.port}`,
         ADMIT_FETCH_CA_FILE: fixture.caFile,
       },
     });
     console.log(`Admit is listening on ${stack.intakeUrl}`);
-    await tour(stack, dataDir, reportDir, anchor.sign, { documentUrl, federation }, startedAt);
+    await tour(stack, dataDir, reportDir, anchor.sign, { documentUrl, federation, svid }, startedAt);
     const { embedded: code } = await stack.stop();
     stack = undefined;
     if (code !== 0) throw new Error(`Admit exited with ${code}`);

@@ -7,6 +7,7 @@ import { AdminAuthModule, busRetry, loadConfig, preflight, runMain, startService
 import { PolicyModule, policyOptions } from '@admit/policy';
 import { RevocationModule } from '@admit/revocation';
 import { StoreModule } from '@admit/store';
+import { guardedFetcher, loadTrustAnchors } from '@admit/trust';
 import { ValidatorModule } from '@admit/validator';
 import { join } from 'node:path';
 import { EmbeddedConfig } from './config';
@@ -28,6 +29,8 @@ runMain(async () => {
         jtiQuota: config.ADMIT_CLIENT_ASSERTION_JTI_QUOTA,
         rateLimits: rateLimitOptions(config),
         gatewayActions: loadGatewayActions(config.ADMIT_GATEWAY_ACTIONS_FILE),
+        anchors: loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE }),
+        fetcher: guardedFetcher(config),
       }),
       ValidatorModule.forRoot(config, issuerOf(config)),
       PolicyModule.forRoot(policyOptions(config)),

@@ -1,5 +1,6 @@
 import { assertionConfig, gatewayConfig, issuerConfig, rateLimitConfig } from '@admit/intake';
 import { databaseConfig, distributedConfig } from '@admit/platform';
+import { trustAnchorsConfig } from '@admit/trust';
 import { Type } from '@sinclair/typebox';
 
 export const IntakeConfig = distributedConfig(8080, {
@@ -7,6 +8,8 @@ export const IntakeConfig = distributedConfig(8080, {
   ...assertionConfig,
   ...rateLimitConfig,
   ...gatewayConfig,
+  /** The SPIFFE trust domains and client attesters whose proofs intake checks where they are presented. */
+  ...trustAnchorsConfig,
   /** Client assertions' jtis are kept here, so that no intake accepts one twice. */
   ...databaseConfig,
   /**

@@ -3,6 +3,7 @@ import { IntakeModule, issuerOf, loadGatewayActions, rateLimitOptions } from '@a
 import { KeysModule } from '@admit/keys';
 import { runDistributed } from '@admit/platform';
 import { StoreModule } from '@admit/store';
+import { guardedFetcher, loadTrustAnchors } from '@admit/trust';
 import { IntakeConfig } from './config';
 
 runDistributed('intake', IntakeConfig, (config) => [
@@ -14,5 +15,7 @@ runDistributed('intake', IntakeConfig, (config) => [
     jtiQuota: config.ADMIT_CLIENT_ASSERTION_JTI_QUOTA,
     rateLimits: rateLimitOptions(config),
     gatewayActions: loadGatewayActions(config.ADMIT_GATEWAY_ACTIONS_FILE),
+    anchors: loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE }),
+    fetcher: guardedFetcher(config),
   }),
 ]);

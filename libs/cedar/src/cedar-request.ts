@@ -18,6 +18,8 @@ export interface ClientFacts {
   /** A SPIFFE workload's trust domain and the segments of its SPIFFE ID's path. */
   trust_domain?: string;
   spiffe_path?: string[];
+  /** An attested agent's attester (the `type: client_attester` anchor's id). */
+  attester?: string;
   jkts: string[];
   validated_at: string;
   /** The admission's end, when there is one (access checks). */
@@ -71,7 +73,7 @@ function clientAttributes(c: ClientFacts): EntityJson['attrs'] {
     jkts: c.jkts,
     validated_at: seconds(c.validated_at),
   };
-  for (const name of ['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks', 'trust_domain'] as const) {
+  for (const name of ['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks', 'trust_domain', 'attester'] as const) {
     const value = c[name];
     if (value !== undefined) attrs[name] = value;
   }

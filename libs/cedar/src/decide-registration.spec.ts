@@ -121,6 +121,23 @@ function spiffe(svidExpInS = 300): Validated {
   };
 }
 
+const AGENT_JKT = 'b'.repeat(43);
+
+function attested(attestationExpInS = 300): Validated {
+  return {
+    client_id: 'agent-7f3a',
+    source: 'client_attestation',
+    outcome: 'valid',
+    metadata: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' },
+    errors: [],
+    evidence: { client_attestation: { attester: 'agents', issuer: 'https://agents.platform.example', jkt: AGENT_JKT, attestation_sha256: 'a'.repeat(64), exp: at(attestationExpInS) } },
+    anchor: 'agents',
+    attester: 'agents',
+    jkts: [AGENT_JKT],
+    validated_at: NOW.toISOString(),
+  };
+}
+
 function invalid(errors: Problem[]): Validated {
   return { client_id: 'c_abc', source: 'self_asserted', outcome: 'invalid', errors, evidence: {}, jkts: [], validated_at: NOW.toISOString() };
 }
@@ -184,6 +201,7 @@ describe('decideRegistration', () => {
         'register-software-statement',
         'register-federation',
         'register-spiffe',
+        'register-client-attestation',
         'self-asserted-not-admitted',
         'flag-loopback-redirect-uris',
       ]);
@@ -241,6 +259,17 @@ describe('decideRegistration', () => {
         admission: { source: 'spiffe', anchor: 'prod', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'], expires_at: at(120) },
       });
       expect(decideRegistration(set, spiffe(3600), NOW).admission?.expires_at).toBe(at(900));
+    });
+
+    it('admits an attested agent with its attester and bound key, never past its attestation', () => {
+      const v = attested(120);
+      expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
+      expect(decideRegistration(set, v, NOW)).toMatchObject({
+        decision: 'allow',
+        determining_policies: ['register-client-attestation'],
+        admission: { source: 'client_attestation', anchor: 'agents', attester: 'agents', jkts: [AGENT_JKT], expires_at: at(120) },
+      });
+      expect(decideRegistration(set, attested(3600), NOW).admission?.expires_at).toBe(at(900));
     });
 
     it('admits only federation leaves with the given trust mark under the example policy', () => {

@@ -14,7 +14,7 @@ export const DEFAULT_ADMISSION_TTL_S = 900;
  * The one decision on a validated registration, under `policies`. Failed validation is always a deny
  * with the validation's reasons; a policy never overrules it. An allow carries the admission: until
  * the earliest of the document's cache expiry, the statement's `exp`, the trust chain's earliest `exp`,
- * the JWT-SVID's `exp` and the policy maximum.
+ * the JWT-SVID's `exp`, the client attestation's `exp` and the policy maximum.
  */
 export function decideRegistration(policies: PolicySet, validated: Validated, now = new Date()): Decided {
   const base = { client_id: validated.client_id, policy_version: policies.version, decided_at: now.toISOString() };
@@ -60,7 +60,7 @@ function admissionTtlS(policies: PolicySet, permits: string[]): number {
 function admission(v: Validated, policyTtlS: number, flags: string[]): Admission {
   const start = Date.parse(v.validated_at);
   const ends = [start + policyTtlS * 1000];
-  const { document, statement, federation, spiffe } = v.evidence;
+  const { document, statement, federation, spiffe, client_attestation } = v.evidence;
   // A document is good until its cache entry expires, counted from when it was fetched.
   if (document) ends.push(Date.parse(document.fetched_at) + document.cache_ttl_s * 1000);
   if (statement?.exp) ends.push(Date.parse(statement.exp));
@@ -68,7 +68,9 @@ function admission(v: Validated, policyTtlS: number, flags: string[]): Admission
   if (federation) ends.push(Date.parse(federation.expires_at));
   // A workload's admission never outlives the JWT-SVID it was admitted on.
   if (spiffe) ends.push(Date.parse(spiffe.exp));
-  const optional = Object.fromEntries((['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks', 'trust_domain', 'spiffe_path'] as const).flatMap((k) => (v[k] === undefined ? [] : [[k, v[k]]])));
+  // An agent's admission never outlives the client attestation it was admitted on.
+  if (client_attestation) ends.push(Date.parse(client_attestation.exp));
+  const optional = Object.fromEntries((['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks', 'trust_domain', 'spiffe_path', 'attester'] as const).flatMap((k) => (v[k] === undefined ? [] : [[k, v[k]]])));
   return {
     source: v.source,
     ...optional,

@@ -33,8 +33,9 @@ export interface AccessCheckRequest {
   action: string;
   resource?: string;
   context?: { sensitivity?: 'normal' | 'sensitive' };
-  /** An RFC 7523 client assertion (private_key_jwt) signed with one of the client's keys. */
+  /** An RFC 7523 client assertion (private_key_jwt) signed with one of the client's keys; or, with `client_assertion_type` jwt-spiffe, the workload's JWT-SVID. */
   client_assertion?: string;
+  client_assertion_type?: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' | 'urn:ietf:params:oauth:client-assertion-type:jwt-spiffe';
 }
 
 export interface AccessCheckAnswer {

@@ -1,13 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { publisherFor, TopicFollower } from '@admit/bus';
 import { ActivePolicyModule } from '@admit/cedar';
-import { SafeFetcher } from '@admit/metadata';
+import { Fetcher, SafeFetcher } from '@admit/metadata';
+import { ClientAttesters, SpiffeSource, TrustAnchors } from '@admit/trust';
 import { RevocationSet } from '@admit/revocation-set';
 import { AccessChecks } from './access/access-checks';
 import { AccessChecksRoute } from './access/access-checks.route';
 import { AdmissionCache } from './access/admission-cache';
 import { ClientAssertions } from './access/client-assertion';
 import { JtiLedger } from './access/jti-ledger';
+import { WorkloadProofs } from './access/workload-proofs';
 import { ADMISSION_TOKEN_OPTIONS, AdmissionTokenOptions, AdmissionTokens } from './admission-token/admission-tokens';
 import { JwksController } from './admission-token/jwks.controller';
 import { AdmissionsController } from './admissions/admissions.controller';
@@ -30,6 +32,13 @@ export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOption
   rateLimits: RateLimitOptions;
   /** The gateway table (`loadGatewayActions(ADMIT_GATEWAY_ACTIONS_FILE)`); absent: the default. */
   gatewayActions?: GatewayActions;
+  /**
+   * The anchors file (ADMIT_TRUST_ANCHORS_FILE): its SPIFFE trust domains and client attesters, for the
+   * workload proofs presented to intake. Absent: none, so every such proof is refused.
+   */
+  anchors?: TrustAnchors;
+  /** The SSRF-guarded fetcher for client jwks_uri and SPIFFE bundle endpoints (default: a SafeFetcher allowing no loopback host). */
+  fetcher?: Fetcher;
 }
 
 /**
@@ -40,6 +49,8 @@ export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOption
 @Module({})
 export class IntakeModule {
   static forRoot(options: IntakeModuleOptions): DynamicModule {
+    const fetcher = options.fetcher ?? new SafeFetcher();
+    const anchors = options.anchors ?? new TrustAnchors([]);
     return {
       module: IntakeModule,
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
@@ -52,17 +63,20 @@ export class IntakeModule {
         AccessChecks,
         AccessChecksRoute,
         { provide: AdmissionCache, useFactory: (revocations: RevocationSet) => new AdmissionCache(revocations), inject: [RevocationSet] },
+        // One ledger of accepted jtis: client assertions' and client attestation PoPs'.
+        { provide: JtiLedger, useFactory: (db: DataSource) => new JtiLedger(db, options.jtiQuota), inject: [DataSource] },
         // Client assertions are checked against keys from the client's own metadata: jwks_uri goes through the SSRF guard.
         {
           provide: ClientAssertions,
-          useFactory: (revocations: RevocationSet, db: DataSource) =>
-            new ClientAssertions({
-              issuer: options.issuer,
-              fetcher: new SafeFetcher(),
-              jtis: new JtiLedger(db, options.jtiQuota),
-              isRevokedKey: (jkt) => revocations.keyRevocation(jkt) !== undefined,
-            }),
-          inject: [RevocationSet, DataSource],
+          useFactory: (revocations: RevocationSet, jtis: JtiLedger) =>
+            new ClientAssertions({ issuer: options.issuer, fetcher, jtis, isRevokedKey: (jkt) => revocations.keyRevocation(jkt) !== undefined }),
+          inject: [RevocationSet, JtiLedger],
+        },
+        // JWT-SVIDs and client attestations presented to intake name Admit's issuer as their aud.
+        {
+          provide: WorkloadProofs,
+          useFactory: (jtis: JtiLedger) => new WorkloadProofs(new SpiffeSource(anchors.spiffe, options.issuer, fetcher), new ClientAttesters(anchors.attesters), options.issuer, jtis),
+          inject: [JtiLedger],
         },
         { provide: LiveAdmissions, useFactory: (db: DataSource) => new LiveAdmissions(db), inject: [DataSource] },
         { provide: RateLimits, useValue: new RateLimits(options.rateLimits) },

@@ -56,6 +56,16 @@ describe('RevocationSet', () => {
     expect(set.match({ client_id: 'spiffe://edge.example/gw', trust_domain: 'edge.example', spiffe_path: ['gw'] })).toBeUndefined();
   });
 
+  it("an attester revocation covers every agent it attested, and nothing else by that name", () => {
+    const agent = { client_id: 'agent-7f3a', anchor: 'agents', attester: 'agents', jkts: ['b'.repeat(43)] };
+    const [key, revocation] = revoke('attester', 'agents');
+    set.apply(key, revocation);
+    expect(set.match(agent)).toBe(revocation);
+    expect(set.match({ ...agent, attester: 'other-platform', anchor: 'other-platform' })).toBeUndefined();
+    // A statement anchor of that id is not an attester.
+    expect(set.match({ client_id: 's_1', anchor: 'agents' })).toBeUndefined();
+  });
+
   it('does not match on a value of another kind, or on a different host', () => {
     set.apply(...revoke('anchor', 'c_1'));
     set.apply(...revoke('origin', 'other.example'));

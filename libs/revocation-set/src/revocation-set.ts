@@ -19,6 +19,8 @@ export interface RevocationSubject {
    */
   trust_domain?: string;
   spiffe_path?: readonly string[];
+  /** An attested agent's attester (its anchor id): an `attester` revocation of it covers the agent. */
+  attester?: string;
 }
 
 export type RevocationListener = (revocation: Revocation) => void;
@@ -124,6 +126,7 @@ function subjectKeys(subject: RevocationSubject): string[] {
   const keys = [revocationKey('client_id', subject.client_id)];
   if (subject.software_id !== undefined) keys.push(revocationKey('software_id', subject.software_id));
   if (subject.anchor !== undefined) keys.push(revocationKey('anchor', subject.anchor));
+  if (subject.attester !== undefined) keys.push(revocationKey('attester', subject.attester));
   const host = subject.origin === undefined ? undefined : originHost(subject.origin);
   if (host !== undefined) keys.push(revocationKey('origin', host));
   for (const entityId of subject.intermediates ?? []) keys.push(revocationKey('intermediate', entityId));

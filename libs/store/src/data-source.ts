@@ -14,6 +14,7 @@ import { LiveAdmissions1764428400000 } from './migrations/1764428400000-live-adm
 import { AuditReportDays1764510000000 } from './migrations/1764510000000-audit-report-days';
 import { RevocationKindIntermediate1764520000000 } from './migrations/1764520000000-revocation-kind-intermediate';
 import { RevocationKindsSpiffe1764530000000 } from './migrations/1764530000000-revocation-kinds-spiffe';
+import { RevocationKindAttester1764540000000 } from './migrations/1764540000000-revocation-kind-attester';
 import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
 const ENTITIES = [AuditEventEntity, RevocationEntity, RevocationOutboxEntity];
@@ -30,6 +31,7 @@ const MIGRATIONS = [
   AuditReportDays1764510000000,
   RevocationKindIntermediate1764520000000,
   RevocationKindsSpiffe1764530000000,
+  RevocationKindAttester1764540000000,
 ];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */

@@ -16,6 +16,7 @@ const AnchorId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' });
 export const SOFTWARE_STATEMENT_TYPE = 'software_statement';
 export const OPENID_FEDERATION_TYPE = 'openid_federation';
 export const SPIFFE_TYPE = 'spiffe';
+export const CLIENT_ATTESTER_TYPE = 'client_attester';
 
 /** One trust anchor as written in ADMIT_TRUST_ANCHORS_FILE (snake_case, like the YAML). */
 export const TrustAnchorConfig = Type.Object(
@@ -73,6 +74,24 @@ export const SpiffeAnchorConfig = Type.Object(
   { additionalProperties: false },
 );
 export type SpiffeAnchorConfig = Static<typeof SpiffeAnchorConfig>;
+
+/**
+ * A client attester: the platform that launches agents and signs their client attestations
+ * (OAuth attestation-based client authentication). `issuer` is the attestations' `iss`, `jwks` its
+ * pinned public keys, and `metadata` the client metadata of every agent it attests (the agent's bound
+ * key is added as its `jwks`): an agent asserts nothing about itself beyond its id and key.
+ */
+export const ClientAttesterAnchorConfig = Type.Object(
+  {
+    id: AnchorId,
+    type: Type.Literal(CLIENT_ATTESTER_TYPE),
+    issuer: Type.String({ minLength: 1, maxLength: 2048 }),
+    jwks: Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 64 }) }),
+    metadata: Type.Object({}, { additionalProperties: true }),
+  },
+  { additionalProperties: false },
+);
+export type ClientAttesterAnchorConfig = Static<typeof ClientAttesterAnchorConfig>;
 
 /** The file: each entry is checked against the schema of its `type` (see buildTrustAnchors). */
 export const TrustAnchorsConfig = Type.Object(

@@ -181,7 +181,7 @@ describe('openid_federation anchors', () => {
   });
 
   it.each([
-    ['an unknown type', { type: 'x509' }, 'field type: must be software_statement (the default), openid_federation or spiffe'],
+    ['an unknown type', { type: 'x509' }, 'field type: must be software_statement (the default), openid_federation, spiffe or client_attester'],
     ['a statement field', { issuer: 'https://ta.fed.example' }, 'field issuer: is not a known field'],
     ['no entity_id', { entity_id: undefined }, "field entity_id: must have required property 'entity_id'"],
     ['no keys', { jwks: undefined }, "field jwks: must have required property 'jwks'"],
@@ -267,5 +267,30 @@ describe('spiffe anchors', () => {
   it('rejects a trust domain or id used twice', () => {
     expectConfigError({ anchors: [spiffe(), spiffe({ id: 'prod2' })] }, 'trust anchors: anchor "prod2" field trust_domain: "prod.example" is used by another anchor');
     expectConfigError({ anchors: [remote({ id: 'prod' }), spiffe()] }, 'trust anchors: anchor "prod" field id: "prod" is used by another anchor');
+  });
+});
+
+describe('client_attester anchors', () => {
+  const metadata = { client_name: 'Agent', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' };
+  const attester = (overrides: Record<string, unknown> = {}) => ({ id: 'agents', type: 'client_attester', issuer: 'https://agents.platform.example', jwks: { keys: [publicJwk] }, metadata, ...overrides });
+  const at = 'trust anchors: anchor "agents" (anchors[1])';
+
+  it('are kept apart from the other anchors, keys pinned and metadata checked', () => {
+    const anchors = buildTrustAnchors({ anchors: [remote(), attester()] });
+    expect(anchors.all.map((a) => a.id)).toEqual(['acme']);
+    expect(anchors.attesters).toEqual([{ id: 'agents', issuer: 'https://agents.platform.example', jwks: { keys: [publicJwk] }, metadata: { ...metadata, response_types: ['code'] } }]);
+  });
+
+  it.each([
+    ['no issuer', { issuer: undefined }, "field issuer: must have required property 'issuer'"],
+    ['no metadata', { metadata: undefined }, "field metadata: must have required property 'metadata'"],
+    ['metadata naming keys', { metadata: { ...metadata, jwks_uri: 'https://agents.platform.example/jwks' } }, 'field metadata: must not name keys: each agent is admitted with the key its attestation binds'],
+  ])('%s', (_, overrides, message) => {
+    expectConfigError({ anchors: [remote(), attester(overrides)] }, `${at} ${message}`);
+  });
+
+  it('a private key, or an issuer used twice', () => {
+    expectConfigError({ anchors: [remote(), attester({ jwks: { keys: [privateJwk] } })] }, `${at} field jwks: key "k1" contains private or symmetric key material (d)`);
+    expectConfigError({ anchors: [attester(), attester({ id: 'agents2' })] }, 'trust anchors: anchor "agents2" field issuer: "https://agents.platform.example" is used by another anchor');
   });
 });

@@ -5,9 +5,19 @@ import { parse } from 'yaml';
 import { isAnchorAlgorithm } from './anchor-algorithms';
 import { checkClientMetadata } from '@admit/metadata';
 import { parseBundle, parseSpiffeId, prefixSegments } from '@admit/workload';
-import { FederationAnchorConfig, OPENID_FEDERATION_TYPE, SOFTWARE_STATEMENT_TYPE, SPIFFE_TYPE, SpiffeAnchorConfig, TrustAnchorConfig, TrustAnchorsConfig } from './anchor-schema';
+import {
+  CLIENT_ATTESTER_TYPE,
+  ClientAttesterAnchorConfig,
+  FederationAnchorConfig,
+  OPENID_FEDERATION_TYPE,
+  SOFTWARE_STATEMENT_TYPE,
+  SPIFFE_TYPE,
+  SpiffeAnchorConfig,
+  TrustAnchorConfig,
+  TrustAnchorsConfig,
+} from './anchor-schema';
 import { publicJwksProblem } from './public-jwks';
-import { FederationTrustAnchor, SpiffeTrustAnchor, TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
+import { ClientAttesterAnchor, FederationTrustAnchor, SpiffeTrustAnchor, TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
 
 export const TRUST_ANCHORS_FILE_VAR = 'ADMIT_TRUST_ANCHORS_FILE';
 
@@ -16,6 +26,7 @@ const checkShape = ajv.compile<TrustAnchorsConfig>(TrustAnchorsConfig);
 const checkStatementAnchor = ajv.compile<TrustAnchorConfig>(TrustAnchorConfig);
 const checkFederationAnchor = ajv.compile<FederationAnchorConfig>(FederationAnchorConfig);
 const checkSpiffeAnchor = ajv.compile<SpiffeAnchorConfig>(SpiffeAnchorConfig);
+const checkAttesterAnchor = ajv.compile<ClientAttesterAnchorConfig>(ClientAttesterAnchorConfig);
 
 /** An SVID's lifetime when the anchor sets no `max_lifetime_s`. */
 export const DEFAULT_SVID_MAX_LIFETIME_S = 3600;
@@ -57,18 +68,21 @@ export function buildTrustAnchors(input: unknown, source = 'trust anchors'): Tru
   const anchors: TrustAnchor[] = [];
   const federation: FederationTrustAnchor[] = [];
   const spiffe: SpiffeTrustAnchor[] = [];
+  const attesters: ClientAttesterAnchor[] = [];
   input.anchors.forEach((config, index) => {
     const where = `${source}: ${anchorLabel(config, index)}`;
     if (config.type === OPENID_FEDERATION_TYPE) federation.push(toFederationAnchor(checked(checkFederationAnchor, input, index), where));
     else if (config.type === SPIFFE_TYPE) spiffe.push(toSpiffeAnchor(checked(checkSpiffeAnchor, input, index), where));
+    else if (config.type === CLIENT_ATTESTER_TYPE) attesters.push(toAttesterAnchor(checked(checkAttesterAnchor, input, index), where));
     else if (config.type === undefined || config.type === SOFTWARE_STATEMENT_TYPE) anchors.push(toAnchor(checked(checkStatementAnchor, input, index), where));
-    else throw new TrustAnchorsError(`${where} field type: must be ${SOFTWARE_STATEMENT_TYPE} (the default), ${OPENID_FEDERATION_TYPE} or ${SPIFFE_TYPE}`);
+    else throw new TrustAnchorsError(`${where} field type: must be ${SOFTWARE_STATEMENT_TYPE} (the default), ${OPENID_FEDERATION_TYPE}, ${SPIFFE_TYPE} or ${CLIENT_ATTESTER_TYPE}`);
   });
-  rejectDuplicates([...anchors, ...federation, ...spiffe], 'id', source);
+  rejectDuplicates([...anchors, ...federation, ...spiffe, ...attesters], 'id', source);
   rejectDuplicates(anchors, 'issuer', source);
   rejectDuplicates(federation, 'entityId', source);
   rejectDuplicates(spiffe, 'trustDomain', source);
-  return new TrustAnchors(anchors, federation, spiffe);
+  rejectDuplicates(attesters, 'issuer', source);
+  return new TrustAnchors(anchors, federation, spiffe, attesters);
 
   function checked<T>(check: ValidateFunction<T>, file: TrustAnchorsConfig, index: number): T {
     const config = file.anchors[index];
@@ -138,6 +152,20 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
 }
 
 /** The SPIFFE ID `id` parsed, or undefined when it is none. */
+/** A client attester: its issuer, its pinned public keys (each kid once), and metadata the client metadata rules accept. */
+function toAttesterAnchor(config: ClientAttesterAnchorConfig, where: string): ClientAttesterAnchor {
+  const fail = (field: string, message: string): never => {
+    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
+  };
+  const jwks = config.jwks as JSONWebKeySet;
+  const keysProblem = publicJwksProblem(jwks) ?? duplicateKidProblem(jwks);
+  if (keysProblem) fail('jwks', keysProblem);
+  if ('jwks' in config.metadata || 'jwks_uri' in config.metadata) fail('metadata', 'must not name keys: each agent is admitted with the key its attestation binds');
+  const checked = checkClientMetadata(config.metadata);
+  if (!checked.ok) fail('metadata', checked.errors.map((e) => e.description).join('; '));
+  return Object.freeze({ id: config.id, issuer: config.issuer, jwks: structuredClone(jwks), metadata: checked.ok ? checked.metadata : {} });
+}
+
 function spiffeIdOf(id: string): ReturnType<typeof parseSpiffeId> | undefined {
   try {
     return parseSpiffeId(id);

@@ -10,3 +10,7 @@ export * from './verify-statement';
 export * from './statement-client-id';
 export * from './merge-statement';
 export * from './statement-verifier';
+export * from './coded-problem';
+export * from './spiffe-source';
+export * from './client-attesters';
+export * from './anchors-config';

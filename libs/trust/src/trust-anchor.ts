@@ -42,16 +42,27 @@ export interface SpiffeTrustAnchor {
   readonly templates: readonly { prefix: string; metadata: Record<string, unknown> }[];
 }
 
+/** A client attester (`type: client_attester`): whose attestations admit agents, and the metadata they are admitted with. */
+export interface ClientAttesterAnchor {
+  readonly id: string;
+  /** The attestations' `iss`, compared as a plain string. */
+  readonly issuer: string;
+  readonly jwks: JSONWebKeySet;
+  /** The client metadata of every agent it attests, checked at load; the agent's bound key is added as `jwks`. */
+  readonly metadata: Record<string, unknown>;
+}
+
 /** The validated, immutable set of anchors, looked up by issuer or id. */
 export class TrustAnchors {
   private readonly byIssuerMap: ReadonlyMap<string, TrustAnchor>;
   private readonly byIdMap: ReadonlyMap<string, TrustAnchor>;
 
-  /** `all`: the software statement anchors; `federation`: the OpenID Federation trust anchors; `spiffe`: the SPIFFE trust domains. */
+  /** `all`: the software statement anchors; `federation`: the OpenID Federation trust anchors; `spiffe`: the SPIFFE trust domains; `attesters`: the client attesters. */
   constructor(
     readonly all: readonly TrustAnchor[],
     readonly federation: readonly FederationTrustAnchor[] = [],
     readonly spiffe: readonly SpiffeTrustAnchor[] = [],
+    readonly attesters: readonly ClientAttesterAnchor[] = [],
   ) {
     this.byIssuerMap = new Map(all.map((anchor) => [anchor.issuer, anchor]));
     this.byIdMap = new Map(all.map((anchor) => [anchor.id, anchor]));

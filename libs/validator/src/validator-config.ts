@@ -1,13 +1,9 @@
+import { trustAnchorsConfig } from '@admit/trust';
 import { Static, Type } from '@sinclair/typebox';
 
 /** The validator's variables, shared by the validator app and embedded mode. */
 export const validatorConfig = {
-  /** YAML file of trust anchors; unset means no anchor, so every software statement is unapproved. */
-  ADMIT_TRUST_ANCHORS_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  /** For tests and local development only: `host:port` entries allowed to resolve to loopback. */
-  ADMIT_FETCH_ALLOW_HOSTS: Type.String({ default: '' }),
-  /** For tests and local development only: an extra CA (PEM file) trusted for outbound TLS. */
-  ADMIT_FETCH_CA_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  ...trustAnchorsConfig,
   /** Admit's public URL: the `aud` every JWT-SVID presented to Admit must name. Required with a `type: spiffe` anchor. */
   ADMIT_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$', maxLength: 2048 })),
   ADMIT_CIMD_MIN_TTL_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),

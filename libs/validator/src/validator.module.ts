@@ -1,13 +1,11 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { publisherFor, traced } from '@admit/bus';
-import { CimdResolver, Fetcher, MeasuredFetcher, parseAllowHosts, SafeFetcher } from '@admit/metadata';
+import { CimdResolver, Fetcher, MeasuredFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
-import { AnchorKeys, loadTrustAnchors, StatementVerifier, TrustAnchorsError } from '@admit/trust';
+import { AnchorKeys, ClientAttesters, guardedFetcher, loadTrustAnchors, SpiffeSource, StatementVerifier, TrustAnchorsError } from '@admit/trust';
 import { TrustChainResolver } from '@admit/federation';
-import { readFileSync } from 'node:fs';
 import { ClientKeyThumbprints } from './registration/client-key-thumbprints';
 import { FederationSource } from './registration/federation-source';
-import { SpiffeSource } from './registration/spiffe-source';
 import { RegistrationValidator } from './registration/registration-validator';
 import { ValidateRegistrationHandler } from './registration/validate-registration.handler';
 import { PurgeCaches } from './revocations/purge-caches';
@@ -21,10 +19,7 @@ export class ValidatorModule {
     // Every outbound request goes through this one SSRF-guarded fetcher.
     const metrics = processMetrics();
     const measured = new MeasuredFetcher(
-      new SafeFetcher({
-        allowLoopback: parseAllowHosts(config.ADMIT_FETCH_ALLOW_HOSTS),
-        ca: config.ADMIT_FETCH_CA_FILE ? readFileSync(config.ADMIT_FETCH_CA_FILE) : undefined,
-      }),
+      guardedFetcher(config),
       metrics,
     );
     // Each fetch is a span of the work it is for, when spans are exported.
@@ -41,6 +36,9 @@ export class ValidatorModule {
     if (anchors.spiffe.length > 0) {
       if (issuer === undefined) throw new TrustAnchorsError('ADMIT_ISSUER: required with a type: spiffe anchor (every JWT-SVID must name Admit as its aud)');
       new Logger('TrustAnchors').log(`${anchors.spiffe.length} SPIFFE trust domain(s) loaded: ${anchors.spiffe.slice(0, 10).map((a) => a.trustDomain).join(', ')}`);
+    }
+    if (anchors.attesters.length > 0) {
+      new Logger('TrustAnchors').log(`${anchors.attesters.length} client attester(s) loaded: ${anchors.attesters.slice(0, 10).map((a) => a.id).join(', ')}`);
     }
     if (anchors.federation.length > 0) {
       new Logger('TrustAnchors').log(`${anchors.federation.length} OpenID Federation trust anchor(s) loaded: ${anchors.federation.slice(0, 10).map((a) => a.id).join(', ')}`);
@@ -68,6 +66,7 @@ export class ValidatorModule {
         },
         // SVIDs name Admit as their aud; bundle endpoints are fetched through the same SSRF-guarded fetcher.
         { provide: SpiffeSource, useValue: new SpiffeSource(anchors.spiffe, issuer ?? '', fetcher) },
+        { provide: ClientAttesters, useValue: new ClientAttesters(anchors.attesters) },
         {
           provide: StatementVerifier,
           useValue: new StatementVerifier({ anchors, keys: new AnchorKeys(anchors, { fetcher }), clock: () => new Date() }, undefined, metrics),

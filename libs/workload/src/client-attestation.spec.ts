@@ -49,6 +49,7 @@ describe('client attestation and its proof of possession', () => {
     expect(await codeOf(await attestation({}, otherKey), await pop())).toBe('ERR_ATTESTATION_SIGNATURE');
     expect(await codeOf(await attestation({ exp: NOW - 60 }), await pop())).toBe('ERR_ATTESTATION_EXPIRED');
     expect(await codeOf(await attestation({ cnf: undefined }), await pop())).toBe('ERR_ATTESTATION_INVALID');
+    expect(await codeOf(await attestation({ cnf: { jwk: { kty: 'oct', k: 'c2VjcmV0' } } }), await pop())).toBe('ERR_ATTESTATION_INVALID');
     expect(await codeOf(await attestation(), await pop({ aud: 'https://other.example' }))).toBe('ERR_ATTESTATION_POP_AUDIENCE');
     expect(await codeOf(await attestation(), await pop({ iat: NOW - 600 }))).toBe('ERR_ATTESTATION_POP_STALE');
     expect(await codeOf(await attestation(), await pop({ iss: 'another-agent' }))).toBe('ERR_ATTESTATION_POP_INVALID');

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleInit, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Publisher } from '@admit/bus';
-import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError } from '@admit/contracts';
+import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { AdminScope, AdminTokens, ApiError } from '@admit/platform';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -27,7 +27,6 @@ import { VerifyJob, VerifyJobs } from './verify-jobs';
 const PAGE_SIZE = 50;
 const EXPORT_MAX = 100_000;
 const FORM_BYTES = 16 * 1024;
-const REVOCATION_KINDS = ['client_id', 'software_id', 'anchor', 'jkt', 'origin'];
 
 type Form = Record<string, string>;
 
@@ -187,7 +186,10 @@ ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('t
     const form = `<form class="filters" method="get" action="/console/incidents" id="incident-filters">
 <label>admitted under<select name="kind" id="f-kind">${['anchor', 'origin', 'jkt'].map((k) => `<option${k === kind ? ' selected' : ''}>${k}</option>`).join('')}</select></label>
 ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('to', 'to (exclusive)', raw.to)}<button type="submit" id="find-incident">Find</button></form>`;
-    if (!raw.value) return this.html(reply, 200, page('Incidents', `${form}<p class="note">Everything admitted under an anchor, an origin or a key, in a window.</p>`, { actor: session.name }));
+    if (!raw.value) {
+      const revokeAny = `<h2>Revoke by any kind</h2>${anyRevocationForm('/console/incidents')}`;
+      return this.html(reply, 200, page('Incidents', `${form}<p class="note">Everything admitted under an anchor, an origin or a key, in a window.</p>${revokeAny}`, { actor: session.name }));
+    }
     if (kind !== 'anchor' && kind !== 'origin' && kind !== 'jkt') return this.html(reply, 400, page('Incidents', `${form}<p class="error">kind must be anchor, origin or jkt</p>`, { actor: session.name }));
     let parsed: { filters: { anchor?: string; origin?: string; jkt?: string; from?: string; to?: string }; page: Page };
     try {
@@ -224,7 +226,7 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
     const { kind = '', value = '', reason = '', token = '', back = '' } = formOf(req);
     const backLink = back.startsWith('/console/') ? `<p><a id="back" href="${escapeHtml(back)}">Back</a></p>` : '';
     const fail = (status: number, message: string) => this.html(reply, status, page('Revocation', `<p class="error" id="revocation-result">${escapeHtml(message)}</p>${backLink}`, { actor: session.name }));
-    if (!REVOCATION_KINDS.includes(kind) || value.length === 0) return fail(400, 'give a kind and a value to revoke');
+    if (!REVOCATION_KINDS.includes(kind as RevocationKind) || value.length === 0) return fail(400, 'give a kind and a value to revoke');
     const base = this.revocationBase(req);
     if (!base) return fail(503, 'revocation is not configured for this console (ADMIT_REVOCATION_URL)');
     let res: Response;
@@ -439,7 +441,17 @@ function eventsTable(events: AuditEventView[], id: string): string {
 }
 
 function revokeForm(kind: string, value: string, back: string): string {
-  return `<form method="post" action="/console/revocations" class="revoke"><input type="hidden" name="kind" value="${escapeHtml(kind)}"><input type="hidden" name="value" value="${escapeHtml(value)}"><input type="hidden" name="back" value="${escapeHtml(back)}">
+  return revocationForm(`<input type="hidden" name="kind" value="${escapeHtml(kind)}"><input type="hidden" name="value" value="${escapeHtml(value)}">`, back);
+}
+
+/** A revocation of any kind the contract defines (client_id … trust_domain, spiffe_prefix, attester): the kind chosen, the value typed. */
+function anyRevocationForm(back: string): string {
+  const kinds = REVOCATION_KINDS.map((k) => `<option>${k}</option>`).join('');
+  return revocationForm(`<label>kind<select name="kind" id="f-revoke-kind">${kinds}</select></label> <input name="value" id="f-revoke-value" placeholder="value" required aria-label="value"> `, back, 'revoke-any');
+}
+
+function revocationForm(subject: string, back: string, id?: string): string {
+  return `<form method="post" action="/console/revocations" class="revoke"${id ? ` id="${id}"` : ''}>${subject}<input type="hidden" name="back" value="${escapeHtml(back)}">
 <input name="reason" placeholder="reason" required aria-label="reason"> <input type="password" name="token" placeholder="revocations:write token" autocomplete="off" required aria-label="revocations:write token"> <button type="submit">Revoke</button></form>`;
 }
 

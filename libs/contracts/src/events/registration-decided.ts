@@ -1,7 +1,7 @@
 import { Static, Type } from '@sinclair/typebox';
 import { ClientMetadata } from '../http/client-metadata';
 import { Problem } from './problem';
-import { FederationFacts, MetadataSource, SpiffeFacts } from './registration-validated';
+import { AttestationFacts, FederationFacts, MetadataSource, SpiffeFacts } from './registration-validated';
 
 /**
  * What an allow decision admits, and until when: everything a gateway or intake needs to decide an
@@ -14,11 +14,12 @@ export const Admission = Type.Object({
   origin: Type.Optional(Type.String({ maxLength: 2048 })),
   ...FederationFacts,
   ...SpiffeFacts,
+  ...AttestationFacts,
   jkts: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }), { maxItems: 64 }),
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of the validation evidence. */
   evidence_sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   validated_at: Type.String({ format: 'date-time' }),
-  /** The admission's end: the minimum of the document cache TTL, the statement `exp`, the trust chain's earliest `exp`, the JWT-SVID's `exp` and the policy maximum. */
+  /** The admission's end: the minimum of the document cache TTL, the statement `exp`, the trust chain's earliest `exp`, the JWT-SVID's `exp`, the client attestation's `exp` and the policy maximum. */
   expires_at: Type.String({ format: 'date-time' }),
   /** Policy findings that do not deny, for example `loopback_redirect_uris`. */
   flags: Type.Array(Type.String({ maxLength: 128 }), { maxItems: 64 }),

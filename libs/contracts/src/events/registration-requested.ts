@@ -4,7 +4,7 @@ import { Static, Type } from '@sinclair/typebox';
  * A caller asked to register (RFC 7591 body), or to be admitted by an https client id: a metadata
  * document URL (CIMD), or an OpenID Federation Entity Identifier. A `cimd` request whose host falls
  * under a federation trust anchor's `domains` is resolved as a federation entity (README: metadata sources);
- * or a workload presenting its SPIFFE JWT-SVID.
+ * or a workload presenting its SPIFFE JWT-SVID; or an agent presenting its client attestation.
  */
 export const RegistrationRequested = Type.Union(
   [
@@ -38,6 +38,19 @@ export const RegistrationRequested = Type.Union(
       source: Type.Literal('spiffe'),
       /** The JWT-SVID (compact JWS). */
       client_assertion: Type.String({ minLength: 1, maxLength: 16_384 }),
+      received_at: Type.String({ format: 'date-time' }),
+    }),
+    Type.Object({
+      /** The attestation's `sub` as presented, before anything is verified: only a name for the request. */
+      client_id: Type.String({ minLength: 1, maxLength: 2048 }),
+      /**
+       * Added in contracts 1.6.0: an agent presents the client attestation its platform (an attester)
+       * signed. Intake checked its proof of possession (OAuth-Client-Attestation-PoP) when it was
+       * presented; the validator verifies the attestation.
+       */
+      source: Type.Literal('client_attestation'),
+      /** The OAuth-Client-Attestation (compact JWS), bound to the agent's key: no use without that key. */
+      client_attestation: Type.String({ minLength: 1, maxLength: 16_384 }),
       received_at: Type.String({ format: 'date-time' }),
     }),
   ],

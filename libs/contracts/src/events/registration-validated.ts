@@ -7,9 +7,10 @@ const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
 /**
  * Where the metadata came from: a fetched document, a statement signed by a trust anchor, an OpenID
  * Federation trust chain (`federation`, added in contracts 1.4.0), a SPIFFE JWT-SVID and its trust
- * domain's path templates (`spiffe`, added in contracts 1.5.0), or the caller's word.
+ * domain's path templates (`spiffe`, added in contracts 1.5.0), an attester's client attestation
+ * and its template (`client_attestation`, added in contracts 1.6.0), or the caller's word.
  */
-export const MetadataSource = Type.Union([Type.Literal('cimd'), Type.Literal('software_statement'), Type.Literal('federation'), Type.Literal('spiffe'), Type.Literal('self_asserted')]);
+export const MetadataSource = Type.Union([Type.Literal('cimd'), Type.Literal('software_statement'), Type.Literal('federation'), Type.Literal('spiffe'), Type.Literal('client_attestation'), Type.Literal('self_asserted')]);
 export type MetadataSource = Static<typeof MetadataSource>;
 
 /** What policies see of a federation trust chain, in the validation and in the admission. Added in contracts 1.4.0 (optional). */
@@ -26,6 +27,12 @@ export const SpiffeFacts = {
   trust_domain: Type.Optional(Type.String({ maxLength: 255 })),
   /** The path segments of the workload's SPIFFE ID, in order (`spiffe://td/ns/payments/api`: ns, payments, api). */
   spiffe_path: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 64 })),
+};
+
+/** What policies see of an attested agent, in the validation and in the admission. Added in contracts 1.6.0 (optional). */
+export const AttestationFacts = {
+  /** The `type: client_attester` anchor (its id) whose attestation admitted the agent. */
+  attester: Type.Optional(Type.String({ maxLength: 256 })),
 };
 
 /** What an auditor needs to know the metadata was real: the document or statement, by digest. */
@@ -101,6 +108,23 @@ export const ValidationEvidence = Type.Object({
     }),
   ),
   /**
+   * The client attestation the agent was admitted on (its PoP was checked by intake when presented).
+   * Added in contracts 1.6.0 (optional).
+   */
+  client_attestation: Type.Optional(
+    Type.Object({
+      /** The `type: client_attester` anchor's id, and its issuer (the attestation's `iss`). */
+      attester: Type.String({ maxLength: 256 }),
+      issuer: Type.String({ maxLength: 2048 }),
+      /** RFC 7638 thumbprint of the key the attestation binds (`cnf.jwk`): `jkt` revocations cut it. */
+      jkt: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }),
+      /** SHA-256 (hex) of the attestation as presented. */
+      attestation_sha256: Sha256Hex,
+      /** The attestation's `exp`: no admission on it outlives this. */
+      exp: Type.String({ format: 'date-time' }),
+    }),
+  ),
+  /**
    * The `client_id` a producer of the request put in it, when that is not the id Admit gives the client
    * (and not the provisional `c_` id of the body either, which intake sends for every `POST /register`).
    * Recorded, never used. Added in contracts 1.3.0 (optional).
@@ -124,6 +148,7 @@ export const RegistrationValidated = Type.Object(
     anchor: Type.Optional(Type.String({ maxLength: 256 })),
     ...FederationFacts,
     ...SpiffeFacts,
+    ...AttestationFacts,
     software_id: Type.Optional(Type.String({ maxLength: 256 })),
     /** The origin of the metadata document. */
     origin: Type.Optional(Type.String({ maxLength: 2048 })),

@@ -12,8 +12,13 @@ export const RevocationKind = Type.Union([
   Type.Literal('trust_domain'),
   /** A SPIFFE ID prefix (`spiffe://td/ns/payments`): every workload whose path starts with its whole segments. Added in contracts 1.5.0. */
   Type.Literal('spiffe_prefix'),
+  /** A `type: client_attester` anchor's id: every agent admitted by an attestation it signed. Added in contracts 1.6.0. */
+  Type.Literal('attester'),
 ]);
 export type RevocationKind = Static<typeof RevocationKind>;
+
+/** Every revocation kind, in the contract's order: what the CLI and the console offer. */
+export const REVOCATION_KINDS: readonly RevocationKind[] = RevocationKind.anyOf.map((kind) => kind.const);
 
 /**
  * A revocation in force. Published on a compacted topic keyed `kind:value`, so the topic always holds

@@ -16,6 +16,16 @@ import {
   RevocationViewSchema,
 } from './schemas';
 
+/** OAuth attestation-based client authentication: an agent's attestation and its proof of possession (contracts 1.6.0). */
+const ATTESTATION_HEADERS: NonNullable<HttpRoute['parameters']> = [
+  { name: 'OAuth-Client-Attestation', in: 'header', description: "An attester's signed client attestation (typ oauth-client-attestation+jwt) binding the agent's key (cnf.jwk) to its client id (sub)." },
+  {
+    name: 'OAuth-Client-Attestation-PoP',
+    in: 'header',
+    description: "The agent's proof of possession (typ oauth-client-attestation-pop+jwt), signed with the bound key: aud = Admit's issuer, iat within the last 60 s, a jti accepted once.",
+  },
+];
+
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -52,7 +62,7 @@ export interface HttpRoute {
   tag: string;
   /** Needs a bearer admin token (ADMIT_ADMIN_TOKENS_FILE). */
   admin?: boolean;
-  parameters?: { name: string; in: 'path' | 'query'; description: string }[];
+  parameters?: { name: string; in: 'path' | 'query' | 'header'; description: string }[];
   /** The JSON body. */
   request?: TSchema;
   /** The query string; its parameters are documented from it (after those of `parameters`). */
@@ -107,8 +117,9 @@ export const HTTP_ROUTES: HttpRoute[] = [
   {
     method: 'post',
     path: '/admissions',
-    summary: 'Admission by Client ID Metadata Document, OpenID Federation trust chain or SPIFFE JWT-SVID.',
+    summary: 'Admission by Client ID Metadata Document, OpenID Federation trust chain, SPIFFE JWT-SVID or client attestation.',
     tag: 'registration',
+    parameters: ATTESTATION_HEADERS,
     request: AdmissionRequest,
     refusal: { code: RegistrationError.InvalidClientMetadata },
     responses: { 200: { description: 'Admitted.', schema: AdmittedClientSchema }, 400: error('Denied, with the precise code.'), ...busy },
@@ -126,6 +137,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     path: '/access-checks',
     summary: 'May this admitted client do this action now?',
     tag: 'access',
+    parameters: ATTESTATION_HEADERS,
     request: AccessCheckRequest,
     responses: { 200: { description: 'The decision.', schema: AccessCheckAnswer }, 400: error('The request is malformed.'), ...busy },
   },

@@ -54,7 +54,10 @@ export const AdmissionRequest = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { description: 'An https client id, or a SPIFFE JWT-SVID as a jwt-spiffe client assertion.' },
+  {
+    description:
+      "An https client id, or a SPIFFE JWT-SVID as a jwt-spiffe client assertion. With the OAuth-Client-Attestation headers (contracts 1.6.0), client_id is the agent's id: the attestation's sub.",
+  },
 );
 export type AdmissionRequest = Static<typeof AdmissionRequest>;
 

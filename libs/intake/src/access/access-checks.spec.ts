@@ -11,6 +11,7 @@ import { DecisionPipeline } from '../pipeline/decision-pipeline';
 import { AccessChecks } from './access-checks';
 import { AdmissionCache } from './admission-cache';
 import { ClientAssertions } from './client-assertion';
+import { WorkloadProofs } from './workload-proofs';
 import { TestingJtis } from './testing-jtis';
 
 type Checked = EventData<typeof Topic.AccessChecked>;
@@ -37,7 +38,7 @@ describe('AccessChecks', () => {
     } as unknown as Publisher;
     const pipeline = { decide: () => Promise.reject(new Error('not expected')) } as unknown as DecisionPipeline;
     const assertions = {} as ClientAssertions;
-    checks = new AccessChecks(new AdmissionCache(revocations), revocations, policy, pipeline, assertions, publisher, new BrokerStoredEvents());
+    checks = new AccessChecks(new AdmissionCache(revocations), revocations, policy, pipeline, assertions, publisher, new BrokerStoredEvents(), {} as WorkloadProofs);
   });
 
   it('audit flooding: checks of an unknown client become one event per window with their count, published when the window ends', async () => {
@@ -84,7 +85,7 @@ describe('AccessChecks renewing an admission', () => {
     const active = { version: policies.version, current: () => policies } as unknown as ActivePolicy;
     const publisher = { publish: async () => ({ id: 'event' }) } as unknown as Publisher;
     const fetcher = { fetch: async () => Promise.reject(new Error('no network in this test')) };
-    const checks = new AccessChecks(new AdmissionCache(revocations), revocations, active, pipeline, new ClientAssertions({ issuer: 'https://admit.test', fetcher, jtis: new TestingJtis() }), publisher, new BrokerStoredEvents());
+    const checks = new AccessChecks(new AdmissionCache(revocations), revocations, active, pipeline, new ClientAssertions({ issuer: 'https://admit.test', fetcher, jtis: new TestingJtis() }), publisher, new BrokerStoredEvents(), {} as WorkloadProofs);
 
     const answer = await checks.check({ client_id: CLIENT, action: 'deploy', context: { sensitivity: 'sensitive' } });
     expect(answer).toMatchObject({ decision: 'deny', reasons: [{ code: 'ERR_FETCH_STATUS' }] });

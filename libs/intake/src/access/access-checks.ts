@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Publisher, StoredEvents } from '@admit/bus';
 import { AccessDecision, ActivePolicy, decideAccess } from '@admit/cedar';
-import { EventData, HttpError, Problem, RegistrationRequested, Revocation, Topic } from '@admit/contracts';
+import { EventData, HttpError, JWT_SPIFFE_ASSERTION_TYPE, Problem, RegistrationRequested, Revocation, Topic } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { RevocationSet } from '@admit/revocation-set';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +12,7 @@ import { AdmissionCache, CachedAdmission } from './admission-cache';
 import { ClientAssertions } from './client-assertion';
 import { DecisionCache } from './decision-cache';
 import { UnknownClientChecks } from './unknown-client-checks';
+import { HeldProof, PresentedAttestation, proofFor, ProofResult, WorkloadProofs } from './workload-proofs';
 
 export interface AccessCheckAnswer {
   decision: 'allow' | 'deny';
@@ -41,6 +42,7 @@ export class AccessChecks implements BeforeApplicationShutdown {
     private readonly assertions: ClientAssertions,
     private readonly publisher: Publisher,
     private readonly stored: StoredEvents,
+    private readonly proofs: WorkloadProofs,
   ) {
     this.unknownClients = new UnknownClientChecks((event) => this.publisher.publish(Topic.AccessChecked, event, { subject: event.client_id }));
   }
@@ -49,16 +51,17 @@ export class AccessChecks implements BeforeApplicationShutdown {
     await this.unknownClients.closeAll();
   }
 
-  async check(request: AccessCheckRequest): Promise<AccessCheckAnswer> {
-    return (await this.checkWithAdmission(request)).answer;
+  /** `attestation`: the OAuth-Client-Attestation headers, when the caller sent them. */
+  async check(request: AccessCheckRequest, attestation?: PresentedAttestation): Promise<AccessCheckAnswer> {
+    return (await this.checkWithAdmission(request, attestation)).answer;
   }
 
   /** `check`, with the end of the admission an allow was decided on (for gateways to pass on). */
-  async checkWithAdmission(request: AccessCheckRequest): Promise<{ answer: AccessCheckAnswer; admissionExpiresAt?: string }> {
+  async checkWithAdmission(request: AccessCheckRequest, attestation?: PresentedAttestation): Promise<{ answer: AccessCheckAnswer; admissionExpiresAt?: string }> {
     if (!this.revocations.ready || this.policy.version === undefined) {
       throw new ApiError(503, HttpError.TemporarilyUnavailable, 'revocations or policy not loaded yet; try again', { 'retry-after': '1' });
     }
-    const { outcome, path, admitted, unknown, admission } = await this.evaluate(request);
+    const { outcome, path, admitted, unknown, admission } = await this.evaluate(request, await this.proofOf(request, attestation));
     const checked: Checked = {
       check_id: randomUUID(),
       client_id: request.client_id,
@@ -82,31 +85,54 @@ export class AccessChecks implements BeforeApplicationShutdown {
     return checked.decision === 'allow' && admission ? { answer, admissionExpiresAt: admission.admission.expires_at } : { answer };
   }
 
-  /** `unknown`: Admit holds no admission for the client and could not admit it now. */
+  /**
+   * The workload proof the check presents, checked here where it is presented: an agent's client
+   * attestation with its PoP, or a JWT-SVID as the client assertion (jwt-spiffe). Either must name
+   * the request's client. None: undefined (a private_key_jwt assertion is checked against the admission).
+   */
+  private async proofOf(request: AccessCheckRequest, attestation: PresentedAttestation | undefined): Promise<ProofResult | undefined> {
+    const receivedAt = new Date().toISOString();
+    if (attestation && (attestation.attestation !== undefined || attestation.pop !== undefined)) {
+      return proofFor(request.client_id, await this.proofs.attestation(attestation, receivedAt));
+    }
+    if (request.client_assertion_type === JWT_SPIFFE_ASSERTION_TYPE) {
+      if (request.client_assertion === undefined) return { ok: false, problem: { code: 'invalid_client_assertion', description: 'client_assertion_type jwt-spiffe needs the JWT-SVID as client_assertion' } };
+      return proofFor(request.client_id, await this.proofs.svid(request.client_assertion, receivedAt));
+    }
+    return undefined;
+  }
+
+  /**
+   * `unknown`: Admit holds no admission for the client and could not admit it now. A workload proof
+   * that holds renews the admission when this instance holds none, or none for the key it proved.
+   */
   private async evaluate(
     request: AccessCheckRequest,
+    proof: ProofResult | undefined,
   ): Promise<{ outcome: AccessDecision; path: Checked['path']; admitted: boolean; unknown?: true; admission?: CachedAdmission }> {
     const version = this.policy.current().version;
     // A client revoked by its id is denied as such, whether or not this instance holds its admission.
     const revoked = this.revocations.match({ client_id: request.client_id });
     if (revoked) return { outcome: refused(version, [revokedReason(revoked)]), path: 'local', admitted: false };
+    if (proof && !proof.ok) return { outcome: refused(version, [{ code: proof.problem.code, description: proof.problem.description }]), path: 'local', admitted: false };
+    const held = proof?.proof;
     const cached = this.admissions.get(request.client_id);
-    if (cached) {
-      const outcome = await this.decide(request, cached);
+    if (cached && (held?.jkt === undefined || cached.admission.jkts.includes(held.jkt))) {
+      const outcome = await this.decide(request, cached, held);
       if (!outcome.revalidate) return { outcome, path: 'local', admitted: true, admission: cached };
     }
-    const renewed = await this.renew(request.client_id);
+    const renewed = await this.renew(request.client_id, held);
     if (Array.isArray(renewed)) return { outcome: refused(version, renewed), path: 'pipeline', admitted: false, unknown: true };
-    return { outcome: await this.decide(request, renewed), path: 'pipeline', admitted: true, admission: renewed };
+    return { outcome: await this.decide(request, renewed, held), path: 'pipeline', admitted: true, admission: renewed };
   }
 
-  /** Revocations first (they need no policy), then the client assertion, then Cedar. */
-  private async decide(request: AccessCheckRequest, cached: CachedAdmission): Promise<AccessDecision> {
+  /** Revocations first (they need no policy), then the client's proof (a workload proof, or a client assertion), then Cedar. */
+  private async decide(request: AccessCheckRequest, cached: CachedAdmission, held?: HeldProof): Promise<AccessDecision> {
     const policies = this.policy.current();
     const revoked = this.revocations.match({ client_id: cached.client_id, ...cached.admission });
     if (revoked) return refused(policies.version, [revokedReason(revoked)], cached);
-    let assertion: 'verified' | 'absent' = 'absent';
-    if (request.client_assertion !== undefined) {
+    let assertion: 'verified' | 'absent' = held ? 'verified' : 'absent';
+    if (!held && request.client_assertion !== undefined) {
       const verified = await this.assertions.verify(request.client_assertion, cached.client_id, cached.metadata);
       if (!verified.ok) return refused(policies.version, [{ code: verified.code, description: verified.description }], cached);
       assertion = 'verified';
@@ -132,9 +158,11 @@ export class AccessChecks implements BeforeApplicationShutdown {
    * lifetime, which defeats the re-check);
    * another client can be renewed only with the request that admitted it, which this instance kept.
    */
-  private async renew(clientId: string): Promise<CachedAdmission | Problem[]> {
+  private async renew(clientId: string, held?: HeldProof): Promise<CachedAdmission | Problem[]> {
     const kept = this.admissions.requestOf(clientId);
-    const request: RegistrationRequested | undefined = clientId.startsWith('https://')
+    const request: RegistrationRequested | undefined = held
+      ? held.request
+      : clientId.startsWith('https://')
       ? this.admissions.urlRequest(clientId, true)
       : kept && { ...kept, received_at: new Date().toISOString() };
     if (!request) return [notAdmitted(clientId)];

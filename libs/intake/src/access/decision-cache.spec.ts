@@ -11,6 +11,7 @@ import { DecisionPipeline } from '../pipeline/decision-pipeline';
 import { AccessChecks } from './access-checks';
 import { AdmissionCache } from './admission-cache';
 import { ClientAssertions } from './client-assertion';
+import { WorkloadProofs } from './workload-proofs';
 
 const defaults = PolicySet.load(join(__dirname, '..', '..', '..', '..', 'policies'));
 const withBlockedScope = PolicySet.fromFiles({
@@ -55,7 +56,7 @@ describe('access decisions from the cache', () => {
     admissions = new AdmissionCache(revocations);
     const publisher = { publish: async () => ({ id: 'event' }) } as unknown as Publisher;
     const pipeline = { decide: () => Promise.reject(new Error('not expected')) } as unknown as DecisionPipeline;
-    checks = new AccessChecks(admissions, revocations, policy, pipeline, {} as ClientAssertions, publisher, new BrokerStoredEvents());
+    checks = new AccessChecks(admissions, revocations, policy, pipeline, {} as ClientAssertions, publisher, new BrokerStoredEvents(), {} as WorkloadProofs);
   });
   afterEach(() => jest.restoreAllMocks());
 

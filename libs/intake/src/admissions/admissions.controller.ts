@@ -1,6 +1,8 @@
-import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
-import { AdmissionRequest, ClientInformationResponse, EventData, Topic } from '@admit/contracts';
+import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { AdmissionRequest, ClientInformationResponse, EventData, RegistrationError, Topic } from '@admit/contracts';
+import { ApiError } from '@admit/platform';
 import { decodeJwt } from 'jose';
+import { ATTESTATION_HEADER, ATTESTATION_POP_HEADER, proofFor, WorkloadProofs } from '../access/workload-proofs';
 import { RateLimits } from '../limits/rate-limits';
 import { DecisionPipeline } from '../pipeline/decision-pipeline';
 
@@ -12,21 +14,40 @@ export const UNNAMED_SVID = 'spiffe:unnamed';
  * fetches and checks, or an OpenID Federation leaf (`"source": "openid_federation"`, or a host under a
  * federation anchor's domains), whose trust chain it resolves. Or admission of a SPIFFE workload by
  * its JWT-SVID (`client_assertion_type` jwt-spiffe), which the validator verifies with its trust
- * domain's bundle. Nothing is registered; the answer says whether, and as what, the client is admitted now.
+ * domain's bundle. Or admission of an agent by its client attestation (the `OAuth-Client-Attestation`
+ * and `OAuth-Client-Attestation-PoP` headers, with the agent's `client_id`): intake checks the proof
+ * of possession where it is presented, the validator the attestation. Nothing is registered; the
+ * answer says whether, and as what, the client is admitted now.
  */
 @Controller()
 export class AdmissionsController {
   constructor(
     private readonly pipeline: DecisionPipeline,
     private readonly limits: RateLimits,
+    private readonly proofs: WorkloadProofs,
   ) {}
 
   @Post('admissions')
   @HttpCode(200)
-  async admit(@Body() request: AdmissionRequest, @Ip() source: string): Promise<ClientInformationResponse> {
-    const requested = admissionRequested(request, new Date().toISOString());
-    this.limits.take('admissions', requested.client_id, source);
-    return this.pipeline.admit(requested);
+  async admit(
+    @Body() request: AdmissionRequest,
+    @Ip() source: string,
+    @Headers(ATTESTATION_HEADER) attestation?: string,
+    @Headers(ATTESTATION_POP_HEADER) pop?: string,
+  ): Promise<ClientInformationResponse> {
+    const receivedAt = new Date().toISOString();
+    if (attestation === undefined && pop === undefined) {
+      const requested = admissionRequested(request, receivedAt);
+      this.limits.take('admissions', requested.client_id, source);
+      return this.pipeline.admit(requested);
+    }
+    if (!('client_id' in request) || request.source !== undefined) {
+      throw new ApiError(400, RegistrationError.InvalidClientMetadata, 'with a client attestation, send only the client_id it names (no client_assertion or source)');
+    }
+    this.limits.take('admissions', request.client_id, source);
+    const proven = proofFor(request.client_id, await this.proofs.attestation({ attestation, pop }, receivedAt));
+    if (!proven.ok) throw new ApiError(400, RegistrationError.InvalidClientMetadata, proven.problem.description);
+    return this.pipeline.admit(proven.proof.request);
   }
 }
 

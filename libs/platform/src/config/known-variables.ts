@@ -55,7 +55,7 @@ export const EXPECTED: Readonly<Record<string, string>> = {
   ADMIT_POLICY_DIR: 'a readable folder of Cedar policies (*.cedar) and admit.cedarschema',
   ADMIT_SIGNING_KEY_FILE: 'a JSON JWK Set of private signing keys, each with a kid (`admit keys generate --out <file>` writes one)',
   ADMIT_CHECKPOINT_KEY_FILE: 'a JSON JWK Set of private signing keys, each with a kid (`admit keys generate --out <file>` writes one)',
-  ADMIT_TRUST_ANCHORS_FILE: 'a readable YAML file `anchors: [{id, issuer, algorithms, jwks or jwks_uri, …} or {id, type: openid_federation, entity_id, jwks, domains?} or {id, type: spiffe, trust_domain, bundle or bundle_endpoint, templates}]` (README: trust anchors)',
+  ADMIT_TRUST_ANCHORS_FILE: 'a readable YAML file `anchors: [{id, issuer, algorithms, jwks or jwks_uri, …} or {id, type: openid_federation, entity_id, jwks, domains?} or {id, type: spiffe, trust_domain, bundle or bundle_endpoint, templates} or {id, type: client_attester, issuer, jwks, metadata}]` (README: trust anchors)',
   ADMIT_ADMIN_TOKENS_FILE: 'a readable YAML file `tokens: [{name, sha256, scopes}]` (`admit admin-token create --append <file>` writes one)',
   ADMIT_DATA_DIR: 'a folder this user can create and write',
   ADMIT_FETCH_CA_FILE: 'a readable PEM file of CA certificates',

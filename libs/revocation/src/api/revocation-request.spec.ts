@@ -34,6 +34,7 @@ describe('checkRevocationRequest', () => {
     [{ kind: 'intermediate', value: 'https://intermediate.fed.example/org', reason: 'r' }],
     [{ kind: 'trust_domain', value: 'prod.example', reason: 'r' }],
     [{ kind: 'spiffe_prefix', value: 'spiffe://prod.example/ns/payments', reason: 'r' }],
+    [{ kind: 'attester', value: 'agent-platform', reason: 'r' }],
   ])('accepts %j', (body) => {
     expect(checkRevocationRequest(body, NOW)).toEqual(body);
   });
@@ -48,6 +49,7 @@ describe('checkRevocationRequest', () => {
     [{ ...base, value: 'a\u0000b' }, 'invalid_value', /control characters/],
     [{ ...base, kind: 'software_id', value: 's'.repeat(256) }, 'invalid_value', /at most 255/],
     [{ ...base, kind: 'anchor', value: 'acme directory' }, 'invalid_value', /trust anchor id/],
+    [{ ...base, kind: 'attester', value: 'https://agents.platform.example' }, 'invalid_value', /must be a client attester id/],
     [{ ...base, kind: 'jkt', value: JKT.slice(1) }, 'invalid_value', /at most|thumbprint/],
     [{ ...base, kind: 'jkt', value: `${JKT.slice(1)}=` }, 'invalid_value', /thumbprint/],
     [{ ...base, kind: 'origin', value: 'https://app.example/' }, 'invalid_value', /spelt https:\/\/app.example/],

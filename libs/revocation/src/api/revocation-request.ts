@@ -12,7 +12,9 @@ const VALUE_RULES: Record<RevocationKind, { max: number; check?: (v: string) => 
   client_id: { max: 2048 },
   // Statements' software_id is at most 255 characters.
   software_id: { max: 255 },
-  anchor: { max: 64, check: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? undefined : 'must be a trust anchor id (letters, digits, ".", "_", "-")') },
+  anchor: { max: 64, check: (v) => anchorIdProblem(v, 'a trust anchor id') },
+  // A `type: client_attester` anchor's id, as the anchors file spells it.
+  attester: { max: 64, check: (v) => anchorIdProblem(v, 'a client attester id') },
   jkt: { max: 43, check: (v) => (/^[A-Za-z0-9_-]{43}$/.test(v) ? undefined : 'must be an RFC 7638 SHA-256 thumbprint (43 base64url characters)') },
   origin: { max: 2048, check: originProblem },
   // Compared with the chain's entity ids exactly as the statements spell them.
@@ -94,4 +96,9 @@ function spiffeProblem(value: string, minSegments: number): string | undefined {
     const why = err instanceof WorkloadError ? err.message.replace(/^.* is not a SPIFFE ID: /, '') : 'is not a SPIFFE ID';
     return minSegments === 0 ? `must be a SPIFFE trust domain like prod.example (${why})` : `must be a SPIFFE ID prefix like spiffe://prod.example/ns/payments (${why})`;
   }
+}
+
+/** An anchor id of the anchors file: what `anchor` and `attester` revocations name. */
+function anchorIdProblem(value: string, what: string): string | undefined {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value) ? undefined : `must be ${what} (letters, digits, ".", "_", "-")`;
 }

@@ -3,19 +3,20 @@
 import { checkEventData, Topic } from '@admit/contracts';
 import { CimdResolver, Fetcher, FetchError, FetchResponse, metadataClientId } from '@admit/metadata';
 import { AnchorKeys, buildTrustAnchors, StatementVerifier } from '@admit/trust';
-import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
 import { TrustChainResolver } from '@admit/federation';
 import { TestEntity, TestFederation } from '@admit/federation/testing';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
 import { FederationSource } from './federation-source';
 import { RegistrationValidator } from './registration-validator';
-import { SpiffeSource } from './spiffe-source';
+import { ClientAttesters, SpiffeSource } from '@admit/trust';
 
 const ISSUER = 'https://directory.example';
 const DOC_URL = 'https://client.example/app.json';
 const RECEIVED = new Date().toISOString();
 const ADMIT = 'https://admit.example';
+const ATTESTER = 'https://agents.platform.example';
 const WORKLOAD_METADATA = { client_name: 'Payments', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', scope: 'payments' };
 
 class MemoryFetcher implements Fetcher {
@@ -35,6 +36,8 @@ describe('RegistrationValidator', () => {
   let intermediate: TestEntity;
   let leaf: TestEntity;
   let signSvid: (claims: Record<string, unknown>, key?: 'prod' | 'other') => Promise<string>;
+  let attest: (claims?: Record<string, unknown>) => Promise<string>;
+  let agentJwk: JWK;
 
   beforeAll(async () => {
     // anchor <- intermediate <- leaf: the intermediate allows only private_key_jwt.
@@ -48,6 +51,8 @@ describe('RegistrationValidator', () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const svidKey = await generateKeyPair('ES256');
     const otherDomainKey = await generateKeyPair('ES256');
+    const attesterKey = await generateKeyPair('ES256');
+    agentJwk = await exportJWK((await generateKeyPair('ES256')).publicKey);
     const anchors = buildTrustAnchors({
       anchors: [
         { id: 'dir', issuer: ISSUER, algorithms: ['ES256'], max_age_s: 600, required_claims: ['software_id'], jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] } },
@@ -59,12 +64,17 @@ describe('RegistrationValidator', () => {
           max_lifetime_s: 600,
           templates: { 'ns/': { ...WORKLOAD_METADATA, client_name: 'Any namespace' }, 'ns/payments/': WORKLOAD_METADATA },
         },
+        { id: 'agents', type: 'client_attester', issuer: ATTESTER, jwks: { keys: [{ ...(await exportJWK(attesterKey.publicKey)), kid: 'att-1' }] }, metadata: WORKLOAD_METADATA },
       ],
     });
     signSvid = (claims, key = 'prod') =>
       new SignJWT({ aud: ADMIT, exp: Math.floor(Date.now() / 1000) + 300, ...claims })
         .setProtectedHeader({ alg: 'ES256', kid: 'svid-1', typ: 'JWT' })
         .sign((key === 'prod' ? svidKey : otherDomainKey).privateKey);
+    attest = (claims = {}) =>
+      new SignJWT({ iss: ATTESTER, sub: 'agent-7f3a', exp: Math.floor(Date.now() / 1000) + 600, cnf: { jwk: agentJwk }, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: 'att-1', typ: 'oauth-client-attestation+jwt' })
+        .sign(attesterKey.privateKey);
     fetcher = new MemoryFetcher();
     validator = new RegistrationValidator(
       new CimdResolver(fetcher),
@@ -72,6 +82,7 @@ describe('RegistrationValidator', () => {
       new ClientKeyThumbprints(fetcher),
       new FederationSource(new TrustChainResolver(fed.fetcher, federationAnchors), federationAnchors),
       new SpiffeSource(anchors.spiffe, ADMIT, fetcher),
+      new ClientAttesters(anchors.attesters),
     );
     sign = (claims) => new SignJWT({ iss: ISSUER, ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
   });
@@ -251,6 +262,38 @@ describe('RegistrationValidator', () => {
     it('denies a client assertion that is no JWT', async () => {
       const v = await validator.validate(svidRequest('not.a.jwt', 'spiffe:unnamed'));
       expect(v).toMatchObject({ client_id: 'spiffe:unnamed', outcome: 'invalid', errors: [{ code: 'ERR_SVID_INVALID' }] });
+    });
+  });
+
+  describe('client attestation', () => {
+    const attestationRequest = (attestation: string) => ({ client_id: 'agent-7f3a', source: 'client_attestation' as const, client_attestation: attestation, received_at: RECEIVED });
+
+    it("admits an attested agent: the attestation's sub is the client id, the attester's metadata with the bound key, evidence by digest", async () => {
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      const attestation = await attest({ exp });
+      const jkt = await calculateJwkThumbprint(agentJwk);
+      const v = await validator.validate(attestationRequest(attestation));
+      expect(v).toStrictEqual({
+        client_id: 'agent-7f3a',
+        source: 'client_attestation',
+        outcome: 'valid',
+        metadata: { ...WORKLOAD_METADATA, response_types: ['code'], jwks: { keys: [agentJwk] } },
+        errors: [],
+        evidence: { client_attestation: { attester: 'agents', issuer: ATTESTER, jkt, attestation_sha256: createHash('sha256').update(attestation).digest('hex'), exp: new Date(exp * 1000).toISOString() } },
+        anchor: 'agents',
+        attester: 'agents',
+        jkts: [jkt],
+      });
+      expect(checkEventData(Topic.RegistrationValidated, { ...v, validated_at: RECEIVED })).toBeNull();
+    });
+
+    it.each([
+      ['an attestation from an unknown attester', { iss: 'https://rogue.example' }, 'ERR_ATTESTATION_ATTESTER_UNKNOWN'],
+      ['an expired attestation', { exp: Math.floor(Date.now() / 1000) - 120 }, 'ERR_ATTESTATION_EXPIRED'],
+      ['an attestation without cnf.jwk', { cnf: undefined }, 'ERR_ATTESTATION_INVALID'],
+    ] as const)('denies %s with its exact code', async (_, claims, code) => {
+      const v = await validator.validate(attestationRequest(await attest(claims)));
+      expect(v).toMatchObject({ source: 'client_attestation', outcome: 'invalid', evidence: {}, errors: [{ code, error: 'invalid_client_metadata' }] });
     });
   });
 

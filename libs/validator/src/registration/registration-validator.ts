@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EventData, isStorableText, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
 import { checkClientMetadata, CimdResolver, metadataClientId } from '@admit/metadata';
-import { bodyAdditions, mergeStatementMetadata, statementClientId, StatementVerifier } from '@admit/trust';
+import { bodyAdditions, ClientAttesters, mergeStatementMetadata, SpiffeSource, statementClientId, StatementVerifier } from '@admit/trust';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
 import { FederationSource } from './federation-source';
-import { SpiffeSource } from './spiffe-source';
 import { failed, Validation } from './validation';
 
 type Requested = EventData<typeof Topic.RegistrationRequested>;
@@ -27,6 +26,7 @@ export class RegistrationValidator {
     private readonly keys: ClientKeyThumbprints,
     private readonly federation: FederationSource,
     private readonly spiffe: SpiffeSource,
+    private readonly attesters: ClientAttesters,
   ) {}
 
   async validate(request: Requested): Promise<Validation> {
@@ -42,6 +42,7 @@ export class RegistrationValidator {
 
   private validateAny(request: Requested): Promise<Validation> {
     if (request.source === 'spiffe') return this.workload(request.client_id, request.client_assertion);
+    if (request.source === 'client_attestation') return this.attested(request.client_id, request.client_attestation);
     // An https client id is resolved as exactly one source: never a document and a chain both.
     if (request.source === 'openid_federation' || (request.source === 'cimd' && this.federation.covers(request.client_id))) {
       return this.federated(request.client_id, request.fresh === true);
@@ -132,6 +133,39 @@ export class RegistrationValidator {
       anchor: anchor.id,
       trust_domain: anchor.trustDomain,
       spiffe_path: verified.spiffeId.segments,
+      jkts: await this.keys.of(checked.metadata),
+    };
+  }
+
+  /**
+   * An agent its platform attests: the attestation's `sub` is its client id, and its metadata is its
+   * attester's, with the key the attestation binds (`cnf.jwk`) as its `jwks`, so that `jkt`
+   * revocations cut it. Intake checked the proof of possession when the agent presented it; the
+   * attestation alone is no use to anyone without the agent's key.
+   */
+  private async attested(requestedAs: string, attestation: string): Promise<Validation> {
+    const resolved = await this.attesters.verify(attestation);
+    if (!resolved.ok) return failed(requestedAs, 'client_attestation', [resolved.problem]);
+    const { clientId, attester, jkt, exp, key } = resolved.agent;
+    const checked = checkClientMetadata({ ...attester.metadata, jwks: { keys: [key] } });
+    if (!checked.ok) return failed(clientId, 'client_attestation', checked.errors);
+    return {
+      client_id: clientId,
+      source: 'client_attestation',
+      outcome: 'valid',
+      metadata: checked.metadata,
+      errors: [],
+      evidence: {
+        client_attestation: {
+          attester: attester.id,
+          issuer: attester.issuer,
+          jkt,
+          attestation_sha256: createHash('sha256').update(attestation).digest('hex'),
+          exp: isoSeconds(exp),
+        },
+      },
+      anchor: attester.id,
+      attester: attester.id,
       jkts: await this.keys.of(checked.metadata),
     };
   }

@@ -3,12 +3,11 @@
  * admin API (`--url` or ADMIT_URL, token from ADMIT_ADMIN_TOKEN). A change exits 0 only once Admit
  * answers that it is in force on every service; `revocation_pending` (stored, not yet published) exits 1.
  */
+import { REVOCATION_KINDS } from '@admit/contracts';
 import { Argument, Command } from 'commander';
 import { adminApi } from '../admin-api';
 import { CliContext } from '../cli-exit';
 import { writeAll } from '../audit/export-writer';
-
-export const REVOCATION_KINDS = ['client_id', 'software_id', 'anchor', 'jkt', 'origin', 'intermediate', 'trust_domain', 'spiffe_prefix'] as const;
 
 /** A revocation as the API shows it (libs/revocation's RevocationView). */
 interface Revocation {

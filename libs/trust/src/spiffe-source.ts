@@ -1,8 +1,8 @@
 import { Problem } from '@admit/contracts';
 import type { Fetcher } from '@admit/metadata';
-import type { SpiffeTrustAnchor } from '@admit/trust';
+import type { SpiffeTrustAnchor } from './trust-anchor';
 import { decodeJwt } from 'jose';
-import { codedProblem } from './validation';
+import { codedProblem } from './coded-problem';
 import { parseSpiffeId, SpiffeBundle, templateFor, verifySvid, WorkloadError, WorkloadErrorCode, type PathTemplate, type VerifiedSvid } from '@admit/workload';
 
 /** No `type: spiffe` anchor has the SVID's trust domain. */

@@ -14,10 +14,12 @@ import { LiveAdmissions1764428400000 } from './migrations/1764428400000-live-adm
 import { AuditReportDays1764510000000 } from './migrations/1764510000000-audit-report-days';
 import { RevocationKindIntermediate1764520000000 } from './migrations/1764520000000-revocation-kind-intermediate';
 import { RevocationKindsSpiffe1764530000000 } from './migrations/1764530000000-revocation-kinds-spiffe';
+import { AuditPartitions1764550000000 } from './migrations/1764550000000-audit-partitions';
 import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
 const ENTITIES = [AuditEventEntity, RevocationEntity, RevocationOutboxEntity];
-const MIGRATIONS = [
+/** Every migration, oldest first. */
+export const MIGRATIONS = [
   AuditEvents1764316800000,
   AuditAppendOnly1764320400000,
   Revocations1764406800000,
@@ -30,6 +32,7 @@ const MIGRATIONS = [
   AuditReportDays1764510000000,
   RevocationKindIntermediate1764520000000,
   RevocationKindsSpiffe1764530000000,
+  AuditPartitions1764550000000,
 ];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */

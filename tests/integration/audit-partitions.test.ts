@@ -1,9 +1,13 @@
 // Real: PostgreSQL (databases of their own: one copied from the migrated template, one migrated step by
 // step) and PGlite, the migrations, the audit service's chain writer, queries and verification, the
 // owner and app roles. Nothing stubbed.
-import { AuditQueries, ChainWriter, ensurePartitions, SqlQuery, sqlOf, verifyChains } from '@admit/audit';
+import { AuditModule, AuditQueries, ChainWriter, ensurePartitions, SqlQuery, sqlOf, verifyChains } from '@admit/audit';
+import { BusModule, InProcessBroker, inProcessTransport } from '@admit/bus';
 import { CloudEvent, Topic } from '@admit/contracts';
-import { createDataSource } from '@admit/store';
+import { KeysModule } from '@admit/keys';
+import { AdminAuthModule } from '@admit/platform';
+import { AUDIT_PARTITION_DAYS_AHEAD, createDataSource, StoreModule } from '@admit/store';
+import { NestFactory } from '@nestjs/core';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -67,6 +71,29 @@ describe('time-partitioned audit_events', () => {
     await su.query(`SELECT audit_partition_drop('2030-01-09')`);
     expect((await su.query(`SELECT to_regclass('audit_events_p20300109') AS t`)).rows).toEqual([{ t: null }]);
     await expect(su.query(`SELECT audit_partition_drop('2030-01-09')`)).rejects.toMatchObject({ code: '42P01', message: 'no audit partition audit_events_p20300109 for 2030-01-09' });
+  });
+
+  it('the audit service makes today\'s and the next days\' partitions before it starts consuming', async () => {
+    const last = new Date(Date.now() + AUDIT_PARTITION_DAYS_AHEAD * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const name = `audit_events_p${last.replaceAll('-', '')}`;
+    // Taken away, as if the service had not run for a week.
+    await su.query(`SELECT audit_partition_ensure($1), audit_partition_drop($1)`, [last]);
+    const keyDir = mkdtempSync(join(tmpdir(), 'admit-partitions-keys-'));
+    const bus = inProcessTransport(new InProcessBroker(), { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 });
+    const service = await NestFactory.createMicroservice(
+      {
+        module: class PartitionsTestModule {},
+        imports: [BusModule.forRoot(bus), StoreModule.forRoot({ url: db.appUrl }), KeysModule.forRoot({ dataDir: keyDir }), AdminAuthModule.forRoot({}), AuditModule.forRoot({ checkpointIntervalMs: 0 })],
+      },
+      { strategy: bus.server, logger: false },
+    );
+    try {
+      await service.listen();
+      expect((await su.query(`SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = $1`, [name])).rows).toEqual([{ owner: TEST_OWNER_ROLE }]);
+    } finally {
+      await service.close();
+      rmSync(keyDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps every partition append-only, the default one and the event ids too, whoever asks', async () => {

@@ -1,6 +1,7 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUDIT_PARTITION_DAYS_AHEAD } from '@admit/store';
 import { DataSource } from 'typeorm';
+import { Recurring } from '../recurring';
 import { SqlQuery, sqlOf } from '../sql-query';
 
 /** How often the keeper makes sure the coming days have their partitions. */
@@ -13,36 +14,17 @@ const EVERY_MS = 3600 * 1000;
  * an event of a day without a partition is stored in the default partition `audit_events_late`.
  */
 @Injectable()
-export class PartitionKeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('AuditPartitions');
+export class PartitionKeeper extends Recurring {
   private readonly sql: SqlQuery;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(@Inject(DataSource) db: DataSource) {
+    super(new Logger('AuditPartitions'), { everyMs: EVERY_MS, what: "create the coming days' audit partitions", awaitFirst: true });
     this.sql = sqlOf(db);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await (this.running = this.keep());
-    this.timer = setInterval(() => (this.running ??= this.keep()), EVERY_MS);
-    this.timer.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async keep(): Promise<void> {
-    try {
-      const created = await ensurePartitions(this.sql, new Date());
-      if (created.length > 0) this.logger.log(`created the audit partitions of ${created.join(', ')}`);
-    } catch (err) {
-      this.logger.warn(`could not create the coming days' audit partitions: ${String(err)}`);
-    } finally {
-      this.running = undefined;
-    }
+  protected async run(): Promise<void> {
+    const created = await ensurePartitions(this.sql, new Date());
+    if (created.length > 0) this.logger.log(`created the audit partitions of ${created.join(', ')}`);
   }
 }
 

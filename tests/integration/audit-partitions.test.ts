@@ -33,6 +33,19 @@ async function scanned(client: Client, sql: string, params: unknown[]): Promise<
   return [...names].sort();
 }
 
+/** How many times each audit_events partition was read (EXPLAIN ANALYZE), by name, and the rows the statement returned. */
+async function partitionReads(client: Client, sql: string, params: unknown[]): Promise<{ reads: Map<string, number>; rows: number }> {
+  const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+  const reads = new Map<string, number>();
+  const walk = (node: Record<string, unknown>) => {
+    const name = node['Relation Name'];
+    if (typeof name === 'string' && name.startsWith('audit_events') && Number(node['Actual Loops']) > 0) reads.set(name, (reads.get(name) ?? 0) + Number(node['Actual Loops']));
+    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+  };
+  walk(rows[0]['QUERY PLAN'][0].Plan);
+  return { reads, rows: Number(rows[0]['QUERY PLAN'][0].Plan['Actual Rows']) };
+}
+
 describe('time-partitioned audit_events', () => {
   let db: TestDatabase;
   let su: Client;
@@ -176,8 +189,27 @@ describe('time-partitioned audit_events', () => {
       for (const [sql, params] of windowed) expect(await scanned(app, sql, params)).toEqual(partitions);
     }
   });
-});
 
+  it('verification finds each linked event in the one partition of its time, not in every partition', async () => {
+    const statements: [string, unknown[]][] = [];
+    const report = await verifyChains((sql, params = []) => {
+      statements.push([sql, params]);
+      return sqlOf(app)(sql, params);
+    });
+    expect(report.ok).toBe(true);
+    const pages = statements.filter(([sql]) => sql.includes('FROM audit_chain_links l LEFT JOIN audit_event_ids'));
+    expect(pages.length).toBeGreaterThan(0);
+    let links = 0;
+    for (const [sql, params] of pages) {
+      const { reads, rows } = await partitionReads(app, sql, params);
+      // One partition read per link found.
+      expect([...reads.values()].reduce((a, b) => a + b, 0)).toBe(rows);
+      links += rows;
+    }
+    expect(links).toBe(report.links_checked);
+    expect(links).toBeGreaterThan(5);
+  });
+});
 
 describe('migrating a store that holds events to partitions', () => {
   type Outcome = Awaited<ReturnType<typeof migrateHoldingEvents>>;

@@ -78,6 +78,8 @@ export class AuditPartitions1764550000000 implements MigrationInterface {
         event_time timestamptz NOT NULL
       )`);
     await q.query(`INSERT INTO audit_event_ids (event_id, seq, event_time) SELECT event_id, seq, event_time FROM audit_events_old`);
+    // A link names its event by seq: this gives the event's time, so a lookup reads one partition, not all.
+    await q.query(`CREATE INDEX audit_event_ids_seq_idx ON audit_event_ids (seq)`);
     await q.query(`CREATE TRIGGER audit_event_ids_append_only BEFORE UPDATE OR DELETE ON audit_event_ids FOR EACH ROW EXECUTE FUNCTION admit_append_only()`);
     await q.query(`CREATE TRIGGER audit_event_ids_no_truncate BEFORE TRUNCATE ON audit_event_ids FOR EACH STATEMENT EXECUTE FUNCTION admit_append_only()`);
     await finishMove(q);

@@ -68,7 +68,9 @@ export interface TestDatabase {
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `admit_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   assertTestDatabase(name);
-  await withServer((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`));
+  // Owned by the owner role, as deployments have it (tools/postgres/roles.sql): it may create tables in
+  // `public`, as the audit service's audit_partition_ensure does with its rights.
+  await withServer((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()} OWNER ${TEST_OWNER_ROLE}`));
   return {
     name,
     url: databaseUrl(name),

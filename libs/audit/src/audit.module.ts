@@ -5,6 +5,7 @@ import { ChainWriter } from './chain/chain-writer';
 import { CheckpointJwksController } from './checkpoint/checkpoint-jwks.controller';
 import { checkpointKeysProvider } from './checkpoint/checkpoint-keys';
 import { Checkpointer } from './checkpoint/checkpointer';
+import { PartitionKeeper } from './ingest/partition-keeper';
 import { RecordEventsHandler } from './ingest/record-events.handler';
 import { AuditController } from './query/audit.controller';
 import { ReportDaysKeeper } from './report/report-days-keeper';
@@ -18,7 +19,7 @@ import { ConsoleController } from './console/console.controller';
  */
 @Module({
   controllers: [RecordEventsHandler, AuditController, CheckpointJwksController, ConsoleController],
-  providers: [ChainWriter, Checkpointer, ReportDaysKeeper, publisherFor('audit')],
+  providers: [ChainWriter, Checkpointer, PartitionKeeper, ReportDaysKeeper, publisherFor('audit')],
   exports: [Checkpointer],
 })
 export class AuditModule {

@@ -6,8 +6,8 @@ export class AuditEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   seq!: string;
 
-  /** The CloudEvent id; unique, so a redelivered event is stored once. */
-  @Column({ name: 'event_id', type: 'text', unique: true })
+  /** The CloudEvent id; stored once, which audit_event_ids (keyed by it) settles: audit_events is partitioned by event_time. */
+  @Column({ name: 'event_id', type: 'text' })
   eventId!: string;
 
   @Column({ type: 'text' })

@@ -15,10 +15,12 @@ import { AuditReportDays1764510000000 } from './migrations/1764510000000-audit-r
 import { RevocationKindIntermediate1764520000000 } from './migrations/1764520000000-revocation-kind-intermediate';
 import { RevocationKindsSpiffe1764530000000 } from './migrations/1764530000000-revocation-kinds-spiffe';
 import { RevocationKindAttester1764540000000 } from './migrations/1764540000000-revocation-kind-attester';
+import { AuditPartitions1764550000000 } from './migrations/1764550000000-audit-partitions';
 import { RevocationEntity, RevocationOutboxEntity } from './revocation.entity';
 
 const ENTITIES = [AuditEventEntity, RevocationEntity, RevocationOutboxEntity];
-const MIGRATIONS = [
+/** Every migration, oldest first. */
+export const MIGRATIONS = [
   AuditEvents1764316800000,
   AuditAppendOnly1764320400000,
   Revocations1764406800000,
@@ -32,6 +34,7 @@ const MIGRATIONS = [
   RevocationKindIntermediate1764520000000,
   RevocationKindsSpiffe1764530000000,
   RevocationKindAttester1764540000000,
+  AuditPartitions1764550000000,
 ];
 
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */

@@ -17,6 +17,8 @@ export function checkRoleName(role: string): string {
 /** What the app role may do, table by table; the audit trail is append-only, so no DELETE there. */
 const APP_PRIVILEGES: [string, string][] = [
   ['SELECT, INSERT', 'audit_events'],
+  // The ids stored, so a redelivered event is stored once (audit_events is partitioned by time, so it cannot say).
+  ['SELECT, INSERT', 'audit_event_ids'],
   ['SELECT, INSERT', 'audit_chain_links'],
   ['SELECT, INSERT', 'audit_checkpoints'],
   ['SELECT', 'audit_chain_start'],
@@ -46,6 +48,8 @@ export async function grantAppRole(query: Query, role: string): Promise<void> {
   await query(`GRANT USAGE ON SCHEMA public TO ${role}`);
   for (const [privileges, table] of APP_PRIVILEGES) await query(`GRANT ${privileges} ON ${table} TO ${role}`);
   await query(`GRANT USAGE ON SEQUENCE ${APP_SEQUENCES.join(', ')} TO ${role}`);
+  // Creates tomorrow's partitions with the owner's rights; dropping one (audit_partition_drop) stays the owner's.
+  await query(`GRANT EXECUTE ON FUNCTION audit_partition_ensure(date) TO ${role}`);
 }
 
 /**

@@ -42,7 +42,7 @@ const WRITERS = { embedded: { writers: 1, maxRows: 2_000 }, server: { writers: 4
  *
  * The chain heads are locked first (FOR UPDATE, in key order), so two writers of the same partition
  * (a rebalance, a second instance) take turns instead of forking the chain. Events go in with one
- * multi-row INSERT that skips ids already stored, and only the rows it inserted are linked: a
+ * multi-row INSERT that skips ids already stored (audit_event_ids), and only the rows it inserted are linked: a
  * redelivered event never extends the chain. A group that fails for any reason but an unavailable
  * database is written again one append at a time, so a poison batch fails only its own caller.
  */
@@ -179,7 +179,11 @@ async function lockHeads(query: TxQuery, group: Append[]): Promise<Map<string, H
   return new Map(rows.map((r) => [headKey(r.topic, r.partition), { length: BigInt(r.length), hash: r.hash }]));
 }
 
-/** Inserts the rows that are new; returns their seq by event id. */
+/**
+ * Inserts the rows that are new, in one statement: each id goes into audit_event_ids first, and only
+ * the rows whose id was not there yet go into audit_events (partitioned by time, so it cannot hold a
+ * unique event id itself); returns their seq by event id.
+ */
 async function insertEvents(query: TxQuery, rows: ChainedFields[]): Promise<Map<string, string>> {
   const params = rows.flatMap((r) => [
     r.event_id,
@@ -195,9 +199,14 @@ async function insertEvents(query: TxQuery, rows: ChainedFields[]): Promise<Map<
     JSON.stringify(r.data),
   ]);
   const inserted = await query<{ seq: string; event_id: string }>(
-    `INSERT INTO audit_events (event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data)
-     VALUES ${placeholders(rows.length, 11, { 7: '::timestamptz', 10: '::bigint', 11: '::jsonb' })}
-     ON CONFLICT (event_id) DO NOTHING RETURNING seq::text AS seq, event_id`,
+    `WITH v AS (
+       SELECT nextval('audit_events_seq_seq') AS seq, v.* FROM (VALUES ${placeholders(rows.length, 11, { 7: '::timestamptz', 9: '::int', 10: '::bigint', 11: '::jsonb' })})
+         AS v(event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data)),
+     ids AS (INSERT INTO audit_event_ids (event_id, seq, event_time) SELECT event_id, seq, event_time FROM v ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
+     INSERT INTO audit_events (seq, event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data)
+     SELECT v.seq, v.event_id, v.type, v.source, v.subject, v.correlation_id, v.causation_id, v.event_time, v.topic, v.partition, v."offset", v.data
+     FROM v JOIN ids USING (event_id) ORDER BY v.seq
+     RETURNING seq::text AS seq, event_id`,
     params,
   );
   return new Map(inserted.map((r) => [r.event_id, r.seq]));

@@ -1,5 +1,6 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Recurring } from '../recurring';
 import { SqlQuery, sqlOf } from '../sql-query';
 import { rolledUpDays } from './report-days';
 
@@ -18,38 +19,17 @@ const EVERY_MS = 3600 * 1000;
  * off the reader's time.
  */
 @Injectable()
-export class ReportDaysKeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('ReportDays');
+export class ReportDaysKeeper extends Recurring {
   private readonly sql: SqlQuery;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopping = false;
 
   constructor(@Inject(DataSource) db: DataSource) {
+    // Nothing is lost when a run fails: a report computes any day not stored.
+    super(new Logger('ReportDays'), { everyMs: EVERY_MS, what: 'store the report figures of past days' });
     this.sql = sqlOf(db);
   }
 
-  onApplicationBootstrap(): void {
-    this.running = this.keep();
-    this.timer = setInterval(() => (this.running ??= this.keep()), EVERY_MS);
-    this.timer.unref();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async keep(): Promise<void> {
-    try {
-      await storeRecentDays(this.sql, new Date(), () => this.stopping);
-    } catch (err) {
-      // Nothing is lost: a report computes any day not stored. The next round tries again.
-      this.logger.warn(`could not store the report figures of past days: ${String(err)}`);
-    } finally {
-      this.running = undefined;
-    }
+  protected run(): Promise<void> {
+    return storeRecentDays(this.sql, new Date(), () => this.stopping);
   }
 }
 

@@ -104,9 +104,13 @@ async function verifyChain(
     description,
   });
   for (;;) {
+    // The event by its seq, in the one partition its time (audit_event_ids) names; in every partition
+    // only for an event the chain writer did not store (audit_events is partitioned by time, not seq).
     const rows = await query<LinkRow>(
       `SELECT l.position::text AS position, l.prev_hash, l.hash, l.event_seq::text AS event_seq, ${STORED_EVENT_COLUMNS}
-       FROM audit_chain_links l LEFT JOIN audit_events e ON e.seq = l.event_seq
+       FROM audit_chain_links l LEFT JOIN audit_event_ids i ON i.seq = l.event_seq
+       LEFT JOIN LATERAL (SELECT * FROM audit_events x WHERE x.seq = l.event_seq AND x.event_time = i.event_time
+                          UNION ALL SELECT * FROM audit_events x WHERE i.seq IS NULL AND x.seq = l.event_seq) e ON TRUE
        WHERE l.topic = $1 AND l.partition = $2 AND l.position >= $3 AND l.position <= $4 ORDER BY l.position LIMIT ${PAGE}`,
       [topic, partition, expected, until],
     );

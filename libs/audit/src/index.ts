@@ -24,7 +24,6 @@ export * from './verify/verify-report';
 export * from './archive/archive-format';
 export * from './archive/archive-days';
 export * from './archive/verify-archive';
-export { RETENTION_CHAIN, PARTITION_DROPPED, partitionName } from './archive/drop-partition';
 export * from './report/build-evidence-report';
 export * from './report/evidence-report';
 export * from './report/frameworks';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { sqlOf } from '../sql-query';
 import { sqlCheckpointReader } from '../verify/checkpoint-reader';
-import { ArchiveReport, archiveDirName, MANIFEST_FILE } from './archive-format';
-import { dropArchivedDay, partitionName } from './drop-partition';
+import { ArchiveReport, archiveDirName, MANIFEST_FILE, partitionName } from './archive-format';
+import { dropArchivedDay } from './drop-partition';
 import { verifyArchives } from './verify-archive';
 import { closedDays, sha256File, writeDayArchive } from './write-archive';
 

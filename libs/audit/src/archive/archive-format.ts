@@ -13,6 +13,17 @@ export const SIGNATURE_FILE = 'manifest.jws';
 /** The `typ` of the manifest's JWS. */
 export const ARCHIVE_TYP = 'audit-archive+json';
 
+/**
+ * The chain the retention's own evidence is stored in: not a Kafka topic-partition (the archive runs
+ * against the database only, in embedded mode too), so a name of its own, partition 0.
+ */
+export const RETENTION_CHAIN = { topic: 'admit.audit.retention', partition: 0 } as const;
+/** The admin action that records a dropped partition. */
+export const PARTITION_DROPPED = 'audit.partition.dropped';
+
+/** The name of a day's partition of audit_events. */
+export const partitionName = (day: string): string => `audit_events_p${day.replace(/-/g, '')}`;
+
 /** A day's archive directory name. */
 export const archiveDirName = (day: string): string => `audit-${day}`;
 

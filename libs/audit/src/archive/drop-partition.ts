@@ -2,17 +2,7 @@ import { newEvent, Topic } from '@admit/contracts';
 import { DataSource } from 'typeorm';
 import { ChainWriter } from '../chain/chain-writer';
 import { sqlOf } from '../sql-query';
-import { ArchiveManifest } from './archive-format';
-
-/**
- * The chain the retention's own evidence is stored in: not a Kafka topic-partition (the archive runs
- * against the database only, in embedded mode too), so a name of its own, partition 0.
- */
-export const RETENTION_CHAIN = { topic: 'admit.audit.retention', partition: 0 } as const;
-export const PARTITION_DROPPED = 'audit.partition.dropped';
-
-/** The name of a day's partition of audit_events. */
-export const partitionName = (day: string): string => `audit_events_p${day.replace(/-/g, '')}`;
+import { ArchiveManifest, PARTITION_DROPPED, partitionName, RETENTION_CHAIN } from './archive-format';
 
 /**
  * Drops a day's partition once its archive verified, through the owner's `audit_partition_drop`

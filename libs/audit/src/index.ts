@@ -24,6 +24,7 @@ export * from './verify/verify-report';
 export * from './archive/archive-format';
 export * from './archive/archive-days';
 export * from './archive/verify-archive';
+export { closedDays, writeDayArchive } from './archive/write-archive';
 export * from './report/build-evidence-report';
 export * from './report/evidence-report';
 export * from './report/frameworks';

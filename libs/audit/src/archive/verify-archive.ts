@@ -113,10 +113,8 @@ async function checkEvents(
   let unchained = 0;
   let run: ArchivedRun | undefined;
   let lineNo = 0;
-  const text = new PassThrough();
-  const unpacked = pipeline(createReadStream(path), createGunzip(), text).catch((err: Error) => err);
   try {
-    for await (const raw of createInterface({ input: text, crlfDelay: Infinity })) {
+    for await (const raw of archiveLines(path)) {
       lineNo++;
       if (raw === '') continue;
       const where = `${EVENTS_FILE} line ${lineNo}`;
@@ -152,9 +150,8 @@ async function checkEvents(
       }
       run!.end = { length: link.position, hash: link.hash };
     }
-  } finally {
-    const failed = await unpacked;
-    if (failed) problem(ArchiveProblem.Unreadable, `${EVENTS_FILE}: cannot be read to its end: ${failed.message}`, day);
+  } catch (err) {
+    problem(ArchiveProblem.Unreadable, `${EVENTS_FILE}: cannot be read to its end: ${(err as Error).message}`, day);
   }
   if (entry.rows !== manifest.rows || unchained !== manifest.unchained) {
     problem(ArchiveProblem.Count, `${EVENTS_FILE} holds ${entry.rows} events (${unchained} unchained); the manifest signed ${manifest.rows} (${manifest.unchained} unchained)`, day);
@@ -163,6 +160,15 @@ async function checkEvents(
     const said = manifest.chains.map(describeRun).join(', ');
     problem(ArchiveProblem.Heads, `the links run ${runs.map(describeRun).join(', ') || 'nowhere'}; the manifest signed ${said || 'no links'}`, day);
   }
+}
+
+/** The lines of a gzip-compressed JSONL file, in order; throws when it cannot be read to its end. */
+export async function* archiveLines(path: string): AsyncGenerator<string> {
+  const text = new PassThrough();
+  const unpacked = pipeline(createReadStream(path), createGunzip(), text).catch((err: Error) => err);
+  for await (const line of createInterface({ input: text, crlfDelay: Infinity })) yield line;
+  const failed = await unpacked;
+  if (failed) throw failed;
 }
 
 const describeRun = (r: ArchivedRun): string => `${r.topic}/${r.partition} ${r.start.length}..${r.end.length}`;

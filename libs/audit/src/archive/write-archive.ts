@@ -74,8 +74,9 @@ export async function writeDayArchive(query: SqlQuery, day: string, out: string,
 /** Streams the day's events into `gzip`; returns the counts and the runs of links for the manifest. */
 async function writeEvents(query: SqlQuery, gzip: Gzip, from: Date, to: Date): Promise<Pick<ArchiveManifest, 'rows' | 'unchained' | 'chains'>> {
   const window = [from.toISOString(), to.toISOString()];
-  const write = async (line: ArchiveLine) => {
-    if (!gzip.write(`${JSON.stringify(line)}\n`)) await once(gzip, 'drain');
+  // One write per page: a write per line would wait for the compressor's drain nearly every line.
+  const write = async (lines: ArchiveLine[]) => {
+    if (lines.length > 0 && !gzip.write(lines.map((line) => `${JSON.stringify(line)}\n`).join(''))) await once(gzip, 'drain');
   };
   const chains = await query<{ topic: string; partition: number; first: string; last: string }>(
     `SELECT l.topic, l.partition, min(l.position)::text AS first, max(l.position)::text AS last
@@ -87,26 +88,30 @@ async function writeEvents(query: SqlQuery, gzip: Gzip, from: Date, to: Date): P
   let rows = 0;
   for (const chain of chains) {
     let run: ArchivedRun | undefined;
-    // Position by position through the chain's range: the day's events are most of it, another day's (late ones) are skipped.
-    for (let after = Number(chain.first) - 1; ; ) {
+    // Through the chain's range a page of links at a time (its index), each with its event when that is of the day:
+    // the day's events are most of the range, another day's (published late) are skipped.
+    for (let after = Number(chain.first) - 1; after < Number(chain.last); ) {
       const page = await query<LinkedRow>(
         `SELECT l.position::text AS position, l.prev_hash, l.hash, ${STORED_EVENT_COLUMNS}
-         FROM audit_chain_links l JOIN audit_events e ON e.seq = l.event_seq
-         WHERE l.topic = $1 AND l.partition = $2 AND l.position > $3 AND l.position <= $4 AND e.event_time >= $5 AND e.event_time < $6
-         ORDER BY l.position LIMIT ${PAGE}`,
+         FROM (SELECT * FROM audit_chain_links WHERE topic = $1 AND partition = $2 AND position > $3 AND position <= $4 ORDER BY position LIMIT ${PAGE}) l
+         LEFT JOIN audit_events e ON e.seq = l.event_seq AND e.event_time >= $5 AND e.event_time < $6
+         ORDER BY l.position`,
         [chain.topic, chain.partition, after, chain.last, ...window],
       );
-      for (const row of page) {
-        const position = Number(row.position);
-        if (!run || position !== run.end.length + 1) {
-          run = { topic: chain.topic, partition: chain.partition, start: { length: position - 1, hash: row.prev_hash }, end: { length: position - 1, hash: row.prev_hash } };
-          runs.push(run);
-        }
-        run.end = { length: position, hash: row.hash };
-        await write({ link: { topic: chain.topic, partition: chain.partition, position, prev_hash: row.prev_hash, hash: row.hash }, event: archivedEvent(row) });
-        rows++;
-      }
-      if (page.length < PAGE) break;
+      if (page.length === 0) break;
+      const lines = page
+        .filter((row) => row.seq !== null)
+        .map((row): ArchiveLine => {
+          const position = Number(row.position);
+          if (!run || position !== run.end.length + 1) {
+            run = { topic: chain.topic, partition: chain.partition, start: { length: position - 1, hash: row.prev_hash }, end: { length: position - 1, hash: row.prev_hash } };
+            runs.push(run);
+          }
+          run.end = { length: position, hash: row.hash };
+          return { link: { topic: chain.topic, partition: chain.partition, position, prev_hash: row.prev_hash, hash: row.hash }, event: archivedEvent(row) };
+        });
+      await write(lines);
+      rows += lines.length;
       after = Number(page[page.length - 1].position);
     }
   }
@@ -118,7 +123,7 @@ async function writeEvents(query: SqlQuery, gzip: Gzip, from: Date, to: Date): P
        ORDER BY e.seq LIMIT ${PAGE}`,
       [...window, after],
     );
-    for (const row of page) await write({ link: null, event: archivedEvent(row) });
+    await write(page.map((row) => ({ link: null, event: archivedEvent(row) })));
     unchained += page.length;
     if (page.length < PAGE) break;
     after = page[page.length - 1].seq;

@@ -139,16 +139,17 @@ async function checkEvents(
       const hash = linkHash(link.prev_hash, { ...line.event, event_time: new Date(line.event.event_time) });
       if (hash !== link.hash) problem(BreakReason.HashMismatch, `${at}: the event hashes to ${hash}, its link says ${link.hash}`, day);
       entry.links_checked++;
-      const same = run !== undefined && run.topic === link.topic && run.partition === link.partition;
-      if (same && link.position === run!.end.length + 1) {
-        if (link.prev_hash !== run!.end.hash) problem(BreakReason.PrevMismatch, `${at}: the link's prev_hash ${link.prev_hash} is not the previous link's hash ${run!.end.hash}`, day);
+      const end = { length: link.position, hash: link.hash };
+      const current = run && run.topic === link.topic && run.partition === link.partition ? run : undefined;
+      if (current && link.position === current.end.length + 1) {
+        if (link.prev_hash !== current.end.hash) problem(BreakReason.PrevMismatch, `${at}: the link's prev_hash ${link.prev_hash} is not the previous link's hash ${current.end.hash}`, day);
+        current.end = end;
       } else {
-        if ((same && link.position <= run!.end.length) || (!same && seen.has(chain))) problem(ArchiveProblem.Heads, `${at}: the links are out of order`, day);
-        run = { topic: link.topic, partition: link.partition, start: { length: link.position - 1, hash: link.prev_hash }, end: { length: 0, hash: '' } };
+        if ((current && link.position <= current.end.length) || (!current && seen.has(chain))) problem(ArchiveProblem.Heads, `${at}: the links are out of order`, day);
+        run = { topic: link.topic, partition: link.partition, start: { length: link.position - 1, hash: link.prev_hash }, end };
         runs.push(run);
         seen.add(chain);
       }
-      run!.end = { length: link.position, hash: link.hash };
     }
   } catch (err) {
     problem(ArchiveProblem.Unreadable, `${EVENTS_FILE}: cannot be read to its end: ${(err as Error).message}`, day);

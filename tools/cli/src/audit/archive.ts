@@ -91,7 +91,7 @@ function describeArchived(result: { ok: boolean; days: ArchivedDay[] }): string 
     return `${d.day}: ${d.rows} events in ${d.dir}${dropped}`;
   });
   const failed = result.days.find((d) => d.verified && !d.verified.ok);
-  if (failed) lines.push(`${failed.day}: the archive did not verify, its partition was NOT dropped:`, ...failed.verified!.problems.map((p) => `  ${p.code}: ${p.description}`));
+  if (failed?.verified) lines.push(`${failed.day}: the archive did not verify, its partition was NOT dropped:`, ...failed.verified.problems.map((p) => `  ${p.code}: ${p.description}`));
   if (result.days.length === 0) lines.push('no closed day with events before --before');
   return `${lines.join('\n')}\n`;
 }

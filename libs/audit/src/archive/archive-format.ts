@@ -1,3 +1,4 @@
+import { StoredEvent } from '../chain/stored-event';
 import { BreakReason } from '../verify/verify-report';
 
 /**
@@ -73,21 +74,7 @@ export interface ArchivedLink {
 /** One line of EVENTS_FILE: the stored event (instants as ISO 8601) and its link (null: unchained). */
 export interface ArchiveLine {
   link: ArchivedLink | null;
-  event: {
-    seq: string;
-    event_id: string;
-    type: string;
-    source: string;
-    subject: string | null;
-    correlation_id: string;
-    causation_id: string | null;
-    event_time: string;
-    topic: string;
-    partition: number;
-    offset: string;
-    data: unknown;
-    recorded_at: string;
-  };
+  event: Omit<StoredEvent, 'event_time' | 'recorded_at'> & { event_time: string; recorded_at: string };
 }
 
 /** What archive verification finds; a broken link is named with the database verification's BreakReason codes. */

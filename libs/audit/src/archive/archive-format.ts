@@ -15,8 +15,8 @@ export const SIGNATURE_FILE = 'manifest.jws';
 export const ARCHIVE_TYP = 'audit-archive+json';
 
 /**
- * The chain the retention's own evidence is stored in: not a Kafka topic-partition (the archive runs
- * against the database only, in embedded mode too), so a name of its own, partition 0.
+ * The chain the retention's own evidence is stored in: not a Kafka topic-partition (the archive needs
+ * only the database, and the CLI owns no Kafka offsets), so a name of its own, partition 0.
  */
 export const RETENTION_CHAIN = { topic: 'admit.audit.retention', partition: 0 } as const;
 /** The admin action that records a dropped partition. */

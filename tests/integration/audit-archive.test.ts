@@ -160,6 +160,17 @@ describe('admit audit archive and verify --archive', () => {
     expect(caught.report?.problems.find((p) => p.code === BreakReason.HashMismatch)?.description).toMatch(/line 2 \(admit\.admin\.actions\.v1\/0 position 5/);
   });
 
+  it('a removed JSONL line is caught: the file hash, the count and the signed heads', async () => {
+    const tampered = copy();
+    const file = join(tampered, `audit-${D2}`, 'events.jsonl.gz');
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+    // D2's last line: partition 1's last link of the day.
+    writeFileSync(file, gzipSync([...lines.slice(0, -2), ''].join('\n')));
+    const caught = await verifyArchive(tampered);
+    expect(caught.code).toBe(1);
+    expect(codes(caught.report)).toEqual([ArchiveProblem.Count, ArchiveProblem.FileHash, ArchiveProblem.Heads]);
+  });
+
   it('a changed manifest is caught', async () => {
     const tampered = copy();
     const file = join(tampered, `audit-${D1}`, MANIFEST_FILE);

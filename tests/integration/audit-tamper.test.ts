@@ -15,14 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 // The CLI's verify runs in this process: 22 runs as processes of their own cost about 90 s of the suite.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { run as runCli } from '../../tools/cli/src/audit';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { CliExit } from '../../tools/cli/src/cli-exit';
+import { auditCli, AuditCliRun } from '../support/audit-cli';
 import { asRole, createTestDatabase, TestDatabase, TEST_OWNER_ROLE } from '../support/database';
 import { KAFKA_BROKERS } from '../support/kafka';
 import { eventually } from '../support/poll';
@@ -33,47 +29,10 @@ class SeedModule {}
 const SUBJECT = 'tamper-subject';
 const APPEND_ONLY = ['audit_events', 'audit_chain_links', 'audit_checkpoints'];
 
-interface Verified {
-  code: number;
-  stdout: string;
-  stderr: string;
-  report?: { ok: boolean; breaks: unknown[]; checkpoints: { problems: { seq: string | null; code: string; description: string }[] } };
-}
+type Verified = AuditCliRun<{ ok: boolean; breaks: unknown[]; checkpoints: { problems: { seq: string | null; code: string; description: string }[] } }>;
 
-/**
- * `admit audit verify …`, run in this process (the CLI as a process of its own is tested by the audit
- * API suite): what it prints and the exit code it would exit with. `env` is set for the run only.
- */
-async function verify(args: string[], env: Record<string, string> = {}): Promise<Verified> {
-  const stdout = new Captured();
-  const stderr = new Captured();
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  let code: number;
-  try {
-    code = await runCli(['verify', ...args], stdout, stderr as unknown as NodeJS.WriteStream);
-  } catch (err) {
-    // As the CLI's main reports a failure: its message, and its exit code.
-    stderr.write(`${(err as Error).message}\n`);
-    code = (err as CliExit).exitCode ?? 1;
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-  const out = { code, stdout: stdout.text, stderr: stderr.text };
-  return { ...out, report: args.includes('--json') && out.stdout ? JSON.parse(out.stdout) : undefined };
-}
-
-/** A stream that keeps what is written to it. */
-class Captured extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+/** `admit audit verify …`, run in this process. */
+const verify = (args: string[], env: Record<string, string> = {}): Promise<Verified> => auditCli(['verify', ...args], env);
 
 /** The audit service on a database of its own, with its checkpoint key and external copy, and the owner role's connection. */
 class AuditUnderAttack {

@@ -30,7 +30,7 @@ const T0 = Date.parse('2026-03-02T00:00:00Z');
  */
 const SEED = `
 INSERT INTO audit_events (event_id, type, source, subject, correlation_id, event_time, topic, partition, "offset", data)
-SELECT 'bench-' || i, t.type, '/bench', 'c_' || (i % 2000), 'x' || (i / 10), $1::timestamptz + (i::float8 / $2) * interval '30 days', t.type, (i % 6), i,
+SELECT 'bench-' || i, t.type, '/bench', 'c_' || (i % 2000), 'x' || (i / 10), $1::timestamptz + (i::float8 / $2) * $3::int * interval '1 day', t.type, (i % 6), i,
   CASE t.type
     WHEN 'admit.registration.decided.v1' THEN jsonb_build_object('client_id', 'c_' || (i % 2000), 'decision', CASE WHEN i % 5 = 0 THEN 'deny' ELSE 'allow' END,
       'policy_version', 'sha256:' || repeat(CASE WHEN i > $2 / 2 THEN '2' ELSE '1' END, 64), 'determining_policies', '[]'::jsonb,
@@ -55,9 +55,13 @@ CROSS JOIN LATERAL (SELECT CASE
   WHEN i % 100 < 98 THEN 'admit.access.checked.v1'
   ELSE 'admit.admin.actions.v1' END AS type) t`;
 
-export async function auditQueryFigures(): Promise<Figure[]> {
+/**
+ * A migrated database of its own (`admit_bench_<label>_…`), seeded with `events` synthetic events
+ * (SEED) spread evenly over `days` days from `start`, vacuumed and analyzed; dropped after `work`.
+ */
+export async function withSeededAuditDatabase<T>(label: string, events: number, days: number, start: Date, work: (pg: Client, seededS: number, url: string) => Promise<T>): Promise<T> {
   const suffix = randomBytes(4).toString('hex');
-  const url = Object.assign(new URL(SERVER_URL), { pathname: `/admit_bench_queries_${suffix}` }).toString();
+  const url = Object.assign(new URL(SERVER_URL), { pathname: `/admit_bench_${label}_${suffix}` }).toString();
   await ensureDatabase(url);
   const pg = new Client({ connectionString: url });
   try {
@@ -68,11 +72,19 @@ export async function auditQueryFigures(): Promise<Figure[]> {
     await ds.destroy();
     const seeding = performance.now();
     // The seeded days' partitions, as the audit service would have made them ahead of time.
-    await pg.query(`SELECT audit_partition_ensure(d::date) FROM generate_series($1::date, $1::date + 30, interval '1 day') d`, [new Date(T0 - 7 * DAY).toISOString().slice(0, 10)]);
-    await pg.query(SEED, [new Date(T0 - 7 * DAY).toISOString(), EVENTS]);
+    await pg.query(`SELECT audit_partition_ensure(d::date) FROM generate_series($1::date, $1::date + $2::int, interval '1 day') d`, [start.toISOString().slice(0, 10), days]);
+    await pg.query(SEED, [start.toISOString(), events, days]);
     // As autovacuum leaves a store that has run a while: statistics, and a visibility map for index-only scans.
     await pg.query('VACUUM ANALYZE audit_events');
-    const seededS = (performance.now() - seeding) / 1000;
+    return await work(pg, (performance.now() - seeding) / 1000, url);
+  } finally {
+    await pg.end().catch(() => undefined);
+    await dropDatabase(url);
+  }
+}
+
+export function auditQueryFigures(): Promise<Figure[]> {
+  return withSeededAuditDatabase('queries', EVENTS, 30, new Date(T0 - 7 * DAY), async (pg, seededS) => {
     const sql = sqlOf(pg);
     const queries = new AuditQueries(sql);
     const week = { from: new Date(T0).toISOString(), to: new Date(T0 + 7 * DAY).toISOString() };
@@ -113,8 +125,5 @@ export async function auditQueryFigures(): Promise<Figure[]> {
     await pg.query('RESET ROLE');
     figures[0].detail = { seeded_events: EVENTS, seeding_s: Math.round(seededS) };
     return figures;
-  } finally {
-    await pg.end().catch(() => undefined);
-    await dropDatabase(url);
-  }
+  });
 }

@@ -9,6 +9,7 @@ import { ROOT } from '@admit/launcher';
 import { accessFigures } from './access';
 import { auditIngestFigures } from './audit';
 import { auditQueryFigures } from './audit-queries';
+import { capacityFigures } from './capacity';
 import { warmCimdAdmissions } from './cimd';
 import { Figure, printTable } from './figures';
 import { jtiCheckFigures } from './jti';
@@ -17,7 +18,7 @@ import { registrationFigures } from './registration';
 import { statementFigures } from './statements';
 
 /** Groups that run only when named (`npm run bench -- audit-queries`): they take minutes to seed. */
-const NAMED: Record<string, () => Promise<Figure | Figure[]>> = { 'audit-queries': auditQueryFigures };
+const NAMED: Record<string, () => Promise<Figure | Figure[]>> = { 'audit-queries': auditQueryFigures, capacity: capacityFigures };
 
 async function main(): Promise<void> {
   console.log('admit bench (loopback only; medians and ratios from this run)');

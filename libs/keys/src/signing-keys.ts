@@ -81,6 +81,11 @@ export class SigningKeys {
   async sign(payload: JWTPayload, typ: string): Promise<string> {
     return new SignJWT(payload).setProtectedHeader({ alg: this.alg, kid: this.kid, typ }).sign(this.signingKey);
   }
+
+  /** A compact JWS over `payload` taken as bytes (not a JWT), protected header `{ alg, kid, typ }`, signed by the first key. */
+  async signBytes(payload: Uint8Array, typ: string): Promise<string> {
+    return new CompactSign(payload).setProtectedHeader({ alg: this.alg, kid: this.kid, typ }).sign(this.signingKey);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { PARTITION_DROPPED, RETENTION_CHAIN } from '../archive/archive-format';
 import { GENESIS_HASH, linkHash } from '../chain/chain-hash';
 import { ChainHead } from '../checkpoint/chain-heads';
 import { STORED_EVENT_COLUMNS, StoredEvent } from '../chain/stored-event';
@@ -57,9 +58,10 @@ export async function verifyChains(query: SqlQuery, options: VerifyOptions = {})
     checkpoints: { count: 0, signatures_checked: false, latest: null, external: null, max_age_s: null, problems: [] },
     ...(options.from === 'latest-checkpoint' ? { from_checkpoint: fromCheckpoint } : {}),
   };
+  const dropped = await droppedRuns(query);
   let done = 0;
   for (const { topic, partition } of chains) {
-    const outcome = await verifyChain(query, topic, partition, starts.get(`${topic}/${partition}`), (checked) =>
+    const outcome = await verifyChain(query, topic, partition, starts.get(`${topic}/${partition}`), dropped.get(`${topic}/${partition}`) ?? [], (checked) =>
       options.onProgress?.({ chains_done: done, chains_total: chains.length, links_checked: report.links_checked + checked }),
     );
     report.links_checked += outcome.checked;
@@ -82,7 +84,8 @@ async function verifyChain(
   query: SqlQuery,
   topic: string,
   partition: number,
-  start?: ChainHead,
+  start: ChainHead | undefined,
+  dropped: DroppedRun[],
   onPage?: (checked: number) => void,
 ): Promise<{ checked: number; length: number; head: string; broken?: ChainBreak }> {
   const [head] = await query<{ length: string; hash: string }>(
@@ -118,7 +121,13 @@ async function verifyChain(
       const fail = (reason: BreakReason, description: string) => ({ checked: expected - first, length: expected - 1, head: prev, broken: broken(reason, description, row) });
       if (Number(row.position) !== expected) return fail(BreakReason.LinkMissing, `no link at position ${expected}; the next is at ${row.position}`);
       if (row.prev_hash !== prev) return fail(BreakReason.PrevMismatch, `the link's prev_hash ${row.prev_hash} is not the previous link's hash ${prev}`);
-      if (row.seq === undefined || row.seq === null) return fail(BreakReason.LinkMissing, `the link's event ${row.event_seq} is not stored`);
+      if (row.seq === undefined || row.seq === null) {
+        if (!dropped.some((run) => expected > run.start && expected <= run.end)) return fail(BreakReason.LinkMissing, `the link's event ${row.event_seq} is not stored`);
+        // Its day was archived and dropped: the link still joins the chain; its event is checked in the archive.
+        prev = row.hash;
+        expected++;
+        continue;
+      }
       const event = row as LinkRow & StoredEvent;
       if (event.topic !== topic || event.partition !== partition) {
         return fail(BreakReason.Misplaced, `the link's event is stored as ${event.topic}/${event.partition}`);
@@ -157,6 +166,27 @@ async function verifyChain(
     };
   }
   return { checked, length, head: prev };
+}
+
+interface DroppedRun {
+  start: number;
+  end: number;
+}
+
+/**
+ * The runs of links whose events were archived and dropped, by chain (`topic/partition`), as the
+ * recorded drops (admin actions in the retention chain) name them with their archive's signed heads.
+ */
+async function droppedRuns(query: SqlQuery): Promise<Map<string, DroppedRun[]>> {
+  const rows = await query<{ chain: string; start: string; end: string }>(
+    `SELECT (r->>'topic') || '/' || (r->>'partition') AS chain, r->'start'->>'length' AS start, r->'end'->>'length' AS "end"
+     FROM audit_events e CROSS JOIN LATERAL jsonb_array_elements(e.data->'details'->'chains') AS r
+     WHERE e.topic = $1 AND e.partition = $2 AND e.data->>'action' = $3 AND jsonb_typeof(e.data->'details'->'chains') = 'array'`,
+    [RETENTION_CHAIN.topic, RETENTION_CHAIN.partition, PARTITION_DROPPED],
+  );
+  const runs = new Map<string, DroppedRun[]>();
+  for (const r of rows) runs.set(r.chain, [...(runs.get(r.chain) ?? []), { start: Number(r.start), end: Number(r.end) }]);
+  return runs;
 }
 
 async function findUnchained(query: SqlQuery, report: VerifyReport): Promise<void> {

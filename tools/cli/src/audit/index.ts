@@ -1,5 +1,5 @@
 /**
- * `admit audit query|timeline|export|verify|report` and `admit incidents`: the auditor's CLI, against
+ * `admit audit query|timeline|export|verify|report|archive` and `admit incidents`: the auditor's CLI, against
  * the audit API (`--url`, token from ADMIT_ADMIN_TOKEN) or straight against the database (`--database`
  * or DATABASE_URL). The audit and store libraries are loaded only when a command runs.
  */
@@ -12,6 +12,7 @@ import { CliContext, CliExit, openOutput, progress, progressDone, snakeCase } fr
 import type { AuditSource, IncidentSubject } from './audit-source';
 import { csvHeader, ExportFormat, formatEvent, writeAll } from './export-writer';
 import { describeIncident, describeReport, describeTimeline } from './describe';
+import { registerArchive, verifyArchive } from './archive';
 
 const EXPORT_PAGE = 1_000;
 const SOURCE_HELP = '\nWith --url the token is read from ADMIT_ADMIN_TOKEN; without --url, --database or DATABASE_URL is read directly.';
@@ -83,21 +84,25 @@ export function register(program: Command, ctx: CliContext): void {
       }).finally(() => close(target, ctx));
     });
 
-  withSourceOptions(audit.command('verify').description('recompute the hash chains and check the checkpoints (exit 1 when anything is broken)'))
+  withSourceOptions(audit.command('verify').description('recompute the hash chains and check the checkpoints, or verify archives (exit 1 when anything is broken)'))
     .option('--jwks <file or URL>', "the audit service's public checkpoint keys, checked here (also with --url)")
+    .option('--archive <dir>', 'verify archives offline instead: one day (audit-YYYY-MM-DD) or a directory of them; needs --jwks; with --database, also their joins to the live chain')
     .option('--checkpoints <file|topic>', 'the external copy of the checkpoints, a file or a Kafka topic (read from KAFKA_BROKERS); needs --jwks')
     .option('--max-age <seconds>', 'the newest checkpoint must be at most this old')
     .option('--json', 'JSON instead of lines')
-    .action((options: Options) =>
-      withSource(options, async (source) => {
+    .action(async (options: Options) => {
+      if (typeof options.archive === 'string') return verifyArchive(options, ctx);
+      await withSource(options, async (source) => {
         const checks = await verifyOptions(options);
         progress(ctx.err, 'verifying the hash chains…');
         const report = await source.verify(checks);
         progressDone(ctx.err);
         await writeAll(ctx.out, options.json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
         if (!report.ok) ctx.exitCode = 1;
-      }),
-    );
+      });
+    });
+
+  registerArchive(audit, ctx);
 
   withSourceOptions(audit.command('report').description('the evidence report of a window'))
     .requiredOption('--from <time>', `the window's start, ${TIME}`)

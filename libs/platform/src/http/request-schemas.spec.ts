@@ -48,7 +48,7 @@ describe('RequestSchemas', () => {
     ['not an object', '[]', 'invalid_request', 'the request body must be a JSON object'],
     ['an unknown member', { ...REVOCATION, scope: 'all' }, 'unknown_field', '/scope: unknown member; allowed: kind, value, reason, expires_at'],
     ['an own __proto__ member', `{"__proto__":{"x":1},${JSON.stringify(REVOCATION).slice(1)}`, 'unknown_field', '/__proto__: unknown member; allowed: kind, value, reason, expires_at'],
-    ['an unknown kind', { ...REVOCATION, kind: 'user' }, 'invalid_kind', '/kind: must be one of client_id, software_id, anchor, jkt, origin, intermediate, trust_domain, spiffe_prefix'],
+    ['an unknown kind', { ...REVOCATION, kind: 'user' }, 'invalid_kind', '/kind: must be one of client_id, software_id, anchor, jkt, origin, intermediate, trust_domain, spiffe_prefix, attester'],
     ['no kind', { value: 'x', reason: 'r' }, 'invalid_kind', '/kind: Expected required property'],
     ['a value that is a number', { ...REVOCATION, value: 42 }, 'invalid_value', '/value: Expected string'],
     ['an empty value', { ...REVOCATION, value: '' }, 'invalid_value', '/value: Expected string length greater or equal to 1'],

@@ -176,7 +176,7 @@ describe('audit evidence report', () => {
   });
 
   it('counts admissions by source, and the clients they admitted', () => {
-    expect(report.figures.admissions_by_source).toEqual({ admissions: 6, clients: 5, by_source: { cimd: 2, software_statement: 2, federation: 0, spiffe: 0, self_asserted: 1, unknown: 1 } });
+    expect(report.figures.admissions_by_source).toEqual({ admissions: 6, clients: 5, by_source: { cimd: 2, software_statement: 2, federation: 0, spiffe: 0, client_attestation: 0, self_asserted: 1, unknown: 1 } });
   });
 
   it('counts as backed only the admissions whose validation stored a statement or document digest', () => {

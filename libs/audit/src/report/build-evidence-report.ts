@@ -43,7 +43,7 @@ async function admissionsOf(query: SqlQuery, params: unknown[]) {
      GROUP BY source`,
     params,
   );
-  const bySource = { cimd: 0, software_statement: 0, federation: 0, spiffe: 0, self_asserted: 0, unknown: 0 };
+  const bySource = { cimd: 0, software_statement: 0, federation: 0, spiffe: 0, client_attestation: 0, self_asserted: 0, unknown: 0 };
   const backing = { admissions: 0, signed: 0, fetched: 0, backed: 0, share: null as number | null };
   for (const r of rows) {
     const key = r.source in bySource ? (r.source as keyof typeof bySource) : 'unknown';

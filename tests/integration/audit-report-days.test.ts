@@ -18,6 +18,7 @@ const WINDOW = { from: iso(-18), to: iso(2 * DAY + 18) };
 const LATER = at(10 * DAY);
 const POLICY = `sha256:${'a'.repeat(64)}`;
 const ORIGIN = 'https://docs.example';
+const JKT = 'j'.repeat(43);
 
 describe('evidence report from stored days', () => {
   let db: TestDatabase;
@@ -69,6 +70,13 @@ describe('evidence report from stored days', () => {
     await validated(-0.001, 's1', 'software_statement', { statement: { sha256: '1'.repeat(64), anchor: 'directory', alg: 'ES256' } }, 'x1');
     await allowed(0.001, 's1', { source: 'software_statement', anchor: 'directory', software_id: 'sw1' }, 'x1');
     await checked(1, 's1', 'allow', 'local');
+    // Agents attested by `agent-platform`: a1 across the next midnight (between the two stored days), a2 on the partial last day.
+    const attestation = { client_attestation: { attester: 'agent-platform', issuer: 'https://agents.example', jkt: JKT, attestation_sha256: '4'.repeat(64), exp: iso(3 * DAY) } };
+    const attested = { source: 'client_attestation', anchor: 'agent-platform', attester: 'agent-platform', jkts: [JKT] };
+    await validated(DAY - 0.001, 'a1', 'client_attestation', attestation, 'x4');
+    await allowed(DAY + 0.001, 'a1', attested, 'x4');
+    await validated(2 * DAY + 8, 'a2', 'client_attestation', attestation, 'x5');
+    await allowed(2 * DAY + 8, 'a2', attested, 'x5');
     await denied(5, 'd1', ['invalid_software_statement']);
     await validated(10, 'c1', 'cimd', { document: { url: `${ORIGIN}/c1.json`, sha256: '2'.repeat(64), fetched_at: iso(10), status: 200, cache_ttl_s: 300 } }, 'x2');
     await allowed(10, 'c1', { source: 'cimd', origin: ORIGIN }, 'x2');
@@ -101,11 +109,15 @@ describe('evidence report from stored days', () => {
     expect(fast.series).toEqual(live.series);
     expect(await days()).toEqual([iso(0), iso(DAY)]);
     // What the trail holds, so the comparison is of something.
-    expect(figures(fast).admissions_by_source).toEqual({ admissions: 6, clients: 5, by_source: { cimd: 2, software_statement: 2, federation: 0, spiffe: 0, self_asserted: 1, unknown: 1 } });
-    expect(figures(fast).metadata_backing).toEqual({ admissions: 6, signed: 1, fetched: 1, backed: 2, share: 2 / 6 });
+    expect(figures(fast).admissions_by_source).toEqual({
+      admissions: 8,
+      clients: 7,
+      by_source: { cimd: 2, software_statement: 2, federation: 0, spiffe: 0, client_attestation: 2, self_asserted: 1, unknown: 1 },
+    });
+    expect(figures(fast).metadata_backing).toEqual({ admissions: 8, signed: 3, fetched: 1, backed: 4, share: 4 / 8 });
     expect(figures(fast).revalidation).toEqual({
       access_checks: { total: 17, local: 4, pipeline: 13, allow: 3, deny: 14, clients: 3 },
-      readmissions: { clients: 5, admissions: 6, clients_admitted_again: 1, readmissions: 1, max_admissions_per_client: 2 },
+      readmissions: { clients: 7, admissions: 8, clients_admitted_again: 1, readmissions: 1, max_admissions_per_client: 2 },
     });
     expect(figures(fast).revocations).toMatchObject({ total: 2, observed: 2, median_seconds_to_effect: (3 * 3600 + 17 * 3600) / 2, max_seconds_to_effect: 17 * 3600 });
     expect(figures(fast).denials_by_reason).toEqual({
@@ -123,9 +135,9 @@ describe('evidence report from stored days', () => {
     });
     expect(fast.series.points.map((p) => [p.start, p.admissions, p.denials])).toEqual([
       [iso(-18), 2, 1],
-      [iso(6), 1, 14],
+      [iso(6), 2, 14],
       [iso(DAY + 6), 2, 2],
-      [iso(2 * DAY + 6), 1, 1],
+      [iso(2 * DAY + 6), 2, 1],
     ]);
   });
 
@@ -164,11 +176,11 @@ describe('evidence report from stored days', () => {
 
   it('computes a stored day again when the validation of one of its admissions, made the day before, arrives later', async () => {
     await allowed(DAY + 0.001, 'n1', { source: 'software_statement', anchor: 'directory', software_id: 'sw2' }, 'x9');
-    expect(figures(await reportWithSeries(sqlOf(su), WINDOW, LATER)).metadata_backing.signed).toBe(1);
+    expect(figures(await reportWithSeries(sqlOf(su), WINDOW, LATER)).metadata_backing.signed).toBe(3);
     await validated(DAY - 0.001, 'n1', 'software_statement', { statement: { sha256: '9'.repeat(64), anchor: 'directory', alg: 'ES256' } }, 'x9');
     const fast = await reportWithSeries(sqlOf(su), WINDOW, LATER);
     expect(figures(fast)).toEqual(figures(await fromEvents()));
-    expect(figures(fast).metadata_backing).toMatchObject({ admissions: 7, signed: 2, backed: 3 });
+    expect(figures(fast).metadata_backing).toMatchObject({ admissions: 9, signed: 4, backed: 5 });
   });
 
   it('gives the same series when buckets start off the hour: the hours they start in are binned from the events', async () => {

@@ -23,6 +23,9 @@ const REVOKER = 'admit_report-revoker-token-for-tests-only';
 const POLICY = `sha256:${'a'.repeat(64)}`;
 const JKT = 'j'.repeat(43);
 const ORIGIN = 'https://docs.example';
+const WORKLOAD = 'spiffe://prod.example/ns/payments/api';
+const NAMESPACE = 'spiffe://prod.example/ns/payments';
+const INTERMEDIATE = 'https://intermediate.example';
 const HOSTILE = '<script>alert("x")</script>&\'';
 
 @Module({ providers: [publisherFor('policy')], exports: [Publisher] })
@@ -126,6 +129,11 @@ describe('audit evidence report', () => {
     // p1: self-asserted at 7. c2: a CIMD admission whose validation is not stored, at 8. u1: a decision of contracts 1.0 (no admission), at 9.
     // Denials: invalid statement at 10; two reasons at 11; no reason at 12; another client denied as revoked at 40.5 (not s1's effect).
     // `anchor` other-directory revoked at 60: no client of it asks again. Outside the window: -10, -5, 100 (`to` is exclusive), 150.
+    // w1: a SPIFFE workload (ns/payments/api) admitted at 13; w2 (ns/payments2/api) validated at 13. NAMESPACE revoked at 62: w2's
+    //     check denied as revoked:spiffe_prefix at 63 (not under it: whole segments), w1's at 64.5; trust domain prod.example revoked
+    //     at 80, w1's check denied as revoked:trust_domain at 83.
+    // a1: an agent attested by `agent-platform`, admitted at 14; the attester revoked at 70, a1's registration denied as revoked at 71.
+    // f1: a federation leaf validated through INTERMEDIATE at 15; the intermediate revoked at 85, f1's registration denied as revoked at 88.
     await seed(Topic.RegistrationValidated, validated('s1', 'software_statement', { statement: { sha256: '1'.repeat(64), anchor: 'directory', alg: 'ES256' } }, { anchor: 'directory', software_id: 'sw1', jkts: [JKT] }), 1, 'x1');
     await seed(Topic.RegistrationDecided, allowed('s1', { source: 'software_statement', anchor: 'directory', software_id: 'sw1', jkts: [JKT] }), 2, 'x1');
     const document = { url: `${ORIGIN}/c1.json`, sha256: '2'.repeat(64), fetched_at: at(3).toISOString(), status: 200, cache_ttl_s: 300 };
@@ -141,6 +149,14 @@ describe('audit evidence report', () => {
     await seed(Topic.RegistrationDecided, denied('d2', ['invalid_client_metadata', 'ERR_CIMD_SECRET']), 11);
     await seed(Topic.RegistrationDecided, denied('d3', []), 12);
     await seed(Topic.RegistrationValidated, validated('s1', 'software_statement', { statement: { sha256: '3'.repeat(64), anchor: 'directory', alg: 'ES256' } }, { anchor: 'directory', jkts: [JKT] }), 19, 'x20');
+    const svid = (spiffe_id: string) => ({ spiffe: { spiffe_id, anchor: 'prod-mesh', trust_domain: 'prod.example', svid_sha256: '4'.repeat(64), exp: at(30).toISOString() } });
+    await seed(Topic.RegistrationValidated, validated('w1', 'spiffe', svid(WORKLOAD), { anchor: 'prod-mesh', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'] }), 13, 'x13');
+    await seed(Topic.RegistrationDecided, allowed('w1', { source: 'spiffe', anchor: 'prod-mesh', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'] }), 13, 'x13');
+    await seed(Topic.RegistrationValidated, validated('w2', 'spiffe', svid('spiffe://prod.example/ns/payments2/api'), { anchor: 'prod-mesh', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments2', 'api'] }), 13, 'x13b');
+    const attestation = { client_attestation: { attester: 'agent-platform', issuer: 'https://agents.example', jkt: JKT, attestation_sha256: '5'.repeat(64), exp: at(30).toISOString() } };
+    await seed(Topic.RegistrationValidated, validated('a1', 'client_attestation', attestation, { anchor: 'agent-platform', attester: 'agent-platform', jkts: [JKT] }), 14, 'x14');
+    await seed(Topic.RegistrationDecided, allowed('a1', { source: 'client_attestation', anchor: 'agent-platform', attester: 'agent-platform', jkts: [JKT] }), 14, 'x14');
+    await seed(Topic.RegistrationValidated, validated('f1', 'federation', {}, { intermediates: [INTERMEDIATE] }), 15, 'x15');
     await seed(Topic.RegistrationDecided, allowed('s1', { source: 'software_statement', anchor: 'directory', software_id: 'sw1', jkts: [JKT] }), 20, 'x20');
     await seed(Topic.AccessChecked, checked('s1', 'allow', 'pipeline'), 21);
     // Twelve checks of a client Admit never admitted, aggregated by intake into one event.
@@ -154,6 +170,15 @@ describe('audit evidence report', () => {
     await seed(Topic.RegistrationDecided, denied('c1', ['revoked:origin']), 52);
     await seed(Topic.Revocations, revocation(randomUUID(), 'anchor', 'other-directory'), 60);
     await seed(Topic.Revocations, byId, 61);
+    await seed(Topic.Revocations, revocation(randomUUID(), 'spiffe_prefix', NAMESPACE), 62);
+    await seed(Topic.AccessChecked, checked('w2', 'deny', 'local', ['revoked:spiffe_prefix']), 63);
+    await seed(Topic.AccessChecked, checked('w1', 'deny', 'local', ['revoked:spiffe_prefix']), 64.5);
+    await seed(Topic.Revocations, revocation(randomUUID(), 'attester', 'agent-platform'), 70);
+    await seed(Topic.RegistrationDecided, denied('a1', ['revoked:attester']), 71);
+    await seed(Topic.Revocations, revocation(randomUUID(), 'trust_domain', 'prod.example'), 80);
+    await seed(Topic.AccessChecked, checked('w1', 'deny', 'local', ['revoked:trust_domain']), 83);
+    await seed(Topic.Revocations, revocation(randomUUID(), 'intermediate', INTERMEDIATE), 85);
+    await seed(Topic.RegistrationDecided, denied('f1', ['revoked:intermediate']), 88);
     await seed(Topic.Revocations, revocation(randomUUID(), 'client_id', 'q'), -10);
     await seed(Topic.RegistrationDecided, allowed('early', { source: 'cimd' }), -5);
     await seed(Topic.RegistrationDecided, allowed('late', { source: 'software_statement' }), 100);
@@ -176,44 +201,57 @@ describe('audit evidence report', () => {
   });
 
   it('counts admissions by source, and the clients they admitted', () => {
-    expect(report.figures.admissions_by_source).toEqual({ admissions: 6, clients: 5, by_source: { cimd: 2, software_statement: 2, federation: 0, spiffe: 0, self_asserted: 1, unknown: 1 } });
+    expect(report.figures.admissions_by_source).toEqual({
+      admissions: 8,
+      clients: 7,
+      by_source: { cimd: 2, software_statement: 2, federation: 0, spiffe: 1, client_attestation: 1, self_asserted: 1, unknown: 1 },
+    });
   });
 
-  it('counts as backed only the admissions whose validation stored a statement or document digest', () => {
+  it('counts as backed only the admissions whose validation stored a statement, JWT-SVID, attestation or document digest', () => {
     // c2 says cimd, but no validation of it was stored; p1 was validated, on its own word.
-    expect(report.figures.metadata_backing).toEqual({ admissions: 6, signed: 2, fetched: 1, backed: 3, share: 0.5 });
+    expect(report.figures.metadata_backing).toEqual({ admissions: 8, signed: 4, fetched: 1, backed: 5, share: 5 / 8 });
   });
 
   it('counts access checks by path and decision (an aggregated event as the checks it stands for), and re-admissions per client', () => {
     expect(report.figures.revalidation).toEqual({
-      access_checks: { total: 18, local: 5, pipeline: 13, allow: 3, deny: 15, clients: 4 },
-      readmissions: { clients: 5, admissions: 6, clients_admitted_again: 1, readmissions: 1, max_admissions_per_client: 2 },
+      access_checks: { total: 21, local: 8, pipeline: 13, allow: 3, deny: 18, clients: 6 },
+      readmissions: { clients: 7, admissions: 8, clients_admitted_again: 1, readmissions: 1, max_admissions_per_client: 2 },
     });
   });
 
   it('times each revocation to the first denial of a client it covers, once per revocation, or says it was not observed', () => {
     const r = report.figures.revocations;
-    expect({ ...r, items: undefined }).toEqual({ total: 3, observed: 2, not_observed: 1, median_seconds_to_effect: 90, max_seconds_to_effect: 120, items: undefined, truncated: false });
+    expect({ ...r, items: undefined }).toEqual({ total: 7, observed: 6, not_observed: 1, median_seconds_to_effect: 135, max_seconds_to_effect: 180, items: undefined, truncated: false });
     expect(r.items.map((i) => [i.kind, i.value, i.revoked_at, i.first_denial_at, i.seconds_to_effect])).toEqual([
       ['client_id', 's1', at(40).toISOString(), at(41).toISOString(), 60],
       ['origin', ORIGIN, at(50).toISOString(), at(52).toISOString(), 120],
       ['anchor', 'other-directory', at(60).toISOString(), null, null],
+      // w2's deny at 63 is not this revocation's: ns/payments2 is not under ns/payments.
+      ['spiffe_prefix', NAMESPACE, at(62).toISOString(), at(64.5).toISOString(), 150],
+      ['attester', 'agent-platform', at(70).toISOString(), at(71).toISOString(), 60],
+      ['trust_domain', 'prod.example', at(80).toISOString(), at(83).toISOString(), 180],
+      ['intermediate', INTERMEDIATE, at(85).toISOString(), at(88).toISOString(), 180],
     ]);
     expect(r.items[0]).toMatchObject({ reason: HOSTILE, actor: 'revoker' });
   });
 
   it('counts denials by reason code, registrations and access checks apart, an aggregated access check as the checks it stands for', () => {
     const d = report.figures.denials_by_reason;
-    expect(d.denials).toBe(19);
+    expect(d.denials).toBe(24);
     expect(d.truncated).toBe(false);
     expect(d.reasons).toEqual([
       { code: 'not_admitted', registrations: 0, access_checks: 12, total: 12 },
       { code: 'revoked:client_id', registrations: 0, access_checks: 3, total: 3 },
+      { code: 'revoked:spiffe_prefix', registrations: 0, access_checks: 2, total: 2 },
       { code: 'ERR_CIMD_SECRET', registrations: 1, access_checks: 0, total: 1 },
       { code: 'invalid_client_metadata', registrations: 1, access_checks: 0, total: 1 },
       { code: 'invalid_software_statement', registrations: 1, access_checks: 0, total: 1 },
       { code: 'none', registrations: 1, access_checks: 0, total: 1 },
+      { code: 'revoked:attester', registrations: 1, access_checks: 0, total: 1 },
+      { code: 'revoked:intermediate', registrations: 1, access_checks: 0, total: 1 },
       { code: 'revoked:origin', registrations: 1, access_checks: 0, total: 1 },
+      { code: 'revoked:trust_domain', registrations: 0, access_checks: 1, total: 1 },
     ]);
   });
 
@@ -223,8 +261,8 @@ describe('audit evidence report', () => {
       bucket: 'hour',
       bucket_seconds: 3600,
       points: [
-        { start: at(0).toISOString(), admissions: 6, denials: 19 },
-        { start: at(60).toISOString(), admissions: 0, denials: 0 },
+        { start: at(0).toISOString(), admissions: 8, denials: 19 },
+        { start: at(60).toISOString(), admissions: 0, denials: 5 },
       ],
     });
     const charts = reportCharts(report, series);
@@ -264,7 +302,7 @@ describe('audit evidence report', () => {
     expect(text).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;&#38;&#39;');
     expect(text).not.toMatch(/<[^>]*\b(src|href)=/);
     expect(text).toContain('PR.AA-01');
-    expect(text).toContain('50.0 %');
+    expect(text).toContain('62.5 %');
     expect(text).toContain('not observed');
   });
 

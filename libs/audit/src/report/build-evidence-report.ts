@@ -3,12 +3,15 @@ import { SqlQuery } from '../sql-query';
 import { DenialReason, EvidenceReport, REPORT_MAX_ITEMS, ReportWindow, RevocationEffect } from './evidence-report';
 import { FIGURE_MAPPINGS } from './frameworks';
 import { LIVE, partials, RolledUp, rolledUpDays, stored } from './report-days';
+import { coverageOf } from './revocation-coverage';
 
 /**
  * The evidence report of a window, computed by PostgreSQL (or PGlite) from `audit_events` with
  * aggregates over the indexed query columns: memory holds the figures and at most REPORT_MAX_ITEMS
- * revocations and reason codes, however many events the window holds. The window's whole days that
- * have ended are read from their stored figures (see rolledUpDays), the rest from the events.
+ * revocations and reason codes, however many events the window holds (and the clients covered by the
+ * window's revocations of a trust domain, SPIFFE ID prefix, attester or intermediate, see coverageOf).
+ * The window's whole days that have ended are read from their stored figures (see rolledUpDays), the
+ * rest from the events.
  */
 export async function buildEvidenceReport(query: SqlQuery, window: ReportWindow, now = new Date(), days?: RolledUp): Promise<EvidenceReport> {
   days ??= await rolledUpDays(query, window, now);
@@ -43,7 +46,7 @@ async function admissionsOf(query: SqlQuery, params: unknown[]) {
      GROUP BY source`,
     params,
   );
-  const bySource = { cimd: 0, software_statement: 0, federation: 0, spiffe: 0, self_asserted: 0, unknown: 0 };
+  const bySource = { cimd: 0, software_statement: 0, federation: 0, spiffe: 0, client_attestation: 0, self_asserted: 0, unknown: 0 };
   const backing = { admissions: 0, signed: 0, fetched: 0, backed: 0, share: null as number | null };
   for (const r of rows) {
     const key = r.source in bySource ? (r.source as keyof typeof bySource) : 'unknown';
@@ -93,9 +96,11 @@ async function accessChecksOf(query: SqlQuery, params: unknown[]): Promise<Omit<
  * Revocations recorded in the window (one per revocation id: the service may publish one again when
  * it rebuilds its topic), each with the first deny naming `revoked:<kind>` for a client it covers:
  * the client itself, or a client whose validated or admitted metadata names the anchor, origin,
- * software or key. The first deny may fall after the window: it is the effect of a revocation in it.
- * The covered clients are listed first (each kind by its own index), then their denies read by the
- * (client, time) index: never a scan of every deny since the revocation.
+ * software or key; for a trust domain, SPIFFE ID prefix, attester or intermediate, the clients the
+ * revocation set matches (`$6` revocation ids beside `$7` client ids, see coverageOf). The first deny
+ * may fall after the window: it is the effect of a revocation in it. The covered clients are listed
+ * first (each kind by its own index), then their denies read by the (client, time) index: never a
+ * scan of every deny since the revocation.
  */
 const REVOCATION_EFFECTS = `
   WITH r AS (
@@ -111,7 +116,8 @@ const REVOCATION_EFFECTS = `
             UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'origin' AND x.origin = r.value AND x.type = ANY($5::text[])
             UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'jkt' AND x.jkts @> jsonb_build_array(r.value) AND x.type = ANY($5::text[])
             UNION SELECT x.client_id FROM audit_events x
-              WHERE r.kind = 'software_id' AND COALESCE(x.data -> 'admission' ->> 'software_id', x.data ->> 'software_id') = r.value AND x.type = ANY($5::text[])))
+              WHERE r.kind = 'software_id' AND COALESCE(x.data -> 'admission' ->> 'software_id', x.data ->> 'software_id') = r.value AND x.type = ANY($5::text[])
+            UNION SELECT c.client_id FROM unnest($6::text[], $7::text[]) AS c(revocation, client_id) WHERE c.revocation = r.id))
       AND d.event_time >= r.revoked_at AND d.type = ANY($4::text[]) AND d.decision = 'deny'
       AND d.data -> 'reasons' @> jsonb_build_array(jsonb_build_object('code', 'revoked:' || r.kind))
   ) AS first_denial_at
@@ -120,7 +126,11 @@ const REVOCATION_EFFECTS = `
 type EffectRow = Omit<RevocationEffect, 'revoked_at' | 'first_denial_at' | 'seconds_to_effect'> & { revoked_at: Date; first_denial_at: Date | null };
 
 async function revocationEffectsOf(query: SqlQuery, window: ReportWindow): Promise<EvidenceReport['figures']['revocations']> {
-  const params = [window.from, window.to, Topic.Revocations, [Topic.AccessChecked, Topic.RegistrationDecided], [Topic.RegistrationValidated, Topic.RegistrationDecided]];
+  const coverage = await coverageOf(query, window);
+  const params = [
+    window.from, window.to, Topic.Revocations, [Topic.AccessChecked, Topic.RegistrationDecided], [Topic.RegistrationValidated, Topic.RegistrationDecided],
+    coverage.revocations, coverage.clients,
+  ];
   // One statement: the summary of every revocation, beside the first REPORT_MAX_ITEMS (none: one row, the summary).
   const rows = await query<{ total: number; observed: number; median: number | null; max: number | null } & Partial<EffectRow>>(
     `WITH fx AS (${REVOCATION_EFFECTS}),

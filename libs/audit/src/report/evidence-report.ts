@@ -41,11 +41,11 @@ export interface EvidenceReport {
       admissions: number;
       clients: number;
       /** `unknown`: decisions stored before contracts 1.1.0, which did not name their source. */
-      by_source: { cimd: number; software_statement: number; federation: number; spiffe: number; self_asserted: number; unknown: number };
+      by_source: { cimd: number; software_statement: number; federation: number; spiffe: number; client_attestation: number; self_asserted: number; unknown: number };
     };
     metadata_backing: {
       admissions: number;
-      /** Admissions whose validation (same correlation id) stored a verified statement's, trust chain's or JWT-SVID's digests. */
+      /** Admissions whose validation (same correlation id) stored a verified statement's, trust chain's, JWT-SVID's or client attestation's digests. */
       signed: number;
       /** Admissions whose validation stored a fetched document's URL and digest. */
       fetched: number;

@@ -39,14 +39,14 @@ export const FIGURE_MAPPINGS: Record<FigureName, Mapping> = {
   admissions_by_source: {
     evidences:
       'Every non-human client admitted in the window was admitted by a recorded decision, under a recorded policy version, and on metadata from a named source: ' +
-      'a fetched client ID metadata document (cimd), a statement signed by a trust anchor (software_statement), an OpenID Federation trust chain to a configured trust anchor (federation), a workload\'s JWT-SVID from a configured SPIFFE trust domain (spiffe), or the caller\'s own word (self_asserted). ' +
+      'a fetched client ID metadata document (cimd), a statement signed by a trust anchor (software_statement), an OpenID Federation trust chain to a configured trust anchor (federation), a workload\'s JWT-SVID from a configured SPIFFE trust domain (spiffe), an agent\'s client attestation signed by a configured attester (client_attestation), or the caller\'s own word (self_asserted). ' +
       'It shows who was let in and on what kind of evidence; it does not show that the clients behaved well afterwards.',
     items: [PR_AA_01, NHI3, T8, T9],
   },
   metadata_backing: {
     evidences:
       'The share of admissions whose validation stored a digest of the evidence: the fetched document (URL, SHA-256, status, cache lifetime) ' +
-      'or the verified statement (SHA-256, anchor, kid, alg) or trust chain (each statement\'s SHA-256, the anchor, the path) or JWT-SVID (its SHA-256, the trust domain, its exp). A backed admission is bound to a publisher or a trust anchor, not to what the caller claimed; ' +
+      'or the verified statement (SHA-256, anchor, kid, alg) or trust chain (each statement\'s SHA-256, the anchor, the path) or JWT-SVID (its SHA-256, the trust domain, its exp) or client attestation (its SHA-256, the attester, the key it binds, its exp). A backed admission is bound to a publisher or a trust anchor, not to what the caller claimed; ' +
       'the rest were admitted on self-asserted metadata, which only a policy that permits it admits.',
     items: [PR_AA_01, NHI3, NHI4, T9],
   },

@@ -80,6 +80,7 @@ export function reportCharts(report: EvidenceReport, series: ReportSeries): Reco
       { label: 'software_statement', value: s.software_statement },
       { label: 'federation', value: s.federation },
       { label: 'spiffe', value: s.spiffe },
+      { label: 'client_attestation', value: s.client_attestation },
       { label: 'self_asserted', value: s.self_asserted },
       { label: 'unknown', value: s.unknown },
     ]),

@@ -44,7 +44,7 @@ export const partials = {
   /**
    * Admissions by source, and how many were backed: the validation of the same request (same
    * correlation id) stored the digest of a fetched document, of a verified statement, of a trust
-   * chain's statements or of a JWT-SVID.
+   * chain's statements, of a JWT-SVID or of a client attestation.
    */
   sources: (range: string) => `
     SELECT COALESCE(e.data -> 'admission' ->> 'source', 'unknown') AS source, count(*) AS admissions,
@@ -52,7 +52,7 @@ export const partials = {
            count(*) FILTER (WHERE v.statement OR v.document) AS backed
     FROM audit_events e
     LEFT JOIN LATERAL (
-      SELECT bool_or(x.data -> 'evidence' -> 'statement' IS NOT NULL OR x.data -> 'evidence' -> 'federation' IS NOT NULL OR x.data -> 'evidence' -> 'spiffe' IS NOT NULL) AS statement, bool_or(x.data -> 'evidence' -> 'document' IS NOT NULL) AS document
+      SELECT bool_or(x.data -> 'evidence' -> 'statement' IS NOT NULL OR x.data -> 'evidence' -> 'federation' IS NOT NULL OR x.data -> 'evidence' -> 'spiffe' IS NOT NULL OR x.data -> 'evidence' -> 'client_attestation' IS NOT NULL) AS statement, bool_or(x.data -> 'evidence' -> 'document' IS NOT NULL) AS document
       FROM audit_events x
       WHERE x.correlation_id = e.correlation_id AND x.type = ${VALIDATED} AND x.client_id = e.client_id AND x.data ->> 'outcome' = 'valid'
     ) v ON TRUE

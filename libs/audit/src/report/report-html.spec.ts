@@ -10,7 +10,7 @@ const report: EvidenceReport = {
   window: { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' },
   generated_at: '2026-02-01T00:00:01.000Z',
   figures: {
-    admissions_by_source: { admissions: 4, clients: 3, by_source: { cimd: 1, software_statement: 2, federation: 0, spiffe: 0, self_asserted: 1, unknown: 0 } },
+    admissions_by_source: { admissions: 4, clients: 3, by_source: { cimd: 1, software_statement: 2, federation: 0, spiffe: 0, client_attestation: 0, self_asserted: 1, unknown: 0 } },
     metadata_backing: { admissions: 4, signed: 2, fetched: 1, backed: 3, share: 0.75 },
     revalidation: {
       access_checks: { total: 5, local: 4, pipeline: 1, allow: 4, deny: 1, clients: 2 },

@@ -74,7 +74,7 @@ export function reportBodyHtml(report: EvidenceReport, charts: ReportChartsHtml 
       report,
       'admissions_by_source',
       `<p>${escapeHtml(a.admissions)} admissions of ${escapeHtml(a.clients)} distinct clients.</p>` +
-        table(['source', 'admissions'], [['cimd (client ID metadata document)', a.by_source.cimd], ['software_statement (trust anchor)', a.by_source.software_statement], ['federation (OpenID Federation trust chain)', a.by_source.federation], ['spiffe (SPIFFE JWT-SVID)', a.by_source.spiffe], ['self_asserted', a.by_source.self_asserted], ['unknown (before contracts 1.1.0)', a.by_source.unknown]]),
+        table(['source', 'admissions'], [['cimd (client ID metadata document)', a.by_source.cimd], ['software_statement (trust anchor)', a.by_source.software_statement], ['federation (OpenID Federation trust chain)', a.by_source.federation], ['spiffe (SPIFFE JWT-SVID)', a.by_source.spiffe], ['client_attestation (an attester\'s client attestation)', a.by_source.client_attestation], ['self_asserted', a.by_source.self_asserted], ['unknown (before contracts 1.1.0)', a.by_source.unknown]]),
       (charts.over_time ?? '') + (charts.admissions_by_source ?? ''),
     ),
     section(

@@ -12,10 +12,7 @@ export interface Positioned {
 }
 
 /** One caller's events of one topic-partition, waiting for the next group commit. */
-interface Append {
-  topic: string;
-  partition: number;
-  rows: ChainedFields[];
+interface Append extends ChainAppend {
   resolve: (inserted: number) => void;
   reject: (err: unknown) => void;
 }
@@ -65,9 +62,8 @@ export class ChainWriter {
   /** Stores the events (in the given order, which is offset order); resolves with how many were new. */
   append(topic: string, partition: number, items: Positioned[]): Promise<number> {
     if (items.length === 0) return Promise.resolve(0);
-    const rows = items.map((item) => toRow(topic, partition, item));
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ topic, partition, rows, resolve, reject });
+      this.queue.push({ ...chainAppend(topic, partition, items), resolve, reject });
       // Started on the next turn, so appends made in this one share its transaction.
       if (!this.scheduled) {
         this.scheduled = true;
@@ -110,38 +106,58 @@ export class ChainWriter {
 
   /** One transaction for the whole group; returns how many rows of each append were new. */
   private write(group: Append[]): Promise<number[]> {
-    return inTransaction(this.db, async (query) => {
-      const heads = await lockHeads(query, group);
-      const inserted = await insertEvents(query, dedupe(group.flatMap((a) => a.rows)));
-      if (inserted.size === 0) return group.map(() => 0);
-      const links: unknown[][] = [];
-      const counts = group.map(({ topic, partition, rows }) => {
-        const head = heads.get(headKey(topic, partition))!;
-        let count = 0;
-        for (const row of rows) {
-          const seq = inserted.get(row.event_id);
-          if (seq === undefined) continue;
-          // Linked once, even if the same event came twice in this group.
-          inserted.delete(row.event_id);
-          const hash = linkHash(head.hash, row);
-          head.length += 1n;
-          links.push([seq, topic, partition, head.length.toString(), head.hash, hash]);
-          head.hash = hash;
-          count++;
-        }
-        return count;
-      });
-      await query(`INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash) VALUES ${placeholders(links.length, 6)}`, links.flat());
-      const moved = [...heads].map(([key, head]) => [...splitKey(key), head.length.toString(), head.hash]);
-      await query(
-        `UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
-         FROM (VALUES ${placeholders(moved.length, 4, { 2: '::int', 3: '::bigint' })}) AS v(topic, partition, length, hash)
-         WHERE h.topic = v.topic AND h.partition = v.partition`,
-        moved.flat(),
-      );
-      return counts;
-    });
+    return inTransaction(this.db, (query) => writeChained(query, group));
   }
+}
+
+/** Events of one chain (a topic-partition), in offset order. */
+export interface ChainAppend {
+  topic: string;
+  partition: number;
+  rows: ChainedFields[];
+}
+
+/** The events of `positioned` as one chain's append. */
+export function chainAppend(topic: string, partition: number, positioned: Positioned[]): ChainAppend {
+  return { topic, partition, rows: positioned.map((item) => toRow(topic, partition, item)) };
+}
+
+/**
+ * Stores and links the appends inside the caller's transaction, in five statements whatever their
+ * number (heads locked in key order, the new events, their links, the heads moved); returns how
+ * many rows of each append were new. ChainWriter runs it for its groups; a caller whose own change
+ * must commit with its record (a partition drop) runs it in its transaction.
+ */
+export async function writeChained(query: TxQuery, group: ChainAppend[]): Promise<number[]> {
+  const heads = await lockHeads(query, group);
+  const inserted = await insertEvents(query, dedupe(group.flatMap((a) => a.rows)));
+  if (inserted.size === 0) return group.map(() => 0);
+  const links: unknown[][] = [];
+  const counts = group.map(({ topic, partition, rows }) => {
+    const head = heads.get(headKey(topic, partition))!;
+    let count = 0;
+    for (const row of rows) {
+      const seq = inserted.get(row.event_id);
+      if (seq === undefined) continue;
+      // Linked once, even if the same event came twice in this group.
+      inserted.delete(row.event_id);
+      const hash = linkHash(head.hash, row);
+      head.length += 1n;
+      links.push([seq, topic, partition, head.length.toString(), head.hash, hash]);
+      head.hash = hash;
+      count++;
+    }
+    return count;
+  });
+  await query(`INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash) VALUES ${placeholders(links.length, 6)}`, links.flat());
+  const moved = [...heads].map(([key, head]) => [...splitKey(key), head.length.toString(), head.hash]);
+  await query(
+    `UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
+     FROM (VALUES ${placeholders(moved.length, 4, { 2: '::int', 3: '::bigint' })}) AS v(topic, partition, length, hash)
+     WHERE h.topic = v.topic AND h.partition = v.partition`,
+    moved.flat(),
+  );
+  return counts;
 }
 
 /** How many queued appends the next transaction takes: at least one, however large. */
@@ -161,7 +177,7 @@ const splitKey = (key: string): [string, number] => {
 };
 
 /** Creates missing heads, then locks every head the group extends, in one order for every writer. */
-async function lockHeads(query: TxQuery, group: Append[]): Promise<Map<string, Head>> {
+async function lockHeads(query: TxQuery, group: ChainAppend[]): Promise<Map<string, Head>> {
   const keys = [...new Set(group.map((a) => headKey(a.topic, a.partition)))].sort().map(splitKey);
   const params = keys.flatMap(([topic, partition]) => [topic, partition]);
   await query(

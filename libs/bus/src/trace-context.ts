@@ -31,8 +31,9 @@ export function currentTrace(): TraceContext | undefined {
  * parent (absent, malformed, all-zero ids) starts a new sampled trace.
  */
 export function childSpan(parent?: string): string {
-  if (parent && isTraceparent(parent.trim().toLowerCase())) {
-    const [, traceId, , flags] = parent.trim().toLowerCase().split('-');
+  const normal = parent?.trim().toLowerCase();
+  if (normal && isTraceparent(normal)) {
+    const [, traceId, , flags] = normal.split('-');
     return `00-${traceId}-${randomHex(8)}-${flags}`;
   }
   return `00-${randomHex(16)}-${randomHex(8)}-01`;

@@ -33,8 +33,10 @@ export async function verifyArchives(path: string, options: ArchiveVerifyOptions
   const report: ArchiveReport = { ok: true, verified_at: (options.now ?? new Date()).toISOString(), live_checked: options.live !== undefined, archives: [], chains: [], problems: [] };
   const dirs = existsSync(join(path, MANIFEST_FILE)) || existsSync(join(path, SIGNATURE_FILE)) ? [path] : await archiveDirs(path, report.problems);
   const runs: (ArchivedRun & { day: string })[] = [];
+  // One key set for every day: each checkpoint key is imported once.
+  const keys = createLocalJWKSet(options.jwks);
   for (const dir of dirs) {
-    const day = await verifyDay(dir, options.jwks, report);
+    const day = await verifyDay(dir, keys, report);
     if (day) runs.push(...day.manifest.chains.map((run) => ({ ...run, day: day.manifest.day })));
   }
   await checkContinuity(runs, report, options.live);
@@ -53,7 +55,7 @@ async function archiveDirs(path: string, problems: Problem[]): Promise<string[]>
 }
 
 /** One day's archive; returns its signed manifest when the signature holds (continuity is checked on signed heads only). */
-async function verifyDay(dir: string, jwks: JSONWebKeySet, report: ArchiveReport): Promise<{ manifest: ArchiveManifest } | undefined> {
+async function verifyDay(dir: string, keys: ReturnType<typeof createLocalJWKSet>, report: ArchiveReport): Promise<{ manifest: ArchiveManifest } | undefined> {
   const problem = (code: Problem['code'], description: string, day: string | null = null) => report.problems.push({ day, code, description });
   const manifestBytes = await readFile(join(dir, MANIFEST_FILE)).catch(() => undefined);
   const jws = await readFile(join(dir, SIGNATURE_FILE), 'utf8').catch(() => undefined);
@@ -66,7 +68,7 @@ async function verifyDay(dir: string, jwks: JSONWebKeySet, report: ArchiveReport
   let signed: Uint8Array;
   try {
     if (decodeProtectedHeader(jws.trim()).typ !== ARCHIVE_TYP) throw new Error(`its typ is not ${ARCHIVE_TYP}`);
-    signed = (await compactVerify(jws.trim(), createLocalJWKSet(jwks))).payload;
+    signed = (await compactVerify(jws.trim(), keys)).payload;
   } catch (err) {
     problem(ArchiveProblem.Signature, `${dir}: the manifest's signature does not verify: ${(err as Error).message}`);
     return undefined;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PlainRoute } from '@admit/platform';
+import type { FastifyRequest } from 'fastify';
 import { RateLimits } from '../limits/rate-limits';
 import { AccessCheckRequest } from './access-check-request';
 import { AccessChecks } from './access-checks';
@@ -21,11 +22,12 @@ export class AccessChecksRoute {
     ACCESS_CHECKS_ROUTE.serve(adapter.httpAdapter.getInstance(), async (request) => {
       const body = request.body as AccessCheckRequest;
       limits.take('access-checks', body.client_id, request.ip);
-      const header = (name: string) => {
-        const value = request.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      return checks.check(body, { attestation: header(ATTESTATION_HEADER), pop: header(ATTESTATION_POP_HEADER) });
+      return checks.check(body, { attestation: header(request, ATTESTATION_HEADER), pop: header(request, ATTESTATION_POP_HEADER) });
     });
   }
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
 }

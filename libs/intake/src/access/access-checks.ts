@@ -91,13 +91,12 @@ export class AccessChecks implements BeforeApplicationShutdown {
    * the request's client. None: undefined (a private_key_jwt assertion is checked against the admission).
    */
   private async proofOf(request: AccessCheckRequest, attestation: PresentedAttestation | undefined): Promise<ProofResult | undefined> {
-    const receivedAt = new Date().toISOString();
     if (attestation && (attestation.attestation !== undefined || attestation.pop !== undefined)) {
-      return proofFor(request.client_id, await this.proofs.attestation(attestation, receivedAt));
+      return proofFor(request.client_id, await this.proofs.attestation(attestation, new Date().toISOString()));
     }
     if (request.client_assertion_type === JWT_SPIFFE_ASSERTION_TYPE) {
       if (request.client_assertion === undefined) return { ok: false, problem: { code: 'invalid_client_assertion', description: 'client_assertion_type jwt-spiffe needs the JWT-SVID as client_assertion' } };
-      return proofFor(request.client_id, await this.proofs.svid(request.client_assertion, receivedAt));
+      return proofFor(request.client_id, await this.proofs.svid(request.client_assertion, new Date().toISOString()));
     }
     return undefined;
   }

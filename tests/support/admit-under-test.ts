@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createTestDatabase } from './database';
 import { embeddedDataDir } from './embedded-store';
 import { createTestTopics, KAFKA_BROKERS } from './kafka';
+import { recordEvents, recordingBehaviour } from './behaviour-record';
 import { eventually } from './poll';
 
 export type Mode = 'distributed' | 'embedded';
@@ -63,6 +64,7 @@ export async function startAdmit(mode: Mode, env: Record<string, string> = {}, s
       databaseUrl: started.databaseUrl,
       auditEvents: (filters, ready) => readAudit(started.auditUrl, token, filters, ready),
       close: async () => {
+        if (recordingBehaviour) await recordStoredEvents(started.auditUrl, token);
         const codes = await started.close();
         rmSync(dir, { recursive: true, force: true });
         // Every app drains and exits 0 on SIGTERM; one that died on its own (a crash) shows here.
@@ -125,13 +127,19 @@ async function embedded(dir: string, env: Record<string, string>): Promise<Start
   return { stack, auditUrl: stack.intakeUrl, close: () => stack.stop() };
 }
 
+/** For the behaviour record: every event stored so far; a stack that no longer answers records none. */
+async function recordStoredEvents(url: string, token: string): Promise<void> {
+  const events = await readAudit(url, token, {}, () => true).catch(() => []);
+  recordEvents(events);
+}
+
 /** Polls the audit API (every page) until `ready` accepts what it holds. */
-function readAudit(url: string, token: string, filters: AuditFilters, ready: (events: AuditEvent[]) => boolean): Promise<AuditEvent[]> {
+function readAudit(url: string, token: string, filters: Partial<AuditFilters>, ready: (events: AuditEvent[]) => boolean): Promise<AuditEvent[]> {
   return eventually(`audit events ${JSON.stringify(filters)}`, async () => {
     const events: AuditEvent[] = [];
     let cursor: string | null = null;
     do {
-      const query = new URLSearchParams({ ...filters, limit: '1000', ...(cursor ? { cursor } : {}) });
+      const query = new URLSearchParams({ ...(filters as Record<string, string>), limit: '1000', ...(cursor ? { cursor } : {}) });
       const res = await fetch(`${url}/audit/events?${query}`, { headers: { authorization: `Bearer ${token}` } });
       if (res.status !== 200) throw new Error(`GET /audit/events answered ${res.status}: ${await res.text()}`);
       const page = (await res.json()) as { events: AuditEvent[]; next_cursor: string | null };

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 /**
  * A record of what Admit answers and emits, for refactors that must not change behaviour.
  *
- * With `ADMIT_BEHAVIOUR_RECORD=<dir>`, each e2e suite appends to `<dir>/<suite>.jsonl`:
+ * With `E2E_BEHAVIOUR_RECORD=<dir>`, each e2e suite appends to `<dir>/<suite>.jsonl`:
  * - every error response (status ≥ 400) a loopback `fetch` receives: method, path, status, content
  *   type and body;
  * - every event Admit stored, read from the audit API when `startAdmit`'s `close` runs: type and data.
@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
  * tokens) are replaced by placeholders. `npx tsx tests/support/behaviour-compare.ts <before> <after>`
  * lists what one record holds and the other does not. Without the variable this module does nothing.
  */
-const DIR = process.env.ADMIT_BEHAVIOUR_RECORD;
+const DIR = process.env.E2E_BEHAVIOUR_RECORD;
 
 /** Keys whose values are ids, times, positions or measurements: left out of the record. */
 const VOLATILE_KEY = /(^id$|_id$|^jti$|_at$|^iat$|^exp$|^nbf$|time|^seq$|offset|^partition$|digest|hash|sha256|^trace|span|latency|duration|_ms$|cursor|signature|^nonce$|^kid$|^x$|^y$|^jkt$|^thumbprint$)/i;

@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import { noCycle } from './tools/eslint/no-cycle.mjs';
 
 const shared = ['type:contracts', 'type:bus', 'type:data', 'type:platform', 'type:capability'];
 
@@ -8,7 +9,10 @@ export default [
   { ignores: ['**/dist', '**/node_modules', '**/generated', 'tools/kafka/.run', '**/*.js', '**/*.mjs'] },
   {
     files: ['**/*.ts'],
+    plugins: { admit: { rules: { 'no-cycle': noCycle } } },
     rules: {
+      // No import cycle between files (enforce-module-boundaries below refuses one between projects).
+      'admit/no-cycle': 'error',
       '@nx/enforce-module-boundaries': [
         'error',
         {

@@ -1,25 +1,31 @@
-// Builds every app (or one: --env app=<name>) into dist/apps/<name>/main.js, and the topic creator
-// into dist/tools/kafka-topics/main.js and the admit CLI into dist/tools/cli/main.js for images without dev tools. Libraries are bundled
-// through the tsconfig path aliases; packages stay in node_modules, because Cedar and PGlite load
-// their WASM files from next to their own code.
+// Builds every app into dist/apps/<name>/main.js, the topic creator into dist/tools/kafka-topics/main.js
+// and the admit CLI into dist/tools/cli/main.js (for images without dev tools); `--env app=<name>`
+// (what `nx build <name>` runs) builds one of them. Libraries are bundled through the tsconfig path
+// aliases; packages stay in node_modules, because Cedar and PGlite load their WASM files from next to
+// their own code.
 const { readdirSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const nodeExternals = require('webpack-node-externals');
 const { TsconfigPathsPlugin } = require('tsconfig-paths-webpack-plugin');
 
 const root = resolve(__dirname, '../..');
-const apps = readdirSync(join(root, 'apps'));
+const entries = {
+  ...Object.fromEntries(readdirSync(join(root, 'apps')).map((app) => [`apps/${app}`, `./apps/${app}/src/main.ts`])),
+  'tools/kafka-topics': './tools/kafka/create-topics.ts',
+  'tools/cli': './tools/cli/src/main.ts',
+};
+
+function pick(app) {
+  const picked = Object.entries(entries).filter(([name]) => name.endsWith(`/${app}`));
+  if (picked.length !== 1) throw new Error(`no app or tool named ${app}; one of: ${Object.keys(entries).join(', ')}`);
+  return Object.fromEntries(picked);
+}
 
 module.exports = (env = {}) => ({
   mode: 'none',
   target: 'node20',
   context: root,
-  entry: {
-    ...Object.fromEntries(
-      apps.filter((app) => !env.app || app === env.app).map((app) => [`apps/${app}`, `./apps/${app}/src/main.ts`]),
-    ),
-    ...(env.app ? {} : { 'tools/kafka-topics': './tools/kafka/create-topics.ts', 'tools/cli': './tools/cli/src/main.ts' }),
-  },
+  entry: env.app ? pick(env.app) : entries,
   output: { path: join(root, 'dist'), filename: '[name]/main.js', clean: !env.app },
   devtool: 'source-map',
   externalsPresets: { node: true },

@@ -52,7 +52,7 @@ describe('the embedded data folder is private', () => {
     const published = await fetch(`${stack.intakeUrl}/.well-known/audit-checkpoint-jwks.json`);
     expect(published.status).toBe(200);
     writeFileSync(jwks, await published.text());
-    const script = "require('./tools/cli/src/audit').run(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })";
+    const script = "require('./tools/cli/src/run-audit').runAudit(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })";
     const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['-e', script, 'verify', '--url', stack.intakeUrl, '--jwks', jwks, '--checkpoints', file, '--json'], {
       env: { ...process.env, ADMIT_ADMIN_TOKEN: AUDITOR },
     });

@@ -327,7 +327,7 @@ describe('audit evidence report', () => {
 
   it('admit audit report writes the same figures from the database, as HTML with the same renderer', async () => {
     const out = join(dir, 'report.html');
-    const script = "require('./tools/cli/src/audit').run(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })";
+    const script = "require('./tools/cli/src/run-audit').runAudit(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })";
     await promisify(execFile)('node_modules/.bin/tsx', ['-e', script, 'report', '--database', db.url, '--from', WINDOW.from, '--to', WINDOW.to, '--format', 'html', '--out', out]);
     const html = readFileSync(out, 'utf8');
     const generated = /Generated <code>([^<]+)<\/code>/.exec(html)?.[1];

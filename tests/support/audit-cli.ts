@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 // The CLI runs in the test's process: as processes of their own, many runs cost a suite minutes.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { run as runCli } from '../../tools/cli/src/audit';
+import { runAudit as runCli } from '../../tools/cli/src/run-audit';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { CliExit } from '../../tools/cli/src/cli-exit';
 

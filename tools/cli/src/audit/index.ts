@@ -222,9 +222,3 @@ function usage<T>(parse: () => T): T {
     throw new CliExit((e as Error).message, 2);
   }
 }
-
-/** `admit audit <args>` run in-process (tests, the demo): resolves with the exit code. */
-export async function run(args: string[], out: Writable = process.stdout, err: CliContext['err'] = process.stderr): Promise<number> {
-  const { runCli } = await import('../program');
-  return runCli(['audit', ...args], { out, err });
-}

@@ -5,25 +5,15 @@ import { unstorableTextPath } from './storable-text';
 import { Topic } from './topics';
 
 /**
- * Admit's Ajv instances, one per purpose, made here only (HTTP requests are TypeBox's compiler,
- * RequestSchemas in @admit/platform):
- * - events and documents (below): strict, formats checked, the first error;
- * - shapes (compileShape): the files and inputs Admit reads, every error;
- * - configuration (compileConfig): the environment's strings coerced, defaults filled in, every error.
+ * Admit's Ajv instances, one per purpose, made here only (HTTP requests: RequestSchemas, TypeBox's compiler):
+ * events and documents (strict, formats, first error); shapes of files and inputs (every error);
+ * configuration from the environment (strings coerced, defaults filled in, every error).
  */
 const ajv = addFormats(new Ajv({ allErrors: false, strict: true }), ['date-time', 'uri']);
 const shapes = new Ajv({ allErrors: true });
 const config = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
-
-/** The check of a file's or an input's shape (anchors, admin tokens, gateway table, client metadata): every error. */
-export function compileShape<T>(schema: object): ValidateFunction<T> {
-  return shapes.compile<T>(schema);
-}
-
-/** The check of configuration read from the environment: coerces strings in place and fills in defaults. */
-export function compileConfig<T>(schema: object): ValidateFunction<T> {
-  return config.compile<T>(schema);
-}
+export const compileShape = <T>(schema: object): ValidateFunction<T> => shapes.compile<T>(schema);
+export const compileConfig = <T>(schema: object): ValidateFunction<T> => config.compile<T>(schema);
 
 /** Validators are compiled once, at load, from the catalog. */
 const validators = new Map<string, ValidateFunction>(

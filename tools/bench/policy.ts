@@ -1,4 +1,4 @@
-import { PolicySet } from '@admit/cedar';
+import { decideRegistration, PolicySet } from '@admit/cedar';
 import { EventData, Topic } from '@admit/contracts';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { REPO_POLICIES } from '@admit/launcher';
@@ -27,7 +27,7 @@ export async function policyFigures(): Promise<Figure[]> {
   });
   const inputs = Array.from({ length: COUNT }, (_, i) => validated(i));
   const decide = (i: number) => {
-    if (set.decideRegistration(inputs[i], now).decision !== 'allow') throw new Error('bench registration was not allowed');
+    if (decideRegistration(set, inputs[i], now).decision !== 'allow') throw new Error('bench registration was not allowed');
   };
   // The raw call gets the request decideRegistration() builds, prepared beforehand: only Cedar is timed.
   const requests = inputs.map((v) => ({

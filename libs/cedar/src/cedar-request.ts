@@ -1,6 +1,6 @@
 import type { EntityJson } from './cedar-wasm';
 import { ClientMetadata, MetadataSource } from '@admit/contracts';
-import type { AuthorizationRequest } from './policy-set';
+import type { AuthorizationRequest } from './decision';
 
 export type Sensitivity = 'normal' | 'sensitive';
 export type ClientAssertion = 'verified' | 'absent';

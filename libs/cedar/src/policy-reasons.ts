@@ -1,5 +1,6 @@
 import { Problem } from '@admit/contracts';
-import type { Decision, PolicySet } from './policy-set';
+import type { Decision } from './decision';
+import type { PolicySet } from './policy-set';
 
 /** The contract bounds a reason code to 128 characters and a list of reasons to 64. */
 const MAX_CODE = 128;

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PolicyLoadError } from './policy-error';
 import { SCHEMA_FILE } from './policy-files';
-import { AuthorizationRequest, PolicySet } from './policy-set';
+import { AuthorizationRequest } from './decision';
+import { cedar } from './cedar-wasm';
+import { PolicySet, PREPARSED_VERSIONS } from './policy-set';
 
 const SCHEMA = readFileSync(join(__dirname, '..', '..', '..', 'policies', SCHEMA_FILE), 'utf8');
 const PERMIT_REGISTER = 'permit (principal, action == Admit::Action::"register", resource);';
@@ -219,5 +221,42 @@ describe('PolicySet.isAuthorized', () => {
     expect(decision).toMatchObject({ decision: 'deny', determining: [] });
     expect(decision.errors).toHaveLength(1);
     expect(decision.errors[0]).toMatch(/^e: .*admission_age_s/);
+  });
+});
+
+describe('PolicySet preparsed versions', () => {
+  const permitted = (i: number) => PolicySet.fromFiles({ schema: SCHEMA, files: [{ name: 'a.cedar', text: `@id("p${i}") ${PERMIT_REGISTER}` }] });
+  const raw = (set: PolicySet) => {
+    const answer = cedar.statefulIsAuthorized({ ...request(), preparsedPolicySetId: set.version });
+    return answer.type === 'success' ? answer.response.decision : answer.type;
+  };
+
+  it(`keeps the ${PREPARSED_VERSIONS} most recently loaded; an older one is emptied in Cedar, and preparsed again when it decides`, () => {
+    const first = permitted(0);
+    const files = first.files;
+    for (let i = 1; i < PREPARSED_VERSIONS; i++) permitted(i);
+    expect(PolicySet.fromFiles(files)).toBe(first);
+    expect(raw(first)).toBe('allow');
+
+    // Loading first again made it the most recent: PREPARSED_VERSIONS - 1 more keep it, one more pushes it out.
+    for (let i = PREPARSED_VERSIONS; i < 2 * PREPARSED_VERSIONS - 1; i++) permitted(i);
+    expect(raw(first)).toBe('allow');
+    permitted(2 * PREPARSED_VERSIONS - 1);
+    expect(raw(first)).toBe('deny');
+
+    expect(first.isAuthorized(request())).toEqual({ decision: 'allow', determining: ['p0'], errors: [], advice: [] });
+    expect(raw(first)).toBe('allow');
+    expect(PolicySet.fromFiles(files)).toBe(first);
+  });
+
+  it('parses an evicted version again when it is loaded again, to the same decisions', () => {
+    const first = permitted(100);
+    for (let i = 101; i <= 100 + PREPARSED_VERSIONS; i++) permitted(i);
+    expect(raw(first)).toBe('deny');
+    const again = PolicySet.fromFiles(first.files);
+    expect(again).not.toBe(first);
+    expect(again.version).toBe(first.version);
+    expect(raw(again)).toBe('allow');
+    expect(again.isAuthorized(request())).toEqual(first.isAuthorized(request()));
   });
 });

@@ -1,7 +1,6 @@
 import { cedar } from './cedar-wasm';
-import { EventData, PolicySetPublished, Topic } from '@admit/contracts';
-import { AccessDecision, AccessRequest, decideAccess } from './decide-access';
-import { decideRegistration } from './decide-registration';
+import { PolicySetPublished } from '@admit/contracts';
+import type { AuthorizationRequest, Decision } from './decision';
 import { isAdvisory, PolicyInfo, policyInfo } from './policy-annotations';
 import { PolicyLoadError } from './policy-error';
 import { PolicyFiles, policyVersion, readPolicyDir, SCHEMA_FILE } from './policy-files';
@@ -9,25 +8,8 @@ import { PolicyFiles, policyVersion, readPolicyDir, SCHEMA_FILE } from './policy
 /** Policy ids end up in decided events, whose contract bounds them. */
 const MAX_ID_LENGTH = 256;
 
-export interface Decision {
-  decision: 'allow' | 'deny';
-  /** Ids of the policies that determined the decision. */
-  determining: string[];
-  errors: string[];
-  /**
-   * The advisory policies (`@flag`, `@explains_deny`) that apply: on an allow, and on a deny no
-   * forbid determined (Cedar's default deny). Empty on a deny a forbid determined.
-   */
-  advice: PolicyInfo[];
-}
-
-export interface AuthorizationRequest {
-  principal: { type: string; id: string };
-  action: { type: string; id: string };
-  resource: { type: string; id: string };
-  context: Record<string, cedar.CedarValueJson>;
-  entities: cedar.EntityJson[];
-}
+/** How many versions stay preparsed: the active one and the few loaded before it. */
+export const PREPARSED_VERSIONS = 4;
 
 /**
  * A Cedar policy set, validated against its schema and preparsed once per version. The version is
@@ -35,13 +17,18 @@ export interface AuthorizationRequest {
  * every instance; it is also the id of the preparsed set inside Cedar.
  */
 export class PolicySet {
-  /** Loading a version again returns the set already preparsed: cheap, and never re-parsed. */
+  /**
+   * The sets preparsed in Cedar, least recently loaded first, at most PREPARSED_VERSIONS: loading one
+   * of them again returns it, never re-parsed. A set pushed out is emptied inside Cedar (which keeps
+   * preparsed sets until replaced), and preparsed again if it is asked to decide once more.
+   */
   private static readonly byVersion = new Map<string, PolicySet>();
 
   private constructor(
     readonly version: string,
     readonly files: PolicyFiles,
     private readonly infos: Map<string, PolicyInfo>,
+    private readonly policies: Record<string, string>,
   ) {}
 
   /** Loads `admit.cedarschema` and every `*.cedar` file at the top of `dir`. */
@@ -64,7 +51,7 @@ export class PolicySet {
   static fromFiles(files: PolicyFiles): PolicySet {
     const version = policyVersion(files);
     const known = PolicySet.byVersion.get(version);
-    if (known) return known;
+    if (known) return PolicySet.remember(known);
     const schema = cedar.checkParseSchema(files.schema);
     if (schema.type === 'failure') throw new PolicyLoadError(`${SCHEMA_FILE}: ${messages(schema.errors)}`);
     const texts = new Map<string, string>();
@@ -90,10 +77,25 @@ export class PolicySet {
     if (validated.validationErrors.length > 0) {
       throw new PolicyLoadError(validated.validationErrors.map((e) => `${infos.get(e.policyId)?.file ?? '?'}: ${detail(e.error)}`).join('; '));
     }
-    const parsed = cedar.preparsePolicySet(version, { staticPolicies: all });
+    return new PolicySet(version, files, infos, all).preparse();
+  }
+
+  /** Preparses the set in Cedar under its version, as one of the most recent. */
+  private preparse(): this {
+    const parsed = cedar.preparsePolicySet(this.version, { staticPolicies: this.policies });
     if (parsed.type === 'failure') throw new PolicyLoadError(messages(parsed.errors));
-    const set = new PolicySet(version, files, infos);
-    PolicySet.byVersion.set(version, set);
+    return PolicySet.remember(this);
+  }
+
+  /** Makes `set` the most recent; empties the least recent beyond the bound. */
+  private static remember<S extends PolicySet>(set: S): S {
+    PolicySet.byVersion.delete(set.version);
+    PolicySet.byVersion.set(set.version, set);
+    for (const version of PolicySet.byVersion.keys()) {
+      if (PolicySet.byVersion.size <= PREPARSED_VERSIONS) break;
+      PolicySet.byVersion.delete(version);
+      cedar.preparsePolicySet(version, { staticPolicies: {} });
+    }
     return set;
   }
 
@@ -111,16 +113,6 @@ export class PolicySet {
     return this.infos.get(id);
   }
 
-  /** The decided event's data for a validated registration; see decideRegistration(). */
-  decideRegistration(validated: EventData<typeof Topic.RegistrationValidated>, now?: Date): EventData<typeof Topic.RegistrationDecided> {
-    return decideRegistration(this, validated, now);
-  }
-
-  /** An access check on an admitted client; see decideAccess(). */
-  decideAccess(request: AccessRequest): AccessDecision {
-    return decideAccess(this, request);
-  }
-
   /**
    * Cedar's decision under the deciding policies, with the advisory ones that apply, in one Cedar
    * call over the whole set. Advisory policies are permits that never decide: Cedar's allow names
@@ -128,6 +120,7 @@ export class PolicySet {
    * give without them, and a forbid denies the same with or without them.
    */
   isAuthorized(request: AuthorizationRequest): Decision {
+    if (!PolicySet.byVersion.has(this.version)) this.preparse();
     const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: this.version });
     if (answer.type === 'failure') return { decision: 'deny', determining: [], errors: answer.errors.map((e) => e.message), advice: [] };
     const { decision, diagnostics } = answer.response;

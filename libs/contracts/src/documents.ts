@@ -1,9 +1,7 @@
 import { catalog, EventContract } from './catalog';
 import { openApiDocument } from './http/openapi';
 import { Topic } from './topics';
-
-/** The version printed in the AsyncAPI document; bump it with any contract change. */
-export const CONTRACTS_VERSION = '1.6.0';
+import { CONTRACTS_VERSION } from './version';
 
 const SCHEMA_ID = 'urn:admit:schema:';
 

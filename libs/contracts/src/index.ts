@@ -6,6 +6,7 @@ export * from './codec';
 export * from './validation';
 export * from './storable-text';
 export * from './documents';
+export * from './version';
 export * from './events/problem';
 export * from './events/registration-requested';
 export * from './events/registration-validated';

@@ -4,7 +4,16 @@ import { catalog } from './catalog';
 import { unstorableTextPath } from './storable-text';
 import { Topic } from './topics';
 
+/**
+ * Admit's Ajv instances, one per purpose, made here only (HTTP requests: RequestSchemas, TypeBox's compiler):
+ * events and documents (strict, formats, first error); shapes of files and inputs (every error);
+ * configuration from the environment (strings coerced, defaults filled in, every error).
+ */
 const ajv = addFormats(new Ajv({ allErrors: false, strict: true }), ['date-time', 'uri']);
+const shapes = new Ajv({ allErrors: true });
+const config = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
+export const compileShape = <T>(schema: object): ValidateFunction<T> => shapes.compile<T>(schema);
+export const compileConfig = <T>(schema: object): ValidateFunction<T> => config.compile<T>(schema);
 
 /** Validators are compiled once, at load, from the catalog. */
 const validators = new Map<string, ValidateFunction>(

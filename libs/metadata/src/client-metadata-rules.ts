@@ -1,11 +1,10 @@
-import { ClientMetadata, Problem, RegistrationError, unstorableTextPath } from '@admit/contracts';
-import Ajv from 'ajv';
+import { ClientMetadata, compileShape, Problem, RegistrationError, unstorableTextPath } from '@admit/contracts';
 import { displayFieldProblems } from './display-fields';
 import { isSecretAuthMethod, nonPublicJwkMembers } from './secrets';
 
 export type MetadataCheck = { ok: true; metadata: ClientMetadata } | { ok: false; errors: Problem[] };
 
-const checkShape = new Ajv({ allErrors: true }).compile<ClientMetadata>(ClientMetadata);
+const checkShape = compileShape<ClientMetadata>(ClientMetadata);
 
 const ALLOWED_AUTH_METHODS = new Set(['none', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']);
 const REDIRECT_GRANTS = new Set(['authorization_code', 'implicit']);

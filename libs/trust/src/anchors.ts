@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
 import { parse } from 'yaml';
 import { isAnchorAlgorithm } from './anchor-algorithms';
+import { compileShape } from '@admit/contracts';
 import { checkClientMetadata } from '@admit/metadata';
 import { parseBundle, parseSpiffeId, prefixSegments } from '@admit/workload';
 import {
@@ -21,12 +22,11 @@ import { ClientAttesterAnchor, FederationTrustAnchor, SpiffeTrustAnchor, TrustAn
 
 export const TRUST_ANCHORS_FILE_VAR = 'ADMIT_TRUST_ANCHORS_FILE';
 
-const ajv = new Ajv({ allErrors: true });
-const checkShape = ajv.compile<TrustAnchorsConfig>(TrustAnchorsConfig);
-const checkStatementAnchor = ajv.compile<TrustAnchorConfig>(TrustAnchorConfig);
-const checkFederationAnchor = ajv.compile<FederationAnchorConfig>(FederationAnchorConfig);
-const checkSpiffeAnchor = ajv.compile<SpiffeAnchorConfig>(SpiffeAnchorConfig);
-const checkAttesterAnchor = ajv.compile<ClientAttesterAnchorConfig>(ClientAttesterAnchorConfig);
+const checkShape = compileShape<TrustAnchorsConfig>(TrustAnchorsConfig);
+const checkStatementAnchor = compileShape<TrustAnchorConfig>(TrustAnchorConfig);
+const checkFederationAnchor = compileShape<FederationAnchorConfig>(FederationAnchorConfig);
+const checkSpiffeAnchor = compileShape<SpiffeAnchorConfig>(SpiffeAnchorConfig);
+const checkAttesterAnchor = compileShape<ClientAttesterAnchorConfig>(ClientAttesterAnchorConfig);
 
 /** An SVID's lifetime when the anchor sets no `max_lifetime_s`. */
 export const DEFAULT_SVID_MAX_LIFETIME_S = 3600;

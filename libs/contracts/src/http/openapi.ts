@@ -1,4 +1,4 @@
-import { CONTRACTS_VERSION } from '../documents';
+import { CONTRACTS_VERSION } from '../version';
 import { HttpRoute, HTTP_ROUTES } from './routes';
 
 const plain = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;

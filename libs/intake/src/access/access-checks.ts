@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Publisher, StoredEvents } from '@admit/bus';
-import { AccessDecision, ActivePolicy, decideAccess } from '@admit/cedar';
-import { EventData, HttpError, JWT_SPIFFE_ASSERTION_TYPE, Problem, RegistrationRequested, Revocation, Topic } from '@admit/contracts';
+import { AccessDecision, ActivePolicy, checkRevoked, decideAccess } from '@admit/cedar';
+import { EventData, HttpError, JWT_SPIFFE_ASSERTION_TYPE, Problem, RegistrationRequested, Topic } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
 import { RevocationSet } from '@admit/revocation-set';
 import { randomUUID } from 'node:crypto';
@@ -111,8 +111,8 @@ export class AccessChecks implements BeforeApplicationShutdown {
   ): Promise<{ outcome: AccessDecision; path: Checked['path']; admitted: boolean; unknown?: true; admission?: CachedAdmission }> {
     const version = this.policy.current().version;
     // A client revoked by its id is denied as such, whether or not this instance holds its admission.
-    const revoked = this.revocations.match({ client_id: request.client_id });
-    if (revoked) return { outcome: refused(version, [revokedReason(revoked)]), path: 'local', admitted: false };
+    const revoked = checkRevoked(this.revocations, { client_id: request.client_id });
+    if (revoked) return { outcome: refused(version, [revoked]), path: 'local', admitted: false };
     if (proof && !proof.ok) return { outcome: refused(version, [{ code: proof.problem.code, description: proof.problem.description }]), path: 'local', admitted: false };
     const held = proof?.proof;
     const cached = this.admissions.get(request.client_id);
@@ -128,8 +128,8 @@ export class AccessChecks implements BeforeApplicationShutdown {
   /** Revocations first (they need no policy), then the client's proof (a workload proof, or a client assertion), then Cedar. */
   private async decide(request: AccessCheckRequest, cached: CachedAdmission, held?: HeldProof): Promise<AccessDecision> {
     const policies = this.policy.current();
-    const revoked = this.revocations.match({ client_id: cached.client_id, ...cached.admission });
-    if (revoked) return refused(policies.version, [revokedReason(revoked)], cached);
+    const revoked = checkRevoked(this.revocations, { client_id: cached.client_id, ...cached.admission });
+    if (revoked) return refused(policies.version, [revoked], cached);
     let assertion: 'verified' | 'absent' = held ? 'verified' : 'absent';
     if (!held && request.client_assertion !== undefined) {
       const verified = await this.assertions.verify(request.client_assertion, cached.client_id, cached.metadata);
@@ -175,10 +175,6 @@ export class AccessChecks implements BeforeApplicationShutdown {
 function refused(policyVersion: string, reasons: Problem[], cached?: CachedAdmission): AccessDecision {
   const age = cached ? Math.max(0, Math.floor((Date.now() - Date.parse(cached.admission.validated_at)) / 1000)) : 0;
   return { decision: 'deny', policy_version: policyVersion, determining_policies: [], reasons, revalidate: false, admission_age_s: age };
-}
-
-export function revokedReason(revocation: Revocation): Problem {
-  return { code: `revoked:${revocation.kind}`, description: `revoked: ${revocation.reason}`.slice(0, 2048) };
 }
 
 function notAdmitted(clientId: string): Problem {

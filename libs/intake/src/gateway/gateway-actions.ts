@@ -1,6 +1,6 @@
+import { compileShape } from '@admit/contracts';
 import { ConfigError, parseConfigYaml, readConfigFile } from '@admit/platform';
 import { Static, Type } from '@sinclair/typebox';
-import Ajv from 'ajv';
 
 export const GATEWAY_ACTIONS_FILE_VAR = 'ADMIT_GATEWAY_ACTIONS_FILE';
 
@@ -32,7 +32,7 @@ export const DEFAULT_GATEWAY_ROUTES: GatewayRoute[] = [
   { path: '*', action: 'http_write' },
 ];
 
-const checkShape = new Ajv({ allErrors: true }).compile<Static<typeof GatewayTable>>(GatewayTable);
+const checkShape = compileShape<Static<typeof GatewayTable>>(GatewayTable);
 
 /** What a gateway request is checked as. */
 export interface GatewayAction {

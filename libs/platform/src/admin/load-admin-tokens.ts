@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import Ajv, { ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { compileShape } from '@admit/contracts';
 import { ConfigError } from '../config/load-config';
 import { parseConfigYaml, readConfigFile } from '../config/yaml-file';
 import { ADMIN_SCOPES, AdminScope } from './admin-scope';
@@ -27,7 +28,7 @@ const TokensFile = Type.Object(
   { additionalProperties: false },
 );
 
-const checkShape = new Ajv({ allErrors: true }).compile<{ tokens: { name: string; sha256: string; scopes: string[] }[] }>(TokensFile);
+const checkShape = compileShape<{ tokens: { name: string; sha256: string; scopes: string[] }[] }>(TokensFile);
 
 /**
  * The credentials named by ADMIT_ADMIN_TOKENS_FILE; none when it is unset, so every admin route

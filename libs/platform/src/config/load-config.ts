@@ -1,5 +1,6 @@
 import { Static, TObject } from '@sinclair/typebox';
-import Ajv, { ErrorObject } from 'ajv';
+import { compileConfig } from '@admit/contracts';
+import type { ErrorObject } from 'ajv';
 
 export class ConfigError extends Error {
   readonly code = 'ERR_CONFIG_INVALID';
@@ -8,8 +9,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true });
 
 /**
  * Reads the variables `schema` names from the environment, applies defaults, coerces types, and
@@ -21,7 +20,7 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
     const value = env[name];
     if (value !== undefined && value !== '') input[name] = value;
   }
-  const validate = ajv.compile(schema);
+  const validate = compileConfig(schema);
   const problems = validate(input) ? [] : (validate.errors ?? []).map((e) => describe(e, env));
   // Ajv's coercion takes "Infinity", "0x1F", "1e3" or " 7 " as integers; a setting must be plain digits.
   for (const [name, property] of Object.entries(schema.properties)) {

@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { consumer, Publisher, recordChildSpan, spanSink, TransientError } from '@admit/bus';
-import { ActivePolicy, PolicyNotReadyError, PolicySet } from '@admit/cedar';
-import { CloudEvent, EventData, Problem, RegistrationError, Revocation, Topic } from '@admit/contracts';
+import { ActivePolicy, checkRevoked, decideRegistration, PolicyNotReadyError, PolicySet } from '@admit/cedar';
+import { CloudEvent, EventData, Problem, RegistrationError, Topic } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
 import { LiveStatements } from './live-statements';
 
@@ -24,8 +24,9 @@ export class DecideRegistrationHandler {
     const policies = this.policies();
     // Until the revocation set is read to its end, a revoked client could slip through: wait instead.
     if (!this.revocations.ready) throw new TransientError('the revocation set is not loaded yet');
-    const revoked = this.revocations.match(event.data);
-    const decided = revoked ? revokedDecision(event.data, revoked, policies.version) : this.decide(event.data, policies);
+    // A revoked client is denied before any policy is asked: revocation overrides every permit.
+    const revoked = checkRevoked(this.revocations, event.data);
+    const decided = revoked ? refusedDecision(event.data, { ...revoked, error: RegistrationError.InvalidClientMetadata }, policies.version) : this.decide(event.data, policies);
     await this.publisher.publish(Topic.RegistrationDecided, decided, {
       cause: event,
       subject: event.data.client_id,
@@ -40,7 +41,7 @@ export class DecideRegistrationHandler {
     const verdict = validated.outcome === 'valid' ? this.statements.judge(validated) : { kind: 'admit' as const };
     if (verdict.kind === 'refuse') return refusedDecision(validated, verdict.reason, policies.version);
     const startMs = spanSink() ? Date.now() : 0;
-    const decided = policies.decideRegistration(validated);
+    const decided = decideRegistration(policies, validated);
     recordChildSpan('cedar decide registration', startMs, { 'admit.decision': decided.decision, 'admit.policy_version': policies.version });
     this.statements.admitted(validated, decided);
     if (verdict.kind === 'replace' && decided.decision === 'allow') decided.reasons = [...decided.reasons, verdict.reason].slice(-64);
@@ -56,12 +57,6 @@ export class DecideRegistrationHandler {
       throw err;
     }
   }
-}
-
-/** A revoked client is denied before any policy is asked: revocation overrides every permit. */
-function revokedDecision(validated: Validated, revocation: Revocation, policyVersion: string): Decided {
-  const reason = { code: `revoked:${revocation.kind}`, description: `revoked: ${revocation.reason}`.slice(0, 2048), error: RegistrationError.InvalidClientMetadata };
-  return refusedDecision(validated, reason, policyVersion);
 }
 
 /** A deny reached before any policy is asked. */

@@ -1,4 +1,4 @@
-import { AccessRequest, PolicySet } from '@admit/cedar';
+import { AccessRequest, decideAccess, decideRegistration, PolicySet } from '@admit/cedar';
 import { checkEventData, EventData, Problem, Topic } from '@admit/contracts';
 import { readFileSync } from 'node:fs';
 import { writeAll } from '../audit/export-writer';
@@ -59,7 +59,7 @@ function decide(set: PolicySet, request: Record<string, unknown>): Explained {
   if ('validated' in request) {
     const invalid = checkEventData(Topic.RegistrationValidated, request.validated);
     if (invalid) throw new CliExit(`"validated" is not registration.validated data: ${invalid}`);
-    const { client_id: _id, decided_at: _at, decision, policy_version, determining_policies, reasons, ...rest } = set.decideRegistration(request.validated as Validated, now);
+    const { client_id: _id, decided_at: _at, decision, policy_version, determining_policies, reasons, ...rest } = decideRegistration(set, request.validated as Validated, now);
     return { question: 'register', decision, policy_version, determining_policies, reasons, ...rest };
   }
   const missing = ['client_id', 'admission', 'action'].filter((k) => !(k in request));
@@ -68,7 +68,7 @@ function decide(set: PolicySet, request: Record<string, unknown>): Explained {
   if (typeof request.client_id !== 'string' || typeof request.action !== 'string' || typeof admission?.validated_at !== 'string') {
     throw new CliExit('an access check needs "client_id" and "action" strings and an "admission" with "validated_at"');
   }
-  const decided = set.decideAccess({ ...(request as unknown as AccessRequest), now });
+  const decided = decideAccess(set, { ...(request as unknown as AccessRequest), now });
   return { question: 'access', ...decided };
 }
 

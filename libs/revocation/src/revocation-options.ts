@@ -5,6 +5,14 @@ export interface RevocationOptions {
   publishWaitMs?: number;
 }
 
+/** The revocation service has no variables of its own yet: its fragment is empty, its options the defaults. */
+export const revocationConfig = {};
+
+/** The module options the config describes (today: the defaults). */
+export function revocationOptions(_config: object): RevocationOptions {
+  return {};
+}
+
 export const REVOCATION_OPTIONS = Symbol('REVOCATION_OPTIONS');
 
 export function withDefaults(options: RevocationOptions): Required<RevocationOptions> {

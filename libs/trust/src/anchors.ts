@@ -32,11 +32,10 @@ const checkAttesterAnchor = ajv.compile<ClientAttesterAnchorConfig>(ClientAttest
 export const DEFAULT_SVID_MAX_LIFETIME_S = 3600;
 
 /**
- * Reads and validates the anchors named by ADMIT_TRUST_ANCHORS_FILE. Unset means no anchors: every
- * statement is then unapproved, which is the safe default.
+ * Reads and validates the anchors file at `path` (ADMIT_TRUST_ANCHORS_FILE). No path means no
+ * anchors: every statement is then unapproved, which is the safe default.
  */
-export function loadTrustAnchors(env: NodeJS.ProcessEnv = process.env): TrustAnchors {
-  const path = env[TRUST_ANCHORS_FILE_VAR];
+export function loadTrustAnchors(path: string | undefined): TrustAnchors {
   if (path === undefined || path === '') return new TrustAnchors([]);
   const source = `${TRUST_ANCHORS_FILE_VAR} (${path})`;
   let text: string;

@@ -1,0 +1,49 @@
+import { Type } from '@sinclair/typebox';
+import { readFileSync } from 'node:fs';
+import { MetricsPort } from '../metrics-port';
+import { parseAllowHosts } from './allow-hosts';
+import { Fetcher } from './fetcher';
+import { MeasuredFetcher } from './measured-fetcher';
+import { SafeFetcher } from './safe-fetcher';
+
+/** The outbound fetch variables, read by every service that fetches (intake and the validator). */
+export const fetchConfig = {
+  /** For tests and local development only: `host:port` entries allowed to resolve to loopback. */
+  ADMIT_FETCH_ALLOW_HOSTS: Type.String({ default: '' }),
+  /** For tests and local development only: an extra CA (PEM file) trusted for outbound TLS. */
+  ADMIT_FETCH_CA_FILE: Type.Optional(Type.String({ minLength: 1 })),
+};
+
+export interface OutboundFetchOptions {
+  /** Exact `host:port` entries allowed to resolve to loopback. */
+  allowLoopback: string[];
+  /** The path of an extra CA (PEM) trusted for outbound TLS. */
+  caFile?: string;
+}
+
+/** The options those variables describe. */
+export function fetchOptions(config: { ADMIT_FETCH_ALLOW_HOSTS: string; ADMIT_FETCH_CA_FILE?: string }): OutboundFetchOptions {
+  return { allowLoopback: parseAllowHosts(config.ADMIT_FETCH_ALLOW_HOSTS), caFile: config.ADMIT_FETCH_CA_FILE };
+}
+
+/** Runs one fetch inside a span of the work it is for (the bus's `traced`), given the target host. */
+export type FetchSpan = <T>(host: string, fetch: () => Promise<T>) => Promise<T>;
+
+/**
+ * The one way a service builds its fetcher: SSRF-guarded with the configured loopback hosts and CA,
+ * every outcome counted in `metrics`, each fetch a span when `span` is given.
+ */
+export function outboundFetcher(options: OutboundFetchOptions, metrics: MetricsPort, span?: FetchSpan): Fetcher {
+  const measured = new MeasuredFetcher(new SafeFetcher({ allowLoopback: options.allowLoopback, ca: options.caFile ? readFileSync(options.caFile) : undefined }), metrics);
+  if (!span) return measured;
+  return { fetch: (url, fetchOptions) => span(hostOf(url), () => measured.fetch(url, fetchOptions)) };
+}
+
+/** The host of a URL, for a span (never the path or query). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid';
+  }
+}

@@ -1,5 +1,5 @@
 import { splitList } from '@admit/platform';
-import { Type } from '@sinclair/typebox';
+import { Static, Type } from '@sinclair/typebox';
 import { join } from 'node:path';
 import { AuditOptions } from './audit-options';
 import { loadConsoleSessionKey } from './console/console-session';
@@ -30,13 +30,8 @@ export const checkpointFileConfig = {
   ADMIT_AUDIT_CHECKPOINT_FILE: Type.Optional(Type.String({ minLength: 1 })),
 };
 
-type AuditVariables = {
-  ADMIT_CHECKPOINT_KEY_FILE?: string;
-  ADMIT_AUDIT_CHECKPOINT_INTERVAL_S: number;
-  ADMIT_AUDIT_CHECKPOINT_MAX_AGE_S: number;
-  ADMIT_CONSOLE_SESSION_KEY_FILE?: string;
-};
-/** Embedded mode: a data folder; checkpoints also go to a file, and the console revokes through this same process. */
+type AuditVariables = Static<ReturnType<typeof Type.Object<typeof auditConfig>>>;
+/** Embedded mode (a data folder): checkpoints also go to a file, and the console revokes through this same process. */
 type EmbeddedAudit = AuditVariables & { ADMIT_DATA_DIR: string; ADMIT_AUDIT_CHECKPOINT_FILE?: string };
 /** The audit app: checkpoints also go to Kafka, which the database role cannot reach. */
 type DistributedAudit = AuditVariables & { KAFKA_BROKERS: string; ADMIT_KAFKA_TOPIC_PREFIX: string; ADMIT_REVOCATION_URL?: string };

@@ -5,7 +5,6 @@ export { metadataClientId } from '@admit/metadata';
 export * from './pipeline/pending-decisions';
 export * from './admission-token/admission-claims';
 export * from './admission-token/admission-token-error';
-export * from './access/assertion-config';
 export * from './access/jti-ledger';
 export * from './limits/rate-limits';
 export * from './clients/live-admissions';

@@ -2,7 +2,7 @@ import { fetchConfig, fetchOptions } from '@admit/metadata';
 import { httpConfig, issuerConfig, issuerOf } from '@admit/platform';
 import { loadTrustAnchors, trustAnchorsConfig } from '@admit/trust';
 import { Static, Type } from '@sinclair/typebox';
-import { assertionConfig } from './access/assertion-config';
+import { DEFAULT_JTI_QUOTA } from './access/jti-ledger';
 import { gatewayConfig, loadGatewayActions } from './gateway/gateway-actions';
 import type { IntakeModuleOptions } from './intake.module';
 import { rateLimitConfig, rateLimitOptions } from './limits/rate-limits';
@@ -10,7 +10,8 @@ import { rateLimitConfig, rateLimitOptions } from './limits/rate-limits';
 /** Intake's variables, shared by the intake app and embedded mode. */
 export const intakeConfig = {
   ...issuerConfig,
-  ...assertionConfig,
+  /** Unexpired client-assertion jtis one client may hold; past it, its assertions get `client_assertion_busy`. */
+  ADMIT_CLIENT_ASSERTION_JTI_QUOTA: Type.Integer({ minimum: 1, maximum: 10_000_000, default: DEFAULT_JTI_QUOTA }),
   ...rateLimitConfig,
   ...gatewayConfig,
   /** The SPIFFE trust domains and client attesters whose proofs intake checks where they are presented. */

@@ -5,13 +5,9 @@ export interface RevocationOptions {
   publishWaitMs?: number;
 }
 
-/** The revocation service has no variables of its own yet: its fragment is empty, its options the defaults. */
+/** The revocation service has no variables of its own yet: an empty fragment, and the default options. */
 export const revocationConfig = {};
-
-/** The module options the config describes (today: the defaults). */
-export function revocationOptions(_config: object): RevocationOptions {
-  return {};
-}
+export const revocationOptions = (_config: object): RevocationOptions => ({});
 
 export const REVOCATION_OPTIONS = Symbol('REVOCATION_OPTIONS');
 

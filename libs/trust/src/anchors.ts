@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { readFileSync } from 'node:fs';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
@@ -20,6 +21,12 @@ import { publicJwksProblem } from './public-jwks';
 import { ClientAttesterAnchor, FederationTrustAnchor, SpiffeTrustAnchor, TrustAnchor, TrustAnchors, TrustAnchorsError } from './trust-anchor';
 
 export const TRUST_ANCHORS_FILE_VAR = 'ADMIT_TRUST_ANCHORS_FILE';
+
+/** The anchors file, read by the validator and by intake (the workload proofs presented to it). */
+export const trustAnchorsConfig = {
+  /** YAML file of trust anchors; unset means no anchor, so every software statement is unapproved. */
+  ADMIT_TRUST_ANCHORS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+};
 
 const ajv = new Ajv({ allErrors: true });
 const checkShape = ajv.compile<TrustAnchorsConfig>(TrustAnchorsConfig);

@@ -1,6 +1,6 @@
-import { fetchConfig, fetchOptions, OutboundFetchOptions } from '@admit/metadata';
+import { fetchConfig, fetchOptions } from '@admit/metadata';
 import { issuerConfig, issuerOf } from '@admit/platform';
-import { loadTrustAnchors, TrustAnchors, trustAnchorsConfig } from '@admit/trust';
+import { loadTrustAnchors, trustAnchorsConfig } from '@admit/trust';
 import { Static, Type } from '@sinclair/typebox';
 
 /** The validator's variables, shared by the validator app and embedded mode. */
@@ -22,28 +22,17 @@ export const validatorConfig = {
 
 export type ValidatorVariables = Static<ReturnType<typeof Type.Object<typeof validatorConfig>>>;
 
-export interface ValidatorOptions {
-  /** Admit's public URL, the `aud` of every JWT-SVID; required with a `type: spiffe` anchor. */
-  issuer?: string;
-  /** Outbound fetches: documents, keys, trust chains and bundles. */
-  fetch: OutboundFetchOptions;
-  anchors: TrustAnchors;
-  /** How long CIMD documents are cached, at least and at most. */
-  cimdCache: { minTtlMs: number; maxTtlMs: number };
-  /** The bounds of one OpenID Federation trust chain resolution. */
-  federation: { maxBytes: number; maxDepth: number; maxFetches: number; failureCooldownMs: number };
-}
-
 /** Embedded mode: a data folder, and the HTTP address intake's issuer defaults to. */
 type EmbeddedValidator = ValidatorVariables & { ADMIT_DATA_DIR: string; ADMIT_HTTP_HOST: string; ADMIT_HTTP_PORT: number };
 
 /** The module options those variables describe; reads the anchors file. */
-export function validatorOptions(config: ValidatorVariables | EmbeddedValidator): ValidatorOptions {
+export function validatorOptions(config: ValidatorVariables | EmbeddedValidator) {
   return {
     // Embedded mode runs intake in this process, so it derives the issuer as intake does.
     issuer: 'ADMIT_DATA_DIR' in config ? issuerOf(config) : config.ADMIT_ISSUER,
     fetch: fetchOptions(config),
     anchors: loadTrustAnchors(config.ADMIT_TRUST_ANCHORS_FILE),
+    // How long CIMD documents are cached, at least and at most.
     cimdCache: { minTtlMs: config.ADMIT_CIMD_MIN_TTL_S * 1000, maxTtlMs: config.ADMIT_CIMD_MAX_TTL_S * 1000 },
     federation: {
       maxBytes: config.ADMIT_FEDERATION_MAX_BYTES,
@@ -53,3 +42,5 @@ export function validatorOptions(config: ValidatorVariables | EmbeddedValidator)
     },
   };
 }
+
+export type ValidatorOptions = ReturnType<typeof validatorOptions>;

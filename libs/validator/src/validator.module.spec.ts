@@ -21,6 +21,8 @@ describe('ValidatorModule with a spiffe anchor', () => {
 
   it('starts with it, from the variable or as embedded mode passes it', () => {
     expect(ValidatorModule.forRoot(validatorOptions({ ...config, ADMIT_ISSUER: 'https://admit.example' })).module).toBe(ValidatorModule);
-    expect(ValidatorModule.forRoot(validatorOptions({ ...config, ADMIT_DATA_DIR: dir, ADMIT_HTTP_HOST: '127.0.0.1', ADMIT_HTTP_PORT: 8080 })).module).toBe(ValidatorModule);
+    const embedded = validatorOptions({ ...config, ADMIT_DATA_DIR: dir, ADMIT_HTTP_HOST: '127.0.0.1', ADMIT_HTTP_PORT: 8080 });
+    expect(embedded.issuer).toBe('http://localhost:8080');
+    expect(ValidatorModule.forRoot(embedded).module).toBe(ValidatorModule);
   });
 });

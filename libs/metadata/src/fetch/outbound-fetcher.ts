@@ -2,8 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { readFileSync } from 'node:fs';
 import { MetricsPort } from '../metrics-port';
 import { parseAllowHosts } from './allow-hosts';
-import { Fetcher } from './fetcher';
-import { MeasuredFetcher } from './measured-fetcher';
+import { FetchError, Fetcher } from './fetcher';
 import { SafeFetcher } from './safe-fetcher';
 
 /** The outbound fetch variables, read by every service that fetches (intake and the validator). */
@@ -14,29 +13,35 @@ export const fetchConfig = {
   ADMIT_FETCH_CA_FILE: Type.Optional(Type.String({ minLength: 1 })),
 };
 
-export interface OutboundFetchOptions {
-  /** Exact `host:port` entries allowed to resolve to loopback. */
-  allowLoopback: string[];
-  /** The path of an extra CA (PEM) trusted for outbound TLS. */
-  caFile?: string;
-}
+/** Exact `host:port` entries allowed to resolve to loopback, and the path of an extra CA. */
+export type OutboundFetchOptions = { allowLoopback: string[]; caFile?: string };
 
-/** The options those variables describe. */
 export function fetchOptions(config: { ADMIT_FETCH_ALLOW_HOSTS: string; ADMIT_FETCH_CA_FILE?: string }): OutboundFetchOptions {
   return { allowLoopback: parseAllowHosts(config.ADMIT_FETCH_ALLOW_HOSTS), caFile: config.ADMIT_FETCH_CA_FILE };
 }
 
-/** Runs one fetch inside a span of the work it is for (the bus's `traced`), given the target host. */
+/** Runs one fetch as a span of the work it is for (the bus's `fetchSpan`), named by the target host. */
 export type FetchSpan = <T>(host: string, fetch: () => Promise<T>) => Promise<T>;
 
 /**
  * The one way a service builds its fetcher: SSRF-guarded with the configured loopback hosts and CA,
- * every outcome counted in `metrics`, each fetch a span when `span` is given.
+ * each outcome (`ok` or the FetchError code) counted in `metrics`, each fetch a span.
  */
-export function outboundFetcher(options: OutboundFetchOptions, metrics: MetricsPort, span?: FetchSpan): Fetcher {
-  const measured = new MeasuredFetcher(new SafeFetcher({ allowLoopback: options.allowLoopback, ca: options.caFile ? readFileSync(options.caFile) : undefined }), metrics);
-  if (!span) return measured;
-  return { fetch: (url, fetchOptions) => span(hostOf(url), () => measured.fetch(url, fetchOptions)) };
+export function outboundFetcher(options: OutboundFetchOptions, metrics: MetricsPort, span: FetchSpan): Fetcher {
+  const guarded = new SafeFetcher({ allowLoopback: options.allowLoopback, ca: options.caFile ? readFileSync(options.caFile) : undefined });
+  return {
+    fetch: (url, fetchOptions) =>
+      span(hostOf(url), async () => {
+        try {
+          const response = await guarded.fetch(url, fetchOptions);
+          metrics.fetched('ok');
+          return response;
+        } catch (err) {
+          metrics.fetched(err instanceof FetchError ? err.code : 'error');
+          throw err;
+        }
+      }),
+  };
 }
 
 /** The host of a URL, for a span (never the path or query). */

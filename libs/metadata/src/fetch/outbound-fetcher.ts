@@ -31,7 +31,8 @@ export function outboundFetcher(options: OutboundFetchOptions, metrics: MetricsP
   const guarded = new SafeFetcher({ allowLoopback: options.allowLoopback, ca: options.caFile ? readFileSync(options.caFile) : undefined });
   return {
     fetch: (url, fetchOptions) =>
-      span(hostOf(url), async () => {
+      // The span names the host only, never the path or query.
+      span(URL.canParse(url) ? new URL(url).host : 'invalid', async () => {
         try {
           const response = await guarded.fetch(url, fetchOptions);
           metrics.fetched('ok');
@@ -44,11 +45,3 @@ export function outboundFetcher(options: OutboundFetchOptions, metrics: MetricsP
   };
 }
 
-/** The host of a URL, for a span (never the path or query). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'invalid';
-  }
-}

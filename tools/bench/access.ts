@@ -9,17 +9,18 @@ import { postJson } from './http-client';
 import { openLoop } from './load';
 import { withReference } from './reference/reference';
 import { withAdmit } from './stacks';
+import { bench, BENCH_CPU_PROFILE } from './bench-config';
 
 const figureP99 = (latencies: number[]) => figure('', latencies).p99;
 
 const CLIENTS = 50;
 const ACTIONS = ['read_files', 'list_files', 'send_mail', 'search'];
-const CHECKS = Number(process.env.BENCH_ACCESS_CHECKS ?? 5_000);
+const CHECKS = bench.BENCH_ACCESS_CHECKS;
 /** Each of these clients is checked once: no check repeats another. */
-const DISTINCT_CLIENTS = Number(process.env.BENCH_ACCESS_DISTINCT_CLIENTS ?? 5_000);
+const DISTINCT_CLIENTS = bench.BENCH_ACCESS_DISTINCT_CLIENTS;
 const CONCURRENCY = 32;
 const OFFERED_RATE = 1_000;
-const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 40);
+const REVOCATIONS = bench.BENCH_REVOCATIONS;
 const ADMIT_ISSUER = 'https://admit.bench';
 
 /**
@@ -64,7 +65,7 @@ async function admitFigures(toReference: (rate: number) => Figure['ratio']): Pro
       const distinct: string[] = [];
       await timeConcurrent(DISTINCT_CLIENTS, CONCURRENCY, async () => distinct.push(await register()));
       await timeConcurrent(500, CONCURRENCY, (i) => check(clients[i % CLIENTS]));
-      if (process.env.BENCH_CPU_PROFILE === "1") await stack.memory(); // marks the start of the measured phase in CPU profiles
+      if (BENCH_CPU_PROFILE) await stack.memory(); // marks the start of the measured phase in CPU profiles
       const fast = await timeConcurrent(CHECKS, CONCURRENCY, (i) => allowed(clients[i % CLIENTS], ACTIONS[i % ACTIONS.length]));
       const misses = await timeConcurrent(distinct.length, CONCURRENCY, (i) => allowed(distinct[i]));
       const offered = await openLoop(OFFERED_RATE, CHECKS, (i) => allowed(clients[i % CLIENTS], ACTIONS[i % ACTIONS.length]));

@@ -13,9 +13,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Figure, figure, timeSequential } from './figures';
+import { bench, BENCH_SERVER_URL as SERVER_URL } from './bench-config';
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const EVENTS = Number(process.env.BENCH_AUDIT_QUERY_EVENTS ?? 1_000_000);
+const EVENTS = bench.BENCH_AUDIT_QUERY_EVENTS;
 const RUNS = 5;
 const TARGET_MS = 1_000;
 const DAY = 86_400_000;

@@ -12,10 +12,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Figure, figure } from './figures';
+import { bench, BENCH_BROKERS, BENCH_SERVER_URL as SERVER_URL } from './bench-config';
+import { splitList } from '@admit/platform';
 
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 20_000);
+const BROKERS = splitList(BENCH_BROKERS);
+const EVENTS = bench.BENCH_AUDIT_EVENTS;
 const CLIENTS = 500;
 const PARTITIONS = 6;
 const PLAIN_BATCH = 500;

@@ -15,8 +15,9 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { withSeededAuditDatabase } from './audit-queries';
 import { Figure, figure, timeSequential } from './figures';
+import { bench } from './bench-config';
 
-const EVENTS = Number(process.env.BENCH_CAPACITY_EVENTS ?? 200_000);
+const EVENTS = bench.BENCH_CAPACITY_EVENTS;
 const DAYS = 2;
 const RUNS = 5;
 const PAGE = 5_000;

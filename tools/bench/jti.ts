@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Figure, figure, timeConcurrent } from './figures';
+import { bench, BENCH_SERVER_URL as SERVER_URL } from './bench-config';
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const CHECKS = Number(process.env.BENCH_JTI_CHECKS ?? 20_000);
+const CHECKS = bench.BENCH_JTI_CHECKS;
 /** Checks are spread over this many clients, so each holds a few dozen unexpired jtis, not one. */
 const CLIENTS = 1_000;
 /** Checks of the one client near its quota (the guard's worst case). */

@@ -2,6 +2,7 @@ import { ROOT } from '@admit/launcher';
 import { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_CPU_PROFILE } from './bench-config';
 
 /** Memory of the serving processes after GC, summed over them, in bytes; and their CPU time so far. */
 export interface MemoryReading {
@@ -29,7 +30,7 @@ export const PROFILE_DIR = join(ROOT, 'bench', 'profiles');
  * has it write a CPU profile to bench/profiles when it exits.
  */
 export function probeEnv(): Record<string, string> {
-  const profile = process.env.BENCH_CPU_PROFILE === '1';
+  const profile = BENCH_CPU_PROFILE;
   if (profile) mkdirSync(PROFILE_DIR, { recursive: true });
   return {
     NODE_OPTIONS: [process.env.NODE_OPTIONS, '--expose-gc', `--require ${PROBE}`].filter(Boolean).join(' '),

@@ -6,10 +6,11 @@ import { MemoryReading } from './memory';
 import { withPeer } from './peer/peer';
 import { externalCpuMs } from './proc-cpu';
 import { Mode, withAdmit } from './stacks';
+import { bench } from './bench-config';
 
-const OFFERED_RATE = Number(process.env.BENCH_REGISTRATION_RATE ?? 300);
-const OFFERED_COUNT = Number(process.env.BENCH_REGISTRATION_COUNT ?? 1_500);
-const MAX_COUNT = Number(process.env.BENCH_REGISTRATION_MAX_COUNT ?? 2_000);
+const OFFERED_RATE = bench.BENCH_REGISTRATION_RATE;
+const OFFERED_COUNT = bench.BENCH_REGISTRATION_COUNT;
+const MAX_COUNT = bench.BENCH_REGISTRATION_MAX_COUNT;
 const MAX_CONCURRENCY = 64;
 const WARMUP = 300;
 const MEMORY_CLIENTS = 400; // the peer's in-memory adapter keeps at least 500 clients (an LRU of 1,000 entries, 2 per client)

@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DistributedOptions, dropDatabase, ensureDatabase, selfAssertedPolicyDir, Stack, StartOptions, startDistributed, startEmbedded } from '@admit/launcher';
 import { MemoryProbe, MemoryReading, probeEnv } from './memory';
+import { BENCH_BROKERS as BROKERS, BENCH_SERVER_URL as SERVER_URL } from './bench-config';
 
-const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type Mode = 'embedded' | 'distributed';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { runDistributed } from '@admit/platform';
-import { ValidatorModule } from '@admit/validator';
+import { ValidatorModule, validatorOptions } from '@admit/validator';
 import { ValidatorConfig } from './config';
 
-runDistributed('validator', ValidatorConfig, (config) => [ValidatorModule.forRoot(config)]);
+runDistributed('validator', ValidatorConfig, (config) => [ValidatorModule.forRoot(validatorOptions(config))]);

@@ -1,6 +1,7 @@
 export * from './audit.module';
 export * from './audit-error';
 export * from './audit-options';
+export * from './audit-config';
 export * from './sql-query';
 export * from './chain/chain-hash';
 export { ChainWriter, type Positioned } from './chain/chain-writer';

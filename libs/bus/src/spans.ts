@@ -62,6 +62,11 @@ export function traced<T>(name: string, attributes: Record<string, string | numb
   );
 }
 
+/** One outbound fetch as a client span named by its host (never the path or query): metadata's FetchSpan. */
+export function fetchSpan<T>(host: string, fetch: () => Promise<T>): Promise<T> {
+  return traced('fetch', { 'server.address': host }, fetch, 'client');
+}
+
 /** Records work that began at `startMs` and ends now as a child span of the current work; nothing without a sink. */
 export function recordChildSpan(name: string, startMs: number, attributes: Record<string, string | number | boolean>, parent = currentTrace()?.traceparent): void {
   const target = sink;

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { publisherFor, TopicFollower } from '@admit/bus';
+import { fetchSpan, publisherFor, TopicFollower } from '@admit/bus';
 import { ActivePolicyModule } from '@admit/cedar';
-import { Fetcher, SafeFetcher } from '@admit/metadata';
+import { OutboundFetchOptions, outboundFetcher } from '@admit/metadata';
+import { processMetrics } from '@admit/platform';
 import { ClientAttesters, SpiffeSource, TrustAnchors } from '@admit/trust';
 import { RevocationSet } from '@admit/revocation-set';
 import { AccessChecks } from './access/access-checks';
@@ -30,15 +31,15 @@ export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOption
   jtiQuota: number;
   /** Limits of /register, /admissions, /access-checks and /gateway/decide. */
   rateLimits: RateLimitOptions;
-  /** The gateway table (`loadGatewayActions(ADMIT_GATEWAY_ACTIONS_FILE)`); absent: the default. */
+  /** The gateway table (ADMIT_GATEWAY_ACTIONS_FILE); absent: the default. */
   gatewayActions?: GatewayActions;
   /**
    * The anchors file (ADMIT_TRUST_ANCHORS_FILE): its SPIFFE trust domains and client attesters, for the
    * workload proofs presented to intake. Absent: none, so every such proof is refused.
    */
   anchors?: TrustAnchors;
-  /** The SSRF-guarded fetcher for client jwks_uri and SPIFFE bundle endpoints (default: a SafeFetcher allowing no loopback host). */
-  fetcher?: Fetcher;
+  /** Fetches of client jwks_uri and SPIFFE bundle endpoints (through the SSRF guard, counted, each a span). */
+  fetch: OutboundFetchOptions;
 }
 
 /**
@@ -49,7 +50,7 @@ export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOption
 @Module({})
 export class IntakeModule {
   static forRoot(options: IntakeModuleOptions): DynamicModule {
-    const fetcher = options.fetcher ?? new SafeFetcher();
+    const fetcher = outboundFetcher(options.fetch, processMetrics(), fetchSpan);
     const anchors = options.anchors ?? new TrustAnchors([]);
     return {
       module: IntakeModule,

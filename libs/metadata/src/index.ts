@@ -4,7 +4,7 @@ export * from './fetch/fetcher';
 export * from './fetch/fetch-error-summary';
 export * from './fetch/special-use';
 export * from './fetch/safe-fetcher';
-export * from './fetch/measured-fetcher';
+export * from './fetch/outbound-fetcher';
 export * from './metrics-port';
 export type { ResolvedAddress, Resolver } from './fetch/checked-addresses';
 export type { TlsConnect } from './fetch/pinned-tls';

@@ -3,6 +3,7 @@ export * from './config/known-variables';
 export * from './config/startup-error';
 export * from './config/preflight';
 export * from './config/config-fragments';
+export * from './config/issuer';
 export * from './config/yaml-file';
 export * from './http/api-error';
 export { schemaFault, type SchemaFault } from './http/request-schemas';

@@ -5,6 +5,10 @@ export interface RevocationOptions {
   publishWaitMs?: number;
 }
 
+/** The revocation service has no variables of its own yet: an empty fragment, and the default options. */
+export const revocationConfig = {};
+export const revocationOptions = (_config: object): RevocationOptions => ({});
+
 export const REVOCATION_OPTIONS = Symbol('REVOCATION_OPTIONS');
 
 export function withDefaults(options: RevocationOptions): Required<RevocationOptions> {

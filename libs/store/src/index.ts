@@ -7,5 +7,6 @@ export { AUDIT_PARTITION_DAYS_AHEAD } from './migrations/1764550000000-audit-par
 export * from './private-data-dir';
 export * from './revocation.entity';
 export * from './store.module';
+export * from './store-config';
 export * from './transaction';
 export * from './transient-errors';

@@ -77,23 +77,23 @@ describe('parseTrustAnchorsYaml', () => {
 
 describe('loadTrustAnchors', () => {
   it('has no anchors when ADMIT_TRUST_ANCHORS_FILE is unset', () => {
-    expect(loadTrustAnchors({}).all).toEqual([]);
+    expect(loadTrustAnchors(undefined).all).toEqual([]);
   });
 
   it('reads the file named by ADMIT_TRUST_ANCHORS_FILE', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'anchors-')), 'anchors.yaml');
     writeFileSync(path, `anchors:\n  - ${JSON.stringify(remote())}\n`);
-    expect(loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: path }).byId('acme')?.issuer).toBe('https://acme.example');
+    expect(loadTrustAnchors(path).byId('acme')?.issuer).toBe('https://acme.example');
   });
 
   it('names the variable and path when the file is missing or invalid', () => {
     const missing = join(tmpdir(), 'no-such-anchors-file.yaml');
-    expect(() => loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: missing })).toThrow(
+    expect(() => loadTrustAnchors(missing)).toThrow(
       `ADMIT_TRUST_ANCHORS_FILE (${missing}): cannot be read: ENOENT`,
     );
     const path = join(mkdtempSync(join(tmpdir(), 'anchors-')), 'anchors.yaml');
     writeFileSync(path, `anchors:\n  - ${JSON.stringify(remote({ max_age_s: 0 }))}\n`);
-    expect(() => loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: path })).toThrow(
+    expect(() => loadTrustAnchors(path)).toThrow(
       `ADMIT_TRUST_ANCHORS_FILE (${path}): anchor "acme" (anchors[0]) field max_age_s: must be >= 1`,
     );
   });

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
@@ -22,6 +23,12 @@ import { ClientAttesterAnchor, FederationTrustAnchor, SpiffeTrustAnchor, TrustAn
 
 export const TRUST_ANCHORS_FILE_VAR = 'ADMIT_TRUST_ANCHORS_FILE';
 
+/** The anchors file, read by the validator and by intake (the workload proofs presented to it). */
+export const trustAnchorsConfig = {
+  /** YAML file of trust anchors; unset means no anchor, so every software statement is unapproved. */
+  ADMIT_TRUST_ANCHORS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+};
+
 const checkShape = compileShape<TrustAnchorsConfig>(TrustAnchorsConfig);
 const checkStatementAnchor = compileShape<TrustAnchorConfig>(TrustAnchorConfig);
 const checkFederationAnchor = compileShape<FederationAnchorConfig>(FederationAnchorConfig);
@@ -32,11 +39,10 @@ const checkAttesterAnchor = compileShape<ClientAttesterAnchorConfig>(ClientAttes
 export const DEFAULT_SVID_MAX_LIFETIME_S = 3600;
 
 /**
- * Reads and validates the anchors named by ADMIT_TRUST_ANCHORS_FILE. Unset means no anchors: every
- * statement is then unapproved, which is the safe default.
+ * Reads and validates the anchors file at `path` (ADMIT_TRUST_ANCHORS_FILE). No path means no
+ * anchors: every statement is then unapproved, which is the safe default.
  */
-export function loadTrustAnchors(env: NodeJS.ProcessEnv = process.env): TrustAnchors {
-  const path = env[TRUST_ANCHORS_FILE_VAR];
+export function loadTrustAnchors(path: string | undefined): TrustAnchors {
   if (path === undefined || path === '') return new TrustAnchors([]);
   const source = `${TRUST_ANCHORS_FILE_VAR} (${path})`;
   let text: string;

@@ -13,4 +13,3 @@ export * from './statement-verifier';
 export * from './coded-problem';
 export * from './spiffe-source';
 export * from './client-attesters';
-export * from './anchors-config';

@@ -1,11 +1,13 @@
-import { trustAnchorsConfig } from '@admit/trust';
+import { fetchConfig, fetchOptions } from '@admit/metadata';
+import { issuerConfig, issuerOf } from '@admit/platform';
+import { loadTrustAnchors, trustAnchorsConfig } from '@admit/trust';
 import { Static, Type } from '@sinclair/typebox';
 
 /** The validator's variables, shared by the validator app and embedded mode. */
 export const validatorConfig = {
   ...trustAnchorsConfig,
-  /** Admit's public URL: the `aud` every JWT-SVID presented to Admit must name. Required with a `type: spiffe` anchor. */
-  ADMIT_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$', maxLength: 2048 })),
+  ...fetchConfig,
+  ...issuerConfig,
   ADMIT_CIMD_MIN_TTL_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   ADMIT_CIMD_MAX_TTL_S: Type.Integer({ minimum: 1, maximum: 604_800, default: 86_400 }),
   /** OpenID Federation: the largest entity statement accepted, in bytes (64 KiB). */
@@ -18,4 +20,27 @@ export const validatorConfig = {
   ADMIT_FEDERATION_FAILURE_COOLDOWN_S: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
 };
 
-export type ValidatorOptions = Static<ReturnType<typeof Type.Object<typeof validatorConfig>>>;
+export type ValidatorVariables = Static<ReturnType<typeof Type.Object<typeof validatorConfig>>>;
+
+/** Embedded mode: a data folder, and the HTTP address intake's issuer defaults to. */
+type EmbeddedValidator = ValidatorVariables & { ADMIT_DATA_DIR: string; ADMIT_HTTP_HOST: string; ADMIT_HTTP_PORT: number };
+
+/** The module options those variables describe; reads the anchors file. */
+export function validatorOptions(config: ValidatorVariables | EmbeddedValidator) {
+  return {
+    // Embedded mode runs intake in this process, so it derives the issuer as intake does.
+    issuer: 'ADMIT_DATA_DIR' in config ? issuerOf(config) : config.ADMIT_ISSUER,
+    fetch: fetchOptions(config),
+    anchors: loadTrustAnchors(config.ADMIT_TRUST_ANCHORS_FILE),
+    // How long CIMD documents are cached, at least and at most.
+    cimdCache: { minTtlMs: config.ADMIT_CIMD_MIN_TTL_S * 1000, maxTtlMs: config.ADMIT_CIMD_MAX_TTL_S * 1000 },
+    federation: {
+      maxBytes: config.ADMIT_FEDERATION_MAX_BYTES,
+      maxDepth: config.ADMIT_FEDERATION_MAX_DEPTH,
+      maxFetches: config.ADMIT_FEDERATION_MAX_FETCHES,
+      failureCooldownMs: config.ADMIT_FEDERATION_FAILURE_COOLDOWN_S * 1000,
+    },
+  };
+}
+
+export type ValidatorOptions = ReturnType<typeof validatorOptions>;

@@ -1,8 +1,8 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { publisherFor, traced } from '@admit/bus';
-import { CimdResolver, Fetcher, MeasuredFetcher } from '@admit/metadata';
+import { fetchSpan, publisherFor } from '@admit/bus';
+import { CimdResolver, outboundFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
-import { AnchorKeys, ClientAttesters, guardedFetcher, loadTrustAnchors, SpiffeSource, StatementVerifier, TrustAnchorsError } from '@admit/trust';
+import { AnchorKeys, ClientAttesters, SpiffeSource, StatementVerifier, TrustAnchorsError } from '@admit/trust';
 import { TrustChainResolver } from '@admit/federation';
 import { ClientKeyThumbprints } from './registration/client-key-thumbprints';
 import { FederationSource } from './registration/federation-source';
@@ -14,17 +14,12 @@ import { ValidatorOptions } from './validator-config';
 /** Fetches and verifies client metadata; publishes what it verified, or why it failed. */
 @Module({})
 export class ValidatorModule {
-  /** `issuer`: Admit's public URL, the audience of JWT-SVIDs (embedded mode derives it as intake does). */
-  static forRoot(config: ValidatorOptions, issuer = config.ADMIT_ISSUER): DynamicModule {
-    // Every outbound request goes through this one SSRF-guarded fetcher.
+  /** `options`: `validatorOptions(config)`. */
+  static forRoot(options: ValidatorOptions): DynamicModule {
+    const { anchors, issuer } = options;
     const metrics = processMetrics();
-    const measured = new MeasuredFetcher(
-      guardedFetcher(config),
-      metrics,
-    );
-    // Each fetch is a span of the work it is for, when spans are exported.
-    const fetcher: Fetcher = { fetch: (url, options) => traced('fetch', { 'server.address': hostOf(url) }, () => measured.fetch(url, options), 'client') };
-    const anchors = loadTrustAnchors({ ADMIT_TRUST_ANCHORS_FILE: config.ADMIT_TRUST_ANCHORS_FILE });
+    // Every outbound request goes through this one SSRF-guarded fetcher, each fetch a span of the work it is for.
+    const fetcher = outboundFetcher(options.fetch, metrics, fetchSpan);
     // One start-up line says what statements can be verified against, or that none can.
     new Logger('TrustAnchors').log(
       anchors.all.length > 0
@@ -55,12 +50,7 @@ export class ValidatorModule {
           // Trust chains are fetched through the same SSRF-guarded fetcher as documents and keys.
           provide: FederationSource,
           useValue: new FederationSource(
-            new TrustChainResolver(fetcher, [...anchors.federation], {
-              maxBytes: config.ADMIT_FEDERATION_MAX_BYTES,
-              maxDepth: config.ADMIT_FEDERATION_MAX_DEPTH,
-              maxFetches: config.ADMIT_FEDERATION_MAX_FETCHES,
-              failureCooldownMs: config.ADMIT_FEDERATION_FAILURE_COOLDOWN_S * 1000,
-            }),
+            new TrustChainResolver(fetcher, [...anchors.federation], options.federation),
             anchors.federation,
           ),
         },
@@ -73,21 +63,10 @@ export class ValidatorModule {
         },
         {
           provide: CimdResolver,
-          useValue: new CimdResolver(fetcher, {
-            cache: { minTtlMs: config.ADMIT_CIMD_MIN_TTL_S * 1000, maxTtlMs: config.ADMIT_CIMD_MAX_TTL_S * 1000 },
-            metrics,
-          }),
+          useValue: new CimdResolver(fetcher, { cache: options.cimdCache, metrics }),
         },
       ],
     };
   }
 }
 
-/** The host of a URL, for a span (never the path or query). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'invalid';
-  }
-}

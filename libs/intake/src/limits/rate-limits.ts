@@ -1,6 +1,6 @@
 import { HttpError } from '@admit/contracts';
 import { ApiError } from '@admit/platform';
-import { Type } from '@sinclair/typebox';
+import { Static, Type } from '@sinclair/typebox';
 
 /** The rate-limit variables, shared by the intake app and embedded mode; counts are per window and route. */
 export const rateLimitConfig = {
@@ -22,12 +22,7 @@ export interface RateLimitOptions {
   perSource: number;
 }
 
-export function rateLimitOptions(config: {
-  ADMIT_RATE_LIMIT_WINDOW_S: number;
-  ADMIT_RATE_LIMIT_PER_CLIENT: number;
-  ADMIT_RATE_LIMIT_GLOBAL: number;
-  ADMIT_RATE_LIMIT_PER_SOURCE: number;
-}): RateLimitOptions {
+export function rateLimitOptions(config: Static<ReturnType<typeof Type.Object<typeof rateLimitConfig>>>): RateLimitOptions {
   return { windowS: config.ADMIT_RATE_LIMIT_WINDOW_S, perClient: config.ADMIT_RATE_LIMIT_PER_CLIENT, global: config.ADMIT_RATE_LIMIT_GLOBAL, perSource: config.ADMIT_RATE_LIMIT_PER_SOURCE };
 }
 

@@ -11,6 +11,11 @@ export interface AdminAuthOptions {
   devTokenDir?: string;
 }
 
+/** The admin options the config describes; ADMIT_DATA_DIR (embedded mode only) is where a development token is made. */
+export function adminOptions(config: { ADMIT_ADMIN_TOKENS_FILE?: string; ADMIT_DATA_DIR?: string }): AdminAuthOptions {
+  return { tokensFile: config.ADMIT_ADMIN_TOKENS_FILE, devTokenDir: config.ADMIT_DATA_DIR };
+}
+
 /** The admin credentials, app-wide: `AdminTokens` and `AdminGuard` for `@UseGuards(AdminGuard)`. */
 @Module({})
 export class AdminAuthModule {

@@ -50,10 +50,6 @@ export const topicsConfig = {
   ADMIT_TOPIC_REPLICATION: Type.Integer({ minimum: 1, maximum: 10, default: 1 }),
 };
 
-export const databaseConfig = {
-  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
-};
-
 export const adminConfig = {
   /** YAML `tokens: [{ name, sha256, scopes }]`; unset means no admin credentials (every admin route answers 401). */
   ADMIT_ADMIN_TOKENS_FILE: Type.Optional(Type.String({ minLength: 1 })),

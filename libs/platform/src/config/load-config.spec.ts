@@ -1,7 +1,8 @@
 // Real: everything (loadConfig, the config fragments, Ajv, distributedConfig); nothing stubbed. Each test passes its own env object.
 import { Type } from '@sinclair/typebox';
 import { distributedConfig } from '../run-distributed';
-import { busConfig, databaseConfig, httpConfig, kafkaConfig, logConfig, topicsConfig } from './config-fragments';
+import { databaseConfig } from '@admit/store';
+import { busConfig, httpConfig, kafkaConfig, logConfig, topicsConfig } from './config-fragments';
 import { ConfigError, loadConfig, splitList } from './load-config';
 
 const Schema = Type.Object({ ...httpConfig(8080), ...logConfig, ...busConfig, ...kafkaConfig, ...topicsConfig, ...databaseConfig });

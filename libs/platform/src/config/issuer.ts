@@ -1,10 +1,12 @@
 import { Type } from '@sinclair/typebox';
 
-/** The admission token's variables, shared by the intake app and embedded mode. */
+/** Admit's public URL, read by intake and the validator. */
 export const issuerConfig = {
   /**
    * Admit's public URL: the admission token's `iss` (and the `aud` client assertions will have to
-   * name). Unset: derived from ADMIT_HTTP_HOST and ADMIT_HTTP_PORT, which suits local use only.
+   * name), and the `aud` every JWT-SVID presented to Admit must name. Intake (and embedded mode)
+   * without it: derived from ADMIT_HTTP_HOST and ADMIT_HTTP_PORT, which suits local use only. The
+   * validator requires it with a `type: spiffe` anchor.
    */
   ADMIT_ISSUER: Type.Optional(Type.String({ pattern: '^https?://[^\\s?#]+$', maxLength: 2048 })),
 };

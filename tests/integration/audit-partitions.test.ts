@@ -1,12 +1,12 @@
 // Real: PostgreSQL (databases of their own: one copied from the migrated template, one migrated step by
 // step) and PGlite, the migrations, the audit service's chain writer, queries and verification, the
 // owner and app roles. Nothing stubbed.
-import { AuditModule, AuditQueries, ChainWriter, ensurePartitions, SqlQuery, sqlOf, verifyChains } from '@admit/audit';
+import { AUDIT_PARTITION_DAYS_AHEAD, AuditModule, AuditQueries, ChainWriter, ensurePartitions, SqlQuery, sqlOf, verifyChains } from '@admit/audit';
 import { BusModule, InProcessBroker, inProcessTransport } from '@admit/bus';
 import { CloudEvent, Topic } from '@admit/contracts';
 import { KeysModule } from '@admit/keys';
 import { AdminAuthModule } from '@admit/platform';
-import { AUDIT_PARTITION_DAYS_AHEAD, createDataSource, StoreModule } from '@admit/store';
+import { createDataSource, StoreModule } from '@admit/store';
 import { NestFactory } from '@nestjs/core';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

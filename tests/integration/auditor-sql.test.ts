@@ -1,7 +1,7 @@
 // Real: PostgreSQL, a database of its own migrated by the owner role, the `audit` views and the
 // `admit_auditor` role the migration grants them to. Every ```sql block of docs/auditor-sql.md is run
 // as that role against a seeded trail and its answer checked; then the role tries to write.
-import { AUDITOR_ROLE } from '@admit/store';
+import { AUDITOR_ROLE } from '@admit/audit';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

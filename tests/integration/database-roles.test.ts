@@ -1,5 +1,6 @@
 // Real: PostgreSQL, a database of its own copied from the template the owner role migrated, and the
 // app role every service connects as. Nothing stubbed.
+import { ALL_MIGRATIONS } from '@admit/launcher';
 import { createDataSource, migrate } from '@admit/store';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -77,9 +78,9 @@ describe('the app role (least privilege)', () => {
   it('finds no migration pending and starts; a pending one is left to the owner with a message saying so', async () => {
     const ds = await createDataSource({ url: db.appUrl }).initialize();
     try {
-      await expect(migrate(ds)).resolves.toBeUndefined();
+      await expect(migrate(ds, ALL_MIGRATIONS)).resolves.toBeUndefined();
       await su.query(`DELETE FROM admit_migrations WHERE name = 'AuditQueryColumns1764414000000'`);
-      await expect(migrate(ds)).rejects.toThrow(/^the database role cannot run the pending migrations \(.*\); run `admit db migrate` as the owner role first$/);
+      await expect(migrate(ds, ALL_MIGRATIONS)).rejects.toThrow(/^the database role cannot run the pending migrations \(.*\); run `admit db migrate` as the owner role first$/);
     } finally {
       await ds.destroy();
     }

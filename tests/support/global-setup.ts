@@ -9,9 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // jest loads global setup outside its module registry, so path aliases do not resolve here.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { AUDITOR_ROLE, createDataSource, ensureGroupRole, ensureLoginRole, migrate, tightenPrivateDataDir } from '../../libs/store/src';
+import { AUDIT_MIGRATIONS, AUDITOR_ROLE } from '../../libs/audit/src/migrations';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { INTAKE_MIGRATIONS } from '../../libs/intake/src/migrations';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { REVOCATION_MIGRATIONS } from '../../libs/revocation/src/migrations';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { createDataSource, ensureGroupRole, ensureLoginRole, migrate, tightenPrivateDataDir } from '../../libs/store/src';
 import { EMBEDDED_TEMPLATE_ENV } from './embedded-store';
 import { asRole, assertTestDatabase, databaseUrl, newTemplateName, TEMPLATE_ENV, TEST_APP_ROLE, TEST_OWNER_ROLE, TEST_SERVER_URL, withServer } from './database';
+
+/** Every service's (ALL_MIGRATIONS of @admit/launcher, which needs path aliases). */
+const ALL_MIGRATIONS = [...AUDIT_MIGRATIONS, ...REVOCATION_MIGRATIONS, ...INTAKE_MIGRATIONS];
 
 export default async function globalSetup(): Promise<void> {
   // Another project of the same run already made it; the workers inherit the name.
@@ -30,7 +39,7 @@ export default async function globalSetup(): Promise<void> {
   // Migrated by the owner role, as a deployment does, so the tables and grants every copy gets are real.
   const ds = await createDataSource({ url: asRole(databaseUrl(template), TEST_OWNER_ROLE) }).initialize();
   try {
-    await migrate(ds, { appRole: TEST_APP_ROLE });
+    await migrate(ds, ALL_MIGRATIONS, { appRole: TEST_APP_ROLE });
   } finally {
     await ds.destroy();
   }
@@ -38,7 +47,7 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'admit-embedded-template-')), 'data');
   const embedded = await createDataSource({ dataDir }).initialize();
   try {
-    await migrate(embedded);
+    await migrate(embedded, ALL_MIGRATIONS);
   } finally {
     await embedded.destroy();
   }

@@ -1,6 +1,7 @@
 import { ChainWriter, GENESIS_HASH, linkHash, SqlQuery, sqlOf, STORED_EVENT_COLUMNS, StoredEvent, verifyChains } from '@admit/audit';
 import { CloudEvent, newEvent, Topic } from '@admit/contracts';
-import { createDataSource, migrate, MIGRATIONS, StoreLocation } from '@admit/store';
+import { ALL_MIGRATIONS } from '@admit/launcher';
+import { createDataSource, migrate, StoreLocation } from '@admit/store';
 import 'reflect-metadata';
 
 /** A registration decision admitting `clientId` under the anchor, at `time` (derived from `cause` when given). */
@@ -60,12 +61,11 @@ const summary = async (q: SqlQuery) => {
  * when the app has a role of its own). Returns what a test compares before and after.
  */
 export async function migrateHoldingEvents(location: StoreLocation, options: { appRole?: string; appLocation?: StoreLocation } = {}) {
-  const before = createDataSource(location).setOptions({ migrations: MIGRATIONS.slice(0, -1) });
-  await before.initialize();
+  const before = await createDataSource(location).initialize();
   let old;
   try {
     // The app's grants of then (grantAppRole names today's tables): the migration must carry them over.
-    await migrate(before);
+    await migrate(before, ALL_MIGRATIONS.filter((m) => m.name !== 'AuditPartitions1764550000000'));
     if (options.appRole) await before.query(`GRANT SELECT, INSERT ON audit_events TO ${options.appRole}`);
     await storeChained(sqlOf(before));
     old = { digests: await digests(sqlOf(before)), indexes: await indexesOf(sqlOf(before)) };
@@ -74,13 +74,13 @@ export async function migrateHoldingEvents(location: StoreLocation, options: { a
   }
   const after = await createDataSource(location).initialize();
   try {
-    await migrate(after);
+    await migrate(after, ALL_MIGRATIONS);
     const q = sqlOf(after);
     const grants = options.appRole
       ? await q(`SELECT has_table_privilege($1, 'audit_events', 'SELECT') AS select, has_table_privilege($1, 'audit_events', 'INSERT') AS insert,
                         has_table_privilege($1, 'audit_events', 'DELETE') AS delete`, [options.appRole])
       : null;
-    await migrate(after, { appRole: options.appRole });
+    await migrate(after, ALL_MIGRATIONS, { appRole: options.appRole });
     const migrated = {
       grants,
       digests: await digests(q),

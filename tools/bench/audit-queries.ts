@@ -5,9 +5,9 @@
  * admit_auditor) timed, 5 runs each. Target: under 1 s at 1M events. `npm run bench -- audit-queries`.
  */
 import 'reflect-metadata';
-import { AuditQueries, reportWithSeries, sqlOf, verifyChains } from '@admit/audit';
+import { AUDIT_MIGRATIONS, AUDITOR_ROLE, AuditQueries, reportWithSeries, sqlOf, verifyChains } from '@admit/audit';
 import { dropDatabase, ensureDatabase, ROOT } from '@admit/launcher';
-import { AUDITOR_ROLE, createDataSource, ensureGroupRole, migrate } from '@admit/store';
+import { createDataSource, ensureGroupRole, migrate } from '@admit/store';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,7 +68,7 @@ export async function withSeededAuditDatabase<T>(label: string, events: number, 
     await pg.connect();
     await ensureGroupRole((sql) => pg.query(sql), AUDITOR_ROLE);
     const ds = await createDataSource({ url }).initialize();
-    await migrate(ds);
+    await migrate(ds, AUDIT_MIGRATIONS);
     await ds.destroy();
     const seeding = performance.now();
     // The seeded days' partitions, as the audit service would have made them ahead of time.

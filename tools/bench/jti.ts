@@ -6,7 +6,7 @@
  * reads that many index entries.
  */
 import 'reflect-metadata';
-import { JtiLedger } from '@admit/intake';
+import { INTAKE_MIGRATIONS, JtiLedger } from '@admit/intake';
 import { dropDatabase, ensureDatabase } from '@admit/launcher';
 import { createDataSource, migrate, StoreLocation } from '@admit/store';
 import { randomBytes } from 'node:crypto';
@@ -46,7 +46,7 @@ export async function jtiCheckFigures(): Promise<Figure[]> {
 async function measure(store: string, location: StoreLocation, concurrency: number): Promise<Figure[]> {
   const db = await createDataSource(location).initialize();
   try {
-    await migrate(db);
+    await migrate(db, INTAKE_MIGRATIONS);
     await db.query('CREATE TABLE bench_plain_jtis (client_id text, jti text, expires_at timestamptz)');
     const ledger = new JtiLedger(db);
     const now = Date.now();

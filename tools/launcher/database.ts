@@ -1,5 +1,14 @@
-import { AUDITOR_ROLE, checkRoleName, createDataSource, ensureGroupRole, ensureLoginRole, migrate } from '@admit/store';
+import { AUDIT_MIGRATIONS, AUDITOR_ROLE } from '@admit/audit';
+import { INTAKE_MIGRATIONS } from '@admit/intake';
+import { REVOCATION_MIGRATIONS } from '@admit/revocation';
+import { checkRoleName, createDataSource, ensureGroupRole, ensureLoginRole, migrate } from '@admit/store';
 import { Client } from 'pg';
+
+/**
+ * Every service's migrations: what the owner role runs for a whole deployment (`npm run stack`,
+ * `admit db migrate`), before granting the app role. Each distributed service migrates only its own.
+ */
+export const ALL_MIGRATIONS = [...AUDIT_MIGRATIONS, ...REVOCATION_MIGRATIONS, ...INTAKE_MIGRATIONS];
 
 /** Runs `sql` on the server of `url`, connected to its maintenance database. */
 async function onServer(url: string, run: (client: Client, name: string) => Promise<unknown>): Promise<void> {
@@ -54,7 +63,7 @@ export async function setUpStackDatabase(adminUrl: string, roles: { owner: strin
   }
   const ds = await createDataSource({ url: asRole(adminUrl, roles.owner) }).initialize();
   try {
-    await migrate(ds, { appRole: roles.app });
+    await migrate(ds, ALL_MIGRATIONS, { appRole: roles.app });
   } finally {
     await ds.destroy();
   }

@@ -36,3 +36,4 @@ export * from './report/report-series';
 export { storeRecentDays } from './report/report-days-keeper';
 export { ensurePartitions } from './ingest/partition-keeper';
 export { type RolledUp, rolledUpDays } from './report/report-days';
+export * from './migrations';

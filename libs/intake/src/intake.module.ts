@@ -5,11 +5,13 @@ import { OutboundFetchOptions, outboundFetcher } from '@admit/metadata';
 import { processMetrics } from '@admit/platform';
 import { ClientAttesters, SpiffeSource, TrustAnchors } from '@admit/trust';
 import { RevocationSet } from '@admit/revocation-set';
+import { ownMigrations } from '@admit/store';
 import { AccessChecks } from './access/access-checks';
 import { AccessChecksRoute } from './access/access-checks.route';
 import { AdmissionCache } from './access/admission-cache';
 import { ClientAssertions } from './access/client-assertion';
 import { JtiLedger } from './access/jti-ledger';
+import { INTAKE_MIGRATIONS } from './migrations';
 import { WorkloadProofs } from './access/workload-proofs';
 import { ADMISSION_TOKEN_OPTIONS, AdmissionTokenOptions, AdmissionTokens } from './admission-token/admission-tokens';
 import { JwksController } from './admission-token/jwks.controller';
@@ -45,7 +47,8 @@ export interface IntakeModuleOptions extends IntakeOptions, AdmissionTokenOption
 /**
  * The HTTP front door: publishes requests and answers callers when their decision arrives, with an
  * admission token signed by the SigningKeys that the app's KeysModule (@admit/keys) provides. Client
- * assertions' jtis are kept in the database of the app's StoreModule (@admit/store).
+ * assertions' jtis and the live admissions are kept in the database of the app's StoreModule
+ * (@admit/store), in intake's own tables, which it migrates.
  */
 @Module({})
 export class IntakeModule {
@@ -57,6 +60,7 @@ export class IntakeModule {
       imports: [ActivePolicyModule.forFeed(TopicFollower)],
       controllers: [RegisterController, AdmissionsController, ClientsController, GatewayController, JwksController, OpenApiController, DecisionsHandler],
       providers: [
+        ownMigrations('intake', INTAKE_MIGRATIONS),
         publisherFor('intake'),
         PendingDecisions,
         DecisionPipeline,

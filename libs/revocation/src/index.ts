@@ -1,3 +1,4 @@
 export * from './revocation.module';
 export * from './revocation-options';
 export * from './api/revocation-errors';
+export * from './migrations';

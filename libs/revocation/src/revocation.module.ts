@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { publisherFor } from '@admit/bus';
+import { ownMigrations } from '@admit/store';
 import { RevocationsController } from './api/revocations.controller';
+import { REVOCATION_MIGRATIONS } from './migrations';
 import { OutboxPublisher } from './publish/outbox-publisher';
 import { RevocationLifecycle } from './publish/revocation-lifecycle';
 import { REVOCATION_OPTIONS, RevocationOptions, withDefaults } from './revocation-options';
@@ -8,7 +10,7 @@ import { RevocationStore } from './store/revocation-store';
 
 /**
  * Revocations by client id, software id, anchor, key thumbprint or origin: the admin API, the
- * durable record in PostgreSQL and the compacted `admit.revocations.v1` rebuilt from it. Needs
+ * durable record in PostgreSQL (its tables, which it migrates) and the compacted `admit.revocations.v1` rebuilt from it. Needs
  * StoreModule and AdminAuthModule.
  */
 @Module({})
@@ -18,6 +20,7 @@ export class RevocationModule {
       module: RevocationModule,
       controllers: [RevocationsController],
       providers: [
+        ownMigrations('revocation', REVOCATION_MIGRATIONS),
         publisherFor('revocation'),
         { provide: REVOCATION_OPTIONS, useValue: withDefaults(options) },
         RevocationStore,

@@ -1,11 +1,7 @@
-export * from './audit-event.entity';
 export * from './data-source';
 export * from './group-commit';
 export * from './database-roles';
-export { AUDITOR_ROLE } from './migrations/1764421200000-auditor-views';
-export { AUDIT_PARTITION_DAYS_AHEAD } from './migrations/1764550000000-audit-partitions';
 export * from './private-data-dir';
-export * from './revocation.entity';
 export * from './store.module';
 export * from './store-config';
 export * from './transaction';

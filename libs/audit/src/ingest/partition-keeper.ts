@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AUDIT_PARTITION_DAYS_AHEAD } from '@admit/store';
+import { AUDIT_PARTITION_DAYS_AHEAD } from '../migrations';
 import { DataSource } from 'typeorm';
 import { Recurring } from '../recurring';
 import { SqlQuery, sqlOf } from '../sql-query';

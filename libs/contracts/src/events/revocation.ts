@@ -38,3 +38,12 @@ export const Revocation = Type.Object(
   { description: 'A revocation in force, keyed kind:value on a compacted topic.' },
 );
 export type Revocation = Static<typeof Revocation>;
+
+export type RevocationStatus = 'active' | 'lifted' | 'expired';
+
+/**
+ * A revocation with its state: in force (`active`), or ended (`lifted` by an admin, or `expired`),
+ * with when and by whom. One shape for both APIs, each keeping its public names for the end: the
+ * revocation API says `lifted_at` / `lifted_by` (the default), the audit API `ended_at` / `ended_by`.
+ */
+export type RevocationView<End extends 'lifted' | 'ended' = 'lifted'> = Revocation & { status: RevocationStatus } & { [K in `${End}_at` | `${End}_by`]?: string };

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { HttpError, RevocationError, RevocationRequest } from '@admit/contracts';
+import { HttpError, RevocationError, RevocationRequest, RevocationView } from '@admit/contracts';
 import { AdminActor, AdminGuard, AdminScope, ApiError, RequireScope } from '@admit/platform';
 import { OutboxPublisher } from '../publish/outbox-publisher';
 import { REVOCATION_OPTIONS, RevocationOptions } from '../revocation-options';
 import { RevocationStore, Written } from '../store/revocation-store';
 import { RevocationApiError } from './revocation-errors';
 import { checkRevocationRequest } from './revocation-request';
-import { RevocationView, toView } from './revocation-view';
+import { toView } from './revocation-view';
 
 /**
  * The admin API; bodies and query strings have been checked against their schemas in HTTP_ROUTES

@@ -1,6 +1,4 @@
-import { Revocation, RevocationKind } from '@admit/contracts';
-
-export type RevocationStatus = 'active' | 'lifted' | 'expired';
+import { Revocation, RevocationKind, RevocationStatus } from '@admit/contracts';
 
 /** A row of `revocations` as the queries return it. */
 export interface RevocationRecord {

@@ -20,6 +20,7 @@ export function register(program: Command, ctx: CliContext): void {
       const url = options.database ?? process.env.DATABASE_URL;
       if (!url) throw new CliExit('give --database <owner postgres URL> or set DATABASE_URL', 2);
       const { checkRoleName, createDataSource, migrate } = await import('@admit/store');
+      const { ALL_MIGRATIONS } = await import('@admit/launcher');
       let appRole: string;
       try {
         appRole = checkRoleName(options.appRole);
@@ -28,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const ds = await createDataSource({ url }).initialize();
       try {
-        await migrate(ds, { appRole });
+        await migrate(ds, ALL_MIGRATIONS, { appRole });
       } finally {
         await ds.destroy();
       }

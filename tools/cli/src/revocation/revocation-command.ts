@@ -3,25 +3,11 @@
  * admin API (`--url` or ADMIT_URL, token from ADMIT_ADMIN_TOKEN). A change exits 0 only once Admit
  * answers that it is in force on every service; `revocation_pending` (stored, not yet published) exits 1.
  */
-import { REVOCATION_KINDS } from '@admit/contracts';
+import { REVOCATION_KINDS, RevocationView } from '@admit/contracts';
 import { Argument, Command } from 'commander';
 import { adminApi } from '../admin-api';
 import { CliContext } from '../cli-exit';
 import { writeAll } from '../audit/export-writer';
-
-/** A revocation as the API shows it (libs/revocation's RevocationView). */
-interface Revocation {
-  id: string;
-  kind: string;
-  value: string;
-  reason: string;
-  actor: string;
-  created_at: string;
-  expires_at?: string;
-  status: string;
-  lifted_at?: string;
-  lifted_by?: string;
-}
 
 type Options = Record<string, string | boolean | undefined>;
 
@@ -41,7 +27,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'JSON instead of a line')
     .action(async (kind: string, value: string, options: Options) => {
       const body = { kind, value, reason: options.reason, ...(typeof options.expiresAt === 'string' ? { expires_at: options.expiresAt } : {}) };
-      const revocation = await adminApi(options.url as string | undefined, 'revocations:write').call<Revocation>('POST', '/revocations', { body });
+      const revocation = await adminApi(options.url as string | undefined, 'revocations:write').call<RevocationView>('POST', '/revocations', { body });
       await print(options, revocation, `revoked ${revocation.kind} ${revocation.value}: in force (id ${revocation.id})\n`);
     });
 
@@ -53,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option(url, urlHelp)
     .option('--json', 'JSON instead of lines')
     .action(async (options: Options) => {
-      const list = await adminApi(options.url as string | undefined, 'revocations:read').call<Revocation[]>('GET', '/revocations', {
+      const list = await adminApi(options.url as string | undefined, 'revocations:read').call<RevocationView[]>('GET', '/revocations', {
         query: { include: options.all ? 'lifted' : undefined },
       });
       await print(options, list, list.length === 0 ? 'no revocations\n' : `${list.map(describe).join('\n')}\n`);
@@ -70,7 +56,7 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-function describe(r: Revocation): string {
+function describe(r: RevocationView): string {
   const until = r.expires_at ? ` until ${r.expires_at}` : '';
   const lifted = r.lifted_at ? ` at ${r.lifted_at} by ${r.lifted_by ?? '?'}` : '';
   return `${r.id}  ${r.status}${lifted}  ${r.kind}=${r.value}  by ${r.actor} at ${r.created_at}${until}  (${r.reason})`;

@@ -1,9 +1,11 @@
-import { CloudEvent, Topic } from '@admit/contracts';
+import { CloudEvent, CodedError, Topic } from '@admit/contracts';
 
 type Decided = CloudEvent<typeof Topic.RegistrationDecided>;
 
-export class DecisionTimeout extends Error {
-  readonly code = 'ERR_DECISION_TIMEOUT';
+export class DecisionTimeout extends CodedError<'ERR_DECISION_TIMEOUT'> {
+  constructor(message: string) {
+    super('ERR_DECISION_TIMEOUT', message);
+  }
 }
 
 /**

@@ -13,3 +13,19 @@ export class CodedError<C extends string = string> extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * A request refused for a reason its caller can act on, raised by the service that refuses it. The
+ * HTTP error filter answers it with the status its code has in the one table (ERROR_STATUS in
+ * @admit/platform): `{ error: code, error_description: message, ...members }`, or a problem.
+ */
+export class RequestError<C extends string = string> extends CodedError<C> {
+  constructor(
+    code: C,
+    message: string,
+    /** When trying again may succeed: sent as `Retry-After`. `members`: more of the answer's body (`revocation_id`). */
+    readonly details: { retryAfterS?: number; members?: Record<string, string> } = {},
+  ) {
+    super(code, message);
+  }
+}

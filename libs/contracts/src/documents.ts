@@ -3,7 +3,7 @@ import { openApiDocument } from './http/openapi';
 import { Topic } from './topics';
 
 /** The version printed in the AsyncAPI document; bump it with any contract change. */
-export const CONTRACTS_VERSION = '1.6.0';
+export const CONTRACTS_VERSION = '1.7.0';
 
 const SCHEMA_ID = 'urn:admit:schema:';
 

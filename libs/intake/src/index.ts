@@ -10,3 +10,4 @@ export * from './access/jti-ledger';
 export * from './limits/rate-limits';
 export * from './clients/live-admissions';
 export * from './gateway/gateway-actions';
+export { AssertionError } from './access/client-assertion';

@@ -1,3 +1,2 @@
 export * from './revocation.module';
 export * from './revocation-options';
-export * from './api/revocation-errors';

@@ -4,22 +4,9 @@
  * code is Admit's own and follows ERROR_CODE_GRAMMAR.
  */
 export const RFC_ERROR_CODES = [
-  'invalid_request',
-  'invalid_client',
-  'invalid_grant',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_scope',
-  'access_denied',
-  'unsupported_response_type',
-  'server_error',
-  'temporarily_unavailable',
-  'invalid_token',
-  'insufficient_scope',
-  'invalid_redirect_uri',
-  'invalid_client_metadata',
-  'invalid_software_statement',
-  'unapproved_software_statement',
+  ...['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'],
+  ...['access_denied', 'unsupported_response_type', 'server_error', 'temporarily_unavailable', 'invalid_token', 'insufficient_scope'],
+  ...['invalid_redirect_uri', 'invalid_client_metadata', 'invalid_software_statement', 'unapproved_software_statement'],
 ] as const;
 export type RfcErrorCode = (typeof RFC_ERROR_CODES)[number];
 

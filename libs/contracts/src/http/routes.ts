@@ -181,7 +181,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     refusal: { code: RevocationError.InvalidInclude },
     responses: {
       200: { description: 'Revocations.', schema: { type: 'array', items: RevocationViewSchema } as unknown as TSchema },
-      400: problem('include is not lifted (invalid_include).'),
+      400: problem('include is not lifted (ERR_REVOCATION_INCLUDE_INVALID).'),
       ...admin,
     },
   },

@@ -30,7 +30,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
-    const { status, body, headers } = wrongMethod(exception, request) ?? toResponse(exception);
+    const { status, body, headers } = wrongMethod(exception, request) ?? errorAnswer(exception);
     if (status >= 500 && !(exception instanceof ApiError) && !known(exception)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
@@ -48,14 +48,15 @@ function toProblem(status: number, { error, error_description, ...members }: Err
 }
 
 /** A route that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404. */
-function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof toResponse> | undefined {
+function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof errorAnswer> | undefined {
   if (exception instanceof ApiError || !(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
   const allowed = allowedMethods(request.url);
   if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
   return { status: 405, body: { error: HttpError.MethodNotAllowed, error_description: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}` }, headers: { allow: allowed.join(', ') } };
 }
 
-function toResponse(exception: unknown): {
+/** The status, body and headers an error is answered with (before an admin route turns the body into a problem). */
+export function errorAnswer(exception: unknown): {
   status: number;
   body: ErrorResponse;
   headers: Record<string, string>;

@@ -5,8 +5,4 @@ import { CodedError } from '@admit/contracts';
  * the event. The bus then retries the event until the dependency is back instead of dead-lettering
  * it: the partition waits, and nothing is lost or skipped.
  */
-export class TransientError extends CodedError<'ERR_TRANSIENT'> {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_TRANSIENT', message, options);
-  }
-}
+export class TransientError extends CodedError.with('ERR_TRANSIENT') {}

@@ -1,7 +1,7 @@
 /**
  * The base of every Admit error, in the spirit of jose's JOSEError: a stable `code` that callers,
  * tests and the HTTP error filter match on (never the message), `name` the class's own, and the
- * `cause` when there is one. Codes follow the grammar in error-codes.ts.
+ * `cause` when there is one. Codes follow ERROR_CODE_GRAMMAR (errors.ts).
  */
 export class CodedError<C extends string = string> extends Error {
   constructor(
@@ -11,6 +11,15 @@ export class CodedError<C extends string = string> extends Error {
   ) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  /** The base of an error class with one code: `class PolicyLoadError extends CodedError.with('ERR_POLICY_INVALID') {}`. */
+  static with<C extends string>(code: C) {
+    return class extends CodedError<C> {
+      constructor(message: string, options?: { cause?: unknown }) {
+        super(code, message, options);
+      }
+    };
   }
 }
 

@@ -81,8 +81,4 @@ export class TrustAnchors {
 export const TRUST_ANCHORS_INVALID = 'ERR_TRUST_ANCHORS_INVALID';
 
 /** The anchors configuration is unusable. Thrown at start, so the process fails fast. */
-export class TrustAnchorsError extends CodedError<typeof TRUST_ANCHORS_INVALID> {
-  constructor(message: string) {
-    super(TRUST_ANCHORS_INVALID, message);
-  }
-}
+export class TrustAnchorsError extends CodedError.with(TRUST_ANCHORS_INVALID) {}

@@ -2,11 +2,7 @@ import { CloudEvent, CodedError, Topic } from '@admit/contracts';
 
 type Decided = CloudEvent<typeof Topic.RegistrationDecided>;
 
-export class DecisionTimeout extends CodedError<'ERR_DECISION_TIMEOUT'> {
-  constructor(message: string) {
-    super('ERR_DECISION_TIMEOUT', message);
-  }
-}
+export class DecisionTimeout extends CodedError.with('ERR_DECISION_TIMEOUT') {}
 
 /**
  * HTTP callers waiting for their decision, by correlation id. A waiter is registered before its

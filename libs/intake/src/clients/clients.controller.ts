@@ -1,9 +1,9 @@
 import { Controller, Get, Ip, Param } from '@nestjs/common';
-import { HttpError, RegistrationDecided, RegistrationError, RequestError } from '@admit/contracts';
+import { HttpError, RegistrationDecided, RequestError } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
 import { AdmissionCache } from '../access/admission-cache';
 import { RateLimits } from '../limits/rate-limits';
-import { AdmittedClient, DecisionPipeline, unavailable } from '../pipeline/decision-pipeline';
+import { AdmittedClient, DecisionPipeline, RegistrationDenied, unavailable } from '../pipeline/decision-pipeline';
 import { LiveAdmissions } from './live-admissions';
 
 /** RFC 6749 §5.2: what an authorization server answers for a client it does not (or no longer) know. */
@@ -42,7 +42,7 @@ export class ClientsController {
       return await this.pipeline.admit(this.admissions.urlRequest(clientId, false));
     } catch (err) {
       // A denied document or chain: the client is not one now, and the caller learns why.
-      if (err instanceof RequestError && DENIED.has(err.code)) throw notAdmitted(err.message);
+      if (err instanceof RegistrationDenied) throw notAdmitted(err.message);
       throw err;
     }
   }
@@ -59,9 +59,6 @@ export class ClientsController {
 }
 
 const ENDED = 'no current admission for this client: it must register again';
-
-/** The codes of a denied registration (RFC 7591 §3.2.2). */
-const DENIED = new Set<string>(Object.values(RegistrationError));
 
 function notAdmitted(description: string): RequestError {
   return new RequestError(INVALID_CLIENT, description);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { RevocationSet } from '@admit/revocation-set';
 import { AdmissionCache } from '../access/admission-cache';
 import { AdmissionTokens } from '../admission-token/admission-tokens';
-import { DecisionPipeline } from './decision-pipeline';
+import { DecisionPipeline, RegistrationDenied } from './decision-pipeline';
 import { PendingDecisions } from './pending-decisions';
 
 type Decided = EventData<typeof Topic.RegistrationDecided>;
@@ -125,6 +125,9 @@ describe('DecisionPipeline and the admission token', () => {
     answer = allow({ decision: 'deny', error: 'invalid_client_metadata', reasons: [{ code: 'x', description: 'not allowed' }], metadata: undefined, admission: undefined });
     const err = await apiError(() => pipeline.admit(request));
     expect({ status: errorAnswer(err).status, body: errorAnswer(err).body }).toEqual({ status: 400, body: { error: 'invalid_client_metadata', error_description: 'not allowed' } });
+    answer = allow({ decision: 'deny', error: 'ERR_CIMD_URL_INVALID', reasons: [{ code: 'ERR_CIMD_URL_INVALID', description: 'not a URL' }], metadata: undefined, admission: undefined });
+    const denied = await apiError(() => pipeline.admit(request));
+    expect([denied instanceof RegistrationDenied, errorAnswer(denied)]).toEqual([true, { status: 400, body: { error: 'ERR_CIMD_URL_INVALID', error_description: 'not a URL' }, headers: {} }]);
   });
 
   it('DNS and revocation-note leaks: a deny names the codes, never the resolved address nor the operator\'s reason', async () => {

@@ -19,6 +19,9 @@ export interface IntakeOptions {
 /** The RFC 7591 client information response, plus the signed admission token. */
 export type AdmittedClient = ClientInformationResponse & { admission: string };
 
+/** A deny: its RFC 7591 code (or the first reason's), answered 400. */
+export class RegistrationDenied extends RequestError {}
+
 /** Sends a request through validator and policy, and waits for its one decision. */
 @Injectable()
 export class DecisionPipeline {
@@ -35,14 +38,14 @@ export class DecisionPipeline {
 
   /**
    * Resolves with the client information of an allow decision (RFC 7591 §3.2.1) and its admission
-   * token; throws RequestError with the RFC 7591 code on deny, `temporarily_unavailable` when no
+   * token; throws RegistrationDenied on deny, `temporarily_unavailable` when no
    * decision came in time, `server_error` when an allow cannot carry a token.
    */
   async admit(request: Requested): Promise<AdmittedClient> {
     const { data } = await this.decide(request);
     if (data.decision === 'deny' || !data.metadata) {
       const description = publicReasons(data.reasons).map((r) => r.description).join('; ') || 'denied';
-      throw new RequestError(data.error ?? RegistrationError.InvalidClientMetadata, description);
+      throw new RegistrationDenied(data.error ?? RegistrationError.InvalidClientMetadata, description);
     }
     return this.answer(data);
   }

@@ -80,5 +80,6 @@ export function errorAnswer(exception: unknown): {
 
 /** The answer of a domain error whose code is in the table. */
 function known(exception: unknown): ErrorAnswer | undefined {
-  return exception instanceof CodedError && Object.hasOwn(ERROR_STATUS, exception.code) ? ERROR_STATUS[exception.code] : undefined;
+  if (!(exception instanceof CodedError)) return undefined;
+  return Object.hasOwn(ERROR_STATUS, exception.code) ? ERROR_STATUS[exception.code] : exception instanceof RequestError ? { status: 400 } : undefined;
 }

@@ -199,6 +199,12 @@ describe('HttpErrorFilter', () => {
     const query = new CodedError('ERR_AUDIT_QUERY_INVALID', 'limit must be a number');
     expect(answered(query, { method: 'GET', url: '/audit/events' })).toMatchObject({ status: 400, body: { code: 'invalid_request', detail: 'limit must be a number' } });
     expect(answered(new CodedError('ERR_AUDIT_CURSOR_INVALID', 'forged'), { method: 'GET', url: '/audit/events' })).toMatchObject({ status: 400, body: { code: 'ERR_AUDIT_CURSOR_INVALID' } });
+    // A refused request whose code has no row of its own is the caller's to fix: 400.
+    expect(answered(new RequestError('ERR_CIMD_URL_INVALID', 'not a URL'), { method: 'POST', url: '/register' })).toEqual({
+      status: 400,
+      headers: {},
+      body: { error: 'ERR_CIMD_URL_INVALID', error_description: 'not a URL' },
+    });
   });
 
   it('answers a coded error whose code is not in the table as an internal error, without its message', () => {

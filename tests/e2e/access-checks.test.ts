@@ -124,7 +124,7 @@ describe('access checks and revocations across processes (distributed)', () => {
   it('allows an admitted client, and a revocation made in another process denies it within the deadline', async () => {
     const clientId = await register(`revoke-me-${run}`);
     const allowed = await check({ client_id: clientId, action: 'read_files' });
-    expect(allowed).toMatchObject({ decision: 'allow', reasons: [{ code: 'access-admitted' }] });
+    expect(allowed).toMatchObject({ decision: 'allow', reasons: [{ code: 'policy:access-admitted' }] });
     expect(allowed.admission_age_s).toBeGreaterThanOrEqual(0);
 
     await revoke('client_id', clientId);
@@ -170,7 +170,7 @@ describe('access checks and revocations across processes (distributed)', () => {
       return answer.decision === 'allow' ? answer : undefined;
     });
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(expiresAt));
-    expect(after.reasons[0].code).toBe('access-admitted');
+    expect(after.reasons[0].code).toBe('policy:access-admitted');
   });
 
   it('accepts a client assertion once and denies it replayed', async () => {
@@ -186,7 +186,7 @@ describe('access checks and revocations across processes (distributed)', () => {
     expect(await check({ client_id: clientId, action: 'run_tool', client_assertion: assertion })).toMatchObject({ decision: 'allow' });
     const replayed = await check({ client_id: clientId, action: 'run_tool', client_assertion: assertion });
     expect(replayed.decision).toBe('deny');
-    expect(codes(replayed)).toEqual(['client_assertion_replayed']);
+    expect(codes(replayed)).toEqual(['ERR_CLIENT_ASSERTION_REPLAYED']);
 
     const wrongAudience = await new SignJWT({ jti: randomUUID() })
       .setProtectedHeader({ alg: 'ES256', kid: 'client-1' })
@@ -196,7 +196,7 @@ describe('access checks and revocations across processes (distributed)', () => {
       .setIssuedAt()
       .setExpirationTime('2m')
       .sign(clientKeys.privateKey);
-    expect(codes(await check({ client_id: clientId, action: 'run_tool', client_assertion: wrongAudience }))).toEqual(['invalid_client_assertion']);
+    expect(codes(await check({ client_id: clientId, action: 'run_tool', client_assertion: wrongAudience }))).toEqual(['ERR_CLIENT_ASSERTION_INVALID']);
   });
 
   it('a policy change reaches the running intake and changes its next access decision', async () => {
@@ -219,7 +219,7 @@ describe('access checks and revocations across processes (distributed)', () => {
         const answer = await check({ client_id: clientId, action: 'delete_repository' });
         return answer.decision === 'deny' ? answer : undefined;
       });
-      expect(denied.reasons).toEqual([{ code: 'no-repository-deletes', description: 'repositories are not deleted by clients' }]);
+      expect(denied.reasons).toEqual([{ code: 'policy:no-repository-deletes', description: 'repositories are not deleted by clients' }]);
       expect((await check({ client_id: clientId, action: 'read_files' })).decision).toBe('allow');
     } finally {
       writeFileSync(schemaFile, schema);

@@ -60,7 +60,7 @@ describe.each(MODES)('admission integrity (%s)', (mode) => {
       .setExpirationTime('1m')
       .sign(attacker.privateKey);
     const check = await post('/access-checks', { client_id: clientId, action: 'deploy', context: { sensitivity: 'sensitive' }, client_assertion: assertion });
-    expect(check).toMatchObject({ status: 200, body: { decision: 'deny', reasons: [{ code: 'client_assertion_no_keys' }] } });
+    expect(check).toMatchObject({ status: 200, body: { decision: 'deny', reasons: [{ code: 'ERR_CLIENT_ASSERTION_NO_KEYS' }] } });
   });
 
   it('an older copy of a statement cannot replace or evict the live admission of a later one', async () => {
@@ -77,7 +77,7 @@ describe.each(MODES)('admission integrity (%s)', (mode) => {
   it('a sensitive call without a client assertion is denied by the default policies', async () => {
     const registered = await post('/register', { software_statement: await sign({ software_id: `sensitive-${run}`, redirect_uris: ['https://acme.example/cb'] }) });
     const check = await post('/access-checks', { client_id: registered.body.client_id, action: 'deploy', context: { sensitivity: 'sensitive' } });
-    expect(check).toMatchObject({ status: 200, body: { decision: 'deny', reasons: [{ code: 'sensitive-needs-client-assertion' }] } });
+    expect(check).toMatchObject({ status: 200, body: { decision: 'deny', reasons: [{ code: 'policy:sensitive-needs-client-assertion' }] } });
   });
 
   it('metadata holding a NUL character or a lone surrogate is never admitted, from any source', async () => {

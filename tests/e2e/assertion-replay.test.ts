@@ -99,7 +99,7 @@ describe.each(MODES)('client assertion replay and quota (%s)', (mode) => {
     stack = await start();
     // A fresh intake holds no admission: the client registers again, then replays.
     await register(`restart-${run}`, intakes()[0]);
-    expect(await check(intakes()[0], clientId, jwt)).toEqual(['client_assertion_replayed']);
+    expect(await check(intakes()[0], clientId, jwt)).toEqual(['ERR_CLIENT_ASSERTION_REPLAYED']);
   });
 
   if (mode === 'distributed') {
@@ -110,15 +110,15 @@ describe.each(MODES)('client assertion replay and quota (%s)', (mode) => {
       await register(`second-${run}`, second);
       const jwt = await assertion(clientId);
       expect(await check(first, clientId, jwt)).toEqual(['allow']);
-      expect(await check(second, clientId, jwt)).toEqual(['client_assertion_replayed']);
+      expect(await check(second, clientId, jwt)).toEqual(['ERR_CLIENT_ASSERTION_REPLAYED']);
       // Both at once, with a fresh assertion: exactly one intake accepts it.
       const racing = await assertion(clientId);
       const answers = await Promise.all([check(first, clientId, racing), check(second, clientId, racing)]);
-      expect(answers.flat().sort()).toEqual(['allow', 'client_assertion_replayed']);
+      expect(answers.flat().sort()).toEqual(['allow', 'ERR_CLIENT_ASSERTION_REPLAYED']);
     });
   }
 
-  it("quota: a client that exhausts its jti quota gets client_assertion_busy, and another client's checks are unaffected", async () => {
+  it("quota: a client that exhausts its jti quota gets ERR_CLIENT_ASSERTION_BUSY, and another client's checks are unaffected", async () => {
     const bases = intakes();
     const greedy = await register(`greedy-${run}`, bases[0]);
     const other = await register(`other-${run}`, bases[0]);
@@ -128,7 +128,7 @@ describe.each(MODES)('client assertion replay and quota (%s)', (mode) => {
     }
     // Spread over every intake: the quota is the client's, wherever it calls.
     for (let i = 0; i < QUOTA; i++) expect(await check(bases[i % bases.length], greedy, await assertion(greedy))).toEqual(['allow']);
-    for (const base of bases) expect(await check(base, greedy, await assertion(greedy))).toEqual(['client_assertion_busy']);
+    for (const base of bases) expect(await check(base, greedy, await assertion(greedy))).toEqual(['ERR_CLIENT_ASSERTION_BUSY']);
     for (const base of bases) expect(await check(base, other, await assertion(other))).toEqual(['allow']);
   });
 });

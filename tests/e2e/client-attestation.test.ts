@@ -113,7 +113,7 @@ describe.each(MODES)('client attestation (%s)', (mode) => {
 
   it('proves the agent on access checks: a sensitive action needs its attestation and a fresh PoP', async () => {
     expect(await checkWithProof(agent)).toMatchObject({ decision: 'allow' });
-    expect(await check(agent)).toMatchObject({ decision: 'deny', reasons: [{ code: 'sensitive-needs-client-assertion' }] });
+    expect(await check(agent)).toMatchObject({ decision: 'deny', reasons: [{ code: 'policy:sensitive-needs-client-assertion' }] });
   });
 
   it('admits an agent on its first access check with an attestation, on any instance', async () => {

@@ -133,7 +133,7 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
 
     const events = await storedChecks(clientId);
     const denied = events.find((e) => e.data.check_id === admin.decisionId);
-    expect(denied?.data).toMatchObject({ decision: 'deny', action: 'admin', resource: '/admin/users', reasons: [expect.objectContaining({ code: 'sensitive-needs-client-assertion' })] });
+    expect(denied?.data).toMatchObject({ decision: 'deny', action: 'admin', resource: '/admin/users', reasons: [expect.objectContaining({ code: 'policy:sensitive-needs-client-assertion' })] });
   });
 
   it('denies a revoked client at once, right after an allow', async () => {
@@ -173,7 +173,7 @@ describe('gateway decisions behind nginx auth_request (embedded)', () => {
     expect(replayed.headers.get('www-authenticate')).toBe(`Admit realm="${ADMIT_ISSUER}", error="invalid_client"`);
 
     const events = await storedChecks(clientId);
-    expect(events.find((e) => e.data.check_id === replayed.decisionId)?.data).toMatchObject({ decision: 'deny', reasons: [expect.objectContaining({ code: 'client_assertion_replayed' })] });
+    expect(events.find((e) => e.data.check_id === replayed.decisionId)?.data).toMatchObject({ decision: 'deny', reasons: [expect.objectContaining({ code: 'ERR_CLIENT_ASSERTION_REPLAYED' })] });
   });
 
   it('answers 401 invalid_token to a forged admission token', async () => {

@@ -71,7 +71,7 @@ describe.each(MODES)('an MCP server that rechecks sensitive tools with Admit, th
     const agent = await newAgent('forger');
     const forged = await post({ [ASSERTION_HEADER]: `${(await signAssertion(agent)).split('.').slice(0, 2).join('.')}.AAAA` });
     expect(forged.status).toBe(403);
-    expect(((await forged.json()) as { error: { message: string } }).error.message).toBe('denied by Admit: invalid_client_assertion');
+    expect(((await forged.json()) as { error: { message: string } }).error.message).toBe('denied by Admit: ERR_CLIENT_ASSERTION_INVALID');
   });
 
   it('allows a normal tool on the admission, a sensitive one only with a fresh proof, and never a replayed one', async () => {
@@ -85,7 +85,7 @@ describe.each(MODES)('an MCP server that rechecks sensitive tools with Admit, th
       expect(decisions.at(-1)).toMatchObject({ action: 'tools/call:delete_report', answer: { decision: 'allow' } });
 
       expect(await agent.call('delete_report', { name: 'q2-revenue' }, 'none')).toEqual({ ok: false, text: 'denied by Admit: sensitive-needs-client-assertion' });
-      expect(await agent.call('delete_report', { name: 'q2-revenue' }, { assertion: deleted.assertion! })).toMatchObject({ ok: false, text: 'denied by Admit: client_assertion_replayed' });
+      expect(await agent.call('delete_report', { name: 'q2-revenue' }, { assertion: deleted.assertion! })).toMatchObject({ ok: false, text: 'denied by Admit: ERR_CLIENT_ASSERTION_REPLAYED' });
       expect(await agent.call('list_reports')).toEqual({ ok: true, text: 'q2-revenue, incident-42' });
     } finally {
       await agent.close();

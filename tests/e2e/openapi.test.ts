@@ -88,7 +88,7 @@ describe('the OpenAPI document and the routes (embedded)', () => {
       const text = await res.text();
       const body = res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as { error?: string; error_description?: string }) : {};
       // The router's own 404 ("Cannot GET /x"), not a route answering that what it names does not exist.
-      const noRoute = body.error === 'not_found' && /^Cannot [A-Z]+ /.test(body.error_description ?? '');
+      const noRoute = body.error === 'ERR_NOT_FOUND' && /^Cannot [A-Z]+ /.test(body.error_description ?? '');
       if (res.status === 405 || noRoute) answers.push(`${route.method} ${route.path}: ${res.status} ${text}`);
     }
     expect(answers).toEqual([]);
@@ -150,12 +150,12 @@ describe('the OpenAPI document and the routes (embedded)', () => {
 
   it('answers a wrong method 405 with Allow, and an unknown path 404', async () => {
     const wrong = await fetch(`${base}/register`, { method: 'DELETE' });
-    expect([wrong.status, wrong.headers.get('allow'), ((await wrong.json()) as { error: string }).error]).toEqual([405, 'POST', 'method_not_allowed']);
+    expect([wrong.status, wrong.headers.get('allow'), ((await wrong.json()) as { error: string }).error]).toEqual([405, 'POST', 'ERR_METHOD_NOT_ALLOWED']);
     const put = await fetch(`${base}/clients/s_x`, { method: 'PUT' });
     expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     const revocation = await fetch(`${base}/revocations/abc`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect([revocation.status, revocation.headers.get('allow')]).toEqual([405, 'GET, DELETE, HEAD']);
     const unknown = await fetch(`${base}/no-such-route`);
-    expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'not_found', error_description: 'Cannot GET /no-such-route' }]);
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'ERR_NOT_FOUND', error_description: 'Cannot GET /no-such-route' }]);
   });
 });

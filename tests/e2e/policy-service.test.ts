@@ -104,7 +104,7 @@ describe('npx admit policy explain', () => {
   it('prints the decision, the determining policies and the reasons of a registration', async () => {
     const { stdout } = await explain({ validated, now: '2026-06-01T12:00:00.000Z' });
     expect(stdout).toMatch(
-      /^decision: deny \(register\)\npolicy version: sha256:[0-9a-f]{64}\ndetermining policies: \(none: Cedar's default deny\)\nreasons:\n {2}- self-asserted-not-admitted: self-asserted client metadata is not admitted by the active policy; use a client ID metadata document or a software statement from a trust anchor\n$/,
+      /^decision: deny \(register\)\npolicy version: sha256:[0-9a-f]{64}\ndetermining policies: \(none: Cedar's default deny\)\nreasons:\n {2}- policy:self-asserted-not-admitted: self-asserted client metadata is not admitted by the active policy; use a client ID metadata document or a software statement from a trust anchor\n$/,
     );
   });
 
@@ -115,7 +115,7 @@ describe('npx admit policy explain', () => {
       question: 'register',
       decision: 'allow',
       determining_policies: ['register-cimd'],
-      reasons: [{ code: 'register-cimd' }],
+      reasons: [{ code: 'policy:register-cimd' }],
       admission: { expires_at: '2026-06-01T12:15:00.000Z', flags: ['loopback_redirect_uris'] },
     });
   });

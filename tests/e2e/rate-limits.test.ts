@@ -71,7 +71,7 @@ describe('rate limits (embedded)', () => {
   };
 
   const expectThrottled = (answer: Answer) => {
-    expect(answer).toMatchObject({ status: 429, body: { error: 'too_many_requests' } });
+    expect(answer).toMatchObject({ status: 429, body: { error: 'ERR_TOO_MANY_REQUESTS' } });
     expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(answer.retryAfter)).toBeLessThanOrEqual(WINDOW_S);
     expect(answer.retryAfter).toMatch(/^[0-9]+$/);

@@ -43,7 +43,7 @@ describe('/health/ready follows the broker', () => {
       const r = await readiness(app);
       return r.status === 503 ? r : undefined;
     });
-    expect(down.body.error).toBe('not_ready');
+    expect(down.body.error).toBe('ERR_NOT_READY');
     expect(down.body.error_description).toMatch(/^waiting for: .*\bkafka\b/);
     // Liveness does not depend on the broker: restarting the process would not bring it back.
     expect((await fetch(`${app.url}/health/live`)).status).toBe(200);

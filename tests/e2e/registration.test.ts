@@ -60,9 +60,9 @@ describe.each(MODES)('registration end to end (%s)', (mode) => {
     const cases: [Promise<Response>, number, string][] = [
       [post(url, '{"redirect_uris": ['), 400, 'invalid_client_metadata'],
       [post(url, '[1,2]'), 400, 'invalid_client_metadata'],
-      [post(url, JSON.stringify({ ...good, pad: 'x'.repeat(64 * 1024) })), 413, 'payload_too_large'],
-      [post(url, 'client_name=demo', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'],
-      [post(url, JSON.stringify(good), 'text/plain'), 415, 'unsupported_media_type'],
+      [post(url, JSON.stringify({ ...good, pad: 'x'.repeat(64 * 1024) })), 413, 'ERR_PAYLOAD_TOO_LARGE'],
+      [post(url, 'client_name=demo', 'application/x-www-form-urlencoded'), 415, 'ERR_UNSUPPORTED_MEDIA_TYPE'],
+      [post(url, JSON.stringify(good), 'text/plain'), 415, 'ERR_UNSUPPORTED_MEDIA_TYPE'],
       [post(url, JSON.stringify({ client_name: `none ${run}` })), 400, 'invalid_redirect_uri'],
       [post(url, JSON.stringify(badRedirect)), 400, 'invalid_redirect_uri'],
     ];

@@ -149,7 +149,7 @@ describe.each(MODES)('SPIFFE JWT-SVIDs (%s)', (mode) => {
     const reused = await svid({ sub: API });
     expect(await sensitive(API, reused)).toMatchObject({ decision: 'allow' });
     expect(await sensitive(API, reused)).toMatchObject({ decision: 'allow' });
-    expect(await sensitive(API)).toMatchObject({ decision: 'deny', reasons: [{ code: 'sensitive-needs-client-assertion' }] });
+    expect(await sensitive(API)).toMatchObject({ decision: 'deny', reasons: [{ code: 'policy:sensitive-needs-client-assertion' }] });
     // A workload never admitted before is admitted on its SVID at its first access check.
     const worker = 'spiffe://prod.example/ns/payments/worker';
     expect(await sensitive(worker, await svid({ sub: worker }))).toMatchObject({ decision: 'allow' });

@@ -81,7 +81,7 @@ describe('HTTP under hostile clients (embedded)', () => {
     const deep = (depth: number) => `{"redirect_uris":["https://bomb.example/cb"],"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
     expect(await answer(await post(deep(33)))).toEqual({ status: 400, error: 'invalid_client_metadata' });
     expect(await answer(await post(deep(30_000)))).toEqual({ status: 400, error: 'invalid_client_metadata' });
-    expect(await answer(await post(deep(100_000)))).toEqual({ status: 413, error: 'payload_too_large' });
+    expect(await answer(await post(deep(100_000)))).toEqual({ status: 413, error: 'ERR_PAYLOAD_TOO_LARGE' });
     expect(await answer(await post(`{"a":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`))).toEqual({ status: 400, error: 'invalid_client_metadata' });
     const wide = `{"redirect_uris":["https://bomb.example/cb"],"client_name":"wide","x":[${Array.from({ length: 30_000 }, () => '0').join(',')}]}`;
     expect(Buffer.byteLength(wide)).toBeLessThanOrEqual(64 * 1024);

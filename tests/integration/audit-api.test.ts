@@ -238,8 +238,8 @@ describe('audit query API', () => {
   });
 
   it.each([
-    ['a cursor from other filters', async () => `decision=deny&cursor=${(await get(`/audit/events?anchor=${ANCHOR}&limit=1`)).body.next_cursor}`, 'invalid_cursor'],
-    ['a forged cursor', async () => 'cursor=bm90LWEtY3Vyc29y', 'invalid_cursor'],
+    ['a cursor from other filters', async () => `decision=deny&cursor=${(await get(`/audit/events?anchor=${ANCHOR}&limit=1`)).body.next_cursor}`, 'ERR_AUDIT_CURSOR_INVALID'],
+    ['a forged cursor', async () => 'cursor=bm90LWEtY3Vyc29y', 'ERR_AUDIT_CURSOR_INVALID'],
     ['an unknown parameter', async () => 'clientId=x', 'invalid_request'],
     ['a repeated parameter', async () => 'type=a&type=b', 'invalid_request'],
     ['a limit over 1000', async () => 'limit=1001', 'invalid_request'],

@@ -82,7 +82,7 @@ describe('evidence report from stored days', () => {
     await allowed(10, 'c1', { source: 'cimd', origin: ORIGIN }, 'x2');
     // s1 revoked at 22:00; its checks denied as revoked at 01:00 and 05:00 the next day.
     await revoked(22, 'client_id', 's1');
-    await checked(23.5, 'unknown', 'deny', 'pipeline', ['not_admitted'], 12);
+    await checked(23.5, 'unknown', 'deny', 'pipeline', ['ERR_NOT_ADMITTED'], 12);
     await checked(DAY + 1, 's1', 'deny', 'local', ['revoked:client_id']);
     await checked(DAY + 2, 's1', 'allow', 'pipeline');
     await checked(DAY + 5, 's1', 'deny', 'local', ['revoked:client_id']);
@@ -123,7 +123,7 @@ describe('evidence report from stored days', () => {
     expect(figures(fast).denials_by_reason).toEqual({
       denials: 18,
       reasons: [
-        { code: 'not_admitted', registrations: 0, access_checks: 12, total: 12 },
+        { code: 'ERR_NOT_ADMITTED', registrations: 0, access_checks: 12, total: 12 },
         { code: 'revoked:client_id', registrations: 0, access_checks: 2, total: 2 },
         { code: 'ERR_CIMD_SECRET', registrations: 1, access_checks: 0, total: 1 },
         { code: 'invalid_client_metadata', registrations: 1, access_checks: 0, total: 1 },

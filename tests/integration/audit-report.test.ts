@@ -160,7 +160,7 @@ describe('audit evidence report', () => {
     await seed(Topic.RegistrationDecided, allowed('s1', { source: 'software_statement', anchor: 'directory', software_id: 'sw1', jkts: [JKT] }), 20, 'x20');
     await seed(Topic.AccessChecked, checked('s1', 'allow', 'pipeline'), 21);
     // Twelve checks of a client Admit never admitted, aggregated by intake into one event.
-    await seed(Topic.AccessChecked, { ...checked('c_unknown', 'deny', 'pipeline', ['not_admitted']), count: 12, first_checked_at: at(25).toISOString() }, 30);
+    await seed(Topic.AccessChecked, { ...checked('c_unknown', 'deny', 'pipeline', ['ERR_NOT_ADMITTED']), count: 12, first_checked_at: at(25).toISOString() }, 30);
     const byId = revocation(randomUUID(), 'client_id', 's1', HOSTILE);
     await seed(Topic.Revocations, byId, 40);
     await seed(Topic.AccessChecked, checked('other', 'deny', 'local', ['revoked:client_id']), 40.5);
@@ -241,7 +241,7 @@ describe('audit evidence report', () => {
     expect(d.denials).toBe(24);
     expect(d.truncated).toBe(false);
     expect(d.reasons).toEqual([
-      { code: 'not_admitted', registrations: 0, access_checks: 12, total: 12 },
+      { code: 'ERR_NOT_ADMITTED', registrations: 0, access_checks: 12, total: 12 },
       { code: 'revoked:client_id', registrations: 0, access_checks: 3, total: 3 },
       { code: 'revoked:spiffe_prefix', registrations: 0, access_checks: 2, total: 2 },
       { code: 'ERR_CIMD_SECRET', registrations: 1, access_checks: 0, total: 1 },

@@ -74,7 +74,7 @@ describe('read-only SQL for auditors (docs/auditor-sql.md)', () => {
     await denied(4, 's_rogue', P1, ['invalid_software_statement']);
     await checked(5, 's_acme_payroll', 'allow', P1, 'payments:write');
     await checked(6, AGENT, 'allow', P1, 'read:reports');
-    await checked(20, 'c_unknown', 'deny', P1, 'payments:write', ['not_admitted'], 5);
+    await checked(20, 'c_unknown', 'deny', P1, 'payments:write', ['ERR_NOT_ADMITTED'], 5);
     await allowed(30, 's_acme_payroll', P1, { source: 'software_statement', anchor: 'acme-directory', software_id: 'payroll', jkts: [K1] });
     // Key K2 leaks: revoked at 50, billing denied at 51.
     const r1 = randomUUID();
@@ -130,7 +130,7 @@ describe('read-only SQL for auditors (docs/auditor-sql.md)', () => {
     ],
     // 6. denials by reason (the aggregated event as its 5 checks)
     [
-      { code: 'not_admitted', denials: 5 },
+      { code: 'ERR_NOT_ADMITTED', denials: 5 },
       { code: 'cimd-origin-not-allowed', denials: 1 },
       { code: 'invalid_software_statement', denials: 1 },
       { code: 'revoked:client_id', denials: 1 },

@@ -160,7 +160,7 @@ describe('revocation service', () => {
     expect(JSON.stringify(reading.records)).not.toContain(WRITER);
 
     const duplicate = await call('POST', '/revocations', WRITER, { kind: 'client_id', value, reason: 'again' });
-    await expectProblem(duplicate, 409, 'revocation_exists', { revocation_id: created.id });
+    await expectProblem(duplicate, 409, 'ERR_REVOCATION_EXISTS', { revocation_id: created.id });
 
     expect(((await (await call('GET', '/revocations', READER)).json()) as { id: string }[]).map((r) => r.id)).toContain(created.id);
     expect(await (await call('GET', `/revocations/${created.id}`, READER)).json()).toMatchObject({ id: created.id, status: 'active' });
@@ -169,14 +169,14 @@ describe('revocation service', () => {
   it.each([
     ['{"kind":', 'invalid_request'],
     ['[]', 'invalid_request'],
-    [{ kind: 'client_id', value: 'x', reason: 'r', scope: 'all' }, 'unknown_field'],
-    [{ kind: 'user', value: 'x', reason: 'r' }, 'invalid_kind'],
-    [{ value: 'x', reason: 'r' }, 'invalid_kind'],
-    [{ kind: 'client_id', value: 42, reason: 'r' }, 'invalid_value'],
-    [{ kind: 'jkt', value: 'short', reason: 'r' }, 'invalid_value'],
-    [{ kind: 'client_id', value: 'x', reason: '' }, 'invalid_reason'],
-    [{ kind: 'client_id', value: 'x', reason: 'r', expires_at: 'tomorrow' }, 'invalid_expires_at'],
-    [{ kind: 'client_id', value: 'x', reason: 'r', expires_at: '2020-01-01T00:00:00Z' }, 'invalid_expires_at'],
+    [{ kind: 'client_id', value: 'x', reason: 'r', scope: 'all' }, 'ERR_REVOCATION_UNKNOWN_FIELD'],
+    [{ kind: 'user', value: 'x', reason: 'r' }, 'ERR_REVOCATION_KIND_INVALID'],
+    [{ value: 'x', reason: 'r' }, 'ERR_REVOCATION_KIND_INVALID'],
+    [{ kind: 'client_id', value: 42, reason: 'r' }, 'ERR_REVOCATION_VALUE_INVALID'],
+    [{ kind: 'jkt', value: 'short', reason: 'r' }, 'ERR_REVOCATION_VALUE_INVALID'],
+    [{ kind: 'client_id', value: 'x', reason: '' }, 'ERR_REVOCATION_REASON_INVALID'],
+    [{ kind: 'client_id', value: 'x', reason: 'r', expires_at: 'tomorrow' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID'],
+    [{ kind: 'client_id', value: 'x', reason: 'r', expires_at: '2020-01-01T00:00:00Z' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID'],
   ])('answers 400 to %j with a problem coded %s and stores nothing', async (body, code) => {
     const before = (await pg.query('SELECT count(*)::int AS n FROM revocation_outbox')).rows[0].n as number;
     const response = await call('POST', '/revocations', WRITER, body);
@@ -197,17 +197,17 @@ describe('revocation service', () => {
     );
     expect(await rows(value)).toMatchObject([{ status: 'lifted', lifted_by: 'ops' }]);
 
-    await expectProblem(await call('DELETE', `/revocations/${created.id}`, WRITER), 409, 'revocation_not_active', { revocation_id: created.id });
+    await expectProblem(await call('DELETE', `/revocations/${created.id}`, WRITER), 409, 'ERR_REVOCATION_NOT_ACTIVE', { revocation_id: created.id });
     for (const id of [randomUUID(), 'not-a-uuid']) {
-      await expectProblem(await call('DELETE', `/revocations/${id}`, WRITER), 404, 'not_found');
-      await expectProblem(await call('GET', `/revocations/${id}`, READER), 404, 'not_found');
+      await expectProblem(await call('DELETE', `/revocations/${id}`, WRITER), 404, 'ERR_NOT_FOUND');
+      await expectProblem(await call('GET', `/revocations/${id}`, READER), 404, 'ERR_NOT_FOUND');
     }
     const active = (await (await call('GET', '/revocations', READER)).json()) as { id: string }[];
     expect(active.map((r) => r.id)).not.toContain(created.id);
     const all = (await (await call('GET', '/revocations?include=lifted', READER)).json()) as { id: string; status: string }[];
     expect(all.find((r) => r.id === created.id)?.status).toBe('lifted');
-    await expectProblem(await call('GET', '/revocations?include=everything', READER), 400, 'invalid_include');
-    await expectProblem(await call('GET', '/revocations?include=lifted&include=lifted', READER), 400, 'invalid_include');
+    await expectProblem(await call('GET', '/revocations?include=everything', READER), 400, 'ERR_REVOCATION_INCLUDE_INVALID');
+    await expectProblem(await call('GET', '/revocations?include=lifted&include=lifted', READER), 400, 'ERR_REVOCATION_INCLUDE_INVALID');
   });
 
   it('`admit revoke`, `admit revocations list` and `lift` drive the same API: in force, listed, lifted, and refusals in one line', async () => {
@@ -237,7 +237,7 @@ describe('revocation service', () => {
     expect(lines.out).toContain(`${created.id}  active  client_id=${value}  by ops`);
 
     const again = await admit(WRITER, 'revoke', 'client_id', value, '--reason', 'again', '--url', url);
-    expect(again).toEqual({ code: 1, out: '', err: `admit: POST /revocations: 409 revocation_exists: client_id ${JSON.stringify(value)} is already revoked (revocation ${created.id})\n` });
+    expect(again).toEqual({ code: 1, out: '', err: `admit: POST /revocations: 409 ERR_REVOCATION_EXISTS: client_id ${JSON.stringify(value)} is already revoked (revocation ${created.id})\n` });
     const readOnly = await admit(READER, 'revocations', 'lift', created.id, '--url', url);
     expect({ code: readOnly.code, out: readOnly.out }).toEqual({ code: 1, out: '' });
     expect(readOnly.err).toMatch(/^admit: DELETE \/revocations\/[0-9a-f-]+: 403 insufficient_scope/);

@@ -1,5 +1,6 @@
 import { Provider } from '@nestjs/common';
 import {
+  CodedError,
   isCompacted,
   checkEventData,
   CloudEvent,
@@ -27,15 +28,7 @@ export interface BusSender {
   close(): Promise<void>;
 }
 
-export class PublishError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PublishError';
-  }
-}
+export class PublishError extends CodedError<DeadLetterReason> {}
 
 /** Publishes events as one service: validated, wrapped in a CloudEvent, sent through the bus client. */
 export class Publisher {

@@ -58,7 +58,7 @@ describe('the example SPIFFE namespace policy', () => {
       expect(decideAccess(set, denied)).toMatchObject({
         decision: 'deny',
         determining_policies: ['spiffe-sensitive-only-payments'],
-        reasons: [{ code: 'spiffe-sensitive-only-payments', description: 'only workloads under spiffe://prod.example/ns/payments may perform sensitive actions' }],
+        reasons: [{ code: 'policy:spiffe-sensitive-only-payments', description: 'only workloads under spiffe://prod.example/ns/payments may perform sensitive actions' }],
       });
     }
     // Normal actions, and clients of other sources, are not affected.
@@ -75,7 +75,7 @@ describe('decideAccess under the default policies/', () => {
       decision: 'allow',
       policy_version: set.version,
       determining_policies: ['access-admitted'],
-      reasons: [{ code: 'access-admitted', description: 'the client holds a current admission' }],
+      reasons: [{ code: 'policy:access-admitted', description: 'the client holds a current admission' }],
       revalidate: false,
       admission_age_s: 10,
     });
@@ -87,7 +87,7 @@ describe('decideAccess under the default policies/', () => {
         decision: 'deny',
         policy_version: set.version,
         determining_policies: ['sensitive-needs-client-assertion'],
-        reasons: [{ code: 'sensitive-needs-client-assertion', description: 'a sensitive action needs a verified client assertion' }],
+        reasons: [{ code: 'policy:sensitive-needs-client-assertion', description: 'a sensitive action needs a verified client assertion' }],
         revalidate: false,
         admission_age_s: 10,
       });
@@ -102,7 +102,7 @@ describe('decideAccess under the default policies/', () => {
       decision: 'deny',
       policy_version: set.version,
       determining_policies: ['sensitive-needs-fresh-admission'],
-      reasons: [{ code: 'sensitive-needs-fresh-admission', description: 'a sensitive action needs an admission fresher than 60 seconds; admit the client again' }],
+      reasons: [{ code: 'policy:sensitive-needs-fresh-admission', description: 'a sensitive action needs an admission fresher than 60 seconds; admit the client again' }],
       revalidate: true,
       admission_age_s: 61,
     });
@@ -114,7 +114,7 @@ describe('decideAccess under the default policies/', () => {
     expect(decideAccess(set, check({ admission: long, ageS: 901 }))).toMatchObject({
       decision: 'deny',
       determining_policies: ['admission-lifetime'],
-      reasons: [{ code: 'admission-lifetime', description: 'the admission is older than 15 minutes; admit the client again' }],
+      reasons: [{ code: 'policy:admission-lifetime', description: 'the admission is older than 15 minutes; admit the client again' }],
       revalidate: true,
     });
   });
@@ -135,7 +135,7 @@ describe('decideAccess under the default policies/', () => {
 
   it('refuses an action named like one of Admit\'s own', () => {
     for (const action of ['register', 'access']) {
-      expect(decideAccess(set, check({ action }))).toMatchObject({ decision: 'deny', determining_policies: [], reasons: [{ code: 'reserved_action', description: `"${action}" is not an access action` }], revalidate: false });
+      expect(decideAccess(set, check({ action }))).toMatchObject({ decision: 'deny', determining_policies: [], reasons: [{ code: 'ERR_ACTION_RESERVED', description: `"${action}" is not an access action` }], revalidate: false });
     }
   });
 });
@@ -156,7 +156,7 @@ describe('decideAccess with policies of its own', () => {
 
   it('does not ask to revalidate a default deny, and explains it when a policy does', () => {
     const set = policies({ 'a.cedar': '@id("why") @explains_deny @reason("only declared tools") permit (principal, action in Admit::Action::"access", resource);\n@id("never") permit (principal, action == Admit::Action::"register", resource);' });
-    expect(decideAccess(set, check())).toMatchObject({ decision: 'deny', determining_policies: [], reasons: [{ code: 'why', description: 'only declared tools' }], revalidate: false });
+    expect(decideAccess(set, check())).toMatchObject({ decision: 'deny', determining_policies: [], reasons: [{ code: 'policy:why', description: 'only declared tools' }], revalidate: false });
   });
 
   it('lets policies name an action declared in the schema, and the resource and client assertion', () => {

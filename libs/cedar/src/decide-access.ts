@@ -1,4 +1,4 @@
-import { Admission, ClientMetadata, Problem } from '@admit/contracts';
+import { Admission, ClientMetadata, DecisionReason, Problem } from '@admit/contracts';
 import { ClientAssertion, cedarRequest, Sensitivity } from './cedar-request';
 import { denyReasons, policyReasons } from './policy-reasons';
 import type { PolicySet } from './policy-set';
@@ -39,7 +39,7 @@ export function decideAccess(policies: PolicySet, input: AccessRequest): AccessD
   const admissionAgeS = Math.max(0, Math.floor((now.getTime() - Date.parse(input.admission.validated_at)) / 1000));
   const base = { policy_version: policies.version, admission_age_s: admissionAgeS };
   if (RESERVED.has(input.action)) {
-    return { ...base, decision: 'deny', determining_policies: [], revalidate: false, reasons: [{ code: 'reserved_action', description: `"${input.action}" is not an access action` }] };
+    return { ...base, decision: 'deny', determining_policies: [], revalidate: false, reasons: [{ code: DecisionReason.ActionReserved, description: `"${input.action}" is not an access action` }] };
   }
   const request = cedarRequest(
     { ...input.admission, client_id: input.client_id, metadata: input.metadata },

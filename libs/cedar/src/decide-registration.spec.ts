@@ -215,7 +215,7 @@ describe('decideRegistration', () => {
         decided_at: NOW.toISOString(),
         decision: 'allow',
         determining_policies: ['register-cimd'],
-        reasons: [{ code: 'register-cimd', description: "the client's metadata document was fetched from its client_id URL and checked" }],
+        reasons: [{ code: 'policy:register-cimd', description: "the client's metadata document was fetched from its client_id URL and checked" }],
         metadata: v.metadata,
         admission: {
           source: 'cimd',
@@ -234,7 +234,7 @@ describe('decideRegistration', () => {
       expect(decideRegistration(set, v, NOW)).toMatchObject({
         decision: 'allow',
         determining_policies: ['register-software-statement'],
-        reasons: [{ code: 'register-software-statement', description: "the client's software statement is signed by a trusted anchor" }],
+        reasons: [{ code: 'policy:register-software-statement', description: "the client's software statement is signed by a trusted anchor" }],
         admission: { source: 'software_statement', anchor: 'acme', software_id: 'acme-cli', evidence_sha256: evidenceDigest(v), expires_at: at(900), flags: [] },
       });
     });
@@ -281,7 +281,7 @@ describe('decideRegistration', () => {
       expect(decideRegistration(withExample, federation(3600, { trust_marks: ['https://trust.example/other'] }), NOW)).toMatchObject({
         decision: 'deny',
         determining_policies: ['federation-needs-trust-mark'],
-        reasons: [{ code: 'federation-needs-trust-mark', description: 'a federation client needs the https://trust.example/accredited trust mark' }],
+        reasons: [{ code: 'policy:federation-needs-trust-mark', description: 'a federation client needs the https://trust.example/accredited trust mark' }],
       });
       // Other sources are not affected.
       expect(decideRegistration(withExample, cimd(), NOW)).toMatchObject({ decision: 'allow' });
@@ -296,7 +296,7 @@ describe('decideRegistration', () => {
         determining_policies: [],
         reasons: [
           {
-            code: 'self-asserted-not-admitted',
+            code: 'policy:self-asserted-not-admitted',
             description: 'self-asserted client metadata is not admitted by the active policy; use a client ID metadata document or a software statement from a trust anchor',
           },
         ],
@@ -321,7 +321,7 @@ describe('decideRegistration', () => {
       expect(decideRegistration(withExample, selfAsserted(), NOW)).toMatchObject({
         decision: 'allow',
         determining_policies: ['register-self-asserted'],
-        reasons: [{ code: 'register-self-asserted', description: 'self-asserted metadata is admitted (development policy)' }],
+        reasons: [{ code: 'policy:register-self-asserted', description: 'self-asserted metadata is admitted (development policy)' }],
         admission: { source: 'self_asserted', expires_at: at(300), flags: [] },
       });
     });
@@ -362,19 +362,19 @@ describe('decideRegistration', () => {
     it('names the forbid and its reason when a forbid wins over a permit', () => {
       const set = policies('@id("permit-all") permit (principal, action, resource);\n@id("no-cimd") @reason("no documents here") forbid (principal, action, resource) when { principal.source == "cimd" };');
       expect(decideRegistration(set, selfAsserted(), NOW).decision).toBe('allow');
-      expect(decideRegistration(set, cimd(), NOW)).toMatchObject({ decision: 'deny', determining_policies: ['no-cimd'], reasons: [{ code: 'no-cimd', description: 'no documents here' }], error: 'invalid_client_metadata' });
+      expect(decideRegistration(set, cimd(), NOW)).toMatchObject({ decision: 'deny', determining_policies: ['no-cimd'], reasons: [{ code: 'policy:no-cimd', description: 'no documents here' }], error: 'invalid_client_metadata' });
     });
 
-    it('says no_permit when nothing permits and nothing explains', () => {
+    it('says ERR_NO_PERMIT when nothing permits and nothing explains', () => {
       expect(decideRegistration(policies('forbid (principal, action, resource) when { false };'), cimd(), NOW)).toMatchObject({
         decision: 'deny',
         determining_policies: [],
-        reasons: [{ code: 'no_permit', description: 'no policy permits this registration' }],
+        reasons: [{ code: 'ERR_NO_PERMIT', description: 'no policy permits this registration' }],
       });
     });
 
     it('describes a permit without @reason by its id', () => {
-      expect(decideRegistration(permitAll(), cimd(), NOW).reasons).toEqual([{ code: 'permit-all', description: 'permitted by permit-all' }]);
+      expect(decideRegistration(permitAll(), cimd(), NOW).reasons).toEqual([{ code: 'policy:permit-all', description: 'permitted by permit-all' }]);
     });
 
     it('lets policies see the client: principal id, grant types, scopes, redirect hosts and key thumbprints', () => {

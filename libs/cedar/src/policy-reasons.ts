@@ -1,4 +1,4 @@
-import { Problem } from '@admit/contracts';
+import { DecisionReason, Problem, policyCode } from '@admit/contracts';
 import type { Decision } from './decision';
 import type { PolicySet } from './policy-set';
 
@@ -6,20 +6,20 @@ import type { PolicySet } from './policy-set';
 const MAX_CODE = 128;
 const MAX_REASONS = 64;
 
-/** One reason per determining policy: its `@reason`, else a sentence naming it; code = the policy id. */
+/** One reason per determining policy: its `@reason`, else a sentence naming it; code = `policy:<id>`. */
 export function policyReasons(set: PolicySet, ids: string[], verb: 'permitted' | 'forbidden'): Problem[] {
-  return ids.slice(0, MAX_REASONS).map((id) => ({ code: clip(id, MAX_CODE), description: set.policy(id)?.reason ?? clip(`${verb} by ${id}`, 2048) }));
+  return ids.slice(0, MAX_REASONS).map((id) => ({ code: clip(policyCode(id), MAX_CODE), description: set.policy(id)?.reason ?? clip(`${verb} by ${id}`, 2048) }));
 }
 
 /**
  * Why a request was denied: the forbids that determined it; else (Cedar's default deny, no permit)
- * the `@explains_deny` policies that apply, or `no_permit`. Evaluation errors are reasons too.
+ * the `@explains_deny` policies that apply, or `ERR_NO_PERMIT`. Evaluation errors are reasons too.
  */
 export function denyReasons(set: PolicySet, result: Decision, explain: () => Problem[], what: string): Problem[] {
-  const errors = result.errors.slice(0, 8).map((message) => ({ code: 'policy_error', description: clip(message, 2048) }));
+  const errors = result.errors.slice(0, 8).map((message) => ({ code: DecisionReason.PolicyEvaluation, description: clip(message, 2048) }));
   const reasons = result.determining.length > 0 ? policyReasons(set, result.determining, 'forbidden') : explain();
   const all = [...reasons, ...errors].slice(0, MAX_REASONS);
-  return all.length > 0 ? all : [{ code: 'no_permit', description: `no policy permits this ${what}` }];
+  return all.length > 0 ? all : [{ code: DecisionReason.NoPermit, description: `no policy permits this ${what}` }];
 }
 
 export function clip(text: string, max: number): string {

@@ -87,9 +87,9 @@ describe('AdmitClient', () => {
     expect(delays.every((ms) => ms >= 0 && ms <= 4)).toBe(true);
 
     seen = [];
-    handler = json(429, { error: 'too_many_requests', error_description: 'slow down' }, { 'retry-after': '7' });
+    handler = json(429, { error: 'ERR_TOO_MANY_REQUESTS', error_description: 'slow down' }, { 'retry-after': '7' });
     const err = await refusal(client({ retries: 1, maxRetryDelayMs: 20 }).resolveClient('s_x'));
-    expect([err.status, err.code, err.retryAfterS]).toEqual([429, 'too_many_requests', 7]);
+    expect([err.status, err.code, err.retryAfterS]).toEqual([429, 'ERR_TOO_MANY_REQUESTS', 7]);
     expect(seen).toHaveLength(2);
   });
 

@@ -1,5 +1,6 @@
 export * from './topics';
 export * from './errors';
+export * from './coded-error';
 export * from './catalog';
 export * from './cloudevent';
 export * from './codec';

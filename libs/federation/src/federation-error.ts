@@ -1,3 +1,5 @@
+import { CodedError } from '@admit/contracts';
+
 /** Why a trust chain could not be resolved; each is a stable code in the deny reason and the evidence. */
 export const FederationErrorCode = {
   /** The entity identifier is not an https URL without query or fragment. */
@@ -37,15 +39,7 @@ export const FederationErrorCode = {
 } as const;
 export type FederationErrorCode = (typeof FederationErrorCode)[keyof typeof FederationErrorCode];
 
-export class FederationError extends Error {
-  constructor(
-    readonly code: FederationErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FederationError';
-  }
-}
+export class FederationError extends CodedError<FederationErrorCode> {}
 
 /** Why a trust mark was not recognised. A rejected mark is left out; it never fails the chain. */
 export const TrustMarkErrorCode = {

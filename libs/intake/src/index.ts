@@ -10,3 +10,4 @@ export * from './limits/rate-limits';
 export * from './clients/live-admissions';
 export * from './gateway/gateway-actions';
 export * from './migrations';
+export { AssertionError } from './access/client-assertion';

@@ -10,7 +10,7 @@ import { rateLimitConfig, rateLimitOptions } from './limits/rate-limits';
 /** Intake's variables, shared by the intake app and embedded mode. */
 export const intakeConfig = {
   ...issuerConfig,
-  /** Unexpired client-assertion jtis one client may hold; past it, its assertions get `client_assertion_busy`. */
+  /** Unexpired client-assertion jtis one client may hold; past it, its assertions get `ERR_CLIENT_ASSERTION_BUSY`. */
   ADMIT_CLIENT_ASSERTION_JTI_QUOTA: Type.Integer({ minimum: 1, maximum: 10_000_000, default: DEFAULT_JTI_QUOTA }),
   ...rateLimitConfig,
   ...gatewayConfig,

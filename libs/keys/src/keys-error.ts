@@ -1,3 +1,5 @@
+import { CodedError } from '@admit/contracts';
+
 /** Why a signing key set was refused. Stable codes: callers and tests match on them, not on messages. */
 export const KeysErrorCode = {
   /** Neither a key file nor a data folder to keep a generated key in. */
@@ -25,12 +27,4 @@ export const KeysErrorCode = {
 export type KeysErrorCode = (typeof KeysErrorCode)[keyof typeof KeysErrorCode];
 
 /** A refused key set. The message names the source and the key (by kid or index), never key material. */
-export class KeysError extends Error {
-  constructor(
-    readonly code: KeysErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'KeysError';
-  }
-}
+export class KeysError extends CodedError<KeysErrorCode> {}

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { BusServer, TopicFollower } from '@admit/bus';
 import { DataSource } from 'typeorm';
-import { ApiError } from './http/api-error';
+import { HttpError, RequestError } from '@admit/contracts';
 
 /** Whether the broker answers now; absent for the in-process bus, which is always there. */
 export interface BrokerProbe {
@@ -57,7 +57,7 @@ export class HealthController {
       }),
       ...(dbUp ? [] : ['database']),
     ];
-    if (missing.length > 0) throw new ApiError(503, 'not_ready', `waiting for: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new RequestError(HttpError.NotReady, `waiting for: ${missing.join(', ')}`);
     return { status: 'ready' };
   }
 

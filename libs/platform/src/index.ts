@@ -6,6 +6,8 @@ export * from './config/config-fragments';
 export * from './config/issuer';
 export * from './config/yaml-file';
 export * from './http/api-error';
+export * from './http/error-status';
+export { errorAnswer } from './http/http-error.filter';
 export { schemaFault, type SchemaFault } from './http/request-schemas';
 export { PlainRoute } from './http/plain-route';
 export * from './start-service';

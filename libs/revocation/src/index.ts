@@ -1,4 +1,3 @@
 export * from './revocation.module';
 export * from './revocation-options';
-export * from './api/revocation-errors';
 export * from './migrations';

@@ -1,12 +1,11 @@
-/** Why an anchor's keys could not be obtained; the fetch code or parse reason is in the message. */
-export class AnchorKeysError extends Error {
-  readonly code = 'ERR_ANCHOR_KEYS_UNAVAILABLE';
+import { CodedError } from '@admit/contracts';
 
+/** Why an anchor's keys could not be obtained; the fetch code or parse reason is in the message. */
+export class AnchorKeysError extends CodedError<'ERR_ANCHOR_KEYS_UNAVAILABLE'> {
   constructor(
     readonly anchorId: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'AnchorKeysError';
+    super('ERR_ANCHOR_KEYS_UNAVAILABLE', message);
   }
 }

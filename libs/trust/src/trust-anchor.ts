@@ -1,3 +1,4 @@
+import { CodedError } from '@admit/contracts';
 import type { JSONWebKeySet } from 'jose';
 import type { AnchorAlgorithm } from './anchor-algorithms';
 
@@ -80,11 +81,4 @@ export class TrustAnchors {
 export const TRUST_ANCHORS_INVALID = 'ERR_TRUST_ANCHORS_INVALID';
 
 /** The anchors configuration is unusable. Thrown at start, so the process fails fast. */
-export class TrustAnchorsError extends Error {
-  readonly code = TRUST_ANCHORS_INVALID;
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrustAnchorsError';
-  }
-}
+export class TrustAnchorsError extends CodedError.with(TRUST_ANCHORS_INVALID) {}

@@ -1,3 +1,5 @@
+import { CodedError } from '@admit/contracts';
+
 /** Why a workload's or agent's proof was refused; each is a stable reason code. */
 export const WorkloadErrorCode = {
   /** Not a SPIFFE ID as the SPIFFE ID spec defines it. */
@@ -32,12 +34,4 @@ export const WorkloadErrorCode = {
 } as const;
 export type WorkloadErrorCode = (typeof WorkloadErrorCode)[keyof typeof WorkloadErrorCode];
 
-export class WorkloadError extends Error {
-  constructor(
-    readonly code: WorkloadErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WorkloadError';
-  }
-}
+export class WorkloadError extends CodedError<WorkloadErrorCode> {}

@@ -2,6 +2,7 @@ import { SigningKeys } from '@admit/keys';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { AuditError, AuditErrorCode } from '../audit-error';
 import { sqlOf } from '../sql-query';
 import { sqlCheckpointReader } from '../verify/checkpoint-reader';
 import { ArchiveReport, archiveDirName, MANIFEST_FILE, partitionName } from './archive-format';
@@ -31,10 +32,6 @@ export interface ArchivedDay {
   dropped?: { partition: string; event_id: string };
 }
 
-export class ArchiveExistsError extends Error {
-  readonly code = 'ERR_AUDIT_ARCHIVE_EXISTS';
-}
-
 /**
  * `admit audit archive`: every closed day before `before`, one archive each, oldest first. With
  * dropAfterVerify, a day's partition is dropped only once its archive, read back from disk, verified
@@ -44,7 +41,7 @@ export async function archiveDays(db: DataSource, options: ArchiveDaysOptions): 
   const query = sqlOf(db);
   const days = await closedDays(query, options.before);
   const existing = days.map((day) => join(options.out, archiveDirName(day))).filter((dir) => existsSync(dir));
-  if (existing.length > 0 && !options.force) throw new ArchiveExistsError(`${existing[0]} exists; add --force to replace it`);
+  if (existing.length > 0 && !options.force) throw new AuditError(AuditErrorCode.ArchiveExists, `${existing[0]} exists; add --force to replace it`);
   const out: ArchivedDay[] = [];
   for (const day of days) {
     options.onDay?.(day);

@@ -1,16 +1,9 @@
 import { newEvent, Topic } from '@admit/contracts';
 import { inTransaction } from '@admit/store';
 import { DataSource } from 'typeorm';
+import { AuditError, AuditErrorCode } from '../audit-error';
 import { chainAppend, writeChained } from '../chain/chain-writer';
 import { ArchiveManifest, PARTITION_DROPPED, partitionName, RETENTION_CHAIN } from './archive-format';
-
-export class PartitionMismatchError extends Error {
-  static readonly code = 'ERR_AUDIT_ARCHIVE_PARTITION_MISMATCH';
-  readonly code = PartitionMismatchError.code;
-  constructor(message: string) {
-    super(`${PartitionMismatchError.code}: ${message}`);
-  }
-}
 
 /**
  * Drops a day's partition once its archive verified, through the owner's `audit_partition_drop`
@@ -29,8 +22,9 @@ export async function dropArchivedDay(db: DataSource, manifest: ArchiveManifest,
       [manifest.from, manifest.to],
     );
     if (Number(held.rows) !== manifest.rows || Number(held.outside) !== 0) {
-      throw new PartitionMismatchError(
-        `${partitionName(manifest.day)} holds ${held.rows} events (${held.outside} of another day), the archive of ${manifest.day} ${manifest.rows}: not dropped`,
+      throw new AuditError(
+        AuditErrorCode.PartitionMismatch,
+        `${AuditErrorCode.PartitionMismatch}: ${partitionName(manifest.day)} holds ${held.rows} events (${held.outside} of another day), the archive of ${manifest.day} ${manifest.rows}: not dropped`,
       );
     }
     await query(`SELECT audit_partition_drop($1::date)`, [manifest.day]);

@@ -1,5 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { SigningKeys } from '@admit/keys';
+import { AuditError, AuditErrorCode } from '../audit-error';
 
 /** The file a checkpoint key is generated into, inside ADMIT_DATA_DIR (embedded mode). */
 export const GENERATED_CHECKPOINT_KEY_FILE = 'checkpoint-key.json';
@@ -18,10 +19,6 @@ export interface CheckpointKeyOptions {
   dataDir?: string;
 }
 
-export class CheckpointKeyError extends Error {
-  readonly code = 'ERR_AUDIT_CHECKPOINT_KEY_SHARED';
-}
-
 /** Loads the checkpoint keys (undefined without a source) and refuses any key the app also signs admission tokens with. */
 export function checkpointKeysProvider(options: CheckpointKeyOptions | undefined): Provider {
   return {
@@ -33,7 +30,7 @@ export function checkpointKeysProvider(options: CheckpointKeyOptions | undefined
       if (tokenKeys) {
         const shared = keys.publicJwks().keys.filter((k) => tokenKeys.publicJwks().keys.some((t) => t.kid === k.kid || (t.x !== undefined && t.x === k.x) || (t.n !== undefined && t.n === k.n)));
         if (shared.length > 0) {
-          throw new CheckpointKeyError(`${CHECKPOINT_KEY_FILE_VAR}: key ${shared[0].kid} is also an admission-token signing key; checkpoints need a key of their own`);
+          throw new AuditError(AuditErrorCode.CheckpointKeyShared, `${CHECKPOINT_KEY_FILE_VAR}: key ${shared[0].kid} is also an admission-token signing key; checkpoints need a key of their own`);
         }
       }
       return keys;

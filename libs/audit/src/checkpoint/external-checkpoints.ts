@@ -1,4 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
+import { AuditError, AuditErrorCode } from '../audit-error';
 
 /** One checkpoint as kept outside the database: its number and the signed JWS (which holds the heads). */
 export interface ExternalCheckpoint {
@@ -21,11 +22,6 @@ export interface CheckpointSink {
 
 /** How much of the end of a checkpoint file is read to find its last record: far more than one record. */
 const TAIL_BYTES = 256 * 1024;
-
-/** Why an external copy could not be read; the message names the file or topic. */
-export class ExternalCheckpointsError extends Error {
-  readonly code = 'ERR_AUDIT_CHECKPOINTS_UNREADABLE';
-}
 
 /**
  * Appends each checkpoint as one JSON line, opened with O_APPEND and flushed before it returns, in a
@@ -78,7 +74,7 @@ export async function readCheckpointFile(path: string): Promise<ExternalCheckpoi
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ExternalCheckpointsError(`${path}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw unreadable(`${path}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   const lines = text.split('\n');
   // A crash during an append can leave a partial last line: everything before it still counts.
@@ -91,11 +87,16 @@ export function parseExternal(text: string, where: string): ExternalCheckpoint {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ExternalCheckpointsError(`${where}: not JSON`);
+    throw unreadable(`${where}: not JSON`);
   }
   const { seq, jws } = (value ?? {}) as Record<string, unknown>;
   if (typeof seq !== 'string' || !/^[1-9][0-9]{0,18}$/.test(seq) || typeof jws !== 'string' || jws.length > 1_000_000) {
-    throw new ExternalCheckpointsError(`${where}: not a checkpoint record {"seq": "<n>", "jws": "<JWS>"}`);
+    throw unreadable(`${where}: not a checkpoint record {"seq": "<n>", "jws": "<JWS>"}`);
   }
   return { seq, jws };
+}
+
+/** Why an external copy could not be read; the message names the file or topic. */
+export function unreadable(message: string): AuditError {
+  return new AuditError(AuditErrorCode.CheckpointsUnreadable, message);
 }

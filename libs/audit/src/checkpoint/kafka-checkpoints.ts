@@ -1,7 +1,7 @@
 import { FETCH_MAX_WAIT_MS } from '@admit/bus';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { CheckpointSink, ExternalCheckpoint, ExternalCheckpointsError, parseExternal } from './external-checkpoints';
+import { CheckpointSink, ExternalCheckpoint, parseExternal, unreadable } from './external-checkpoints';
 
 /** The topic each checkpoint is also published on: one partition (one order), kept forever. */
 export const CHECKPOINT_TOPIC = 'admit.audit.checkpoints.v1';
@@ -105,9 +105,9 @@ export async function readCheckpointTopic(options: KafkaCheckpointOptions & { to
   await admin.connect();
   let end: bigint;
   try {
-    if (!(await admin.listTopics()).includes(topic)) throw new ExternalCheckpointsError(`Kafka topic ${topic} does not exist`);
+    if (!(await admin.listTopics()).includes(topic)) throw unreadable(`Kafka topic ${topic} does not exist`);
     const offsets = await admin.fetchTopicOffsets(topic);
-    if (offsets.length !== 1) throw new ExternalCheckpointsError(`Kafka topic ${topic} has ${offsets.length} partitions; a checkpoint topic has one`);
+    if (offsets.length !== 1) throw unreadable(`Kafka topic ${topic} has ${offsets.length} partitions; a checkpoint topic has one`);
     if (BigInt(offsets[0].high) === BigInt(offsets[0].low)) return [];
     end = BigInt(offsets[0].high);
   } finally {

@@ -8,7 +8,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AUDIT_OPTIONS, AuditOptions } from '../audit-options';
-import { AuditError } from '../audit-error';
+import { isQueryError } from '../audit-error';
 import { CHECKPOINT_KEYS } from '../checkpoint/checkpoint-keys';
 import { AuditQueries } from '../query/audit-queries';
 import { recordAuditRead } from '../query/audit-read';
@@ -394,7 +394,7 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
   }
 
   private invalid(reply: FastifyReply, session: ConsoleSession, title: string, form: string, err: unknown): void {
-    if (!(err instanceof AuditError)) throw err;
+    if (!isQueryError(err)) throw err;
     this.html(reply, 400, page(title, `${form}<p class="error" id="query-error">${escapeHtml(err.message)}</p>`, { actor: session.name }));
   }
 }

@@ -1,6 +1,5 @@
 import { Publisher } from '@admit/bus';
-import { HttpError, Topic } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { HttpError, RequestError, Topic } from '@admit/contracts';
 
 /**
  * Records an auditor's read as an `audit.read` admin action (actor, route, filters) before it is
@@ -10,6 +9,6 @@ export async function recordAuditRead(publisher: Publisher, actor: string, targe
   try {
     await publisher.publish(Topic.AdminActions, { actor, action: 'audit.read', target, details, at: new Date().toISOString() }, { subject: actor });
   } catch {
-    throw new ApiError(503, HttpError.TemporarilyUnavailable, 'the read cannot be recorded right now; try again', { 'Retry-After': '5' });
+    throw new RequestError(HttpError.TemporarilyUnavailable, 'the read cannot be recorded right now; try again', { retryAfterS: 5 });
   }
 }

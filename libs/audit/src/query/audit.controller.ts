@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Optional, Param, Query, Res, UseGuards } from 
 import { Publisher } from '@admit/bus';
 import { SigningKeys } from '@admit/keys';
 import { AuditCheckpointsQuery, AuditEventsQuery, AuditIncidentsQuery, AuditLinksQuery, AuditReportQuery, AuditTimelineQuery } from '@admit/contracts';
-import { AdminActor, AdminGuard, AdminScope, ApiError, RequireScope } from '@admit/platform';
+import { AdminActor, AdminGuard, AdminScope, RequireScope } from '@admit/platform';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AUDIT_OPTIONS, AuditOptions } from '../audit-options';
@@ -48,33 +48,33 @@ export class AuditController {
 
   @Get('events')
   async events(@Query() input: AuditEventsQuery, @AdminActor() actor: string): Promise<EventPage> {
-    const { filters, page } = parse(() => filtersAndPage(input));
+    const { filters, page } = filtersAndPage(input);
     await this.audited(actor, '/audit/events', { ...filters, limit: page.limit, cursor: page.cursor !== undefined });
-    return run(() => this.queries.events(filters, page));
+    return this.queries.events(filters, page);
   }
 
   @Get('clients/:client_id/timeline')
   async timeline(@Param('client_id') clientId: string, @Query() input: AuditTimelineQuery, @AdminActor() actor: string): Promise<Timeline> {
-    const { filters, page } = parse(() => filtersAndPage(input));
+    const { filters, page } = filtersAndPage(input);
     await this.audited(actor, `/audit/clients/${clientId}/timeline`, { ...filters, client_id: clientId, limit: page.limit, cursor: page.cursor !== undefined });
-    return run(() => this.queries.timeline(clientId, filters, page));
+    return this.queries.timeline(clientId, filters, page);
   }
 
   @Get('incidents')
   async incidents(@Query() input: AuditIncidentsQuery, @AdminActor() actor: string): Promise<Incident> {
-    const { filters, page } = parse(() => filtersAndPage(input, INCIDENT_PAGE));
+    const { filters, page } = filtersAndPage(input, INCIDENT_PAGE);
     const subjects = (['anchor', 'origin', 'jkt'] as const).filter((k) => filters[k] !== undefined);
-    if (subjects.length !== 1) throw new ApiError(400, 'invalid_request', 'give exactly one of anchor, origin or jkt');
+    if (subjects.length !== 1) throw new AuditError(AuditErrorCode.QueryInvalid, 'give exactly one of anchor, origin or jkt');
     const kind = subjects[0];
     await this.audited(actor, '/audit/incidents', { ...filters, limit: page.limit, cursor: page.cursor !== undefined });
-    return run(() => this.queries.incident({ kind, value: filters[kind]! }, filters, page));
+    return this.queries.incident({ kind, value: filters[kind]! }, filters, page);
   }
 
   /** The evidence report of a window: JSON, or with `format=html` one self-contained page. */
   @Get('report')
   async report(@Query() input: AuditReportQuery, @AdminActor() actor: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<EvidenceReport | string> {
     const { format = 'json', ...given } = input;
-    const window = parse(() => timeWindow(given));
+    const window = timeWindow(given);
     await this.audited(actor, '/audit/report', { ...window, format });
     const report = await buildEvidenceReport(this.sql, window);
     if (format === 'json') return report;
@@ -109,25 +109,4 @@ export class AuditController {
     // An unrecorded read must not happen: no answer without its audit event.
     return recordAuditRead(this.publisher, actor, target, details);
   }
-}
-
-function parse<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
-    throw toApiError(err);
-  }
-}
-
-async function run<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw toApiError(err);
-  }
-}
-
-function toApiError(err: unknown): unknown {
-  if (!(err instanceof AuditError)) return err;
-  return new ApiError(400, err.code === AuditErrorCode.CursorInvalid ? 'invalid_cursor' : 'invalid_request', err.message);
 }

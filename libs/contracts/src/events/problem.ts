@@ -8,6 +8,6 @@ export const Problem = Type.Object(
     /** The RFC 7591 error code a registering caller gets for this problem, where `code` is not one. */
     error: Type.Optional(Type.String({ maxLength: 64 })),
   },
-  { description: 'A stable code (RFC 7591 error code, ERR_* or a policy outcome), a description, and the RFC 7591 error it maps to.' },
+  { description: 'A stable code (an RFC error code, ERR_*, policy:<id> or revoked:<kind>: see docs/errors.md), a description, and the RFC 7591 error it maps to.' },
 );
 export type Problem = Static<typeof Problem>;

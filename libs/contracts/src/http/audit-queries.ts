@@ -22,7 +22,7 @@ const window = {
 };
 const page = (max: 1000 | 200, description: string) => ({
   limit: Type.Optional(limit(max, description)),
-  // Its contents are the audit service's to check (invalid_cursor), not the schema's.
+  // Its contents are the audit service's to check (ERR_AUDIT_CURSOR_INVALID), not the schema's.
   cursor: Type.Optional(Type.String({ description: 'The next page: next_cursor of the previous answer, with the same filters.' })),
 });
 const subjects = {

@@ -84,7 +84,7 @@ const audit = (path: string, summary: string, query?: TSchema): HttpRoute => ({
   tag: 'audit',
   admin: true,
   ...(query ? { query } : {}),
-  responses: { 200: { description: 'See docs/audit.md.', schema: AuditAnswer }, 400: problem('A filter is invalid (invalid_request, invalid_cursor).'), ...admin },
+  responses: { 200: { description: 'See docs/audit.md.', schema: AuditAnswer }, 400: problem('A filter is invalid (invalid_request, ERR_AUDIT_CURSOR_INVALID).'), ...admin },
 });
 
 /** The gateway subrequest (nginx auth_request, Envoy ext_authz), answered for any method and any path below it. */
@@ -164,9 +164,9 @@ export const HTTP_ROUTES: HttpRoute[] = [
     },
     responses: {
       201: { description: 'In force.', schema: RevocationViewSchema },
-      400: problem('The request is malformed: invalid_request, unknown_field, invalid_kind, invalid_value, invalid_reason or invalid_expires_at.'),
-      409: problem('The subject is already revoked (revocation_exists, with revocation_id).'),
-      503: problem('Stored but not yet in force (revocation_pending, with revocation_id); Retry-After says when to look again.'),
+      400: problem('The request is malformed: invalid_request, ERR_REVOCATION_UNKNOWN_FIELD, ERR_REVOCATION_KIND_INVALID, ERR_REVOCATION_VALUE_INVALID, ERR_REVOCATION_REASON_INVALID or ERR_REVOCATION_EXPIRES_AT_INVALID.'),
+      409: problem('The subject is already revoked (ERR_REVOCATION_EXISTS, with revocation_id).'),
+      503: problem('Stored but not yet in force (ERR_REVOCATION_PENDING, with revocation_id); Retry-After says when to look again.'),
       ...admin,
     },
   },
@@ -181,7 +181,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     refusal: { code: RevocationError.InvalidInclude },
     responses: {
       200: { description: 'Revocations.', schema: { type: 'array', items: RevocationViewSchema } as unknown as TSchema },
-      400: problem('include is not lifted (invalid_include).'),
+      400: problem('include is not lifted (ERR_REVOCATION_INCLUDE_INVALID).'),
       ...admin,
     },
   },
@@ -192,7 +192,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     tag: 'revocations',
     admin: true,
     parameters: [{ name: 'id', in: 'path', description: 'The revocation id.' }],
-    responses: { 200: { description: 'The revocation.', schema: RevocationViewSchema }, 404: problem('No such revocation (not_found).'), ...admin },
+    responses: { 200: { description: 'The revocation.', schema: RevocationViewSchema }, 404: problem('No such revocation (ERR_NOT_FOUND).'), ...admin },
   },
   {
     method: 'delete',
@@ -203,9 +203,9 @@ export const HTTP_ROUTES: HttpRoute[] = [
     parameters: [{ name: 'id', in: 'path', description: 'The revocation id.' }],
     responses: {
       204: { description: 'Lifted.' },
-      404: problem('No such revocation (not_found).'),
-      409: problem('Already lifted or expired (revocation_not_active, with revocation_id).'),
-      503: problem('Stored but not yet in force (revocation_pending, with revocation_id).'),
+      404: problem('No such revocation (ERR_NOT_FOUND).'),
+      409: problem('Already lifted or expired (ERR_REVOCATION_NOT_ACTIVE, with revocation_id).'),
+      503: problem('Stored but not yet in force (ERR_REVOCATION_PENDING, with revocation_id).'),
       ...admin,
     },
   },
@@ -225,7 +225,7 @@ export const HTTP_ROUTES: HttpRoute[] = [
     path: '/health/ready',
     summary: 'Every dependency is ready.',
     tag: 'operations',
-    responses: { 200: { description: 'Ready.', schema: HealthAnswer }, 503: error('not_ready: what is missing.') },
+    responses: { 200: { description: 'Ready.', schema: HealthAnswer }, 503: error('ERR_NOT_READY: what is missing.') },
   },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics.', tag: 'operations', responses: { 200: { description: 'Prometheus text format.', contentType: 'text/plain' } } },
 ];

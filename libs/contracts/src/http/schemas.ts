@@ -15,7 +15,7 @@ export const ProblemSchema = Type.Object(
     title: Type.String({ description: 'The phrase of the HTTP status.' }),
     status: Type.Integer(),
     detail: Type.String(),
-    code: Type.String({ description: 'A stable code, e.g. invalid_kind, revocation_exists, invalid_token, insufficient_scope.' }),
+    code: Type.String({ description: 'A stable code, e.g. ERR_REVOCATION_KIND_INVALID, ERR_REVOCATION_EXISTS, invalid_token, insufficient_scope.' }),
   },
   { additionalProperties: true, description: 'RFC 9457 problem details; a route may add members, e.g. revocation_id.' },
 );

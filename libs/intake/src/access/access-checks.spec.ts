@@ -47,7 +47,7 @@ describe('AccessChecks', () => {
     await checks.check({ client_id: 'c_other', action: 'read' });
     expect(published).toEqual([]);
     expect(new Set(answers.map((a) => a.check_id)).size).toBe(1);
-    expect(answers[0]).toEqual({ decision: 'deny', reasons: [{ code: 'not_admitted', description: expect.any(String) }], check_id: expect.any(String), admission_age_s: null });
+    expect(answers[0]).toEqual({ decision: 'deny', reasons: [{ code: 'ERR_NOT_ADMITTED', description: expect.any(String) }], check_id: expect.any(String), admission_age_s: null });
 
     await checks.beforeApplicationShutdown();
     expect(published).toHaveLength(2);

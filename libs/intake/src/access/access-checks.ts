@@ -1,15 +1,14 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Publisher, StoredEvents } from '@admit/bus';
 import { AccessDecision, ActivePolicy, checkRevoked, decideAccess } from '@admit/cedar';
-import { EventData, HttpError, JWT_SPIFFE_ASSERTION_TYPE, Problem, RegistrationRequested, Topic } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { DecisionReason, EventData, JWT_SPIFFE_ASSERTION_TYPE, Problem, RegistrationRequested, Topic } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
 import { randomUUID } from 'node:crypto';
 import { publicReasons } from '../answer/public-reasons';
-import { DecisionPipeline } from '../pipeline/decision-pipeline';
+import { DecisionPipeline, unavailable } from '../pipeline/decision-pipeline';
 import { AccessCheckRequest } from './access-check-request';
 import { AdmissionCache, CachedAdmission } from './admission-cache';
-import { ClientAssertions } from './client-assertion';
+import { AssertionError, ClientAssertions } from './client-assertion';
 import { DecisionCache } from './decision-cache';
 import { UnknownClientChecks } from './unknown-client-checks';
 import { HeldProof, PresentedAttestation, proofFor, ProofResult, WorkloadProofs } from './workload-proofs';
@@ -59,7 +58,7 @@ export class AccessChecks implements BeforeApplicationShutdown {
   /** `check`, with the end of the admission an allow was decided on (for gateways to pass on). */
   async checkWithAdmission(request: AccessCheckRequest, attestation?: PresentedAttestation): Promise<{ answer: AccessCheckAnswer; admissionExpiresAt?: string }> {
     if (!this.revocations.ready || this.policy.version === undefined) {
-      throw new ApiError(503, HttpError.TemporarilyUnavailable, 'revocations or policy not loaded yet; try again', { 'retry-after': '1' });
+      throw unavailable('revocations or policy not loaded yet; try again');
     }
     const { outcome, path, admitted, unknown, admission } = await this.evaluate(request, await this.proofOf(request, attestation));
     const checked: Checked = {
@@ -95,7 +94,7 @@ export class AccessChecks implements BeforeApplicationShutdown {
       return proofFor(request.client_id, await this.proofs.attestation(attestation, new Date().toISOString()));
     }
     if (request.client_assertion_type === JWT_SPIFFE_ASSERTION_TYPE) {
-      if (request.client_assertion === undefined) return { ok: false, problem: { code: 'invalid_client_assertion', description: 'client_assertion_type jwt-spiffe needs the JWT-SVID as client_assertion' } };
+      if (request.client_assertion === undefined) return { ok: false, problem: { code: AssertionError.Invalid, description: 'client_assertion_type jwt-spiffe needs the JWT-SVID as client_assertion' } };
       return proofFor(request.client_id, await this.proofs.svid(request.client_assertion, new Date().toISOString()));
     }
     return undefined;
@@ -181,5 +180,5 @@ function notAdmitted(clientId: string): Problem {
   const description = clientId.startsWith('https://')
     ? 'the client metadata document or trust chain did not admit the client'
     : 'no current admission for this client: it must register again';
-  return { code: 'not_admitted', description };
+  return { code: DecisionReason.NotAdmitted, description };
 }

@@ -192,7 +192,7 @@ describe('ClientAssertions under hostile assertions (property)', () => {
     expect(fetched.filter((url) => url !== JWKS_URI)).toEqual([]);
   });
 
-  it('an accepted assertion is refused when presented again, with client_assertion_replayed', async () => {
+  it('an accepted assertion is refused when presented again, with ERR_CLIENT_ASSERTION_REPLAYED', async () => {
     const verifier = assertions();
     await fc.assert(
       // Generated acceptable rather than filtered: filtering the hostile ones discards most runs and

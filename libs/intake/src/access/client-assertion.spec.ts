@@ -58,7 +58,7 @@ describe('ClientAssertions', () => {
     ['another subject', { sub: 's_other' }, 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
     ['no jti', { jti: undefined }, 'ERR_JWT_CLAIM_VALIDATION_FAILED'],
     ['expired', { exp: Date.parse('2026-06-01T11:58:00.000Z') / 1000 }, 'ERR_JWT_EXPIRED'],
-  ])('refuses %s as invalid_client_assertion', async (_name, claims, joseCode) => {
+  ])('refuses %s as ERR_CLIENT_ASSERTION_INVALID', async (_name, claims, joseCode) => {
     const result = await assertions.verify(await sign(claims), CLIENT, { jwks });
     expect(result).toMatchObject({ ok: false, code: AssertionError.Invalid });
     expect(result.ok ? '' : result.description).toContain(joseCode);
@@ -86,7 +86,7 @@ describe('ClientAssertions', () => {
     await expect(assertions.verify(await sign(), CLIENT, { jwks: 'nope' })).resolves.toMatchObject({ ok: false, code: AssertionError.NoKeys });
   });
 
-  it('keeps each jti until exp + skew; a client over its quota gets client_assertion_busy until some expire', async () => {
+  it('keeps each jti until exp + skew; a client over its quota gets ERR_CLIENT_ASSERTION_BUSY until some expire', async () => {
     for (let i = 0; i < 3; i++) await expect(assertions.verify(await sign({ jti: `j${i}` }, 10), CLIENT, { jwks })).resolves.toEqual({ ok: true });
     await expect(assertions.verify(await sign({ jti: 'j3' }, 10), CLIENT, { jwks })).resolves.toEqual({
       ok: false,
@@ -117,7 +117,7 @@ describe('ClientAssertions', () => {
       ['another issuer', () => sign({ iss: 's_other', sub: 's_other' })],
       ['an expired assertion', () => sign({ exp: Date.parse('2026-06-01T11:58:00.000Z') / 1000 })],
       ['alg none', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: CLIENT, sub: CLIENT, aud: ISSUER, jti: 'x', exp: now / 1000 + 60 })).toString('base64url')}.`],
-    ])('fetch amplification: %s is refused as invalid_client_assertion without fetching jwks_uri', async (_name, make) => {
+    ])('fetch amplification: %s is refused as ERR_CLIENT_ASSERTION_INVALID without fetching jwks_uri', async (_name, make) => {
       const result = await assertions.verify(await make(), CLIENT, { jwks_uri: JWKS_URI });
       expect(result).toMatchObject({ ok: false, code: AssertionError.Invalid });
       expect(fetched).toEqual([]);

@@ -9,14 +9,14 @@ export type Jtis = Pick<JtiLedger, 'claim' | 'used' | 'quota'>;
 
 /** Why a client assertion was refused; each is a stable reason code in the access-check answer. */
 export const AssertionError = {
-  Invalid: 'invalid_client_assertion',
-  Replayed: 'client_assertion_replayed',
-  NoKeys: 'client_assertion_no_keys',
+  Invalid: 'ERR_CLIENT_ASSERTION_INVALID',
+  Replayed: 'ERR_CLIENT_ASSERTION_REPLAYED',
+  NoKeys: 'ERR_CLIENT_ASSERTION_NO_KEYS',
   /**
    * The client holds its quota of unexpired jtis (`ADMIT_CLIENT_ASSERTION_JTI_QUOTA`): refusing is
    * the only answer that cannot be replayed. Other clients' quotas are their own.
    */
-  Busy: 'client_assertion_busy',
+  Busy: 'ERR_CLIENT_ASSERTION_BUSY',
   /** Signed with a key whose thumbprint is revoked: the same reason code as any other `jkt` revocation. */
   KeyRevoked: 'revoked:jkt',
 } as const;

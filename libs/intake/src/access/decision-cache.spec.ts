@@ -85,7 +85,7 @@ describe('access decisions from the cache', () => {
     policy.apply('active', { data: withBlockedScope.toPublished() });
     const next = await check();
     expect(next.decision).toBe('deny');
-    expect(next.reasons.map((r) => r.code)).toEqual(['blocked-scope']);
+    expect(next.reasons.map((r) => r.code)).toEqual(['policy:blocked-scope']);
   });
 
   it('an admission renewal: the very next check is decided on the new admission', async () => {

@@ -11,7 +11,7 @@ const check = (client_id: string, n: number): Checked => ({
   action: 'read',
   resource: 'doc',
   decision: 'deny',
-  reasons: [{ code: 'not_admitted', description: 'no current admission for this client: it must register again' }],
+  reasons: [{ code: 'ERR_NOT_ADMITTED', description: 'no current admission for this client: it must register again' }],
   policy_version: `sha256:${'0'.repeat(64)}`,
   path: 'pipeline',
   checked_at: 'ignored',

@@ -1,3 +1,5 @@
+import { CodedError } from '@admit/contracts';
+
 /** Why no admission token could be issued for a decision. Stable codes, matched by the pipeline and tests. */
 export const AdmissionTokenErrorCode = {
   /** Tokens are only ever issued for allow decisions. */
@@ -9,12 +11,4 @@ export const AdmissionTokenErrorCode = {
 } as const;
 export type AdmissionTokenErrorCode = (typeof AdmissionTokenErrorCode)[keyof typeof AdmissionTokenErrorCode];
 
-export class AdmissionTokenError extends Error {
-  constructor(
-    readonly code: AdmissionTokenErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AdmissionTokenError';
-  }
-}
+export class AdmissionTokenError extends CodedError<AdmissionTokenErrorCode> {}

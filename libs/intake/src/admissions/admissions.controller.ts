@@ -1,6 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
-import { AdmissionRequest, ClientInformationResponse, EventData, RegistrationError, Topic } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { AdmissionRequest, ClientInformationResponse, EventData, RegistrationError, RequestError, Topic } from '@admit/contracts';
 import { decodeJwt } from 'jose';
 import { ATTESTATION_HEADER, ATTESTATION_POP_HEADER, proofFor, WorkloadProofs } from '../access/workload-proofs';
 import { RateLimits } from '../limits/rate-limits';
@@ -42,11 +41,11 @@ export class AdmissionsController {
       return this.pipeline.admit(requested);
     }
     if (!('client_id' in request) || request.source !== undefined) {
-      throw new ApiError(400, RegistrationError.InvalidClientMetadata, 'with a client attestation, send only the client_id it names (no client_assertion or source)');
+      throw new RequestError(RegistrationError.InvalidClientMetadata, 'with a client attestation, send only the client_id it names (no client_assertion or source)');
     }
     this.limits.take('admissions', request.client_id, source);
     const proven = proofFor(request.client_id, await this.proofs.attestation({ attestation, pop }, receivedAt));
-    if (!proven.ok) throw new ApiError(400, RegistrationError.InvalidClientMetadata, proven.problem.description);
+    if (!proven.ok) throw new RequestError(RegistrationError.InvalidClientMetadata, proven.problem.description);
     return this.pipeline.admit(proven.proof.request);
   }
 }

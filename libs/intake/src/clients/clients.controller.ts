@@ -1,10 +1,9 @@
 import { Controller, Get, Ip, Param } from '@nestjs/common';
-import { HttpError, RegistrationDecided } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { HttpError, RegistrationDecided, RequestError } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
 import { AdmissionCache } from '../access/admission-cache';
 import { RateLimits } from '../limits/rate-limits';
-import { AdmittedClient, DecisionPipeline } from '../pipeline/decision-pipeline';
+import { AdmittedClient, DecisionPipeline, RegistrationDenied, unavailable } from '../pipeline/decision-pipeline';
 import { LiveAdmissions } from './live-admissions';
 
 /** RFC 6749 §5.2: what an authorization server answers for a client it does not (or no longer) know. */
@@ -28,7 +27,7 @@ export class ClientsController {
 
   @Get('clients/:client_id')
   async resolve(@Param('client_id') clientId: string, @Ip() source: string): Promise<AdmittedClient> {
-    if (!this.revocations.ready) throw new ApiError(503, HttpError.TemporarilyUnavailable, 'revocations not loaded yet; try again', { 'retry-after': '1' });
+    if (!this.revocations.ready) throw unavailable('revocations not loaded yet; try again');
     if (clientId.length === 0 || clientId.length > 2048) throw notAdmitted('no client has this id');
     if (this.revocations.match({ client_id: clientId })) throw notAdmitted('the client is revoked');
     const live = await this.live.find(clientId);
@@ -43,7 +42,7 @@ export class ClientsController {
       return await this.pipeline.admit(this.admissions.urlRequest(clientId, false));
     } catch (err) {
       // A denied document or chain: the client is not one now, and the caller learns why.
-      if (err instanceof ApiError && err.getStatus() === 400) throw notAdmitted((err.getResponse() as { error_description: string }).error_description);
+      if (err instanceof RegistrationDenied) throw notAdmitted(err.message);
       throw err;
     }
   }
@@ -53,7 +52,7 @@ export class ClientsController {
     try {
       return await this.pipeline.answer(live);
     } catch (err) {
-      if (err instanceof ApiError && err.getStatus() === 503 && live.admission && Date.parse(live.admission.expires_at) < Date.now() + 1_000) throw notAdmitted(ENDED);
+      if (err instanceof RequestError && err.code === HttpError.TemporarilyUnavailable && live.admission && Date.parse(live.admission.expires_at) < Date.now() + 1_000) throw notAdmitted(ENDED);
       throw err;
     }
   }
@@ -61,6 +60,6 @@ export class ClientsController {
 
 const ENDED = 'no current admission for this client: it must register again';
 
-function notAdmitted(description: string): ApiError {
-  return new ApiError(404, INVALID_CLIENT, description);
+function notAdmitted(description: string): RequestError {
+  return new RequestError(INVALID_CLIENT, description);
 }

@@ -1,5 +1,6 @@
-// Real: RateLimits and ApiError. Nothing stubbed; the clock is a variable.
-import { ApiError } from '@admit/platform';
+// Real: RateLimits, RequestError and the HTTP answer it gets. Nothing stubbed; the clock is a variable.
+import { RequestError } from '@admit/contracts';
+import { errorAnswer } from '@admit/platform';
 import { RateLimitOptions, RateLimits, rateKeyOf } from './rate-limits';
 
 const T0 = Date.parse('2026-06-01T12:00:00.000Z');
@@ -15,16 +16,16 @@ describe('RateLimits', () => {
       take();
       return undefined;
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      return { status: err.getStatus(), error: (err.getResponse() as { error: string }).error, retryAfter: err.headers['retry-after'] };
+      if (!(err instanceof RequestError)) throw err;
+      return { status: errorAnswer(err).status, error: (errorAnswer(err).body as { error: string }).error, retryAfter: errorAnswer(err).headers['retry-after'] };
     }
   };
 
-  it('a client past its limit gets 429 too_many_requests with Retry-After: the seconds left in the window', () => {
+  it('a client past its limit gets 429 ERR_TOO_MANY_REQUESTS with Retry-After: the seconds left in the window', () => {
     const l = limits();
     now = T0 + 2_500;
     for (let i = 0; i < 3; i++) expect(refusal(() => l.take('access-checks', 's_a', '10.0.0.1'))).toBeUndefined();
-    expect(refusal(() => l.take('access-checks', 's_a', '10.0.0.1'))).toEqual({ status: 429, error: 'too_many_requests', retryAfter: '8' });
+    expect(refusal(() => l.take('access-checks', 's_a', '10.0.0.1'))).toEqual({ status: 429, error: 'ERR_TOO_MANY_REQUESTS', retryAfter: '8' });
     now = T0 + 9_999;
     expect(refusal(() => l.take('access-checks', 's_a', '10.0.0.1'))?.retryAfter).toBe('1');
     now = T0 + 10_000; // a new window
@@ -52,7 +53,7 @@ describe('RateLimits', () => {
     for (let i = 0; i < 10; i++) expect(refusal(() => l.take('admissions', 'https://a.example/c.json', '10.0.0.1'))?.status).toBe(429);
     l.take('admissions', 'https://b.example/c.json', '10.0.0.1');
     l.take('admissions', 'https://c.example/c.json', '10.0.0.1');
-    expect(refusal(() => l.take('admissions', 'https://d.example/c.json', '10.0.0.1'))).toEqual({ status: 429, error: 'too_many_requests', retryAfter: '10' });
+    expect(refusal(() => l.take('admissions', 'https://d.example/c.json', '10.0.0.1'))).toEqual({ status: 429, error: 'ERR_TOO_MANY_REQUESTS', retryAfter: '10' });
   });
 
   it('a CIMD client counts by its host: documents on one host share a limit, other hosts do not', () => {

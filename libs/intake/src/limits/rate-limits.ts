@@ -1,5 +1,4 @@
-import { HttpError } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { HttpError, RequestError } from '@admit/contracts';
 import { Static, Type } from '@sinclair/typebox';
 
 /** The rate-limit variables, shared by the intake app and embedded mode; counts are per window and route. */
@@ -44,7 +43,7 @@ export class RateLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts the request, or throws 429 `too_many_requests` with `Retry-After`: the seconds until the window ends. */
+  /** Counts the request, or throws `ERR_TOO_MANY_REQUESTS` (429) with `Retry-After`: the seconds until the window ends. */
   take(route: LimitedRoute, clientId: string, source: string): void {
     const windowMs = this.options.windowS * 1000;
     const now = this.now();
@@ -61,9 +60,7 @@ export class RateLimits {
     for (const [key, limit, refusal] of counters) {
       if ((this.counts.get(key) ?? 0) >= limit) {
         const retryAfterS = Math.max(1, Math.ceil((start + windowMs - now) / 1000));
-        throw new ApiError(429, HttpError.TooManyRequests, `${refusal} to /${route} in ${this.options.windowS} s; try again in ${retryAfterS} s`, {
-          'retry-after': String(retryAfterS),
-        });
+        throw new RequestError(HttpError.TooManyRequests, `${refusal} to /${route} in ${this.options.windowS} s; try again in ${retryAfterS} s`, { retryAfterS });
       }
     }
     for (const [key] of counters) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);

@@ -2,9 +2,9 @@
 // temporary folder), jose. Stubbed: the Publisher (it answers each request with the decision a test
 // chose, through PendingDecisions as the bus would).
 import { inProcessTransport, Publisher } from '@admit/bus';
-import { EventData, newEvent, Topic } from '@admit/contracts';
+import { EventData, newEvent, RequestError, Topic } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
-import { ApiError } from '@admit/platform';
+import { errorAnswer } from '@admit/platform';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { RevocationSet } from '@admit/revocation-set';
 import { AdmissionCache } from '../access/admission-cache';
 import { AdmissionTokens } from '../admission-token/admission-tokens';
-import { DecisionPipeline } from './decision-pipeline';
+import { DecisionPipeline, RegistrationDenied } from './decision-pipeline';
 import { PendingDecisions } from './pending-decisions';
 
 type Decided = EventData<typeof Topic.RegistrationDecided>;
@@ -69,14 +69,14 @@ describe('DecisionPipeline and the admission token', () => {
 
   const request = { client_id: 'c_provisional', source: 'rfc7591' as const, metadata: {}, received_at: new Date().toISOString() };
 
-  async function apiError(run: () => Promise<unknown>): Promise<ApiError> {
+  async function apiError(run: () => Promise<unknown>): Promise<RequestError> {
     try {
       await run();
     } catch (err) {
-      if (err instanceof ApiError) return err;
+      if (err instanceof RequestError) return err;
       throw err;
     }
-    throw new Error('expected an ApiError');
+    throw new Error('expected a RequestError');
   }
 
   it('answers an allow with the client information and its own admission token, whatever the metadata says', async () => {
@@ -93,7 +93,7 @@ describe('DecisionPipeline and the admission token', () => {
     const { admission: _admission, ...withoutAdmission } = allow();
     answer = withoutAdmission;
     const err = await apiError(() => pipeline.admit(request));
-    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({
+    expect({ status: errorAnswer(err).status, body: errorAnswer(err).body }).toEqual({
       status: 500,
       body: { error: 'server_error', error_description: 'the admission token could not be issued' },
     });
@@ -103,7 +103,7 @@ describe('DecisionPipeline and the admission token', () => {
     const ended = allow();
     answer = { ...ended, admission: ended.admission && { ...ended.admission, expires_at: inMinutes(-1) } };
     const err = await apiError(() => pipeline.admit(request));
-    expect({ status: err.getStatus(), body: err.getResponse(), headers: err.headers }).toEqual({
+    expect({ status: errorAnswer(err).status, body: errorAnswer(err).body, headers: errorAnswer(err).headers }).toEqual({
       status: 503,
       body: { error: 'temporarily_unavailable', error_description: 'the admission ended before it could be issued; try again' },
       headers: { 'retry-after': '1' },
@@ -116,7 +116,7 @@ describe('DecisionPipeline and the admission token', () => {
     await pipeline.admit(legitimate);
     answer = allow({ client_id: 's_victim', decision: 'deny', error: 'invalid_software_statement', reasons: [{ code: 'ERR_STATEMENT_SUPERSEDED', description: 'older' }], metadata: undefined, admission: undefined });
     const err = await apiError(() => pipeline.admit({ ...request, metadata: { software_statement: 'older copy' } }));
-    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({ status: 400, body: { error: 'invalid_software_statement', error_description: 'older' } });
+    expect({ status: errorAnswer(err).status, body: errorAnswer(err).body }).toEqual({ status: 400, body: { error: 'invalid_software_statement', error_description: 'older' } });
     expect(admissions.get('s_victim')).toBeDefined();
     expect(admissions.requestOf('s_victim')).toBe(legitimate);
   });
@@ -124,7 +124,10 @@ describe('DecisionPipeline and the admission token', () => {
   it('still answers a deny with 400 and no token', async () => {
     answer = allow({ decision: 'deny', error: 'invalid_client_metadata', reasons: [{ code: 'x', description: 'not allowed' }], metadata: undefined, admission: undefined });
     const err = await apiError(() => pipeline.admit(request));
-    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({ status: 400, body: { error: 'invalid_client_metadata', error_description: 'not allowed' } });
+    expect({ status: errorAnswer(err).status, body: errorAnswer(err).body }).toEqual({ status: 400, body: { error: 'invalid_client_metadata', error_description: 'not allowed' } });
+    answer = allow({ decision: 'deny', error: 'ERR_CIMD_URL_INVALID', reasons: [{ code: 'ERR_CIMD_URL_INVALID', description: 'not a URL' }], metadata: undefined, admission: undefined });
+    const denied = await apiError(() => pipeline.admit(request));
+    expect([denied instanceof RegistrationDenied, errorAnswer(denied)]).toEqual([true, { status: 400, body: { error: 'ERR_CIMD_URL_INVALID', error_description: 'not a URL' }, headers: {} }]);
   });
 
   it('DNS and revocation-note leaks: a deny names the codes, never the resolved address nor the operator\'s reason', async () => {
@@ -135,7 +138,7 @@ describe('DecisionPipeline and the admission token', () => {
     ];
     answer = allow({ decision: 'deny', error: 'invalid_client_metadata', reasons, metadata: undefined, admission: undefined });
     const err = await apiError(() => pipeline.admit(request));
-    expect({ status: err.getStatus(), body: err.getResponse() }).toEqual({
+    expect({ status: errorAnswer(err).status, body: errorAnswer(err).body }).toEqual({
       status: 400,
       body: {
         error: 'invalid_client_metadata',

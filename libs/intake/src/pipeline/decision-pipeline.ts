@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Inbox, Publisher } from '@admit/bus';
-import { ClientInformationResponse, CloudEvent, EventData, HttpError, NewEventOptions, RegistrationError, Topic } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { ClientInformationResponse, CloudEvent, EventData, HttpError, NewEventOptions, RegistrationError, RequestError, Topic } from '@admit/contracts';
 import { randomUUID } from 'node:crypto';
 import { AdmissionCache } from '../access/admission-cache';
 import { AdmissionTokenError, AdmissionTokenErrorCode } from '../admission-token/admission-token-error';
@@ -20,6 +19,9 @@ export interface IntakeOptions {
 /** The RFC 7591 client information response, plus the signed admission token. */
 export type AdmittedClient = ClientInformationResponse & { admission: string };
 
+/** A deny: its RFC 7591 code (or the first reason's), answered 400. */
+export class RegistrationDenied extends RequestError {}
+
 /** Sends a request through validator and policy, and waits for its one decision. */
 @Injectable()
 export class DecisionPipeline {
@@ -36,14 +38,14 @@ export class DecisionPipeline {
 
   /**
    * Resolves with the client information of an allow decision (RFC 7591 §3.2.1) and its admission
-   * token; throws ApiError 400 on deny, 503 when no decision came in time, 500 when an allow cannot
-   * carry a token.
+   * token; throws RegistrationDenied on deny, `temporarily_unavailable` when no
+   * decision came in time, `server_error` when an allow cannot carry a token.
    */
   async admit(request: Requested): Promise<AdmittedClient> {
     const { data } = await this.decide(request);
     if (data.decision === 'deny' || !data.metadata) {
       const description = publicReasons(data.reasons).map((r) => r.description).join('; ') || 'denied';
-      throw new ApiError(400, data.error ?? RegistrationError.InvalidClientMetadata, description);
+      throw new RegistrationDenied(data.error ?? RegistrationError.InvalidClientMetadata, description);
     }
     return this.answer(data);
   }
@@ -83,13 +85,13 @@ export class DecisionPipeline {
       }
       const reason = err instanceof AdmissionTokenError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
       this.logger.error(`no admission token for ${data.client_id}: ${reason}`);
-      throw new ApiError(500, HttpError.ServerError, 'the admission token could not be issued');
+      throw new RequestError(HttpError.ServerError, 'the admission token could not be issued');
     }
   }
 
   /**
-   * Publishes the request and resolves with its one decision; throws ApiError 503 when none came in
-   * time. The request is kept under the decided client id, so the admission can be renewed later.
+   * Publishes the request and resolves with its one decision; throws `temporarily_unavailable` when none
+   * came in time. The request is kept under the decided client id, so the admission can be renewed later.
    */
   async decide(request: Requested): Promise<CloudEvent<typeof Topic.RegistrationDecided>> {
     const correlationId = randomUUID();
@@ -133,6 +135,6 @@ export class DecisionPipeline {
 
 type RequestedOptions = Omit<NewEventOptions, 'source'> & { id: string };
 
-function unavailable(description: string): ApiError {
-  return new ApiError(503, HttpError.TemporarilyUnavailable, description, { 'retry-after': '1' });
+export function unavailable(description: string): RequestError {
+  return new RequestError(HttpError.TemporarilyUnavailable, description, { retryAfterS: 1 });
 }

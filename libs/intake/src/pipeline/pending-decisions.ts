@@ -1,10 +1,8 @@
-import { CloudEvent, Topic } from '@admit/contracts';
+import { CloudEvent, CodedError, Topic } from '@admit/contracts';
 
 type Decided = CloudEvent<typeof Topic.RegistrationDecided>;
 
-export class DecisionTimeout extends Error {
-  readonly code = 'ERR_DECISION_TIMEOUT';
-}
+export class DecisionTimeout extends CodedError.with('ERR_DECISION_TIMEOUT') {}
 
 /**
  * HTTP callers waiting for their decision, by correlation id. A waiter is registered before its

@@ -1,3 +1,5 @@
+import { CodedError } from '@admit/contracts';
+
 /** What an outbound fetch returns. Only a 200 ever comes back; anything else is a FetchError. */
 export interface FetchResponse {
   /** The URL fetched, exactly as given. */
@@ -32,14 +34,13 @@ export const FetchErrorCode = {
 } as const;
 export type FetchErrorCode = (typeof FetchErrorCode)[keyof typeof FetchErrorCode];
 
-export class FetchError extends Error {
+export class FetchError extends CodedError<FetchErrorCode> {
   constructor(
-    readonly code: FetchErrorCode,
+    code: FetchErrorCode,
     message: string,
     /** The HTTP status, for ERR_FETCH_STATUS and ERR_FETCH_REDIRECT. */
     readonly status?: number,
   ) {
-    super(message);
-    this.name = 'FetchError';
+    super(code, message);
   }
 }

@@ -1,12 +1,11 @@
+import { CodedError } from '@admit/contracts';
 import { Static, TObject } from '@sinclair/typebox';
 import { compileConfig } from '@admit/contracts';
 import type { ErrorObject } from 'ajv';
 
-export class ConfigError extends Error {
-  readonly code = 'ERR_CONFIG_INVALID';
+export class ConfigError extends CodedError<'ERR_CONFIG_INVALID'> {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    super('ERR_CONFIG_INVALID', `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 

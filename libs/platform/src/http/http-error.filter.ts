@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import { allowedMethods, answersProblems, ErrorResponse, HttpError, PROBLEM_CONTENT_TYPE } from '@admit/contracts';
+import { allowedMethods, answersProblems, CodedError, ErrorResponse, HttpError, PROBLEM_CONTENT_TYPE, RequestError } from '@admit/contracts';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error';
+import { ErrorAnswer, ERROR_STATUS } from './error-status';
 import { MAX_BODY_BYTES } from './http-server';
 
 /** Codes (and, where the framework's message says too little, descriptions) by status. */
@@ -11,7 +12,7 @@ const BY_STATUS: Record<number, [code: string, description?: string]> = {
   401: ['invalid_token'],
   403: ['access_denied'],
   404: [HttpError.NotFound],
-  405: ['method_not_allowed'],
+  405: [HttpError.MethodNotAllowed],
   413: [HttpError.PayloadTooLarge, `the request body exceeds ${MAX_BODY_BYTES} bytes`],
   415: [HttpError.UnsupportedMediaType, 'the request body must be application/json'],
   503: [HttpError.TemporarilyUnavailable],
@@ -19,7 +20,8 @@ const BY_STATUS: Record<number, [code: string, description?: string]> = {
 
 /**
  * Every HTTP error leaves as `{ error, error_description }` (RFC 7591), or on an admin or audit route
- * as an RFC 9457 problem with the same code; unexpected ones never leak internals.
+ * as an RFC 9457 problem with the same code; a domain error by its code's row in ERROR_STATUS;
+ * unexpected ones never leak internals.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -28,8 +30,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
-    const { status, body, headers } = wrongMethod(exception, request) ?? toResponse(exception);
-    if (status >= 500 && !(exception instanceof ApiError)) {
+    const { status, body, headers } = wrongMethod(exception, request) ?? errorAnswer(exception);
+    if (status >= 500 && !(exception instanceof ApiError) && !known(exception)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (request?.url && answersProblems(request.url)) {
@@ -46,14 +48,15 @@ function toProblem(status: number, { error, error_description, ...members }: Err
 }
 
 /** A route that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404. */
-function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof toResponse> | undefined {
+function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof errorAnswer> | undefined {
   if (exception instanceof ApiError || !(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
   const allowed = allowedMethods(request.url);
   if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
-  return { status: 405, body: { error: 'method_not_allowed', error_description: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}` }, headers: { allow: allowed.join(', ') } };
+  return { status: 405, body: { error: HttpError.MethodNotAllowed, error_description: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}` }, headers: { allow: allowed.join(', ') } };
 }
 
-function toResponse(exception: unknown): {
+/** The status, body and headers an error is answered with (before an admin route turns the body into a problem). */
+export function errorAnswer(exception: unknown): {
   status: number;
   body: ErrorResponse;
   headers: Record<string, string>;
@@ -61,10 +64,22 @@ function toResponse(exception: unknown): {
   if (exception instanceof ApiError) {
     return { status: exception.getStatus(), body: exception.getResponse() as ErrorResponse, headers: exception.headers };
   }
+  const answer = known(exception);
+  if (answer) {
+    const { retryAfterS, members = {} } = exception instanceof RequestError ? exception.details : {};
+    const headers = { ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }), ...answer.headers?.(members) };
+    return { status: answer.status, body: { error: answer.as ?? (exception as CodedError).code, error_description: (exception as CodedError).message, ...members }, headers };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const [code, description] = BY_STATUS[status] ?? [status >= 500 ? HttpError.ServerError : 'invalid_request'];
     return { status, body: { error: code, error_description: description ?? exception.message }, headers: {} };
   }
   return { status: 500, body: { error: HttpError.ServerError, error_description: 'internal error' }, headers: {} };
+}
+
+/** The answer of a domain error whose code is in the table. */
+function known(exception: unknown): ErrorAnswer | undefined {
+  if (!(exception instanceof CodedError)) return undefined;
+  return Object.hasOwn(ERROR_STATUS, exception.code) ? ERROR_STATUS[exception.code] : exception instanceof RequestError ? { status: 400 } : undefined;
 }

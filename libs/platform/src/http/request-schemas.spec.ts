@@ -3,6 +3,7 @@
 // give them for an HTTP route (method, Fastify's route url, raw body, parsed query).
 import { ArgumentsHost, ExecutionContext, NotFoundException } from '@nestjs/common';
 import { lastValueFrom, of } from 'rxjs';
+import { CodedError, HttpError, RegistrationError, RequestError, RevocationError } from '@admit/contracts';
 import { ApiError } from './api-error';
 import { HttpErrorFilter } from './http-error.filter';
 import { RequestSchemas } from './request-schemas';
@@ -46,20 +47,20 @@ describe('RequestSchemas', () => {
   it.each([
     ['not JSON', '{"kind":', 'invalid_request', 'the request body is not valid JSON'],
     ['not an object', '[]', 'invalid_request', 'the request body must be a JSON object'],
-    ['an unknown member', { ...REVOCATION, scope: 'all' }, 'unknown_field', '/scope: unknown member; allowed: kind, value, reason, expires_at'],
-    ['an own __proto__ member', `{"__proto__":{"x":1},${JSON.stringify(REVOCATION).slice(1)}`, 'unknown_field', '/__proto__: unknown member; allowed: kind, value, reason, expires_at'],
-    ['an unknown kind', { ...REVOCATION, kind: 'user' }, 'invalid_kind', '/kind: must be one of client_id, software_id, anchor, jkt, origin, intermediate, trust_domain, spiffe_prefix, attester'],
-    ['no kind', { value: 'x', reason: 'r' }, 'invalid_kind', '/kind: Expected required property'],
-    ['a value that is a number', { ...REVOCATION, value: 42 }, 'invalid_value', '/value: Expected string'],
-    ['an empty value', { ...REVOCATION, value: '' }, 'invalid_value', '/value: Expected string length greater or equal to 1'],
-    ['a value over 2048 characters', { ...REVOCATION, value: 'x'.repeat(2049) }, 'invalid_value', '/value: Expected string length less or equal to 2048'],
-    ['no reason', { kind: 'client_id', value: 'x' }, 'invalid_reason', '/reason: Expected required property'],
-    ['an empty reason', { ...REVOCATION, reason: '' }, 'invalid_reason', '/reason: Expected string length greater or equal to 1'],
-    ['expires_at as a number', { ...REVOCATION, expires_at: 1796000000 }, 'invalid_expires_at', '/expires_at: Expected string'],
-    ['expires_at null', { ...REVOCATION, expires_at: null }, 'invalid_expires_at', '/expires_at: Expected string'],
-    ['expires_at a date alone', { ...REVOCATION, expires_at: '2026-12-01' }, 'invalid_expires_at', "/expires_at: Expected string to match 'date-time' format"],
-    ['expires_at without an offset', { ...REVOCATION, expires_at: '2026-12-01T00:00:00' }, 'invalid_expires_at', "/expires_at: Expected string to match 'date-time' format"],
-    ['expires_at in HTTP-date form', { ...REVOCATION, expires_at: 'Tue, 01 Dec 2026 00:00:00 GMT' }, 'invalid_expires_at', "/expires_at: Expected string to match 'date-time' format"],
+    ['an unknown member', { ...REVOCATION, scope: 'all' }, 'ERR_REVOCATION_UNKNOWN_FIELD', '/scope: unknown member; allowed: kind, value, reason, expires_at'],
+    ['an own __proto__ member', `{"__proto__":{"x":1},${JSON.stringify(REVOCATION).slice(1)}`, 'ERR_REVOCATION_UNKNOWN_FIELD', '/__proto__: unknown member; allowed: kind, value, reason, expires_at'],
+    ['an unknown kind', { ...REVOCATION, kind: 'user' }, 'ERR_REVOCATION_KIND_INVALID', '/kind: must be one of client_id, software_id, anchor, jkt, origin, intermediate, trust_domain, spiffe_prefix, attester'],
+    ['no kind', { value: 'x', reason: 'r' }, 'ERR_REVOCATION_KIND_INVALID', '/kind: Expected required property'],
+    ['a value that is a number', { ...REVOCATION, value: 42 }, 'ERR_REVOCATION_VALUE_INVALID', '/value: Expected string'],
+    ['an empty value', { ...REVOCATION, value: '' }, 'ERR_REVOCATION_VALUE_INVALID', '/value: Expected string length greater or equal to 1'],
+    ['a value over 2048 characters', { ...REVOCATION, value: 'x'.repeat(2049) }, 'ERR_REVOCATION_VALUE_INVALID', '/value: Expected string length less or equal to 2048'],
+    ['no reason', { kind: 'client_id', value: 'x' }, 'ERR_REVOCATION_REASON_INVALID', '/reason: Expected required property'],
+    ['an empty reason', { ...REVOCATION, reason: '' }, 'ERR_REVOCATION_REASON_INVALID', '/reason: Expected string length greater or equal to 1'],
+    ['expires_at as a number', { ...REVOCATION, expires_at: 1796000000 }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', '/expires_at: Expected string'],
+    ['expires_at null', { ...REVOCATION, expires_at: null }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', '/expires_at: Expected string'],
+    ['expires_at a date alone', { ...REVOCATION, expires_at: '2026-12-01' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', "/expires_at: Expected string to match 'date-time' format"],
+    ['expires_at without an offset', { ...REVOCATION, expires_at: '2026-12-01T00:00:00' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', "/expires_at: Expected string to match 'date-time' format"],
+    ['expires_at in HTTP-date form', { ...REVOCATION, expires_at: 'Tue, 01 Dec 2026 00:00:00 GMT' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', "/expires_at: Expected string to match 'date-time' format"],
   ])('POST /revocations with %s: 400 %s', async (_name, body, code, description) => {
     expect(await intercept(revoke(body))).toEqual({ status: 400, code, description });
   });
@@ -68,7 +69,7 @@ describe('RequestSchemas', () => {
     expect(await intercept(request('GET', '/revocations', undefined, { include: 'lifted' }))).toEqual({ passed: undefined });
     expect(await intercept(request('GET', '/revocations', undefined, {}))).toEqual({ passed: undefined });
     for (const include of ['everything', ['lifted', 'lifted']]) {
-      expect(await intercept(request('GET', '/revocations', undefined, { include }))).toMatchObject({ status: 400, code: 'invalid_include' });
+      expect(await intercept(request('GET', '/revocations', undefined, { include }))).toMatchObject({ status: 400, code: 'ERR_REVOCATION_INCLUDE_INVALID' });
     }
   });
 
@@ -179,26 +180,48 @@ describe('HttpErrorFilter', () => {
       headers: { 'WWW-Authenticate': 'Bearer realm="admit"', 'content-type': 'application/problem+json' },
       body: { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'the admin token is not valid', code: 'invalid_token' },
     });
-    class WithId extends ApiError {
-      override getResponse(): object {
-        return { ...(super.getResponse() as object), revocation_id: 'r1' };
-      }
-    }
-    expect(answered(new WithId(409, 'revocation_exists', 'already revoked'), { method: 'POST', url: '/revocations' }).body).toEqual({
-      type: 'about:blank',
-      title: 'Conflict',
+    const exists = new RequestError(RevocationError.Exists, 'already revoked', { members: { revocation_id: 'r1' } });
+    expect(answered(exists, { method: 'POST', url: '/revocations' })).toEqual({
       status: 409,
-      detail: 'already revoked',
-      code: 'revocation_exists',
-      revocation_id: 'r1',
+      headers: { location: '/revocations/r1', 'content-type': 'application/problem+json' },
+      body: { type: 'about:blank', title: 'Conflict', status: 409, detail: 'already revoked', code: 'ERR_REVOCATION_EXISTS', revocation_id: 'r1' },
     });
+  });
+
+  it('answers a domain error by its code in ERROR_STATUS, with Retry-After when it says when to try again', () => {
+    expect(answered(new RequestError(HttpError.TooManyRequests, 'slow down', { retryAfterS: 7 }), { method: 'POST', url: '/access-checks' })).toEqual({
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: { error: 'ERR_TOO_MANY_REQUESTS', error_description: 'slow down' },
+    });
+    expect(answered(new RequestError(RegistrationError.InvalidSoftwareStatement, 'older'), { method: 'POST', url: '/register' })).toMatchObject({ status: 400, body: { error: 'invalid_software_statement' } });
+    expect(answered(new RequestError('invalid_client', 'not admitted'), { method: 'GET', url: '/clients/c_1' })).toMatchObject({ status: 404, body: { error: 'invalid_client' } });
+    const query = new CodedError('ERR_AUDIT_QUERY_INVALID', 'limit must be a number');
+    expect(answered(query, { method: 'GET', url: '/audit/events' })).toMatchObject({ status: 400, body: { code: 'invalid_request', detail: 'limit must be a number' } });
+    expect(answered(new CodedError('ERR_AUDIT_CURSOR_INVALID', 'forged'), { method: 'GET', url: '/audit/events' })).toMatchObject({ status: 400, body: { code: 'ERR_AUDIT_CURSOR_INVALID' } });
+    // A refused request whose code has no row of its own is the caller's to fix: 400.
+    expect(answered(new RequestError('ERR_CIMD_URL_INVALID', 'not a URL'), { method: 'POST', url: '/register' })).toEqual({
+      status: 400,
+      headers: {},
+      body: { error: 'ERR_CIMD_URL_INVALID', error_description: 'not a URL' },
+    });
+  });
+
+  it('answers a coded error whose code is not in the table as an internal error, without its message', () => {
+    for (const code of ['ERR_POLICY_NOT_READY', 'constructor', 'toString']) {
+      expect(answered(new CodedError(code, 'secret detail'), { method: 'POST', url: '/register' })).toEqual({
+        status: 500,
+        headers: {},
+        body: { error: 'server_error', error_description: 'internal error' },
+      });
+    }
   });
 
   it('answers a wrong method on an admin route 405 as a problem, with Allow', () => {
     expect(answered(new NotFoundException('Cannot POST /revocations/x'), { method: 'POST', url: '/revocations/x' })).toEqual({
       status: 405,
       headers: { allow: 'GET, DELETE, HEAD', 'content-type': 'application/problem+json' },
-      body: { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: 'POST is not allowed here; allowed: GET, DELETE, HEAD', code: 'method_not_allowed' },
+      body: { type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: 'POST is not allowed here; allowed: GET, DELETE, HEAD', code: 'ERR_METHOD_NOT_ALLOWED' },
     });
   });
 

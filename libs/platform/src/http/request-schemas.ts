@@ -72,7 +72,7 @@ function closestFormError(error: ValueError, value: unknown): ValueError {
  * checks a body or query string by hand. It is a Nest interceptor rather than Fastify route schemas
  * because Fastify validates before Nest's guards run: an admin route would answer a caller without
  * a credential 400 instead of 401. A refusal carries the route's code (`refusal`: the RFC 7591 codes
- * of the OAuth routes, `unknown_field`, `invalid_kind`, … of the admin ones). Bodies arrive raw
+ * of the OAuth routes, `ERR_REVOCATION_UNKNOWN_FIELD`, `ERR_REVOCATION_KIND_INVALID`, … of the admin ones). Bodies arrive raw
  * (http-server.ts) and are parsed here, so a body that is not a JSON object gets the same code; the
  * handler's `@Body()` is the parsed object.
  */

@@ -1,4 +1,4 @@
-import { EventData, Problem, RegistrationError, Topic } from '@admit/contracts';
+import { DecisionReason, EventData, Problem, RegistrationError, Topic } from '@admit/contracts';
 
 type Validated = EventData<typeof Topic.RegistrationValidated>;
 type Decided = EventData<typeof Topic.RegistrationDecided>;
@@ -13,9 +13,9 @@ interface Live {
 }
 
 /** A valid statement for a client whose admission rests on another statement that is not older. */
-export const SUPERSEDED_CODE = 'ERR_STATEMENT_SUPERSEDED';
+export const SUPERSEDED_CODE = DecisionReason.StatementSuperseded;
 /** The reason an allow carries when a later statement replaced the client's live admission. */
-export const REPLACES_CODE = 'replaces_admission';
+export const REPLACES_CODE = DecisionReason.ReplacesAdmission;
 
 export type Verdict = { kind: 'admit' } | { kind: 'replace'; reason: Problem } | { kind: 'refuse'; reason: Problem };
 

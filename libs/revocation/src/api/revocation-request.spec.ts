@@ -1,7 +1,7 @@
-// Real: the checks and ApiError. Time is fixed by passing `now`. What the request schema refuses
+// Real: the checks, RequestError and the HTTP answer it gets. Time is fixed by passing `now`. What the request schema refuses
 // (types, unknown members, kinds, lengths, the date-time shape) is in libs/platform's request-schemas.spec.ts.
-import { RevocationRequest } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { RequestError, RevocationRequest } from '@admit/contracts';
+import { errorAnswer } from '@admit/platform';
 import { checkRevocationRequest } from './revocation-request';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
@@ -11,9 +11,9 @@ function code(body: RevocationRequest): { code: string; description: string } {
   try {
     checkRevocationRequest(body, NOW);
   } catch (err) {
-    if (err instanceof ApiError) {
-      const response = err.getResponse() as { error: string; error_description: string };
-      expect(err.getStatus()).toBe(400);
+    if (err instanceof RequestError) {
+      const response = errorAnswer(err).body as { error: string; error_description: string };
+      expect(errorAnswer(err).status).toBe(400);
       return { code: response.error, description: response.error_description };
     }
     throw err;
@@ -45,31 +45,31 @@ describe('checkRevocationRequest', () => {
   });
 
   it.each([
-    [{ ...base, value: ' padded' }, 'invalid_value', /surrounding whitespace/],
-    [{ ...base, value: 'a\u0000b' }, 'invalid_value', /control characters/],
-    [{ ...base, kind: 'software_id', value: 's'.repeat(256) }, 'invalid_value', /at most 255/],
-    [{ ...base, kind: 'anchor', value: 'acme directory' }, 'invalid_value', /trust anchor id/],
-    [{ ...base, kind: 'attester', value: 'https://agents.platform.example' }, 'invalid_value', /must be a client attester id/],
-    [{ ...base, kind: 'jkt', value: JKT.slice(1) }, 'invalid_value', /at most|thumbprint/],
-    [{ ...base, kind: 'jkt', value: `${JKT.slice(1)}=` }, 'invalid_value', /thumbprint/],
-    [{ ...base, kind: 'origin', value: 'https://app.example/' }, 'invalid_value', /spelt https:\/\/app.example/],
-    [{ ...base, kind: 'origin', value: 'http://app.example' }, 'invalid_value', /https/],
-    [{ ...base, kind: 'origin', value: 'App.Example' }, 'invalid_value', /lower-case host/],
-    [{ ...base, kind: 'intermediate', value: 'http://intermediate.fed.example' }, 'invalid_value', /must use https/],
-    [{ ...base, kind: 'intermediate', value: 'https://intermediate.fed.example/?x=1' }, 'invalid_value', /query, fragment or userinfo/],
-    [{ ...base, kind: 'intermediate', value: 'intermediate.fed.example' }, 'invalid_value', /entity identifier/],
-    [{ ...base, kind: 'trust_domain', value: 'Prod.Example' }, 'invalid_value', /must be a SPIFFE trust domain like prod.example \(the trust domain must be lowercase/],
-    [{ ...base, kind: 'trust_domain', value: 'prod.example/ns' }, 'invalid_value', /must be a SPIFFE trust domain/],
-    [{ ...base, kind: 'spiffe_prefix', value: 'spiffe://prod.example' }, 'invalid_value', /must name a path below the trust domain/],
-    [{ ...base, kind: 'spiffe_prefix', value: 'spiffe://prod.example/ns/payments/' }, 'invalid_value', /SPIFFE ID prefix like spiffe:\/\/prod.example\/ns\/payments \(a path segment is empty/],
-    [{ ...base, kind: 'spiffe_prefix', value: 'https://prod.example/ns' }, 'invalid_value', /the scheme is not spiffe/],
-    [{ ...base, reason: '   ' }, 'invalid_reason', /non-empty/],
-    [{ ...base, reason: 'bell\u0007' }, 'invalid_reason', /control/],
-    [{ ...base, expires_at: '2026-11-28T11:59:59Z' }, 'invalid_expires_at', /not in the future/],
-    [{ ...base, expires_at: NOW.toISOString() }, 'invalid_expires_at', /not in the future/],
-    [{ ...base, expires_at: '2027-02-30T00:00:00Z' }, 'invalid_expires_at', /not a valid date/],
-    [{ ...base, expires_at: '2027-01-01T24:00:00Z' }, 'invalid_expires_at', /not a valid date/],
-    [{ ...base, expires_at: '2046-11-28T12:00:00Z' }, 'invalid_expires_at', /10 years/],
+    [{ ...base, value: ' padded' }, 'ERR_REVOCATION_VALUE_INVALID', /surrounding whitespace/],
+    [{ ...base, value: 'a\u0000b' }, 'ERR_REVOCATION_VALUE_INVALID', /control characters/],
+    [{ ...base, kind: 'software_id', value: 's'.repeat(256) }, 'ERR_REVOCATION_VALUE_INVALID', /at most 255/],
+    [{ ...base, kind: 'anchor', value: 'acme directory' }, 'ERR_REVOCATION_VALUE_INVALID', /trust anchor id/],
+    [{ ...base, kind: 'attester', value: 'https://agents.platform.example' }, 'ERR_REVOCATION_VALUE_INVALID', /must be a client attester id/],
+    [{ ...base, kind: 'jkt', value: JKT.slice(1) }, 'ERR_REVOCATION_VALUE_INVALID', /at most|thumbprint/],
+    [{ ...base, kind: 'jkt', value: `${JKT.slice(1)}=` }, 'ERR_REVOCATION_VALUE_INVALID', /thumbprint/],
+    [{ ...base, kind: 'origin', value: 'https://app.example/' }, 'ERR_REVOCATION_VALUE_INVALID', /spelt https:\/\/app.example/],
+    [{ ...base, kind: 'origin', value: 'http://app.example' }, 'ERR_REVOCATION_VALUE_INVALID', /https/],
+    [{ ...base, kind: 'origin', value: 'App.Example' }, 'ERR_REVOCATION_VALUE_INVALID', /lower-case host/],
+    [{ ...base, kind: 'intermediate', value: 'http://intermediate.fed.example' }, 'ERR_REVOCATION_VALUE_INVALID', /must use https/],
+    [{ ...base, kind: 'intermediate', value: 'https://intermediate.fed.example/?x=1' }, 'ERR_REVOCATION_VALUE_INVALID', /query, fragment or userinfo/],
+    [{ ...base, kind: 'intermediate', value: 'intermediate.fed.example' }, 'ERR_REVOCATION_VALUE_INVALID', /entity identifier/],
+    [{ ...base, kind: 'trust_domain', value: 'Prod.Example' }, 'ERR_REVOCATION_VALUE_INVALID', /must be a SPIFFE trust domain like prod.example \(the trust domain must be lowercase/],
+    [{ ...base, kind: 'trust_domain', value: 'prod.example/ns' }, 'ERR_REVOCATION_VALUE_INVALID', /must be a SPIFFE trust domain/],
+    [{ ...base, kind: 'spiffe_prefix', value: 'spiffe://prod.example' }, 'ERR_REVOCATION_VALUE_INVALID', /must name a path below the trust domain/],
+    [{ ...base, kind: 'spiffe_prefix', value: 'spiffe://prod.example/ns/payments/' }, 'ERR_REVOCATION_VALUE_INVALID', /SPIFFE ID prefix like spiffe:\/\/prod.example\/ns\/payments \(a path segment is empty/],
+    [{ ...base, kind: 'spiffe_prefix', value: 'https://prod.example/ns' }, 'ERR_REVOCATION_VALUE_INVALID', /the scheme is not spiffe/],
+    [{ ...base, reason: '   ' }, 'ERR_REVOCATION_REASON_INVALID', /non-empty/],
+    [{ ...base, reason: 'bell\u0007' }, 'ERR_REVOCATION_REASON_INVALID', /control/],
+    [{ ...base, expires_at: '2026-11-28T11:59:59Z' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', /not in the future/],
+    [{ ...base, expires_at: NOW.toISOString() }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', /not in the future/],
+    [{ ...base, expires_at: '2027-02-30T00:00:00Z' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', /not a valid date/],
+    [{ ...base, expires_at: '2027-01-01T24:00:00Z' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', /not a valid date/],
+    [{ ...base, expires_at: '2046-11-28T12:00:00Z' }, 'ERR_REVOCATION_EXPIRES_AT_INVALID', /10 years/],
   ])('refuses %j with %s', (body, expected, description) => {
     const got = code(body as RevocationRequest);
     expect(got.code).toBe(expected);

@@ -1,5 +1,4 @@
-import { RevocationError, RevocationKind, RevocationRequest } from '@admit/contracts';
-import { ApiError } from '@admit/platform';
+import { RequestError, RevocationError, RevocationKind, RevocationRequest } from '@admit/contracts';
 import { parseSpiffeId, WorkloadError } from '@admit/workload';
 
 /** A revocation that would outlive any admission by years is a mistake; lift it explicitly instead. */
@@ -38,9 +37,9 @@ export function checkRevocationRequest(request: RevocationRequest, now: Date): R
       : CONTROL.test(value) || value.trim() !== value
         ? 'must not contain control characters or surrounding whitespace'
         : rule.check?.(value);
-  if (valueProblem) throw new ApiError(400, RevocationError.InvalidValue, `value for kind ${kind} ${valueProblem}`);
+  if (valueProblem) throw new RequestError(RevocationError.InvalidValue, `value for kind ${kind} ${valueProblem}`);
   if (reason.trim().length === 0 || CONTROL.test(reason.replace(/[\n\t]/g, ''))) {
-    throw new ApiError(400, RevocationError.InvalidReason, 'reason must be a non-empty string of at most 2048 characters, without control characters');
+    throw new RequestError(RevocationError.InvalidReason, 'reason must be a non-empty string of at most 2048 characters, without control characters');
   }
   return { kind, value, reason, ...(expires_at === undefined ? {} : { expires_at: checkExpiry(expires_at, now) }) };
 }
@@ -48,7 +47,7 @@ export function checkRevocationRequest(request: RevocationRequest, now: Date): R
 /** An RFC 3339 date-time with an offset (the schema's `date-time`), checked for meaning. */
 function checkExpiry(value: string, now: Date): string {
   const fail = (why: string): never => {
-    throw new ApiError(400, RevocationError.InvalidExpiresAt, `expires_at ${why}`);
+    throw new RequestError(RevocationError.InvalidExpiresAt, `expires_at ${why}`);
   };
   const [y, mo, d, h, mi, s] = [0, 5, 8, 11, 14, 17].map((at) => Number(value.slice(at, at === 0 ? 4 : at + 2)));
   const day = new Date(Date.UTC(y, mo - 1, d));

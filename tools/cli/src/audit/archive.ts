@@ -24,7 +24,7 @@ export function registerArchive(audit: Command, ctx: CliContext): void {
       const database = typeof options.database === 'string' ? options.database : process.env.DATABASE_URL;
       if (!database) throw new CliExit('give --database <postgres URL> (or set DATABASE_URL)', 2);
       const keys = await checkpointKeys(typeof options.key === 'string' ? options.key : process.env.ADMIT_CHECKPOINT_KEY_FILE);
-      const { archiveDays, ArchiveExistsError } = await import('@admit/audit');
+      const { archiveDays, AuditError, AuditErrorCode } = await import('@admit/audit');
       const { createDataSource } = await import('@admit/store');
       const { mkdir } = await import('node:fs/promises');
       await mkdir(options.out as string, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
@@ -40,7 +40,7 @@ export function registerArchive(audit: Command, ctx: CliContext): void {
           dropAfterVerify: options.dropAfterVerify === true,
           onDay: (day) => progress(ctx.err, `archiving ${day}…`),
         }).catch((err: Error) => {
-          throw err instanceof ArchiveExistsError ? new CliExit(`--out: ${err.message}`) : err;
+          throw err instanceof AuditError && err.code === AuditErrorCode.ArchiveExists ? new CliExit(`--out: ${err.message}`) : err;
         });
         progressDone(ctx.err);
         await writeAll(ctx.out, options.json ? `${JSON.stringify(result, null, 2)}\n` : describeArchived(result));

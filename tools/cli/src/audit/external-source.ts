@@ -1,4 +1,4 @@
-import { ExternalCheckpoint, ExternalCheckpointsError, readCheckpointFile, readCheckpointTopic } from '@admit/audit';
+import { AuditError, AuditErrorCode, ExternalCheckpoint, readCheckpointFile, readCheckpointTopic } from '@admit/audit';
 import { existsSync } from 'node:fs';
 import { CliExit } from '../cli-exit';
 
@@ -15,7 +15,7 @@ export async function readExternalCheckpoints(location: string): Promise<{ sourc
     if (brokers.length === 0) throw new CliExit(`--checkpoints ${location}: no such file; to read it as a Kafka topic, set KAFKA_BROKERS`, 2);
     return { source: `Kafka topic ${location}`, checkpoints: await readCheckpointTopic({ brokers, topic: location }) };
   } catch (err) {
-    if (err instanceof ExternalCheckpointsError) throw new CliExit(`--checkpoints: ${err.message}`);
+    if (err instanceof AuditError && err.code === AuditErrorCode.CheckpointsUnreadable) throw new CliExit(`--checkpoints: ${err.message}`);
     throw err;
   }
 }

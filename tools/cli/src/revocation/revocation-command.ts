@@ -1,7 +1,7 @@
 /**
  * `admit revoke <kind> <value> --reason …` and `admit revocations list|lift`: the revocation app's
  * admin API (`--url` or ADMIT_URL, token from ADMIT_ADMIN_TOKEN). A change exits 0 only once Admit
- * answers that it is in force on every service; `revocation_pending` (stored, not yet published) exits 1.
+ * answers that it is in force on every service; `ERR_REVOCATION_PENDING` (stored, not yet published) exits 1.
  */
 import { REVOCATION_KINDS, RevocationView } from '@admit/contracts';
 import { Argument, Command } from 'commander';

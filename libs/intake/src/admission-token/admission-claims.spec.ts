@@ -52,14 +52,12 @@ describe('admissionClaims', () => {
     expect(claims.adm_jkts).toEqual([JKT]);
   });
 
-  it('refuses a deny (ERR_ADMISSION_NOT_ALLOWED), even one that carries an admission', () => {
-    const err = refusal(() => admissionClaims(decided({}, { decision: 'deny' }), context));
-    expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_ADMISSION_NOT_ALLOWED', message: 's_abc was denied; a denied client gets no token' });
-  });
-
-  it('refuses an allow without its admission (ERR_ADMISSION_MISSING)', () => {
-    const err = refusal(() => admissionClaims(decided(undefined), context));
-    expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_ADMISSION_MISSING', message: 'the allow decision for s_abc carries no admission' });
+  it.each([
+    ['a deny (ERR_ADMISSION_NOT_ALLOWED), even one that carries an admission', decided({}, { decision: 'deny' }), 'ERR_ADMISSION_NOT_ALLOWED', 's_abc was denied; a denied client gets no token'],
+    ['an allow without its admission (ERR_ADMISSION_MISSING)', decided(undefined), 'ERR_ADMISSION_MISSING', 'the allow decision for s_abc carries no admission'],
+  ])('refuses %s', (_case, event, code, message) => {
+    const err = refusal(() => admissionClaims(event, context));
+    expect({ code: err.code, message: err.message }).toEqual({ code, message });
   });
 
   it.each([

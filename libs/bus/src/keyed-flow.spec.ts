@@ -1,16 +1,9 @@
 // Real: KeyedFlow with handlers that wait on gates the test opens. Nothing stubbed; no I/O.
 import { Delivery } from './delivery';
 import { KeyedFlow } from './keyed-flow';
+import { gate, tick } from './testing/event-loop';
 
 const delivery = (key: string | null, offset: number): Delivery => ({ topic: 't', partition: 0, offset: String(offset), key, headers: {}, value: null });
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { wait, open };
-}
-
 describe('KeyedFlow', () => {
   it('handles a key’s events in order across takes, and other keys without waiting for them', async () => {
     const flow = new KeyedFlow(10);

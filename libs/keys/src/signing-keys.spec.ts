@@ -194,26 +194,29 @@ describe('SigningKeys refuses unusable key files, with stable codes', () => {
     });
   });
 
-  it('two keys with one kid: ERR_KEYS_DUPLICATE_KID', async () => {
-    const err = await refusal({ file: writeKeys({ keys: [await privateJwk('ES256', 'same'), await privateJwk('EdDSA', 'same')] }) });
-    expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_KEYS_DUPLICATE_KID', message: `${source()}: kid "same" appears more than once` });
-  });
-
-  it('a symmetric key: ERR_KEYS_SYMMETRIC_KEY, without its value in the message', async () => {
-    const err = await refusal({ file: writeKeys({ keys: [{ kty: 'oct', kid: 'h', alg: 'HS256', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ' }] }) });
-    expect({ code: err.code, message: err.message }).toEqual({
-      code: 'ERR_KEYS_SYMMETRIC_KEY',
-      message: `${source()}: keys[0] is a symmetric (oct) key; only asymmetric keys may sign`,
-    });
-  });
-
-  it('a public key: ERR_KEYS_PUBLIC_ONLY_KEY', async () => {
-    const { d: _d, ...publicOnly } = await privateJwk('ES256', 'pub');
-    const err = await refusal({ file: writeKeys({ keys: [publicOnly] }) });
-    expect({ code: err.code, message: err.message }).toEqual({
-      code: 'ERR_KEYS_PUBLIC_ONLY_KEY',
-      message: `${source()}: keys[0] (kid "pub") is a public key; the file holds private keys (their public parts are published)`,
-    });
+  it.each([
+    ['two keys with one kid: ERR_KEYS_DUPLICATE_KID', async () => [await privateJwk('ES256', 'same'), await privateJwk('EdDSA', 'same')], 'ERR_KEYS_DUPLICATE_KID', 'kid "same" appears more than once'],
+    [
+      'a symmetric key: ERR_KEYS_SYMMETRIC_KEY, without its value in the message',
+      async () => [{ kty: 'oct', kid: 'h', alg: 'HS256', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ' }],
+      'ERR_KEYS_SYMMETRIC_KEY',
+      'keys[0] is a symmetric (oct) key; only asymmetric keys may sign',
+    ],
+    [
+      'a public key: ERR_KEYS_PUBLIC_ONLY_KEY',
+      async () => [{ ...(await privateJwk('ES256', 'pub')), d: undefined }],
+      'ERR_KEYS_PUBLIC_ONLY_KEY',
+      'keys[0] (kid "pub") is a public key; the file holds private keys (their public parts are published)',
+    ],
+    [
+      'an RSA key under 2048 bits: ERR_KEYS_WEAK_KEY',
+      async () => [{ ...generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'jwk' }), kid: 'small', alg: 'PS256' }],
+      'ERR_KEYS_WEAK_KEY',
+      'keys[0] (kid "small"): RSA modulus has 1024 bits; at least 2048 are required',
+    ],
+  ])('%s', async (_case, keys, code, message) => {
+    const err = await refusal({ file: writeKeys({ keys: await keys() }) });
+    expect({ code: err.code, message: err.message }).toEqual({ code, message: `${source()}: ${message}` });
   });
 
   const SUPPORTED = 'supported: ES256, EdDSA, RS256, PS256';
@@ -229,15 +232,6 @@ describe('SigningKeys refuses unusable key files, with stable codes', () => {
   ])('%s: ERR_KEYS_UNSUPPORTED_ALG', async (_case, make, message) => {
     const err = await refusal({ file: writeKeys({ keys: [await make()] }) });
     expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_KEYS_UNSUPPORTED_ALG', message: `${source()}: keys[0] (kid "k"): ${message}; ${SUPPORTED}` });
-  });
-
-  it('an RSA key under 2048 bits: ERR_KEYS_WEAK_KEY', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const err = await refusal({ file: writeKeys({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'small', alg: 'PS256' }] }) });
-    expect({ code: err.code, message: err.message }).toEqual({
-      code: 'ERR_KEYS_WEAK_KEY',
-      message: `${source()}: keys[0] (kid "small"): RSA modulus has 1024 bits; at least 2048 are required`,
-    });
   });
 
   it.each([

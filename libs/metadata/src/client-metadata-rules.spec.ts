@@ -50,22 +50,12 @@ describe('checkClientMetadata', () => {
   });
 
   describe('redirect URIs', () => {
-    it('requires redirect_uris for the authorization_code grant', () => {
-      expect(errorsOf(checkClientMetadata({}))).toEqual([
-        redirectError('redirect_uris is required for the authorization_code and implicit grants'),
-      ]);
-    });
-
-    it('requires redirect_uris for the implicit grant', () => {
-      expect(errorsOf(checkClientMetadata({ grant_types: ['implicit'], redirect_uris: [] }))).toEqual([
-        redirectError('redirect_uris is required for the authorization_code and implicit grants'),
-      ]);
-    });
-
-    it('rejects an empty list', () => {
-      expect(errorsOf(checkClientMetadata({ redirect_uris: [] }))).toEqual([
-        redirectError('redirect_uris is required for the authorization_code and implicit grants'),
-      ]);
+    it.each([
+      ['requires redirect_uris for the authorization_code grant', {}],
+      ['requires redirect_uris for the implicit grant', { grant_types: ['implicit'], redirect_uris: [] }],
+      ['rejects an empty list', { redirect_uris: [] }],
+    ])('%s', (_name, input) => {
+      expect(errorsOf(checkClientMetadata(input))).toEqual([redirectError('redirect_uris is required for the authorization_code and implicit grants')]);
     });
 
     it.each([

@@ -100,13 +100,11 @@ export function buildTrustAnchors(input: unknown, source = 'trust anchors'): Tru
 
 /** An OpenID Federation anchor: an https Entity Identifier and its pinned, public federation keys. */
 function toFederationAnchor(config: FederationAnchorConfig, where: string): FederationTrustAnchor {
-  const fail = (field: string, message: string): never => {
-    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
-  };
+  const fail = failAt(where);
   const problem = httpsUrlProblem(config.entity_id) ?? (new URL(config.entity_id).search ? 'must not contain a query' : null);
   if (problem) fail('entity_id', problem);
   const jwks = config.jwks as JSONWebKeySet;
-  const keysProblem = publicJwksProblem(jwks) ?? duplicateKidProblem(jwks);
+  const keysProblem = jwksProblem(jwks);
   if (keysProblem) fail('jwks', keysProblem);
   return Object.freeze({ id: config.id, entityId: config.entity_id, jwks: structuredClone(jwks), domains: Object.freeze([...(config.domains ?? [])]) });
 }
@@ -117,9 +115,7 @@ function toFederationAnchor(config: FederationAnchorConfig, where: string): Fede
  * segments, each prefix once) and whose metadata the client metadata rules accept.
  */
 function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustAnchor {
-  const fail = (field: string, message: string): never => {
-    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
-  };
+  const fail = failAt(where);
   const trustDomain = config.trust_domain;
   if (spiffeIdOf(`spiffe://${trustDomain}`)?.trustDomain !== trustDomain) fail('trust_domain', 'must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path');
   if ((config.bundle === undefined) === (config.bundle_endpoint === undefined)) fail('bundle/bundle_endpoint', 'exactly one of bundle or bundle_endpoint is required');
@@ -132,7 +128,7 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
     }
     // Its JWT-SVID keys, public, each kid once (`use: jwt-svid` is the bundle's own, not a JWK use).
     const svidKeys = { keys: (bundle as JSONWebKeySet).keys.map(({ use: _use, ...key }) => key) };
-    const keysProblem = publicJwksProblem(svidKeys) ?? duplicateKidProblem(svidKeys);
+    const keysProblem = jwksProblem(svidKeys);
     if (keysProblem) fail('bundle', keysProblem);
   }
   const endpointProblem = config.bundle_endpoint === undefined ? null : httpsUrlProblem(config.bundle_endpoint);
@@ -157,14 +153,11 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
   });
 }
 
-/** The SPIFFE ID `id` parsed, or undefined when it is none. */
 /** A client attester: its issuer, its pinned public keys (each kid once), and metadata the client metadata rules accept. */
 function toAttesterAnchor(config: ClientAttesterAnchorConfig, where: string): ClientAttesterAnchor {
-  const fail = (field: string, message: string): never => {
-    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
-  };
+  const fail = failAt(where);
   const jwks = config.jwks as JSONWebKeySet;
-  const keysProblem = publicJwksProblem(jwks) ?? duplicateKidProblem(jwks);
+  const keysProblem = jwksProblem(jwks);
   if (keysProblem) fail('jwks', keysProblem);
   if ('jwks' in config.metadata || 'jwks_uri' in config.metadata) fail('metadata', 'must not name keys: each agent is admitted with the key its attestation binds');
   const checked = checkClientMetadata(config.metadata);
@@ -172,6 +165,7 @@ function toAttesterAnchor(config: ClientAttesterAnchorConfig, where: string): Cl
   return Object.freeze({ id: config.id, issuer: config.issuer, jwks: structuredClone(jwks), metadata: checked.ok ? checked.metadata : {} });
 }
 
+/** The SPIFFE ID `id` parsed, or undefined when it is none. */
 function spiffeIdOf(id: string): ReturnType<typeof parseSpiffeId> | undefined {
   try {
     return parseSpiffeId(id);
@@ -181,9 +175,7 @@ function spiffeIdOf(id: string): ReturnType<typeof parseSpiffeId> | undefined {
 }
 
 function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
-  const fail = (field: string, message: string): never => {
-    throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
-  };
+  const fail = failAt(where);
   if ((config.jwks === undefined) === (config.jwks_uri === undefined)) {
     fail('jwks/jwks_uri', 'exactly one of jwks or jwks_uri is required');
   }
@@ -206,7 +198,7 @@ function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
     return Object.freeze({ ...base, keys: { kind: 'remote' as const, jwksUri: config.jwks_uri } });
   }
   const jwks = config.jwks as JSONWebKeySet;
-  const problem = publicJwksProblem(jwks) ?? duplicateKidProblem(jwks);
+  const problem = jwksProblem(jwks);
   if (problem) fail('jwks', problem);
   return Object.freeze({ ...base, keys: { kind: 'inline' as const, jwks: structuredClone(jwks) } });
 }
@@ -224,7 +216,15 @@ function httpsUrlProblem(value: string): string | null {
   return null;
 }
 
-function duplicateKidProblem(jwks: JSONWebKeySet): string | null {
+/** Throws for a field of the anchor at `where` that breaks a rule. */
+const failAt = (where: string) => (field: string, message: string): never => {
+  throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
+};
+
+/** Pinned keys must be public, each kid once. */
+function jwksProblem(jwks: JSONWebKeySet): string | null {
+  const problem = publicJwksProblem(jwks);
+  if (problem) return problem;
   const seen = new Set<string>();
   for (const key of jwks.keys) {
     const kid = key.kid as string;

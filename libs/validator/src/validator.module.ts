@@ -20,24 +20,22 @@ export class ValidatorModule {
     const metrics = processMetrics();
     // Every outbound request goes through this one SSRF-guarded fetcher, each fetch a span of the work it is for.
     const fetcher = outboundFetcher(options.fetch, metrics, fetchSpan);
-    // One start-up line says what statements can be verified against, or that none can.
-    new Logger('TrustAnchors').log(
+    // One start-up line says what statements can be verified against, or that none can; one more for each other kind of anchor.
+    const log = new Logger('TrustAnchors');
+    const loaded = (what: string, ids: string[]) => ids.length > 0 && log.log(`${ids.length} ${what} loaded: ${ids.slice(0, 10).join(', ')}`);
+    log.log(
       anchors.all.length > 0
         ? `${anchors.all.length} trust anchor(s) loaded: ${anchors.all.slice(0, 10).map((a) => a.id).join(', ')}${anchors.all.length > 10 ? ', …' : ''}`
         : anchors.federation.length > 0
           ? 'no software statement anchors: every software statement is refused'
           : 'no trust anchors (ADMIT_TRUST_ANCHORS_FILE unset): every software statement is refused',
     );
-    if (anchors.spiffe.length > 0) {
-      if (issuer === undefined) throw new TrustAnchorsError('ADMIT_ISSUER: required with a type: spiffe anchor (every JWT-SVID must name Admit as its aud)');
-      new Logger('TrustAnchors').log(`${anchors.spiffe.length} SPIFFE trust domain(s) loaded: ${anchors.spiffe.slice(0, 10).map((a) => a.trustDomain).join(', ')}`);
+    if (anchors.spiffe.length > 0 && issuer === undefined) {
+      throw new TrustAnchorsError('ADMIT_ISSUER: required with a type: spiffe anchor (every JWT-SVID must name Admit as its aud)');
     }
-    if (anchors.attesters.length > 0) {
-      new Logger('TrustAnchors').log(`${anchors.attesters.length} client attester(s) loaded: ${anchors.attesters.slice(0, 10).map((a) => a.id).join(', ')}`);
-    }
-    if (anchors.federation.length > 0) {
-      new Logger('TrustAnchors').log(`${anchors.federation.length} OpenID Federation trust anchor(s) loaded: ${anchors.federation.slice(0, 10).map((a) => a.id).join(', ')}`);
-    }
+    loaded('SPIFFE trust domain(s)', anchors.spiffe.map((a) => a.trustDomain));
+    loaded('client attester(s)', anchors.attesters.map((a) => a.id));
+    loaded('OpenID Federation trust anchor(s)', anchors.federation.map((a) => a.id));
     return {
       module: ValidatorModule,
       controllers: [ValidateRegistrationHandler],

@@ -66,8 +66,11 @@ async function verifyDay(dir: string, keys: ReturnType<typeof createLocalJWKSet>
   }
   // The manifest the key signed is the one trusted; manifest.json must be it, byte for byte.
   let signed: Uint8Array;
+  let kid: string | null;
   try {
-    if (decodeProtectedHeader(jws.trim()).typ !== ARCHIVE_TYP) throw new Error(`its typ is not ${ARCHIVE_TYP}`);
+    const header = decodeProtectedHeader(jws.trim());
+    if (header.typ !== ARCHIVE_TYP) throw new Error(`its typ is not ${ARCHIVE_TYP}`);
+    kid = header.kid ?? null;
     signed = (await compactVerify(jws.trim(), keys)).payload;
   } catch (err) {
     problem(ArchiveProblem.Signature, `${dir}: the manifest's signature does not verify: ${(err as Error).message}`);
@@ -83,12 +86,6 @@ async function verifyDay(dir: string, keys: ReturnType<typeof createLocalJWKSet>
   }
   const day = manifest.day;
   if (manifestBytes && !Buffer.from(signed).equals(manifestBytes)) problem(ArchiveProblem.ManifestAltered, `${dir}: ${MANIFEST_FILE} is not the manifest that was signed`, day);
-  let kid: string | null = null;
-  try {
-    kid = decodeProtectedHeader(jws.trim()).kid ?? null;
-  } catch {
-    // verified above
-  }
   const entry = { day, dir, rows: 0, links_checked: 0, kid };
   report.archives.push(entry);
   for (const file of manifest.files) {

@@ -149,23 +149,13 @@ async function verifyChain(
             (SELECT length FROM audit_chain_heads WHERE topic = $1 AND partition = $2)::text AS length`,
     [topic, partition],
   );
-  if (head && length === until && now.last !== null && now.length !== null && Number(now.last) > Number(now.length)) {
-    return {
-      checked,
-      length,
-      head: prev,
-      broken: broken(BreakReason.HeadMismatch, `the recorded head is at length ${now.length}, but the chain has links up to position ${now.last}: the head was moved back`),
-    };
-  }
-  if (head && (length !== until || head.hash !== prev)) {
-    return {
-      checked,
-      length,
-      head: prev,
-      broken: broken(BreakReason.HeadMismatch, `the recorded head is ${head.hash} at length ${head.length}; the links end at ${prev}, length ${length}`),
-    };
-  }
-  return { checked, length, head: prev };
+  const headProblem =
+    head && length === until && now.last !== null && now.length !== null && Number(now.last) > Number(now.length)
+      ? `the recorded head is at length ${now.length}, but the chain has links up to position ${now.last}: the head was moved back`
+      : head && (length !== until || head.hash !== prev)
+        ? `the recorded head is ${head.hash} at length ${head.length}; the links end at ${prev}, length ${length}`
+        : undefined;
+  return { checked, length, head: prev, ...(headProblem && { broken: broken(BreakReason.HeadMismatch, headProblem) }) };
 }
 
 interface DroppedRun {

@@ -1,6 +1,7 @@
 // Real: everything (the broker and its redelivery timer, set to 0 ms); nothing stubbed. Waits poll with a deadline.
 import { WireMessage } from '@admit/contracts';
 import { Delivery } from '../delivery';
+import { gate, turns, until } from '../testing/event-loop';
 import { InProcessBroker } from './in-process-broker';
 
 const TOPIC = 'admit.test.v1';
@@ -11,28 +12,6 @@ function message(key: string | null, n: number): WireMessage {
 }
 
 const n = (d: Delivery) => Number(d.headers.n);
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Polls `condition` between event-loop turns until it holds, failing after a deadline. */
-async function until(condition: () => boolean, what: string, deadlineMs = 2_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await tick();
-  }
-}
-
-/** Lets the event loop run `turns` times; used only to show that something did NOT happen. */
-async function turns(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) await tick();
-}
-
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { wait, open };
-}
-
 /** The partition the broker puts `key` in, learned from a throwaway broker of the same size. */
 async function partitionOf(key: string, partitions = 6): Promise<number> {
   const probe = new InProcessBroker(partitions, 0);

@@ -5,6 +5,7 @@ import { Logger } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import fc from 'fast-check';
 import { Publisher } from '../publisher';
+import { tick, until } from '../testing/event-loop';
 import { BusTransport, inProcessTransport } from '../transport';
 import { InProcessBroker } from './in-process-broker';
 
@@ -12,16 +13,6 @@ type Requested = CloudEvent<typeof Topic.RegistrationRequested>;
 
 /** The number a test put in the request's metadata. */
 const numberOf = (event: Requested): number => Number(event.data.source === 'rfc7591' ? event.data.metadata.n : NaN);
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-async function until(condition: () => boolean, what: string, deadlineMs = 5_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await tick();
-  }
-}
 
 /** A running in-process bus whose one per-event consumer runs `handle`. */
 async function busWith(partitions: number, handle: (event: Requested) => Promise<void>): Promise<BusTransport> {

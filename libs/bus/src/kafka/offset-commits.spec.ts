@@ -1,13 +1,6 @@
 // Real: OffsetCommits; the commit function records what it is asked to commit and can be held open.
+import { gate, tick } from '../testing/event-loop';
 import { OffsetCommits } from './offset-commits';
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { wait, open };
-}
 
 describe('OffsetCommits', () => {
   const committed: string[] = [];

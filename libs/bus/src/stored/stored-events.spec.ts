@@ -1,10 +1,11 @@
 // Real: both implementations; nothing stubbed.
+import { turns } from '../testing/event-loop';
 import { BrokerStoredEvents, InProcessStoredEvents } from './stored-events';
 
 const settled = async (promise: Promise<void>): Promise<boolean> => {
   let done = false;
   void promise.then(() => (done = true));
-  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  await turns(5);
   return done;
 };
 

@@ -1,26 +1,12 @@
 // Real: AdmissionCache and RevocationSet. Stubbed: nothing.
-import { EventData, Revocation, Topic } from '@admit/contracts';
+import { RegistrationDecided, Revocation } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
+import { allowDecision, EVIDENCE } from '../testing/fixtures';
 import { AdmissionCache } from './admission-cache';
 
-type Decided = EventData<typeof Topic.RegistrationDecided>;
+const allow = () => allowDecision({ anchor: 'directory', software_id: 'acme' }, { client_id: 's_victim' });
 
-const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
-
-function allow(): Decided {
-  return {
-    client_id: 's_victim',
-    decision: 'allow',
-    policy_version: `sha256:${'3'.repeat(64)}`,
-    determining_policies: ['register-software-statement'],
-    reasons: [],
-    metadata: { redirect_uris: ['https://app.example/cb'] },
-    admission: { source: 'software_statement', anchor: 'directory', software_id: 'acme', jkts: [], evidence_sha256: 'ef'.repeat(32), validated_at: new Date().toISOString(), expires_at: inMinutes(15), flags: [] },
-    decided_at: new Date().toISOString(),
-  };
-}
-
-function deny(code: string): Decided {
+function deny(code: string): RegistrationDecided {
   return { client_id: 's_victim', decision: 'deny', policy_version: `sha256:${'3'.repeat(64)}`, determining_policies: [], reasons: [{ code, description: 'x' }], error: 'invalid_software_statement', decided_at: new Date().toISOString() };
 }
 
@@ -30,7 +16,7 @@ describe('AdmissionCache', () => {
     cache.record(allow());
     cache.record(deny('ERR_STATEMENT_SUPERSEDED'));
     cache.record(deny('invalid_redirect_uri'));
-    expect(cache.get('s_victim')?.admission.evidence_sha256).toBe('ef'.repeat(32));
+    expect(cache.get('s_victim')?.admission.evidence_sha256).toBe(EVIDENCE);
   });
 
   it('a revocation still ends the admission', () => {
@@ -47,7 +33,7 @@ describe('AdmissionCache', () => {
     const cache = new AdmissionCache(revocations);
     const leaf = 'https://leaf.fed.example';
     const intermediates = ['https://intermediate.fed.example'];
-    cache.record({ ...allow(), client_id: leaf, admission: { ...(allow().admission as NonNullable<Decided['admission']>), source: 'federation', anchor: 'fed', software_id: undefined, intermediates } });
+    cache.record(allowDecision({ source: 'federation', anchor: 'fed', intermediates }, { client_id: leaf }));
     revocations.apply('intermediate:https://other.fed.example', { id: 'r0', kind: 'intermediate', value: 'https://other.fed.example', reason: 'other', actor: 'ops', created_at: new Date().toISOString() });
     expect(cache.get(leaf)).toBeDefined();
     revocations.apply('intermediate:https://intermediate.fed.example', { id: 'r1', kind: 'intermediate', value: intermediates[0], reason: 'cut', actor: 'ops', created_at: new Date().toISOString() });

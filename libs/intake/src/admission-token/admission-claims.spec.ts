@@ -1,35 +1,13 @@
 // Real: everything (admissionClaims is pure); nothing stubbed. Time is passed in.
 import { Admission, RegistrationDecided } from '@admit/contracts';
+import { allowDecision, EVIDENCE } from '../testing/fixtures';
 import { admissionClaims } from './admission-claims';
 import { AdmissionTokenError } from './admission-token-error';
 
 const NOW = new Date('2026-11-28T12:00:00.400Z');
 const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
-const EVIDENCE = 'ab'.repeat(32);
-
-function decided(admission: Partial<Admission> | undefined, extra: Partial<RegistrationDecided> = {}): RegistrationDecided {
-  return {
-    client_id: 's_abc',
-    decision: 'allow',
-    policy_version: `sha256:${'1'.repeat(64)}`,
-    determining_policies: ['register-software-statement'],
-    reasons: [],
-    metadata: { redirect_uris: ['https://app.example/cb'] },
-    ...(admission && {
-      admission: {
-        source: 'software_statement',
-        jkts: [JKT],
-        evidence_sha256: EVIDENCE,
-        validated_at: '2026-11-28T11:59:59.000Z',
-        expires_at: '2026-11-28T12:15:00.900Z',
-        flags: [],
-        ...admission,
-      },
-    }),
-    decided_at: '2026-11-28T12:00:00.000Z',
-    ...extra,
-  };
-}
+const decided = (admission: Partial<Admission> | undefined, extra: Partial<RegistrationDecided> = {}) =>
+  allowDecision(admission ? { jkts: [JKT], expires_at: '2026-11-28T12:15:00.900Z', ...admission } : null, extra);
 
 function refusal(run: () => unknown): AdmissionTokenError {
   try {
@@ -51,7 +29,7 @@ describe('admissionClaims', () => {
       iat: Math.floor(NOW.getTime() / 1000),
       exp: Math.floor(Date.parse('2026-11-28T12:15:00Z') / 1000),
       jti: 'jti-1',
-      adm_policy: `sha256:${'1'.repeat(64)}`,
+      adm_policy: `sha256:${'3'.repeat(64)}`,
       adm_source: 'software_statement',
       adm_anchor: 'directory',
       adm_software_id: 'acme-cli',
@@ -74,14 +52,12 @@ describe('admissionClaims', () => {
     expect(claims.adm_jkts).toEqual([JKT]);
   });
 
-  it('refuses a deny (ERR_ADMISSION_NOT_ALLOWED), even one that carries an admission', () => {
-    const err = refusal(() => admissionClaims(decided({}, { decision: 'deny' }), context));
-    expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_ADMISSION_NOT_ALLOWED', message: 's_abc was denied; a denied client gets no token' });
-  });
-
-  it('refuses an allow without its admission (ERR_ADMISSION_MISSING)', () => {
-    const err = refusal(() => admissionClaims(decided(undefined), context));
-    expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_ADMISSION_MISSING', message: 'the allow decision for s_abc carries no admission' });
+  it.each([
+    ['a deny (ERR_ADMISSION_NOT_ALLOWED), even one that carries an admission', decided({}, { decision: 'deny' }), 'ERR_ADMISSION_NOT_ALLOWED', 's_abc was denied; a denied client gets no token'],
+    ['an allow without its admission (ERR_ADMISSION_MISSING)', decided(undefined), 'ERR_ADMISSION_MISSING', 'the allow decision for s_abc carries no admission'],
+  ])('refuses %s', (_case, event, code, message) => {
+    const err = refusal(() => admissionClaims(event, context));
+    expect({ code: err.code, message: err.message }).toEqual({ code, message });
   });
 
   it.each([

@@ -3,11 +3,12 @@
 // The database under LiveAdmissions is a recorder of its statements (tests/integration/live-admissions.test.ts
 // runs them on PostgreSQL).
 import { inProcessTransport } from '@admit/bus';
-import { newEvent, RegistrationDecided, Topic } from '@admit/contracts';
+import { newEvent, Topic } from '@admit/contracts';
 import { RevocationSet } from '@admit/revocation-set';
 import { DataSource } from 'typeorm';
 import { AdmissionCache } from '../access/admission-cache';
 import { LiveAdmissions } from '../clients/live-admissions';
+import { allowDecision, EVIDENCE } from '../testing/fixtures';
 import { DecisionsHandler } from './decisions.handler';
 import { PendingDecisions } from './pending-decisions';
 
@@ -15,23 +16,7 @@ const turns = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 };
 
-const decided: RegistrationDecided = {
-  client_id: 's_abc',
-  decision: 'allow',
-  policy_version: `sha256:${'3'.repeat(64)}`,
-  determining_policies: ['register-software-statement'],
-  reasons: [],
-  metadata: { redirect_uris: ['https://app.example/cb'] },
-  admission: {
-    source: 'software_statement',
-    jkts: [],
-    evidence_sha256: 'ef'.repeat(32),
-    validated_at: new Date().toISOString(),
-    expires_at: new Date(Date.now() + 60_000).toISOString(),
-    flags: [],
-  },
-  decided_at: new Date().toISOString(),
-};
+const decided = allowDecision();
 
 describe('DecisionsHandler in one process', () => {
   it('answers the waiting caller and caches the admission only once the audit store committed the decision', async () => {
@@ -57,6 +42,6 @@ describe('DecisionsHandler in one process', () => {
     await expect(decision).resolves.toBe(event);
     // Kept for every intake before the caller was answered.
     expect(kept.map((params) => params[0])).toEqual(['s_abc']);
-    expect(admissions.get('s_abc')?.admission.evidence_sha256).toBe('ef'.repeat(32));
+    expect(admissions.get('s_abc')?.admission.evidence_sha256).toBe(EVIDENCE);
   });
 });

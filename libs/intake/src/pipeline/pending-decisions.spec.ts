@@ -1,23 +1,11 @@
 // Real: everything; nothing stubbed. Time is jest's fake clock.
 import { CloudEvent, newEvent, Topic } from '@admit/contracts';
+import { allowDecision } from '../testing/fixtures';
 import { DecisionTimeout, PendingDecisions } from './pending-decisions';
 
 type Decided = CloudEvent<typeof Topic.RegistrationDecided>;
 
-function decided(correlationId: string): Decided {
-  return newEvent(
-    Topic.RegistrationDecided,
-    {
-      client_id: 'c_abc',
-      decision: 'allow',
-      policy_version: `sha256:${'0'.repeat(64)}`,
-      determining_policies: ['p'],
-      reasons: [],
-      decided_at: '2025-06-01T12:00:00.000Z',
-    },
-    { source: 'policy', correlationId },
-  );
-}
+const decided = (correlationId: string): Decided => newEvent(Topic.RegistrationDecided, allowDecision(null), { source: 'policy', correlationId });
 
 /** Records how a promise settled, so a test can check it is still pending. */
 function track<T>(promise: Promise<T>): { state: 'pending' | 'resolved' | 'rejected'; value?: T; error?: unknown } {

@@ -62,32 +62,14 @@ describe('CIMD admission, adversarial', () => {
     });
   });
 
-  it('rejects a document whose client_id mismatches: ERR_CIMD_CLIENT_ID_MISMATCH', async () => {
-    expect(await admit().resolve(id('mismatch'))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_CLIENT_ID_MISMATCH', `client_id ${JSON.stringify(id('someone-else'))} is not the URL fetched, ${JSON.stringify(id('mismatch'))}`)],
-    });
-  });
-
-  it('rejects a document holding a secret: ERR_CIMD_CLIENT_SECRET', async () => {
-    expect(await admit().resolve(id('secret'))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_CLIENT_SECRET', 'the document must not contain client_secret')],
-    });
-  });
-
-  it('rejects a document holding a private key: ERR_CIMD_PRIVATE_KEY', async () => {
-    expect(await admit().resolve(id('private-key'))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_PRIVATE_KEY', 'jwks must hold public keys only; it contains private or symmetric key material')],
-    });
-  });
-
-  it('rejects a 6 KB document: ERR_FETCH_TOO_LARGE', async () => {
-    expect(await admit().resolve(id('six-kb'))).toEqual({
-      ok: false,
-      problems: [problem('ERR_FETCH_TOO_LARGE', `response from localhost:${fixture.port} exceeds 5120 bytes`)],
-    });
+  it.each([
+    ['a document whose client_id mismatches', 'ERR_CIMD_CLIENT_ID_MISMATCH', 'mismatch', () => `client_id ${JSON.stringify(id('someone-else'))} is not the URL fetched, ${JSON.stringify(id('mismatch'))}`],
+    ['a document holding a secret', 'ERR_CIMD_CLIENT_SECRET', 'secret', () => 'the document must not contain client_secret'],
+    ['a document holding a private key', 'ERR_CIMD_PRIVATE_KEY', 'private-key', () => 'jwks must hold public keys only; it contains private or symmetric key material'],
+    ['a 6 KB document', 'ERR_FETCH_TOO_LARGE', 'six-kb', () => `response from localhost:${fixture.port} exceeds 5120 bytes`],
+    ['a missing document', 'ERR_FETCH_STATUS', 'missing', () => `localhost:${fixture.port} answered 404; only 200 counts`],
+  ])('rejects %s: %s', async (_what, code, name, description) => {
+    expect(await admit().resolve(id(name))).toEqual({ ok: false, problems: [problem(code, description())] });
   });
 
   it('rejects a redirect (302) without following it: ERR_FETCH_REDIRECT', async () => {
@@ -97,13 +79,6 @@ describe('CIMD admission, adversarial', () => {
       problems: [problem('ERR_FETCH_REDIRECT', `localhost:${fixture.port} answered 302; redirects are never followed`)],
     });
     expect(fixture.requests.slice(before).map((r) => r.path)).toEqual(['/clients/moved.json']);
-  });
-
-  it('rejects a missing document: ERR_FETCH_STATUS', async () => {
-    expect(await admit().resolve(id('missing'))).toEqual({
-      ok: false,
-      problems: [problem('ERR_FETCH_STATUS', `localhost:${fixture.port} answered 404; only 200 counts`)],
-    });
   });
 
   it('rejects http:// (ERR_CIMD_URL_NOT_HTTPS) and a fragment (ERR_CIMD_URL_FRAGMENT) before any fetch', async () => {

@@ -1,6 +1,7 @@
 // Real: the HTTPS fixture, openssl, TLS and HTTP on 127.0.0.1. Nothing is stubbed; one case names an
 // openssl binary that does not exist, to show the message a machine without openssl gets.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { ClientRequest, IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +9,10 @@ import { X509Certificate } from 'node:crypto';
 import { startHttpsFixture } from './https-fixture';
 import { createTestCertificates } from './test-certificates';
 
-function get(port: number, path: string, ca: string, servername = 'localhost'): Promise<{ status: number; body: string }> {
+/** Sends the request `send` makes and reads the whole answer. */
+function answer(send: (onResponse: (res: IncomingMessage) => void) => ClientRequest): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ca, servername, headers: { host: `${servername}:${port}` } }, (res) => {
+    const req = send((res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -20,18 +22,11 @@ function get(port: number, path: string, ca: string, servername = 'localhost'): 
   });
 }
 
+const get = (port: number, path: string, ca: string, servername = 'localhost') =>
+  answer((onResponse) => request({ host: '127.0.0.1', port, path, ca, servername, headers: { host: `${servername}:${port}` } }, onResponse));
+
 /** GET through an IP-literal origin: no SNI, and the certificate checked against the address. */
-function fetchWithCa(url: string, ca: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const fetchWithCa = (url: string, ca: string) => answer((onResponse) => request(url, { ca }, onResponse));
 
 describe('startHttpsFixture', () => {
   it('serves routes over TLS trusted through its own CA, records requests, and answers 404 otherwise', async () => {

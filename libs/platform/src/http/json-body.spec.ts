@@ -106,32 +106,21 @@ describe('jsonObjectBody', () => {
   });
 
   describe('nesting', () => {
-    it('accepts exactly 32 levels of objects', () => {
-      expect(parse(Buffer.from(nestedObjects(32)))).toEqual(JSON.parse(nestedObjects(32)));
+    it.each([
+      ['accepts exactly 32 levels of objects', nestedObjects(32)],
+      ['accepts an object holding 31 nested arrays (32 levels)', arraysInObject(31)],
+    ])('%s', (_name, body) => {
+      expect(parse(Buffer.from(body))).toEqual(JSON.parse(body));
     });
 
-    it('accepts an object holding 31 nested arrays (32 levels)', () => {
-      expect(parse(Buffer.from(arraysInObject(31)))).toEqual(JSON.parse(arraysInObject(31)));
-    });
-
-    it('rejects 33 levels of objects, naming the limit', () => {
-      expectBadRequest(Buffer.from(nestedObjects(33)), TOO_DEEP);
-    });
-
-    it('rejects an object holding 32 nested arrays (33 levels)', () => {
-      expectBadRequest(Buffer.from(arraysInObject(32)), TOO_DEEP);
-    });
-
-    it('rejects an object holding a 33-level [[[...]]]', () => {
-      expectBadRequest(Buffer.from(arraysInObject(33)), TOO_DEEP);
-    });
-
-    it('finds a too-deep branch next to shallow ones', () => {
-      expectBadRequest(Buffer.from(`{"a":1,"b":[1,2,{"c":3}],"deep":${nestedObjects(32)},"z":{}}`), TOO_DEEP);
-    });
-
-    it('measures a hostile million-level body without overflowing the stack', () => {
-      expectBadRequest(Buffer.from(arraysInObject(1_000_000)), TOO_DEEP);
+    it.each([
+      ['rejects 33 levels of objects, naming the limit', () => nestedObjects(33)],
+      ['rejects an object holding 32 nested arrays (33 levels)', () => arraysInObject(32)],
+      ['rejects an object holding a 33-level [[[...]]]', () => arraysInObject(33)],
+      ['finds a too-deep branch next to shallow ones', () => `{"a":1,"b":[1,2,{"c":3}],"deep":${nestedObjects(32)},"z":{}}`],
+      ['measures a hostile million-level body without overflowing the stack', () => arraysInObject(1_000_000)],
+    ])('%s', (_name, body) => {
+      expectBadRequest(Buffer.from(body()), TOO_DEEP);
     });
 
     it('does not count scalars as a level', () => {

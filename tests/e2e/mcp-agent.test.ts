@@ -84,7 +84,7 @@ describe.each(MODES)('an MCP server that rechecks sensitive tools with Admit, th
       expect(deleted).toMatchObject({ ok: true, text: 'deleted q1-revenue' });
       expect(decisions.at(-1)).toMatchObject({ action: 'tools/call:delete_report', answer: { decision: 'allow' } });
 
-      expect(await agent.call('delete_report', { name: 'q2-revenue' }, 'none')).toEqual({ ok: false, text: 'denied by Admit: sensitive-needs-client-assertion' });
+      expect(await agent.call('delete_report', { name: 'q2-revenue' }, 'none')).toEqual({ ok: false, text: 'denied by Admit: policy:sensitive-needs-client-assertion' });
       expect(await agent.call('delete_report', { name: 'q2-revenue' }, { assertion: deleted.assertion! })).toMatchObject({ ok: false, text: 'denied by Admit: ERR_CLIENT_ASSERTION_REPLAYED' });
       expect(await agent.call('list_reports')).toEqual({ ok: true, text: 'q2-revenue, incident-42' });
     } finally {

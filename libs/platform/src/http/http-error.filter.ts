@@ -2,7 +2,6 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import { allowedMethods, answersProblems, CodedError, ErrorResponse, HttpError, PROBLEM_CONTENT_TYPE, RequestError } from '@admit/contracts';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './api-error';
 import { ErrorAnswer, ERROR_STATUS } from './error-status';
 import { MAX_BODY_BYTES } from './http-server';
 
@@ -31,7 +30,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
     const { status, body, headers } = wrongMethod(exception, request) ?? errorAnswer(exception);
-    if (status >= 500 && !(exception instanceof ApiError) && !known(exception)) {
+    if (status >= 500 && !known(exception)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (request?.url && answersProblems(request.url)) {
@@ -49,7 +48,7 @@ function toProblem(status: number, { error, error_description, ...members }: Err
 
 /** A route that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404. */
 function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof errorAnswer> | undefined {
-  if (exception instanceof ApiError || !(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
+  if (!(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
   const allowed = allowedMethods(request.url);
   if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
   return { status: 405, body: { error: HttpError.MethodNotAllowed, error_description: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}` }, headers: { allow: allowed.join(', ') } };
@@ -61,9 +60,6 @@ export function errorAnswer(exception: unknown): {
   body: ErrorResponse;
   headers: Record<string, string>;
 } {
-  if (exception instanceof ApiError) {
-    return { status: exception.getStatus(), body: exception.getResponse() as ErrorResponse, headers: exception.headers };
-  }
   const answer = known(exception);
   if (answer) {
     const { retryAfterS, members = {} } = exception instanceof RequestError ? exception.details : {};
@@ -78,8 +74,10 @@ export function errorAnswer(exception: unknown): {
   return { status: 500, body: { error: HttpError.ServerError, error_description: 'internal error' }, headers: {} };
 }
 
-/** The answer of a domain error whose code is in the table. */
+/** The answer of a domain error: the status (and headers) a RequestError names itself, or its code's row in the table. */
 function known(exception: unknown): ErrorAnswer | undefined {
   if (!(exception instanceof CodedError)) return undefined;
+  const { status, headers = {} } = exception instanceof RequestError ? exception.details : {};
+  if (status !== undefined) return { status, headers: () => headers };
   return Object.hasOwn(ERROR_STATUS, exception.code) ? ERROR_STATUS[exception.code] : exception instanceof RequestError ? { status: 400 } : undefined;
 }

@@ -5,6 +5,9 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorAnswer, ERROR_STATUS } from './error-status';
 import { MAX_BODY_BYTES } from './http-server';
 
+/** The status, body and headers an error is answered with (before an admin route turns the body into a problem). */
+type Answer = { status: number; body: ErrorResponse; headers: Record<string, string> };
+
 /** Codes (and, where the framework's message says too little, descriptions) by status. */
 const BY_STATUS: Record<number, [code: string, description?: string]> = {
   400: ['invalid_request'],
@@ -47,19 +50,15 @@ function toProblem(status: number, { error, error_description, ...members }: Err
 }
 
 /** A route that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404. */
-function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof errorAnswer> | undefined {
+function wrongMethod(exception: unknown, request: FastifyRequest | undefined): Answer | undefined {
   if (!(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
   const allowed = allowedMethods(request.url);
   if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
   return { status: 405, body: { error: HttpError.MethodNotAllowed, error_description: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}` }, headers: { allow: allowed.join(', ') } };
 }
 
-/** The status, body and headers an error is answered with (before an admin route turns the body into a problem). */
-export function errorAnswer(exception: unknown): {
-  status: number;
-  body: ErrorResponse;
-  headers: Record<string, string>;
-} {
+/** How an error is answered by its code's row in ERROR_STATUS, by its HttpException status, or as an internal error. */
+export function errorAnswer(exception: unknown): Answer {
   const answer = known(exception);
   if (answer) {
     const { retryAfterS, members = {} } = exception instanceof RequestError ? exception.details : {};

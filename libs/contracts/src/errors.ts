@@ -8,7 +8,6 @@ export const RFC_ERROR_CODES = [
   ...['access_denied', 'unsupported_response_type', 'server_error', 'temporarily_unavailable', 'invalid_token', 'insufficient_scope'],
   ...['invalid_redirect_uri', 'invalid_client_metadata', 'invalid_software_statement', 'unapproved_software_statement'],
 ] as const;
-export type RfcErrorCode = (typeof RFC_ERROR_CODES)[number];
 
 /**
  * Every code Admit emits (an HTTP `error`, a problem's `code`, a reason's `code` in an event):

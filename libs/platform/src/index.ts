@@ -5,7 +5,6 @@ export * from './config/preflight';
 export * from './config/config-fragments';
 export * from './config/issuer';
 export * from './config/yaml-file';
-export * from './http/api-error';
 export * from './http/error-status';
 export { errorAnswer } from './http/http-error.filter';
 export { schemaFault, type SchemaFault } from './http/request-schemas';

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, OnModuleInit, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Publisher } from '@admit/bus';
-import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
+import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, RequestError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
-import { AdminScope, AdminTokens, ApiError } from '@admit/platform';
+import { AdminScope, AdminTokens } from '@admit/platform';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -63,7 +63,7 @@ export class ConsoleController implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || fastify.hasContentTypeParser('application/x-www-form-urlencoded')) return;
     fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BYTES }, (req, body, done) => {
-      if (!req.url.startsWith('/console/')) return done(new ApiError(415, HttpError.UnsupportedMediaType, 'the request body must be application/json'), undefined);
+      if (!req.url.startsWith('/console/')) return done(new RequestError(HttpError.UnsupportedMediaType, 'the request body must be application/json', { status: 415 }), undefined);
       const form: Form = {};
       for (const [k, v] of new URLSearchParams(body as string)) form[k] = v;
       done(null, form);
@@ -404,7 +404,7 @@ function given(input: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(input)) {
     if (typeof v === 'string' && v.trim() !== '') out[k] = v.trim();
-    else if (Array.isArray(v)) throw new ApiError(400, 'invalid_request', `${k.slice(0, 64)} may be given once`);
+    else if (Array.isArray(v)) throw new RequestError('invalid_request', `${k.slice(0, 64)} may be given once`);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { All, Controller, Inject, Ip, Req, Res } from '@nestjs/common';
-import { ApiError } from '@admit/platform';
+import { RequestError } from '@admit/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessCheckAnswer, AccessChecks } from '../access/access-checks';
 import { AssertionError } from '../access/client-assertion';
@@ -32,7 +32,7 @@ export class GatewayController {
   async decide(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Ip() source: string): Promise<AccessCheckAnswer> {
     const { method, uri } = original(req);
     const mapped = this.actions.map(method, uri);
-    if ('refused' in mapped) throw new ApiError(403, 'access_denied', mapped.refused);
+    if ('refused' in mapped) throw new RequestError('access_denied', mapped.refused, { status: 403 });
     const client = await verifiedClient(req.headers, this.tokens);
     if (!client.ok) throw this.unauthorized(client.error, client.description);
     this.limits.take('gateway', client.clientId, source);
@@ -56,9 +56,9 @@ export class GatewayController {
   }
 
   /** RFC 7235: the scheme and realm, and an error code once a proof was presented; the description stays in the body. */
-  private unauthorized(error: string | undefined, description: string, headers: Record<string, string> = {}): ApiError {
+  private unauthorized(error: string | undefined, description: string, headers: Record<string, string> = {}): RequestError {
     const challenge = `Admit realm="${this.options.issuer}"${error ? `, error="${error}"` : ''}`;
-    return new ApiError(401, error ?? 'invalid_client', description, { ...headers, 'www-authenticate': challenge });
+    return new RequestError(error ?? 'invalid_client', description, { status: 401, headers: { ...headers, 'www-authenticate': challenge } });
   }
 }
 
@@ -69,7 +69,7 @@ function original(req: FastifyRequest): { method: string; uri: string } {
     return typeof value === 'string' ? value : undefined;
   };
   const method = header('x-original-method') ?? req.method;
-  if (!/^[A-Z]{1,16}$/.test(method)) throw new ApiError(400, 'invalid_request', 'X-Original-Method must be an upper-case HTTP method');
+  if (!/^[A-Z]{1,16}$/.test(method)) throw new RequestError('invalid_request', 'X-Original-Method must be an upper-case HTTP method');
   const forwarded = header('x-original-uri');
   if (forwarded !== undefined) return { method, uri: forwarded };
   const suffix = req.url.slice(req.url.indexOf('/gateway/decide') + '/gateway/decide'.length);

@@ -5,7 +5,8 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import fc from 'fast-check';
 import { ConfigError } from '../config/load-config';
-import { ApiError } from '../http/api-error';
+import { RequestError } from '@admit/contracts';
+import { errorAnswer } from '../http/http-error.filter';
 import { ADMIN_SCOPES, AdminScope } from './admin-scope';
 import { adminTokenEntryYaml, hashAdminToken, newAdminToken } from './admin-token';
 import { AdminTokens } from './admin-tokens';
@@ -42,9 +43,9 @@ function attempt(headers: Record<string, unknown>): Outcome {
   try {
     return guard.canActivate(context(headers)) ? { ok: true } : { ok: false, status: 0, code: 'returned false' };
   } catch (err) {
-    // Anything but an ApiError would be a 500: rethrown, so the property fails.
-    if (!(err instanceof ApiError)) throw err;
-    return { ok: false, status: err.getStatus(), code: err.code };
+    // Anything but a RequestError would be a 500: rethrown, so the property fails.
+    if (!(err instanceof RequestError)) throw err;
+    return { ok: false, status: errorAnswer(err).status, code: err.code };
   }
 }
 

@@ -3,7 +3,8 @@
 import { ExecutionContext } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
-import { ApiError } from '../http/api-error';
+import { RequestError } from '@admit/contracts';
+import { errorAnswer } from '../http/http-error.filter';
 import { AdminScope } from './admin-scope';
 import { hashAdminToken } from './admin-token';
 import { AdminTokens } from './admin-tokens';
@@ -44,7 +45,7 @@ function refusal(request: object, cls?: new () => object, handler?: string): { s
   try {
     guard.canActivate(context(request, cls, handler));
   } catch (err) {
-    if (err instanceof ApiError) return { status: err.getStatus(), body: err.getResponse(), headers: err.headers };
+    if (err instanceof RequestError) return errorAnswer(err);
     throw err;
   }
   throw new Error('the guard let the request through');
@@ -107,10 +108,10 @@ describe('AdminGuard', () => {
 
   it('refuses every token when none are configured', () => {
     const closed = new AdminGuard(AdminTokens.none(), new Reflector());
-    expect(() => closed.canActivate(context({ headers: { authorization: 'Bearer w-token' } }))).toThrow(ApiError);
+    expect(() => closed.canActivate(context({ headers: { authorization: 'Bearer w-token' } }))).toThrow(RequestError);
   });
 
   it('gives no actor to a request the guard did not pass', () => {
-    expect(() => actorOf({ headers: { authorization: 'Bearer w-token' } })).toThrow(ApiError);
+    expect(() => actorOf({ headers: { authorization: 'Bearer w-token' } })).toThrow(RequestError);
   });
 });

@@ -1,6 +1,6 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiError } from '../http/api-error';
+import { RequestError } from '@admit/contracts';
 import { AdminScope } from './admin-scope';
 import { AdminPrincipal, AdminTokens } from './admin-tokens';
 
@@ -20,7 +20,7 @@ export const RequireScope = (scope: AdminScope): MethodDecorator & ClassDecorato
 export const AdminActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
   const principal = principals.get(ctx.switchToHttp().getRequest<object>());
   // Unreachable behind AdminGuard; a route without it must not act as nobody.
-  if (!principal) throw new ApiError(401, 'invalid_token', 'admin credential required', { 'WWW-Authenticate': REALM });
+  if (!principal) throw new RequestError('invalid_token', 'admin credential required', { status: 401, headers: { 'WWW-Authenticate': REALM } });
   return principal.name;
 });
 
@@ -40,19 +40,20 @@ export class AdminGuard implements CanActivate {
     const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
     const header = request.headers.authorization;
     if (typeof header !== 'string' || header.length === 0) {
-      throw new ApiError(401, 'invalid_token', 'an admin bearer token is required', { 'WWW-Authenticate': REALM });
+      throw new RequestError('invalid_token', 'an admin bearer token is required', { status: 401, headers: { 'WWW-Authenticate': REALM } });
     }
     const token = header.length <= MAX_HEADER ? BEARER.exec(header)?.[1] : undefined;
     const principal = token === undefined ? undefined : this.tokens.authenticate(token);
     if (!principal) {
       const description = token === undefined ? 'the Authorization header is not a Bearer token' : 'the admin token is not valid';
-      throw new ApiError(401, 'invalid_token', description, { 'WWW-Authenticate': `${REALM}, error="invalid_token"` });
+      throw new RequestError('invalid_token', description, { status: 401, headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token"` } });
     }
     const scope = this.reflector.getAllAndOverride<AdminScope | undefined>(SCOPE, [ctx.getHandler(), ctx.getClass()]);
     if (scope === undefined || !principal.scopes.includes(scope)) {
       const needed = scope ?? 'a declared scope';
-      throw new ApiError(403, 'insufficient_scope', `the admin token lacks the scope ${needed}`, {
-        'WWW-Authenticate': `${REALM}, error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}`,
+      throw new RequestError('insufficient_scope', `the admin token lacks the scope ${needed}`, {
+        status: 403,
+        headers: { 'WWW-Authenticate': `${REALM}, error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}` },
       });
     }
     principals.set(request, principal);

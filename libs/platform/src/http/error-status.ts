@@ -10,7 +10,7 @@ export interface ErrorAnswer {
 /**
  * The one table from a domain error's code (a RequestError or CodedError a service throws) to its
  * HTTP answer; HttpErrorFilter answers every route by it, the plain Fastify ones too. A RequestError
- * whose code is not here is a 400 (a denied registration: its RFC 7591 code, `invalid_request`, a
+ * that names no status of its own and whose code is not here is a 400 (a denied registration: its RFC 7591 code, `invalid_request`, a
  * bad revocation value, …); any other error whose code is not here is a 500 `server_error`, logged.
  */
 export const ERROR_STATUS: Record<string, ErrorAnswer> = {

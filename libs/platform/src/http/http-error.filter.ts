@@ -2,9 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import { allowedMethods, answersProblems, CodedError, ErrorResponse, HttpError, PROBLEM_CONTENT_TYPE, RequestError } from '@admit/contracts';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './api-error';
 import { ErrorAnswer, ERROR_STATUS } from './error-status';
 import { MAX_BODY_BYTES } from './http-server';
+
+/** The status, body and headers an error is answered with (before an admin route turns the body into a problem). */
+type Answer = { status: number; body: ErrorResponse; headers: Record<string, string> };
 
 /** Codes (and, where the framework's message says too little, descriptions) by status. */
 const BY_STATUS: Record<number, [code: string, description?: string]> = {
@@ -31,7 +33,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest | undefined>();
     const { status, body, headers } = wrongMethod(exception, request) ?? errorAnswer(exception);
-    if (status >= 500 && !(exception instanceof ApiError) && !known(exception)) {
+    if (status >= 500 && !known(exception)) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
     if (request?.url && answersProblems(request.url)) {
@@ -48,22 +50,15 @@ function toProblem(status: number, { error, error_description, ...members }: Err
 }
 
 /** A route that exists under other methods answers 405 with `Allow` (RFC 9110 §15.5.6), not 404. */
-function wrongMethod(exception: unknown, request: FastifyRequest | undefined): ReturnType<typeof errorAnswer> | undefined {
-  if (exception instanceof ApiError || !(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
+function wrongMethod(exception: unknown, request: FastifyRequest | undefined): Answer | undefined {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== 404 || !request?.url) return undefined;
   const allowed = allowedMethods(request.url);
   if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
   return { status: 405, body: { error: HttpError.MethodNotAllowed, error_description: `${request.method} is not allowed here; allowed: ${allowed.join(', ')}` }, headers: { allow: allowed.join(', ') } };
 }
 
-/** The status, body and headers an error is answered with (before an admin route turns the body into a problem). */
-export function errorAnswer(exception: unknown): {
-  status: number;
-  body: ErrorResponse;
-  headers: Record<string, string>;
-} {
-  if (exception instanceof ApiError) {
-    return { status: exception.getStatus(), body: exception.getResponse() as ErrorResponse, headers: exception.headers };
-  }
+/** How an error is answered by its code's row in ERROR_STATUS, by its HttpException status, or as an internal error. */
+export function errorAnswer(exception: unknown): Answer {
   const answer = known(exception);
   if (answer) {
     const { retryAfterS, members = {} } = exception instanceof RequestError ? exception.details : {};
@@ -78,8 +73,10 @@ export function errorAnswer(exception: unknown): {
   return { status: 500, body: { error: HttpError.ServerError, error_description: 'internal error' }, headers: {} };
 }
 
-/** The answer of a domain error whose code is in the table. */
+/** The answer of a domain error: the status (and headers) a RequestError names itself, or its code's row in the table. */
 function known(exception: unknown): ErrorAnswer | undefined {
   if (!(exception instanceof CodedError)) return undefined;
+  const { status, headers = {} } = exception instanceof RequestError ? exception.details : {};
+  if (status !== undefined) return { status, headers: () => headers };
   return Object.hasOwn(ERROR_STATUS, exception.code) ? ERROR_STATUS[exception.code] : exception instanceof RequestError ? { status: 400 } : undefined;
 }

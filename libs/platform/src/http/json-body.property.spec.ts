@@ -1,7 +1,8 @@
-// Real: jsonObjectBody, ApiError and JSON.parse; nothing stubbed (fast-check generates the bodies).
+// Real: jsonObjectBody, RequestError, the error filter's answer and JSON.parse; nothing stubbed (fast-check generates the bodies).
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { ApiError } from './api-error';
+import { RequestError } from '@admit/contracts';
+import { errorAnswer } from './http-error.filter';
 import { jsonObjectBody } from './json-body';
 
 const RUNS = { numRuns: 200 };
@@ -52,10 +53,10 @@ function expectContract(code: string, raw: unknown, outcome: Outcome): void {
     // node's comparison, not jest's: jest's equality mishandles an own `__proto__` key.
     expect(isDeepStrictEqual(outcome.value, parsed)).toBe(true);
   } else {
-    expect(outcome.error).toBeInstanceOf(ApiError);
-    const error = outcome.error as ApiError;
-    expect({ status: error.getStatus(), code: error.code }).toEqual({ status: 400, code });
-    expect(error.getResponse()).toEqual({ error: code, error_description: expect.any(String) });
+    expect(outcome.error).toBeInstanceOf(RequestError);
+    const error = outcome.error as RequestError;
+    expect({ status: errorAnswer(error).status, code: error.code }).toEqual({ status: 400, code });
+    expect(errorAnswer(error).body).toEqual({ error: code, error_description: expect.any(String) });
     expect(acceptable).toBe(false);
   }
   expectPrototypeUntouched();

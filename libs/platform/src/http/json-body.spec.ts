@@ -1,23 +1,24 @@
-// Real: everything (jsonObjectBody, ApiError, JSON.parse); nothing stubbed.
-import { ApiError } from './api-error';
+// Real: everything (jsonObjectBody, RequestError, the error filter's answer, JSON.parse); nothing stubbed.
+import { RequestError } from '@admit/contracts';
+import { errorAnswer } from './http-error.filter';
 import { jsonObjectBody } from './json-body';
 
 const CODE = 'invalid_client_metadata';
 const parse = (raw: unknown) => jsonObjectBody(raw, CODE);
 
-function rejection(raw: unknown, code = CODE): ApiError {
+function rejection(raw: unknown, code = CODE): RequestError {
   try {
     jsonObjectBody(raw, code);
   } catch (err) {
-    if (err instanceof ApiError) return err;
+    if (err instanceof RequestError) return err;
     throw err;
   }
-  throw new Error(`expected an ApiError for ${String(raw).slice(0, 80)}`);
+  throw new Error(`expected a RequestError for ${String(raw).slice(0, 80)}`);
 }
 
 function expectBadRequest(raw: unknown, description: string): void {
   const err = rejection(raw);
-  expect({ status: err.getStatus(), code: err.code, response: err.getResponse() }).toEqual({
+  expect({ status: errorAnswer(err).status, code: err.code, response: errorAnswer(err).body }).toEqual({
     status: 400,
     code: CODE,
     response: { error: CODE, error_description: description },
@@ -62,7 +63,7 @@ describe('jsonObjectBody', () => {
 
   it('uses the error code of its route', () => {
     const err = rejection(Buffer.from('[]'), 'custom_code');
-    expect({ code: err.code, response: err.getResponse() }).toEqual({
+    expect({ code: err.code, response: errorAnswer(err).body }).toEqual({
       code: 'custom_code',
       response: { error: 'custom_code', error_description: 'the request body must be a JSON object' },
     });
@@ -148,18 +149,17 @@ describe('jsonObjectBody', () => {
   });
 });
 
-describe('ApiError', () => {
-  it('carries status, code, the RFC 7591 error body and extra headers', () => {
-    const err = new ApiError(503, 'temporarily_unavailable', 'try again', { 'retry-after': '1' });
-    expect({ status: err.getStatus(), code: err.code, response: err.getResponse(), headers: err.headers }).toEqual({
-      status: 503,
-      code: 'temporarily_unavailable',
-      response: { error: 'temporarily_unavailable', error_description: 'try again' },
-      headers: { 'retry-after': '1' },
+describe('a RequestError naming its own status', () => {
+  it('is answered with that status, the RFC 7591 error body and its headers, not by the table (invalid_client is 404 there)', () => {
+    const err = new RequestError('invalid_client', 'try again', { status: 401, headers: { 'www-authenticate': 'Admit' } });
+    expect(errorAnswer(err)).toEqual({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'try again' },
+      headers: { 'www-authenticate': 'Admit' },
     });
   });
 
   it('has no extra headers by default', () => {
-    expect(new ApiError(400, 'x', 'y').headers).toEqual({});
+    expect(errorAnswer(new RequestError('x', 'y', { status: 503 }))).toEqual({ status: 503, body: { error: 'x', error_description: 'y' }, headers: {} });
   });
 });

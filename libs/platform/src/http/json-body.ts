@@ -1,5 +1,4 @@
-import { unstorableTextPath } from '@admit/contracts';
-import { ApiError } from './api-error';
+import { RequestError, unstorableTextPath } from '@admit/contracts';
 
 const MAX_DEPTH = 32;
 
@@ -8,23 +7,23 @@ const MAX_DEPTH = 32;
  * the code its route gives a malformed request (request-schemas.ts), e.g. `invalid_client_metadata`.
  */
 export function jsonObjectBody(raw: unknown, errorCode: string): Record<string, unknown> {
-  if (!Buffer.isBuffer(raw) || raw.length === 0) throw new ApiError(400, errorCode, 'the request body is empty');
+  if (!Buffer.isBuffer(raw) || raw.length === 0) throw new RequestError(errorCode, 'the request body is empty');
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new ApiError(400, errorCode, 'the request body is not valid JSON');
+    throw new RequestError(errorCode, 'the request body is not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ApiError(400, errorCode, 'the request body must be a JSON object');
+    throw new RequestError(errorCode, 'the request body must be a JSON object');
   }
   if (depthExceeds(value, MAX_DEPTH)) {
-    throw new ApiError(400, errorCode, `the request body nests deeper than ${MAX_DEPTH} levels`);
+    throw new RequestError(errorCode, `the request body nests deeper than ${MAX_DEPTH} levels`);
   }
   // Whatever a request says ends up in an event, and every event must fit in the audit store.
   const unstorable = unstorableTextPath(value);
   if (unstorable !== null) {
-    throw new ApiError(400, errorCode, `the request body holds a NUL character or a lone UTF-16 surrogate at ${unstorable.slice(0, 256)}`);
+    throw new RequestError(errorCode, `the request body holds a NUL character or a lone UTF-16 surrogate at ${unstorable.slice(0, 256)}`);
   }
   return value as Record<string, unknown>;
 }

@@ -1,11 +1,10 @@
-// Real: RequestSchemas with the route table and schemas of @admit/contracts, HttpErrorFilter, ApiError.
+// Real: RequestSchemas with the route table and schemas of @admit/contracts, HttpErrorFilter, RequestError.
 // The ExecutionContext, ArgumentsHost and reply are minimal stand-ins carrying what Nest and Fastify
 // give them for an HTTP route (method, Fastify's route url, raw body, parsed query).
 import { ArgumentsHost, ExecutionContext, NotFoundException } from '@nestjs/common';
 import { lastValueFrom, of } from 'rxjs';
 import { CodedError, HttpError, RegistrationError, RequestError, RevocationError } from '@admit/contracts';
-import { ApiError } from './api-error';
-import { HttpErrorFilter } from './http-error.filter';
+import { errorAnswer, HttpErrorFilter } from './http-error.filter';
 import { RequestSchemas } from './request-schemas';
 
 interface Request {
@@ -30,8 +29,8 @@ async function intercept(req: Request): Promise<{ passed: unknown } | { status: 
     await lastValueFrom(new RequestSchemas().intercept(context(req), { handle: () => of('handled') }));
     return { passed: req.body };
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    return { status: err.getStatus(), code: err.code, description: (err.getResponse() as { error_description: string }).error_description };
+    if (!(err instanceof RequestError)) throw err;
+    return { status: errorAnswer(err).status, code: err.code, description: err.message };
   }
 }
 
@@ -174,7 +173,7 @@ function answered(exception: unknown, req: Pick<Request, 'method' | 'url'>): { s
 
 describe('HttpErrorFilter', () => {
   it('answers admin and audit routes with an RFC 9457 problem carrying the code and every other member', () => {
-    const error = new ApiError(401, 'invalid_token', 'the admin token is not valid', { 'WWW-Authenticate': 'Bearer realm="admit"' });
+    const error = new RequestError('invalid_token', 'the admin token is not valid', { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="admit"' } });
     expect(answered(error, { method: 'GET', url: '/audit/events?limit=1' })).toEqual({
       status: 401,
       headers: { 'WWW-Authenticate': 'Bearer realm="admit"', 'content-type': 'application/problem+json' },
@@ -227,7 +226,7 @@ describe('HttpErrorFilter', () => {
 
   it('keeps the RFC 7591 shape on OAuth, client and access routes', () => {
     for (const url of ['/register', '/admissions', '/clients/c_1', '/access-checks']) {
-      expect(answered(new ApiError(400, 'invalid_client_metadata', 'bad'), { method: 'POST', url })).toEqual({
+      expect(answered(new RequestError('invalid_client_metadata', 'bad'), { method: 'POST', url })).toEqual({
         status: 400,
         headers: {},
         body: { error: 'invalid_client_metadata', error_description: 'bad' },

@@ -1,11 +1,10 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { HTTP_ROUTES, Refusal } from '@admit/contracts';
+import { HTTP_ROUTES, Refusal, RequestError } from '@admit/contracts';
 import { FormatRegistry, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { TypeCheck, TypeCompiler, ValueError, ValueErrorType } from '@sinclair/typebox/compiler';
 import type { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
-import { ApiError } from './api-error';
 import { jsonObjectBody } from './json-body';
 
 /** RFC 3339 date-time with an offset: what a `date-time` must look like before its meaning is checked. */
@@ -84,7 +83,7 @@ export class RequestSchemas implements NestInterceptor {
   }
 }
 
-/** Checks a request against its route's schemas (throwing ApiError 400), and leaves the parsed body on it. */
+/** Checks a request against its route's schemas (throwing a RequestError, a 400), and leaves the parsed body on it. */
 export function checkRequest(request: FastifyRequest): void {
   const checks = CHECKS.get(`${request.method} ${request.routeOptions.url ?? ''}`);
   if (checks?.body) request.body = checked(checks.body, jsonObjectBody(request.body, checks.refusal.code), checks.refusal, 'body');
@@ -95,7 +94,7 @@ function checked<T>(schema: TSchema, value: T, refusal: Refusal, where: 'body' |
   const fault = schemaFault(schema, value, where);
   if (!fault) return value;
   // The code of the member at fault: `fields`, by top-level name; `unknownField` for a member the schema does not allow.
-  throw new ApiError(400, (fault.unknown ? refusal.unknownField : refusal.fields?.[fault.member]) ?? refusal.code, fault.message);
+  throw new RequestError((fault.unknown ? refusal.unknownField : refusal.fields?.[fault.member]) ?? refusal.code, fault.message);
 }
 
 /** TypeBox says "Expected union value" for a choice of constants; name them instead. */

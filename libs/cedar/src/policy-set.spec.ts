@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thrownBy } from '@admit/contracts/testing';
 import { PolicyLoadError } from './policy-error';
 import { SCHEMA_FILE } from './policy-files';
 import { AuthorizationRequest } from './decision';
@@ -20,15 +21,7 @@ function policyDir(files: Record<string, string>, schema: string | null = SCHEMA
   return dir;
 }
 
-function loadError(dir: string): PolicyLoadError {
-  try {
-    PolicySet.load(dir);
-  } catch (err) {
-    if (err instanceof PolicyLoadError) return err;
-    throw err;
-  }
-  throw new Error(`expected PolicySet.load(${dir}) to throw`);
-}
+const loadError = (dir: string) => thrownBy(PolicyLoadError, () => PolicySet.load(dir));
 
 function request(action = 'register'): AuthorizationRequest {
   return {

@@ -3,6 +3,7 @@
 import { ExecutionContext } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
+import { thrownBy } from '@admit/contracts/testing';
 import { ApiError } from '../http/api-error';
 import { AdminScope } from './admin-scope';
 import { hashAdminToken } from './admin-token';
@@ -41,13 +42,8 @@ function context(request: object, cls: new () => object = Routes, handler = 'wri
 }
 
 function refusal(request: object, cls?: new () => object, handler?: string): { status: number; body: unknown; headers: Record<string, string> } {
-  try {
-    guard.canActivate(context(request, cls, handler));
-  } catch (err) {
-    if (err instanceof ApiError) return { status: err.getStatus(), body: err.getResponse(), headers: err.headers };
-    throw err;
-  }
-  throw new Error('the guard let the request through');
+  const err = thrownBy(ApiError, () => guard.canActivate(context(request, cls, handler)));
+  return { status: err.getStatus(), body: err.getResponse(), headers: err.headers };
 }
 
 /** What @AdminActor() hands the route, read the way Nest reads it. */

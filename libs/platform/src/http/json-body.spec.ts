@@ -1,19 +1,12 @@
 // Real: everything (jsonObjectBody, ApiError, JSON.parse); nothing stubbed.
+import { thrownBy } from '@admit/contracts/testing';
 import { ApiError } from './api-error';
 import { jsonObjectBody } from './json-body';
 
 const CODE = 'invalid_client_metadata';
 const parse = (raw: unknown) => jsonObjectBody(raw, CODE);
 
-function rejection(raw: unknown, code = CODE): ApiError {
-  try {
-    jsonObjectBody(raw, code);
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error(`expected an ApiError for ${String(raw).slice(0, 80)}`);
-}
+const rejection = (raw: unknown, code = CODE) => thrownBy(ApiError, () => jsonObjectBody(raw, code));
 
 function expectBadRequest(raw: unknown, description: string): void {
   const err = rejection(raw);

@@ -239,37 +239,15 @@ describe('decideRegistration', () => {
       });
     });
 
-    it('admits a federation leaf with its anchor, intermediates and trust marks, never past its chain', () => {
-      const v = federation(120);
+    it.each([
+      ['a federation leaf with its anchor, intermediates and trust marks, never past its chain', federation, 'register-federation', { source: 'federation', anchor: 'fed', intermediates: [INTERMEDIATE], trust_marks: ['https://trust.example/accredited'] }],
+      ['a SPIFFE workload with its trust domain and path, never past its SVID', spiffe, 'register-spiffe', { source: 'spiffe', anchor: 'prod', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'] }],
+      ['an attested agent with its attester and bound key, never past its attestation', attested, 'register-client-attestation', { source: 'client_attestation', anchor: 'agents', attester: 'agents', jkts: [AGENT_JKT] }],
+    ])('admits %s', (_, validated, policy, admission) => {
+      const v = validated(120);
       expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
-      expect(decideRegistration(set, v, NOW)).toMatchObject({
-        decision: 'allow',
-        determining_policies: ['register-federation'],
-        admission: { source: 'federation', anchor: 'fed', intermediates: [INTERMEDIATE], trust_marks: ['https://trust.example/accredited'], expires_at: at(120) },
-      });
-      expect(decideRegistration(set, federation(3600), NOW).admission?.expires_at).toBe(at(900));
-    });
-
-    it('admits a SPIFFE workload with its trust domain and path, never past its SVID', () => {
-      const v = spiffe(120);
-      expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
-      expect(decideRegistration(set, v, NOW)).toMatchObject({
-        decision: 'allow',
-        determining_policies: ['register-spiffe'],
-        admission: { source: 'spiffe', anchor: 'prod', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'], expires_at: at(120) },
-      });
-      expect(decideRegistration(set, spiffe(3600), NOW).admission?.expires_at).toBe(at(900));
-    });
-
-    it('admits an attested agent with its attester and bound key, never past its attestation', () => {
-      const v = attested(120);
-      expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
-      expect(decideRegistration(set, v, NOW)).toMatchObject({
-        decision: 'allow',
-        determining_policies: ['register-client-attestation'],
-        admission: { source: 'client_attestation', anchor: 'agents', attester: 'agents', jkts: [AGENT_JKT], expires_at: at(120) },
-      });
-      expect(decideRegistration(set, attested(3600), NOW).admission?.expires_at).toBe(at(900));
+      expect(decideRegistration(set, v, NOW)).toMatchObject({ decision: 'allow', determining_policies: [policy], admission: { ...admission, expires_at: at(120) } });
+      expect(decideRegistration(set, validated(3600), NOW).admission?.expires_at).toBe(at(900));
     });
 
     it('admits only federation leaves with the given trust mark under the example policy', () => {

@@ -2,28 +2,18 @@
 import { checkEventData, EventData, Problem, RegistrationError, Topic } from '@admit/contracts';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decideRegistration, DEFAULT_ADMISSION_TTL_S } from './decide-registration';
-import { SCHEMA_FILE } from './policy-files';
 import { PolicySet } from './policy-set';
+import { policyDir, REPO_POLICIES } from './testing/policy-dir';
 
 type Validated = EventData<typeof Topic.RegistrationValidated>;
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
-const REPO_POLICIES = join(__dirname, '..', '..', '..', 'policies');
 const JKT = 'A'.repeat(43);
 const metadata = { redirect_uris: ['https://app.example/cb'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'none' };
-const dirs: string[] = [];
-
-function policies(text: string): PolicySet {
-  const dir = mkdtempSync(join(tmpdir(), 'admit-decide-'));
-  dirs.push(dir);
-  copyFileSync(join(REPO_POLICIES, SCHEMA_FILE), join(dir, SCHEMA_FILE));
-  writeFileSync(join(dir, 'test.cedar'), text);
-  return PolicySet.load(dir);
-}
+const policies = (text: string) => PolicySet.load(policyDir({ 'test.cedar': text }));
 
 const at = (offsetS: number) => new Date(NOW.getTime() + offsetS * 1000).toISOString();
 
@@ -144,10 +134,6 @@ function invalid(errors: Problem[]): Validated {
 
 const permitAll = () => policies('@id("permit-all") permit (principal, action, resource);');
 const evidenceDigest = (v: Validated) => createHash('sha256').update(canonicalize(v.evidence) as string).digest('hex');
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('decideRegistration', () => {
   describe('after failed validation', () => {

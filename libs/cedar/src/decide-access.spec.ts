@@ -1,15 +1,12 @@
 // Real: everything (Cedar wasm, the repo's policies/ and its schema, policy files in fresh temp dirs); nothing stubbed.
 import { Admission } from '@admit/contracts';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AccessRequest, decideAccess } from './decide-access';
-import { SCHEMA_FILE } from './policy-files';
 import { PolicySet } from './policy-set';
+import { policyDir, REPO_POLICIES, REPO_SCHEMA } from './testing/policy-dir';
 
 const VALIDATED = new Date('2026-06-01T12:00:00.000Z');
-const REPO_POLICIES = join(__dirname, '..', '..', '..', 'policies');
-const dirs: string[] = [];
 
 const at = (offsetS: number) => new Date(VALIDATED.getTime() + offsetS * 1000);
 
@@ -28,17 +25,7 @@ function check(overrides: Partial<AccessRequest> & { ageS?: number } = {}): Acce
   return { client_id: 'https://app.example/client.json', admission, action: 'read_file', now: at(ageS), ...rest };
 }
 
-function policies(files: Record<string, string>, schema = readFileSync(join(REPO_POLICIES, SCHEMA_FILE), 'utf8')): PolicySet {
-  const dir = mkdtempSync(join(tmpdir(), 'admit-access-'));
-  dirs.push(dir);
-  writeFileSync(join(dir, SCHEMA_FILE), schema);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return PolicySet.load(dir);
-}
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const policies = (files: Record<string, string>, schema = REPO_SCHEMA) => PolicySet.load(policyDir(files, schema));
 
 describe('the example SPIFFE namespace policy', () => {
   const set = PolicySet.fromFiles({
@@ -160,7 +147,7 @@ describe('decideAccess with policies of its own', () => {
   });
 
   it('lets policies name an action declared in the schema, and the resource and client assertion', () => {
-    const schema = readFileSync(join(REPO_POLICIES, SCHEMA_FILE), 'utf8').replace(
+    const schema = REPO_SCHEMA.replace(
       /\n}\s*$/,
       '\n  action "deploy" in [access] appliesTo { principal: [Client], resource: [Resource], context: RequestContext };\n}\n',
     );

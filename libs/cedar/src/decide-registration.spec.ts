@@ -2,28 +2,18 @@
 import { checkEventData, EventData, Problem, RegistrationError, Topic } from '@admit/contracts';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decideRegistration, DEFAULT_ADMISSION_TTL_S } from './decide-registration';
-import { SCHEMA_FILE } from './policy-files';
 import { PolicySet } from './policy-set';
+import { policyDir, REPO_POLICIES } from './testing/policy-dir';
 
 type Validated = EventData<typeof Topic.RegistrationValidated>;
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
-const REPO_POLICIES = join(__dirname, '..', '..', '..', 'policies');
 const JKT = 'A'.repeat(43);
 const metadata = { redirect_uris: ['https://app.example/cb'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'none' };
-const dirs: string[] = [];
-
-function policies(text: string): PolicySet {
-  const dir = mkdtempSync(join(tmpdir(), 'admit-decide-'));
-  dirs.push(dir);
-  copyFileSync(join(REPO_POLICIES, SCHEMA_FILE), join(dir, SCHEMA_FILE));
-  writeFileSync(join(dir, 'test.cedar'), text);
-  return PolicySet.load(dir);
-}
+const policies = (text: string) => PolicySet.load(policyDir({ 'test.cedar': text }));
 
 const at = (offsetS: number) => new Date(NOW.getTime() + offsetS * 1000).toISOString();
 
@@ -145,10 +135,6 @@ function invalid(errors: Problem[]): Validated {
 const permitAll = () => policies('@id("permit-all") permit (principal, action, resource);');
 const evidenceDigest = (v: Validated) => createHash('sha256').update(canonicalize(v.evidence) as string).digest('hex');
 
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('decideRegistration', () => {
   describe('after failed validation', () => {
     const errors: Problem[] = [
@@ -239,37 +225,15 @@ describe('decideRegistration', () => {
       });
     });
 
-    it('admits a federation leaf with its anchor, intermediates and trust marks, never past its chain', () => {
-      const v = federation(120);
+    it.each([
+      ['a federation leaf with its anchor, intermediates and trust marks, never past its chain', federation, 'register-federation', { source: 'federation', anchor: 'fed', intermediates: [INTERMEDIATE], trust_marks: ['https://trust.example/accredited'] }],
+      ['a SPIFFE workload with its trust domain and path, never past its SVID', spiffe, 'register-spiffe', { source: 'spiffe', anchor: 'prod', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'] }],
+      ['an attested agent with its attester and bound key, never past its attestation', attested, 'register-client-attestation', { source: 'client_attestation', anchor: 'agents', attester: 'agents', jkts: [AGENT_JKT] }],
+    ])('admits %s', (_, validated, policy, admission) => {
+      const v = validated(120);
       expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
-      expect(decideRegistration(set, v, NOW)).toMatchObject({
-        decision: 'allow',
-        determining_policies: ['register-federation'],
-        admission: { source: 'federation', anchor: 'fed', intermediates: [INTERMEDIATE], trust_marks: ['https://trust.example/accredited'], expires_at: at(120) },
-      });
-      expect(decideRegistration(set, federation(3600), NOW).admission?.expires_at).toBe(at(900));
-    });
-
-    it('admits a SPIFFE workload with its trust domain and path, never past its SVID', () => {
-      const v = spiffe(120);
-      expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
-      expect(decideRegistration(set, v, NOW)).toMatchObject({
-        decision: 'allow',
-        determining_policies: ['register-spiffe'],
-        admission: { source: 'spiffe', anchor: 'prod', trust_domain: 'prod.example', spiffe_path: ['ns', 'payments', 'api'], expires_at: at(120) },
-      });
-      expect(decideRegistration(set, spiffe(3600), NOW).admission?.expires_at).toBe(at(900));
-    });
-
-    it('admits an attested agent with its attester and bound key, never past its attestation', () => {
-      const v = attested(120);
-      expect(checkEventData(Topic.RegistrationValidated, v)).toBeNull();
-      expect(decideRegistration(set, v, NOW)).toMatchObject({
-        decision: 'allow',
-        determining_policies: ['register-client-attestation'],
-        admission: { source: 'client_attestation', anchor: 'agents', attester: 'agents', jkts: [AGENT_JKT], expires_at: at(120) },
-      });
-      expect(decideRegistration(set, attested(3600), NOW).admission?.expires_at).toBe(at(900));
+      expect(decideRegistration(set, v, NOW)).toMatchObject({ decision: 'allow', determining_policies: [policy], admission: { ...admission, expires_at: at(120) } });
+      expect(decideRegistration(set, validated(3600), NOW).admission?.expires_at).toBe(at(900));
     });
 
     it('admits only federation leaves with the given trust mark under the example policy', () => {

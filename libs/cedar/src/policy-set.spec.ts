@@ -1,34 +1,16 @@
 // Real: everything (Cedar wasm, the repo's policies/admit.cedarschema, files under fresh temp dirs); nothing stubbed.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thrownBy } from '@admit/contracts/testing';
 import { PolicyLoadError } from './policy-error';
-import { SCHEMA_FILE } from './policy-files';
+import { policyDir, REPO_SCHEMA as SCHEMA } from './testing/policy-dir';
 import { AuthorizationRequest } from './decision';
 import { cedar } from './cedar-wasm';
 import { PolicySet, PREPARSED_VERSIONS } from './policy-set';
 
-const SCHEMA = readFileSync(join(__dirname, '..', '..', '..', 'policies', SCHEMA_FILE), 'utf8');
 const PERMIT_REGISTER = 'permit (principal, action == Admit::Action::"register", resource);';
-const dirs: string[] = [];
 
-function policyDir(files: Record<string, string>, schema: string | null = SCHEMA): string {
-  const dir = mkdtempSync(join(tmpdir(), 'admit-policy-set-'));
-  dirs.push(dir);
-  if (schema !== null) writeFileSync(join(dir, SCHEMA_FILE), schema);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-function loadError(dir: string): PolicyLoadError {
-  try {
-    PolicySet.load(dir);
-  } catch (err) {
-    if (err instanceof PolicyLoadError) return err;
-    throw err;
-  }
-  throw new Error(`expected PolicySet.load(${dir}) to throw`);
-}
+const loadError = (dir: string) => thrownBy(PolicyLoadError, () => PolicySet.load(dir));
 
 function request(action = 'register'): AuthorizationRequest {
   return {
@@ -39,10 +21,6 @@ function request(action = 'register'): AuthorizationRequest {
     entities: [],
   };
 }
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('PolicySet.load', () => {
   describe('version', () => {

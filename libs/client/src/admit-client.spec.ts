@@ -3,6 +3,7 @@
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { rejectedBy } from '@admit/contracts/testing';
 import { AdmitClient, AdmitClientOptions } from './admit-client';
 import { AdmitError } from './admit-error';
 
@@ -36,14 +37,7 @@ describe('AdmitClient', () => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
   };
   const client = (options: Partial<AdmitClientOptions> = {}) => new AdmitClient({ baseUrl: base, retryBaseMs: 1, ...options });
-  const refusal = async (call: Promise<unknown>): Promise<AdmitError> => {
-    const err = await call.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    if (!(err instanceof AdmitError)) throw new Error(`expected an AdmitError, got ${String(err)}`);
-    return err;
-  };
+  const refusal = (call: Promise<unknown>) => rejectedBy(AdmitError, call);
 
   it('resolves a client id percent-encoded as one path segment', async () => {
     const answer = { client_id: 'https://app.example/c.json', client_id_issued_at: 1, client_id_expires_at: 2, admission: 'x', redirect_uris: ['https://app.example/cb'] };

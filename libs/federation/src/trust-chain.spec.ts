@@ -1,4 +1,5 @@
 import { FetchErrorCode } from '@admit/metadata';
+import { rejectedBy } from '@admit/contracts/testing';
 import { TestEntity, TestFederation, testKey } from './testing';
 import { FederationError } from './federation-error';
 import { FederationLimits, TrustChainResolver, underFederationDomains } from './trust-chain';
@@ -27,14 +28,7 @@ async function federation() {
 const resolverOf = (fed: TestFederation, anchor: TestEntity, limits: Partial<FederationLimits> = {}) =>
   new TrustChainResolver(fed.fetcher, [{ id: 'test-federation', entityId: anchor.id, jwks: { keys: [anchor.key.jwk] } }], limits);
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof FederationError)) throw new Error(`expected a FederationError, got ${String(err)}`);
-  return { code: err.code, message: err.message };
-}
+const failure = (promise: Promise<unknown>) => rejectedBy(FederationError, promise).then(({ code, message }) => ({ code, message }));
 
 describe('TrustChainResolver', () => {
   it('resolves leaf -> intermediate -> anchor, applies the merged policies and keeps the earliest exp', async () => {

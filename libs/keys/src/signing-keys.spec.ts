@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rejectedBy } from '@admit/contracts/testing';
 import { KeysError, KeysErrorCode } from './keys-error';
 import { SigningKeys } from './signing-keys';
 
@@ -25,15 +26,7 @@ function writeKeys(content: unknown, name = 'keys.json'): string {
   return path;
 }
 
-async function refusal(options: { file?: string; dataDir?: string }): Promise<KeysError> {
-  try {
-    await SigningKeys.load(options);
-  } catch (error) {
-    if (error instanceof KeysError) return error;
-    throw error;
-  }
-  throw new Error('expected a KeysError, but the keys loaded');
-}
+const refusal = (options: { file?: string; dataDir?: string }) => rejectedBy(KeysError, SigningKeys.load(options));
 
 async function verifies(keys: SigningKeys, token: string): Promise<Record<string, unknown>> {
   const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.publicJwks()), { typ: 'test+jwt' });

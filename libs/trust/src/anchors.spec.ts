@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { thrownBy } from '@admit/contracts/testing';
 import { buildTrustAnchors, loadTrustAnchors, parseTrustAnchorsYaml } from './anchors';
 import { TrustAnchorsError } from './trust-anchor';
 
@@ -25,15 +26,9 @@ const remote = (overrides: Record<string, unknown> = {}) => ({
 });
 
 function expectConfigError(input: unknown, message: string): void {
-  let thrown: unknown;
-  try {
-    buildTrustAnchors(input);
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(TrustAnchorsError);
-  expect((thrown as TrustAnchorsError).code).toBe('ERR_TRUST_ANCHORS_INVALID');
-  expect((thrown as TrustAnchorsError).message).toBe(message);
+  const thrown = thrownBy(TrustAnchorsError, () => buildTrustAnchors(input));
+  expect(thrown.code).toBe('ERR_TRUST_ANCHORS_INVALID');
+  expect(thrown.message).toBe(message);
 }
 
 describe('parseTrustAnchorsYaml', () => {
@@ -246,14 +241,7 @@ describe('spiffe anchors', () => {
     ['a template prefix given twice', { templates: { 'ns/payments': workload, '/ns/payments/': workload } }, 'field templates."/ns/payments/": names the same path as "ns/payments"'],
     ['template metadata the rules refuse', { templates: { 'ns/': { ...workload, client_secret: 's3cret' } } }, /^field templates."ns\/": .+/],
   ] as const)('rejects %s', (_, overrides, message) => {
-    let thrown: unknown;
-    try {
-      buildTrustAnchors({ anchors: [remote(), spiffe(overrides)] });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(TrustAnchorsError);
-    const text = (thrown as TrustAnchorsError).message;
+    const text = thrownBy(TrustAnchorsError, () => buildTrustAnchors({ anchors: [remote(), spiffe(overrides)] })).message;
     expect(text.includes('\n')).toBe(false);
     if (typeof message === 'string') expect(text).toBe(`${at} ${message}`);
     else expect(text.slice(at.length + 1)).toMatch(message);

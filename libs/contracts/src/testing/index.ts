@@ -1,1 +1,2 @@
 export * from './valid-events';
+export * from './thrown';

@@ -1,5 +1,6 @@
 // Real: everything (admissionClaims is pure); nothing stubbed. Time is passed in.
 import { Admission, RegistrationDecided } from '@admit/contracts';
+import { thrownBy } from '@admit/contracts/testing';
 import { allowDecision, EVIDENCE } from '../testing/fixtures';
 import { admissionClaims } from './admission-claims';
 import { AdmissionTokenError } from './admission-token-error';
@@ -8,16 +9,6 @@ const NOW = new Date('2026-11-28T12:00:00.400Z');
 const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
 const decided = (admission: Partial<Admission> | undefined, extra: Partial<RegistrationDecided> = {}) =>
   allowDecision(admission ? { jkts: [JKT], expires_at: '2026-11-28T12:15:00.900Z', ...admission } : null, extra);
-
-function refusal(run: () => unknown): AdmissionTokenError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof AdmissionTokenError) return err;
-    throw err;
-  }
-  throw new Error('expected an AdmissionTokenError');
-}
 
 const context = { issuer: 'https://admit.example', now: NOW, jti: 'jti-1' };
 
@@ -56,7 +47,7 @@ describe('admissionClaims', () => {
     ['a deny (ERR_ADMISSION_NOT_ALLOWED), even one that carries an admission', decided({}, { decision: 'deny' }), 'ERR_ADMISSION_NOT_ALLOWED', 's_abc was denied; a denied client gets no token'],
     ['an allow without its admission (ERR_ADMISSION_MISSING)', decided(undefined), 'ERR_ADMISSION_MISSING', 'the allow decision for s_abc carries no admission'],
   ])('refuses %s', (_case, event, code, message) => {
-    const err = refusal(() => admissionClaims(event, context));
+    const err = thrownBy(AdmissionTokenError, () => admissionClaims(event, context));
     expect({ code: err.code, message: err.message }).toEqual({ code, message });
   });
 
@@ -65,7 +56,7 @@ describe('admissionClaims', () => {
     ['ending within the current second', '2026-11-28T12:00:00.900Z'],
     ['not a date', 'soon'],
   ])('refuses an admission %s (ERR_ADMISSION_EXPIRED)', (_case, expiresAt) => {
-    const err = refusal(() => admissionClaims(decided({ expires_at: expiresAt }), context));
+    const err = thrownBy(AdmissionTokenError, () => admissionClaims(decided({ expires_at: expiresAt }), context));
     expect({ code: err.code, message: err.message }).toEqual({ code: 'ERR_ADMISSION_EXPIRED', message: `the admission of s_abc ended at ${expiresAt}` });
   });
 

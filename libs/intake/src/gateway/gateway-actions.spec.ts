@@ -3,17 +3,10 @@ import { ConfigError } from '@admit/platform';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thrownBy } from '@admit/contracts/testing';
 import { GatewayActions, loadGatewayActions, parseGatewayActions } from './gateway-actions';
 
-function problems(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (run: () => unknown) => thrownBy(ConfigError, run).problems;
 
 describe('GatewayActions', () => {
   const table = parseGatewayActions(

@@ -3,15 +3,12 @@
 // chose, through PendingDecisions as the bus would).
 import { inProcessTransport, Publisher } from '@admit/bus';
 import { EventData, newEvent, RequestError, Topic } from '@admit/contracts';
-import { SigningKeys } from '@admit/keys';
 import { errorAnswer } from '@admit/platform';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RevocationSet } from '@admit/revocation-set';
+import { rejectedBy } from '@admit/contracts/testing';
 import { AdmissionCache } from '../access/admission-cache';
-import { AdmissionTokens } from '../admission-token/admission-tokens';
+import { allowDecision, testAdmissionTokens } from '../testing/fixtures';
 import { DecisionPipeline, RegistrationDenied } from './decision-pipeline';
 import { PendingDecisions } from './pending-decisions';
 
@@ -19,39 +16,19 @@ type Decided = EventData<typeof Topic.RegistrationDecided>;
 
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
 
-function allow(extra: Partial<Decided> = {}): Decided {
-  return {
-    client_id: 's_abc',
-    decision: 'allow',
-    policy_version: `sha256:${'3'.repeat(64)}`,
-    determining_policies: ['register-software-statement'],
-    reasons: [],
-    metadata: { redirect_uris: ['https://app.example/cb'], client_name: 'Acme', admission: 'forged-by-the-client' } as Decided['metadata'],
-    admission: {
-      source: 'software_statement',
-      anchor: 'directory',
-      software_id: 'acme',
-      jkts: [],
-      evidence_sha256: 'ef'.repeat(32),
-      validated_at: new Date().toISOString(),
-      expires_at: inMinutes(15),
-      flags: [],
-    },
-    decided_at: '2026-11-28T12:00:00.000Z',
-    ...extra,
-  };
-}
+const allow = (extra: Partial<Decided> = {}): Decided =>
+  allowDecision(
+    { anchor: 'directory', software_id: 'acme', expires_at: inMinutes(15) },
+    { metadata: { redirect_uris: ['https://app.example/cb'], client_name: 'Acme', admission: 'forged-by-the-client' } as Decided['metadata'], decided_at: '2026-11-28T12:00:00.000Z', ...extra },
+  );
 
 describe('DecisionPipeline and the admission token', () => {
-  let dir: string;
-  let keys: SigningKeys;
+  const harness = testAdmissionTokens();
   let answer: Decided;
   let pipeline: DecisionPipeline;
   let admissions: AdmissionCache;
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'admit-pipeline-'));
-    keys = await SigningKeys.load({ dataDir: dir });
+  beforeAll(() => {
     const pending = new PendingDecisions();
     const publisher = {
       publish: async (_topic: string, _data: unknown, opts: { correlationId: string }) => {
@@ -63,29 +40,20 @@ describe('DecisionPipeline and the admission token', () => {
       },
     } as unknown as Publisher;
     admissions = new AdmissionCache(new RevocationSet());
-    pipeline = new DecisionPipeline(publisher, pending, admissions, inProcessTransport().inbox, new AdmissionTokens(keys, { issuer: 'https://admit.example' }), { decisionTimeoutMs: 5_000 });
+    pipeline = new DecisionPipeline(publisher, pending, admissions, inProcessTransport().inbox, harness.tokens, { decisionTimeoutMs: 5_000 });
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const request = { client_id: 'c_provisional', source: 'rfc7591' as const, metadata: {}, received_at: new Date().toISOString() };
 
-  async function apiError(run: () => Promise<unknown>): Promise<RequestError> {
-    try {
-      await run();
-    } catch (err) {
-      if (err instanceof RequestError) return err;
-      throw err;
-    }
-    throw new Error('expected a RequestError');
-  }
+  const apiError = (run: () => Promise<unknown>) => rejectedBy(RequestError, run());
 
   it('answers an allow with the client information and its own admission token, whatever the metadata says', async () => {
     answer = allow();
     const response = await pipeline.admit(request);
     expect(response).toMatchObject({ client_id: 's_abc', client_name: 'Acme', client_id_issued_at: Date.parse('2026-11-28T12:00:00Z') / 1000 });
     expect(response.admission).not.toBe('forged-by-the-client');
-    const { payload, protectedHeader } = await jwtVerify(response.admission, createLocalJWKSet(keys.publicJwks()), { issuer: 'https://admit.example', typ: 'admission+jwt' });
-    expect(protectedHeader.kid).toBe(keys.kid);
+    const { payload, protectedHeader } = await jwtVerify(response.admission, createLocalJWKSet(harness.keys.publicJwks()), { issuer: 'https://admit.example', typ: 'admission+jwt' });
+    expect(protectedHeader.kid).toBe(harness.keys.kid);
     expect(payload).toMatchObject({ sub: 's_abc', adm_anchor: 'directory', adm_software_id: 'acme' });
   });
 

@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thrownBy } from '@admit/contracts/testing';
 import { ConfigError } from '../config/load-config';
 import { hashAdminToken } from './admin-token';
 import { AdminTokens } from './admin-tokens';
@@ -11,16 +12,6 @@ import { loadAdminTokens, parseAdminTokensYaml } from './load-admin-tokens';
 
 const entry = (name: string, token: string, scopes = 'revocations:read') => `  - name: ${name}\n    sha256: ${hashAdminToken(token)}\n    scopes: [${scopes}]\n`;
 const FILE = `tokens:\n${entry('alice', 'token-a', 'revocations:write, revocations:read')}${entry('bob', 'token-b', 'audit:read')}`;
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('AdminTokens', () => {
   it('knows a token by its hash and names its holder and scopes', () => {
@@ -62,7 +53,7 @@ describe('loading ADMIT_ADMIN_TOKENS_FILE', () => {
 
   it('names the variable and path when the file cannot be read', () => {
     const path = join(dir, 'missing.yaml');
-    const err = configError(() => loadAdminTokens(path));
+    const err = thrownBy(ConfigError, () => loadAdminTokens(path));
     expect(err.code).toBe('ERR_CONFIG_INVALID');
     expect(err.problems).toEqual([`ADMIT_ADMIN_TOKENS_FILE (${path}): cannot be read: ENOENT`]);
   });
@@ -83,7 +74,7 @@ describe('loading ADMIT_ADMIN_TOKENS_FILE', () => {
   ])('refuses %s, naming the variable', (_what, text, message) => {
     const path = join(dir, 'bad.yaml');
     writeFileSync(path, text);
-    const err = configError(() => loadAdminTokens(path));
+    const err = thrownBy(ConfigError, () => loadAdminTokens(path));
     expect(err.message).toMatch(message);
     for (const problem of err.problems) expect(problem.startsWith(`ADMIT_ADMIN_TOKENS_FILE (${path}): `)).toBe(true);
   });

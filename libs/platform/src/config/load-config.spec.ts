@@ -1,5 +1,6 @@
 // Real: everything (loadConfig, the config fragments, Ajv, distributedConfig); nothing stubbed. Each test passes its own env object.
 import { Type } from '@sinclair/typebox';
+import { thrownBy } from '@admit/contracts/testing';
 import { distributedConfig } from '../run-distributed';
 import { databaseConfig } from '@admit/store';
 import { busConfig, httpConfig, kafkaConfig, logConfig, topicsConfig } from './config-fragments';
@@ -7,19 +8,6 @@ import { ConfigError, loadConfig, splitList } from './load-config';
 
 const Schema = Type.Object({ ...httpConfig(8080), ...logConfig, ...busConfig, ...kafkaConfig, ...topicsConfig, ...databaseConfig });
 const REQUIRED = { KAFKA_BROKERS: 'localhost:9092', DATABASE_URL: 'postgres://admit@localhost/admit_test' };
-
-function configError(run: () => unknown): ConfigError {
-  let loaded: unknown;
-  try {
-    loaded = run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  // Show non-finite numbers, which JSON would print as null.
-  const shown = JSON.stringify(loaded, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? `${value} (number)` : value));
-  throw new Error(`expected a ConfigError, but loaded ${shown}`);
-}
 
 describe('loadConfig', () => {
   it('applies every default when only the required variables are set', () => {
@@ -66,7 +54,7 @@ describe('loadConfig', () => {
   });
 
   it('throws ConfigError (ERR_CONFIG_INVALID) naming the variable and the value it got', () => {
-    const err = configError(() => loadConfig(Schema, { ...REQUIRED, ADMIT_HTTP_PORT: 'eighty' }));
+    const err = thrownBy(ConfigError, () => loadConfig(Schema, { ...REQUIRED, ADMIT_HTTP_PORT: 'eighty' }));
     expect(err.code).toBe('ERR_CONFIG_INVALID');
     expect(err.name).toBe('ConfigError');
     expect(err.problems).toEqual(['ADMIT_HTTP_PORT must be integer, got "eighty"']);
@@ -90,26 +78,26 @@ describe('loadConfig', () => {
     ['ADMIT_KAFKA_GROUP_PREFIX', 'a b', 'must match pattern'],
     ['ADMIT_KAFKA_SESSION_TIMEOUT_MS', '5999', 'must be >= 6000'],
   ])('rejects %s=%j', (name, value, message) => {
-    const err = configError(() => loadConfig(Schema, { ...REQUIRED, [name]: value }));
+    const err = thrownBy(ConfigError, () => loadConfig(Schema, { ...REQUIRED, [name]: value }));
     expect(err.code).toBe('ERR_CONFIG_INVALID');
     expect(err.problems).toEqual([expect.stringMatching(new RegExp(`^${name} ${message}`))]);
     expect(err.problems[0]).toContain(`, got ${JSON.stringify(value)}`);
   });
 
   it.each(['Infinity', '-Infinity'])('rejects %s for a bounded integer', (value) => {
-    const err = configError(() => loadConfig(Schema, { ...REQUIRED, ADMIT_BUS_MAX_ATTEMPTS: value }));
+    const err = thrownBy(ConfigError, () => loadConfig(Schema, { ...REQUIRED, ADMIT_BUS_MAX_ATTEMPTS: value }));
     expect(err.code).toBe('ERR_CONFIG_INVALID');
     expect(err.message).toContain(`ADMIT_BUS_MAX_ATTEMPTS`);
     expect(err.message).toContain(JSON.stringify(value));
   });
 
   it('names a missing required variable, also when it is set but empty', () => {
-    expect(configError(() => loadConfig(Schema, { DATABASE_URL: REQUIRED.DATABASE_URL })).problems).toEqual(['KAFKA_BROKERS is required']);
-    expect(configError(() => loadConfig(Schema, { ...REQUIRED, KAFKA_BROKERS: '' })).problems).toEqual(['KAFKA_BROKERS is required']);
+    expect(thrownBy(ConfigError, () => loadConfig(Schema, { DATABASE_URL: REQUIRED.DATABASE_URL })).problems).toEqual(['KAFKA_BROKERS is required']);
+    expect(thrownBy(ConfigError, () => loadConfig(Schema, { ...REQUIRED, KAFKA_BROKERS: '' })).problems).toEqual(['KAFKA_BROKERS is required']);
   });
 
   it('reports every bad variable at once, one line each', () => {
-    const err = configError(() => loadConfig(Schema, { DATABASE_URL: 'nope', ADMIT_HTTP_PORT: 'x', ADMIT_TOPIC_REPLICATION: '11' }));
+    const err = thrownBy(ConfigError, () => loadConfig(Schema, { DATABASE_URL: 'nope', ADMIT_HTTP_PORT: 'x', ADMIT_TOPIC_REPLICATION: '11' }));
     expect([...err.problems].sort()).toEqual(
       [
         'ADMIT_HTTP_PORT must be integer, got "x"',
@@ -122,7 +110,7 @@ describe('loadConfig', () => {
   });
 
   it('reports a bad enumerated value once, listing the allowed values', () => {
-    const err = configError(() => loadConfig(Schema, { ...REQUIRED, ADMIT_LOG_LEVEL: 'verbose' }));
+    const err = thrownBy(ConfigError, () => loadConfig(Schema, { ...REQUIRED, ADMIT_LOG_LEVEL: 'verbose' }));
     expect(err.problems).toHaveLength(1);
     expect(err.problems[0]).toMatch(/^ADMIT_LOG_LEVEL .*trace, debug, info, warn, error, fatal.*, got "verbose"$/);
   });
@@ -175,6 +163,6 @@ describe('distributedConfig', () => {
       ADMIT_BUS_RETRY_BASE_MS: 100,
       ADMIT_POLICY_DIR: 'policies',
     });
-    expect(configError(() => loadConfig(Distributed, {})).problems).toEqual(['KAFKA_BROKERS is required']);
+    expect(thrownBy(ConfigError, () => loadConfig(Distributed, {})).problems).toEqual(['KAFKA_BROKERS is required']);
   });
 });

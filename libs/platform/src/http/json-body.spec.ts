@@ -1,20 +1,13 @@
 // Real: everything (jsonObjectBody, RequestError, the error filter's answer, JSON.parse); nothing stubbed.
 import { RequestError } from '@admit/contracts';
+import { thrownBy } from '@admit/contracts/testing';
 import { errorAnswer } from './http-error.filter';
 import { jsonObjectBody } from './json-body';
 
 const CODE = 'invalid_client_metadata';
 const parse = (raw: unknown) => jsonObjectBody(raw, CODE);
 
-function rejection(raw: unknown, code = CODE): RequestError {
-  try {
-    jsonObjectBody(raw, code);
-  } catch (err) {
-    if (err instanceof RequestError) return err;
-    throw err;
-  }
-  throw new Error(`expected a RequestError for ${String(raw).slice(0, 80)}`);
-}
+const rejection = (raw: unknown, code = CODE) => thrownBy(RequestError, () => jsonObjectBody(raw, code));
 
 function expectBadRequest(raw: unknown, description: string): void {
   const err = rejection(raw);

@@ -1,6 +1,7 @@
 // Real: the checks, RequestError and the HTTP answer it gets. Time is fixed by passing `now`. What the request schema refuses
 // (types, unknown members, kinds, lengths, the date-time shape) is in libs/platform's request-schemas.spec.ts.
 import { RequestError, RevocationRequest } from '@admit/contracts';
+import { thrownBy } from '@admit/contracts/testing';
 import { errorAnswer } from '@admit/platform';
 import { checkRevocationRequest } from './revocation-request';
 
@@ -8,17 +9,10 @@ const NOW = new Date('2026-11-28T12:00:00.000Z');
 const JKT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
 
 function code(body: RevocationRequest): { code: string; description: string } {
-  try {
-    checkRevocationRequest(body, NOW);
-  } catch (err) {
-    if (err instanceof RequestError) {
-      const response = errorAnswer(err).body as { error: string; error_description: string };
-      expect(errorAnswer(err).status).toBe(400);
-      return { code: response.error, description: response.error_description };
-    }
-    throw err;
-  }
-  throw new Error(`accepted ${JSON.stringify(body)}`);
+  const err = thrownBy(RequestError, () => checkRevocationRequest(body, NOW));
+  const response = errorAnswer(err).body as { error: string; error_description: string };
+  expect(errorAnswer(err).status).toBe(400);
+  return { code: response.error, description: response.error_description };
 }
 
 const base: RevocationRequest = { kind: 'client_id', value: 'https://app.example/client', reason: 'compromised' };

@@ -1,6 +1,6 @@
 // Real: the built apps started as a user starts them (node dist/apps/*/main.js), the Kafka broker,
 // PostgreSQL, and PGlite in embedded mode. Nothing stubbed.
-import { metadataClientId } from '@admit/intake';
+import { metadataClientId } from '@admit/metadata';
 import { Stack, startDistributed } from '@admit/launcher';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';

@@ -2,7 +2,7 @@
 // are no CloudEvent at all, published raw with kafkajs on the partition of a client that registers
 // next. Real: the built apps as separate processes, the Kafka broker, PostgreSQL. Nothing stubbed.
 import { DeadLetterReason, encodeEvent, newEvent, Topic, WireMessage } from '@admit/contracts';
-import { metadataClientId } from '@admit/intake';
+import { metadataClientId } from '@admit/metadata';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { KAFKA_BROKERS } from '../support/kafka';

@@ -1,7 +1,7 @@
 // Every service killed with SIGKILL at once and started again together. Real: the built apps as
 // separate processes, the Kafka broker, PostgreSQL. Nothing stubbed.
 import { Topic } from '@admit/contracts';
-import { metadataClientId } from '@admit/intake';
+import { metadataClientId } from '@admit/metadata';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/poll';
 import { FaultStack } from './support/fault-stack';

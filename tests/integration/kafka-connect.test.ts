@@ -5,7 +5,7 @@
 // prefix and the REST port (0: any free one) differ from the shipped files.
 import { CHECKPOINT_TOPIC } from '@admit/audit';
 import { ALL_TOPICS } from '@admit/contracts';
-import { metadataClientId } from '@admit/intake';
+import { metadataClientId } from '@admit/metadata';
 import { PolicyDir, selfAssertedPolicyDir } from '@admit/launcher';
 import { ChildProcessWithoutNullStreams, execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-import { metadataClientId } from '@admit/intake';
+import { metadataClientId } from '@admit/metadata';
 import { randomUUID } from 'node:crypto';
 
 /** What one registration request got back. */

@@ -11,8 +11,9 @@ export interface LoadResult {
 /**
  * Open loop: starts request i at `i / ratePerS` seconds whatever the earlier ones are doing, so a
  * slow system faces the same arrivals instead of slowing the generator down (no coordinated
- * omission). Bounded by `count`; each request by the system's own answer deadline (Admit answers 503
- * after ADMIT_DECISION_TIMEOUT_MS), and such answers count as failed.
+ * omission): a request's latency runs from its due time, or from its start if it went out early.
+ * Bounded by `count`; each request by the system's own answer deadline (Admit answers 503 after
+ * ADMIT_DECISION_TIMEOUT_MS), and such answers count as failed.
  */
 export async function openLoop(ratePerS: number, count: number, op: (i: number) => Promise<unknown>): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -24,8 +25,10 @@ export async function openLoop(ratePerS: number, count: number, op: (i: number) 
     const wait = due - performance.now();
     // Timers are good to about a millisecond; closer than that, start now.
     if (wait >= 1) await delay(wait);
+    // From the due time, or from the start when the request went out early.
+    const from = Math.min(due, performance.now());
     const request: Promise<void> = op(i).then(
-      () => void latencies.push(performance.now() - due),
+      () => void latencies.push(performance.now() - from),
       () => void failed++,
     );
     inFlight.add(request);

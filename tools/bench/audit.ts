@@ -14,6 +14,7 @@ import { Client } from 'pg';
 import { Figure, figure } from './figures';
 import { bench, BENCH_BROKERS, BENCH_SERVER_URL as SERVER_URL } from './bench-config';
 import { splitList } from '@admit/platform';
+import { probeEnv } from './memory';
 
 const BROKERS = splitList(BENCH_BROKERS);
 const EVENTS = bench.BENCH_AUDIT_EVENTS;
@@ -69,7 +70,7 @@ async function ingest(events: BenchEvent[], processes: number): Promise<{ ms: nu
   await ensureTopics(BROKERS, plan);
   const kafka = new Kafka({ clientId: 'admit-bench-audit', brokers: BROKERS, logLevel: logLevel.NOTHING });
   const pg = new Client({ connectionString: databaseUrl });
-  const env = { KAFKA_BROKERS: BROKERS.join(','), DATABASE_URL: databaseUrl, ADMIT_KAFKA_TOPIC_PREFIX: prefix, ADMIT_KAFKA_GROUP_PREFIX: prefix, ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn' };
+  const env = { KAFKA_BROKERS: BROKERS.join(','), DATABASE_URL: databaseUrl, ADMIT_KAFKA_TOPIC_PREFIX: prefix, ADMIT_KAFKA_GROUP_PREFIX: prefix, ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn', ...probeEnv() };
   const stack = await startDistributed({ env, apps: ['audit'], scale: { audit: processes } });
   try {
     await pg.connect();

@@ -22,6 +22,8 @@ const RATE_LIMITS = { ADMIT_RATE_LIMIT_WINDOW_S: '1', ADMIT_RATE_LIMIT_PER_CLIEN
 export interface BenchStack extends Stack {
   /** After GC, summed over every Admit process (PostgreSQL and Kafka are not counted). */
   memory(): Promise<MemoryReading>;
+  /** Distributed: the prefix of this stack's own Kafka topics. */
+  topicPrefix?: string;
 }
 
 /**
@@ -47,7 +49,8 @@ async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measur
   const base = { ...RATE_LIMITS, ...env, ...probeEnv(), ADMIT_HTTP_PORT: '0', ADMIT_LOG_LEVEL: 'warn' };
   const probe = new MemoryProbe();
   const options = (env: Record<string, string>): StartOptions => ({ env, onLine: probe.onLine });
-  const measureWithMemory = (stack: Stack) => measure({ ...stack, memory: () => probe.read(stack.apps.map((a) => ({ name: a.name, child: a.child }))) });
+  const measureWithMemory = (stack: Stack, topicPrefix?: string) =>
+    measure({ ...stack, topicPrefix, memory: () => probe.read(stack.apps.map((a) => ({ name: a.name, child: a.child }))) });
   if (mode === 'embedded') {
     const dataDir = mkdtempSync(join(tmpdir(), 'admit-bench-'));
     try {
@@ -64,7 +67,7 @@ async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measur
   await ensureTopics(BROKERS.split(','), plan);
   try {
     const distributedEnv = { ...base, KAFKA_BROKERS: BROKERS, DATABASE_URL: databaseUrl, ADMIT_KAFKA_TOPIC_PREFIX: prefix, ADMIT_KAFKA_GROUP_PREFIX: prefix };
-    return await run(() => startDistributed({ ...options(distributedEnv), scale }), measureWithMemory);
+    return await run(() => startDistributed({ ...options(distributedEnv), scale }), (stack) => measureWithMemory(stack, prefix));
   } finally {
     await dropDatabase(databaseUrl);
     await deleteTopics(plan.map((t) => t.topic));

@@ -40,7 +40,7 @@ export class KafkaBusServer extends BusServer {
       const consumer = this.connection.consumer(group, batch ? BATCH_GATHER : undefined);
       const topics = [...handlers.keys()].map((t) => this.connection.physical(t));
       const commits = new OffsetCommits(
-        (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
+        (offsets) => consumer.commitOffsets(offsets),
         (message) => this.logger.warn(`${group}: ${message}`),
       );
       this.consumers.push({ consumer, topics, commits });

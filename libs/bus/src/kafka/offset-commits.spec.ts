@@ -1,22 +1,26 @@
-// Real: OffsetCommits; the commit function records what it is asked to commit and can be held open.
+// Real: OffsetCommits; the commit function records each request it is asked to send and can be held open.
 import { gate, tick } from '../testing/event-loop';
-import { OffsetCommits } from './offset-commits';
+import { OffsetCommits, PartitionOffset } from './offset-commits';
 
 describe('OffsetCommits', () => {
   const committed: string[] = [];
+  const requests: string[][] = [];
   const warnings: string[] = [];
   let hold: Promise<void> = Promise.resolve();
+  const named = (offsets: PartitionOffset[]) => offsets.map(({ topic, partition, offset }) => `${topic}/${partition}@${offset}`);
   const commits = () =>
     new OffsetCommits(
-      async (topic, partition, offset) => {
+      async (offsets) => {
         await hold;
-        committed.push(`${topic}/${partition}@${offset}`);
+        requests.push(named(offsets));
+        committed.push(...named(offsets));
       },
       (message) => warnings.push(message),
     );
 
   beforeEach(() => {
     committed.length = 0;
+    requests.length = 0;
     warnings.length = 0;
     hold = Promise.resolve();
   });
@@ -59,12 +63,27 @@ describe('OffsetCommits', () => {
     expect(committed).toEqual(['t/0@1', 't/0@3']);
   });
 
+  it('sends the offsets of every partition waiting while a commit is in flight as one request', async () => {
+    const offsets = commits();
+    const slowCommit = gate();
+    hold = slowCommit.wait;
+    offsets.after('t', 0, '1', Promise.resolve());
+    await tick();
+    offsets.after('t', 1, '4', Promise.resolve());
+    offsets.after('u', 2, '7', Promise.resolve());
+    offsets.after('t', 1, '5', Promise.resolve());
+    await tick();
+    slowCommit.open();
+    await offsets.flushed();
+    expect(requests).toEqual([['t/0@1'], ['t/1@5', 'u/2@7']]);
+  });
+
   it('a refused commit is reported and covered by the next one', async () => {
     let refuse = true;
     const offsets = new OffsetCommits(
-      async (topic, partition, offset) => {
+      async (list) => {
         if (refuse) throw new Error('rebalance in progress');
-        committed.push(`${topic}/${partition}@${offset}`);
+        committed.push(...named(list));
       },
       (message) => warnings.push(message),
     );

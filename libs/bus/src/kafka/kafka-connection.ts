@@ -1,3 +1,4 @@
+import './kafkajs-idle-loop';
 import { Logger } from '@nestjs/common';
 import { WireMessage } from '@admit/contracts';
 import { Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';

@@ -103,10 +103,7 @@ function toFederationAnchor(config: FederationAnchorConfig, where: string): Fede
   const fail = failAt(where);
   const problem = httpsUrlProblem(config.entity_id) ?? (new URL(config.entity_id).search ? 'must not contain a query' : null);
   if (problem) fail('entity_id', problem);
-  const jwks = config.jwks as JSONWebKeySet;
-  const keysProblem = jwksProblem(jwks);
-  if (keysProblem) fail('jwks', keysProblem);
-  return Object.freeze({ id: config.id, entityId: config.entity_id, jwks: structuredClone(jwks), domains: Object.freeze([...(config.domains ?? [])]) });
+  return Object.freeze({ id: config.id, entityId: config.entity_id, jwks: pinnedJwks(config.jwks, fail), domains: Object.freeze([...(config.domains ?? [])]) });
 }
 
 /**
@@ -156,13 +153,11 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
 /** A client attester: its issuer, its pinned public keys (each kid once), and metadata the client metadata rules accept. */
 function toAttesterAnchor(config: ClientAttesterAnchorConfig, where: string): ClientAttesterAnchor {
   const fail = failAt(where);
-  const jwks = config.jwks as JSONWebKeySet;
-  const keysProblem = jwksProblem(jwks);
-  if (keysProblem) fail('jwks', keysProblem);
+  const jwks = pinnedJwks(config.jwks, fail);
   if ('jwks' in config.metadata || 'jwks_uri' in config.metadata) fail('metadata', 'must not name keys: each agent is admitted with the key its attestation binds');
   const checked = checkClientMetadata(config.metadata);
   if (!checked.ok) fail('metadata', checked.errors.map((e) => e.description).join('; '));
-  return Object.freeze({ id: config.id, issuer: config.issuer, jwks: structuredClone(jwks), metadata: checked.ok ? checked.metadata : {} });
+  return Object.freeze({ id: config.id, issuer: config.issuer, jwks, metadata: checked.ok ? checked.metadata : {} });
 }
 
 /** The SPIFFE ID `id` parsed, or undefined when it is none. */
@@ -197,10 +192,7 @@ function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
     if (problem) fail('jwks_uri', problem);
     return Object.freeze({ ...base, keys: { kind: 'remote' as const, jwksUri: config.jwks_uri } });
   }
-  const jwks = config.jwks as JSONWebKeySet;
-  const problem = jwksProblem(jwks);
-  if (problem) fail('jwks', problem);
-  return Object.freeze({ ...base, keys: { kind: 'inline' as const, jwks: structuredClone(jwks) } });
+  return Object.freeze({ ...base, keys: { kind: 'inline' as const, jwks: pinnedJwks(config.jwks, fail) } });
 }
 
 function httpsUrlProblem(value: string): string | null {
@@ -220,6 +212,13 @@ function httpsUrlProblem(value: string): string | null {
 const failAt = (where: string) => (field: string, message: string): never => {
   throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
 };
+
+/** A copy of pinned keys; `fail`s for field jwks unless they are public, each kid once. */
+function pinnedJwks(jwks: unknown, fail: ReturnType<typeof failAt>): JSONWebKeySet {
+  const problem = jwksProblem(jwks as JSONWebKeySet);
+  if (problem) fail('jwks', problem);
+  return structuredClone(jwks as JSONWebKeySet);
+}
 
 /** Pinned keys must be public, each kid once. */
 function jwksProblem(jwks: JSONWebKeySet): string | null {

@@ -4,7 +4,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
 import { parse } from 'yaml';
 import { isAnchorAlgorithm } from './anchor-algorithms';
-import { compileShape } from '@admit/contracts';
+import { compileShape, parsedUrl } from '@admit/contracts';
 import { checkClientMetadata } from '@admit/metadata';
 import { parseBundle, parseSpiffeId, prefixSegments } from '@admit/workload';
 import {
@@ -196,12 +196,8 @@ function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
 }
 
 function httpsUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'is not an absolute URL';
-  }
+  const url = parsedUrl(value);
+  if (!url) return 'is not an absolute URL';
   if (url.protocol !== 'https:') return 'must use https';
   if (url.username || url.password) return 'must not contain userinfo';
   if (value.includes('#')) return 'must not contain a fragment';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleInit, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Publisher } from '@admit/bus';
-import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, RequestError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
+import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, parsedUrl, RequestError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { AdminScope, AdminTokens } from '@admit/platform';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -311,12 +311,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
   private sameOrigin(req: FastifyRequest): boolean {
     const origin = req.headers.origin;
     if (typeof origin !== 'string' || typeof req.headers.host !== 'string') return false;
-    try {
-      const url = new URL(origin);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.host.toLowerCase();
-    } catch {
-      return false;
-    }
+    const url = parsedUrl(origin);
+    return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.host.toLowerCase();
   }
 
   private revocationBase(req: FastifyRequest): string | undefined {

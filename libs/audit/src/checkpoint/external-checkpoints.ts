@@ -1,3 +1,4 @@
+import { parsedJson } from '@admit/contracts';
 import { open, readFile } from 'node:fs/promises';
 import { AuditError, AuditErrorCode } from '../audit-error';
 
@@ -83,12 +84,8 @@ export async function readCheckpointFile(path: string): Promise<ExternalCheckpoi
 }
 
 export function parseExternal(text: string, where: string): ExternalCheckpoint {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw unreadable(`${where}: not JSON`);
-  }
+  const value = parsedJson(text);
+  if (value === undefined) throw unreadable(`${where}: not JSON`);
   const { seq, jws } = (value ?? {}) as Record<string, unknown>;
   if (typeof seq !== 'string' || !/^[1-9][0-9]{0,18}$/.test(seq) || typeof jws !== 'string' || jws.length > 1_000_000) {
     throw unreadable(`${where}: not a checkpoint record {"seq": "<n>", "jws": "<JWS>"}`);

@@ -9,3 +9,12 @@ export function parsedUrl(raw: string): URL | undefined {
     return undefined;
   }
 }
+
+/** `text` parsed as JSON, or undefined where it is not JSON (no JSON text parses to undefined). */
+export function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -71,12 +71,9 @@ export function fileCheckpointSink(path: string): CheckpointSink {
 
 /** The checkpoints of a file the sink wrote, in file order; a line that is not one is an error naming it. */
 export async function readCheckpointFile(path: string): Promise<ExternalCheckpoint[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw unreadable(`${path}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
+  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw unreadable(`${path}: cannot be read: ${err.code ?? 'error'}`);
+  });
   const lines = text.split('\n');
   // A crash during an append can leave a partial last line: everything before it still counts.
   if (lines[lines.length - 1] !== '') lines[lines.length - 1] = '';

@@ -4,7 +4,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
 import { parse } from 'yaml';
 import { isAnchorAlgorithm } from './anchor-algorithms';
-import { compileShape, parsedUrl } from '@admit/contracts';
+import { compileShape, orUndefined, parsedUrl } from '@admit/contracts';
 import { checkClientMetadata } from '@admit/metadata';
 import { parseBundle, parseSpiffeId, prefixSegments } from '@admit/workload';
 import {
@@ -162,11 +162,7 @@ function toAttesterAnchor(config: ClientAttesterAnchorConfig, where: string): Cl
 
 /** The SPIFFE ID `id` parsed, or undefined when it is none. */
 function spiffeIdOf(id: string): ReturnType<typeof parseSpiffeId> | undefined {
-  try {
-    return parseSpiffeId(id);
-  } catch {
-    return undefined;
-  }
+  return orUndefined(() => parseSpiffeId(id));
 }
 
 function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {

@@ -1,4 +1,4 @@
-import { parsedJson } from '@admit/contracts';
+import { orUndefined, parsedJson } from '@admit/contracts';
 import { open, readFile } from 'node:fs/promises';
 import { AuditError, AuditErrorCode } from '../audit-error';
 
@@ -54,11 +54,8 @@ export function fileCheckpointSink(path: string): CheckpointSink {
         // The first line of the tail may be cut, the last one partial: the last whole record counts.
         const lines = buffer.toString('utf8').split('\n').slice(0, -1).reverse();
         for (const line of lines) {
-          try {
-            return parseExternal(line, path).seq;
-          } catch {
-            continue;
-          }
+          const seq = orUndefined(() => parseExternal(line, path).seq);
+          if (seq !== undefined) return seq;
         }
         return undefined;
       } finally {

@@ -17,40 +17,39 @@ const policies = (text: string) => PolicySet.load(policyDir({ 'test.cedar': text
 
 const at = (offsetS: number) => new Date(NOW.getTime() + offsetS * 1000).toISOString();
 
+/** A valid outcome, validated at NOW. */
+function valid(fields: Omit<Validated, 'outcome' | 'errors' | 'validated_at'>): Validated {
+  return { outcome: 'valid', errors: [], validated_at: NOW.toISOString(), ...fields };
+}
+
 function selfAsserted(overrides: Partial<Validated> = {}): Validated {
-  return { client_id: 'c_abc', source: 'self_asserted', outcome: 'valid', metadata, errors: [], evidence: {}, jkts: [], validated_at: NOW.toISOString(), ...overrides };
+  return valid({ client_id: 'c_abc', source: 'self_asserted', metadata, evidence: {}, jkts: [], ...overrides });
 }
 
 function cimd(cacheTtlS = 3600, overrides: Partial<Validated> = {}): Validated {
   const url = 'https://app.example/client.json';
-  return {
+  return valid({
     client_id: url,
     source: 'cimd',
-    outcome: 'valid',
     metadata,
-    errors: [],
     evidence: { document: { url, sha256: 'a'.repeat(64), fetched_at: NOW.toISOString(), status: 200, cache_ttl_s: cacheTtlS } },
     origin: 'https://app.example',
     jkts: [JKT],
-    validated_at: NOW.toISOString(),
     ...overrides,
-  };
+  });
 }
 
 function statement(expInS = 3600, overrides: Partial<Validated> = {}): Validated {
-  return {
+  return valid({
     client_id: 's_abc',
     source: 'software_statement',
-    outcome: 'valid',
     metadata,
-    errors: [],
     evidence: { statement: { sha256: 'b'.repeat(64), anchor: 'acme', kid: 'k1', alg: 'ES256', exp: at(expInS) } },
     anchor: 'acme',
     software_id: 'acme-cli',
     jkts: [],
-    validated_at: NOW.toISOString(),
     ...overrides,
-  };
+  });
 }
 
 const LEAF = 'https://leaf.fed.example';
@@ -64,12 +63,10 @@ function federation(chainExpInS = 3600, overrides: Partial<Validated> = {}): Val
     { iss: TA, sub: INTERMEDIATE, sha256: 'e'.repeat(64), exp: at(7200) },
     { iss: TA, sub: TA, sha256: 'f'.repeat(64), exp: at(7200) },
   ];
-  return {
+  return valid({
     client_id: LEAF,
     source: 'federation',
-    outcome: 'valid',
     metadata,
-    errors: [],
     evidence: {
       federation: {
         entity_id: LEAF,
@@ -88,44 +85,37 @@ function federation(chainExpInS = 3600, overrides: Partial<Validated> = {}): Val
     intermediates: [INTERMEDIATE],
     trust_marks: ['https://trust.example/accredited'],
     jkts: [],
-    validated_at: NOW.toISOString(),
     ...overrides,
-  };
+  });
 }
 
 const WORKLOAD = 'spiffe://prod.example/ns/payments/api';
 
 function spiffe(svidExpInS = 300): Validated {
-  return {
+  return valid({
     client_id: WORKLOAD,
     source: 'spiffe',
-    outcome: 'valid',
     metadata: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' },
-    errors: [],
     evidence: { spiffe: { spiffe_id: WORKLOAD, anchor: 'prod', trust_domain: 'prod.example', svid_sha256: 'a'.repeat(64), exp: at(svidExpInS), template: 'ns/payments/' } },
     anchor: 'prod',
     trust_domain: 'prod.example',
     spiffe_path: ['ns', 'payments', 'api'],
     jkts: [],
-    validated_at: NOW.toISOString(),
-  };
+  });
 }
 
 const AGENT_JKT = 'b'.repeat(43);
 
 function attested(attestationExpInS = 300): Validated {
-  return {
+  return valid({
     client_id: 'agent-7f3a',
     source: 'client_attestation',
-    outcome: 'valid',
     metadata: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt' },
-    errors: [],
     evidence: { client_attestation: { attester: 'agents', issuer: 'https://agents.platform.example', jkt: AGENT_JKT, attestation_sha256: 'a'.repeat(64), exp: at(attestationExpInS) } },
     anchor: 'agents',
     attester: 'agents',
     jkts: [AGENT_JKT],
-    validated_at: NOW.toISOString(),
-  };
+  });
 }
 
 function invalid(errors: Problem[]): Validated {
@@ -174,6 +164,8 @@ describe('decideRegistration', () => {
 
   describe('under the default policies/', () => {
     const set = PolicySet.load(REPO_POLICIES);
+    /** The default policies and one file of policies/examples. */
+    const withPolicyExample = (name: string) => PolicySet.fromFiles({ ...set.files, files: [...set.files.files, { name, text: readFileSync(join(REPO_POLICIES, 'examples', name), 'utf8') }] });
 
     it('loads them, with their ids', () => {
       expect(set.version).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -237,10 +229,7 @@ describe('decideRegistration', () => {
     });
 
     it('admits only federation leaves with the given trust mark under the example policy', () => {
-      const withExample = PolicySet.fromFiles({
-        ...set.files,
-        files: [...set.files.files, { name: 'federation-trust-mark.cedar', text: readFileSync(join(REPO_POLICIES, 'examples', 'federation-trust-mark.cedar'), 'utf8') }],
-      });
+      const withExample = withPolicyExample('federation-trust-mark.cedar');
       expect(decideRegistration(withExample, federation(), NOW)).toMatchObject({ decision: 'allow', determining_policies: ['register-federation'] });
       expect(decideRegistration(withExample, federation(3600, { trust_marks: ['https://trust.example/other'] }), NOW)).toMatchObject({
         decision: 'deny',
@@ -278,10 +267,7 @@ describe('decideRegistration', () => {
     });
 
     it('admits self-asserted metadata with the development example added', () => {
-      const withExample = PolicySet.fromFiles({
-        ...set.files,
-        files: [...set.files.files, { name: 'allow-self-asserted.cedar', text: readFileSync(join(REPO_POLICIES, 'examples', 'allow-self-asserted.cedar'), 'utf8') }],
-      });
+      const withExample = withPolicyExample('allow-self-asserted.cedar');
       expect(decideRegistration(withExample, selfAsserted(), NOW)).toMatchObject({
         decision: 'allow',
         determining_policies: ['register-self-asserted'],

@@ -1,3 +1,4 @@
+import { parsedJson } from './parsed';
 import { CloudEvent, isTraceparent } from './cloudevent';
 import { DeadLetterReason } from './errors';
 import { isStorableText } from './storable-text';
@@ -71,12 +72,8 @@ export function decodeEvent(topic: string, headers: Record<string, string>, valu
   if (type !== topic) return fail(DeadLetterReason.UnknownType, `${type} does not belong on ${topic}`);
   if (value === null) return fail(DeadLetterReason.Malformed, 'body is empty');
 
-  let data: unknown;
-  try {
-    data = JSON.parse(value.toString('utf8'));
-  } catch {
-    return fail(DeadLetterReason.Malformed, 'body is not JSON');
-  }
+  const data = parsedJson(value.toString('utf8'));
+  if (data === undefined) return fail(DeadLetterReason.Malformed, 'body is not JSON');
   const invalid = checkEventData(type, data);
   if (invalid) return fail(DeadLetterReason.Invalid, invalid);
 

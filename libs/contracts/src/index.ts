@@ -6,6 +6,7 @@ export * from './cloudevent';
 export * from './codec';
 export * from './validation';
 export * from './storable-text';
+export * from './parsed';
 export * from './documents';
 export * from './version';
 export * from './events/problem';

@@ -1,3 +1,4 @@
+import { parsedUrl } from '@admit/contracts';
 import { FederationError, FederationErrorCode as Code } from './federation-error';
 
 /** A superior's `constraints` on everything below it (OpenID Federation 1.0 §6.2). */
@@ -44,9 +45,5 @@ export function matches(host: string, name: string): boolean {
 }
 
 function hostOf(entityId: string): string {
-  try {
-    return new URL(entityId).hostname.toLowerCase();
-  } catch {
-    return '';
-  }
+  return parsedUrl(entityId)?.hostname.toLowerCase() ?? '';
 }

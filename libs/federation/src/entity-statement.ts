@@ -1,4 +1,5 @@
-import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { orUndefined } from '@admit/contracts';
+import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { createHash } from 'node:crypto';
 import { FederationError, FederationErrorCode as Code } from './federation-error';
 import type { Constraints } from './constraints';
@@ -39,14 +40,9 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth', 'priv'];
 export function readStatement(jwt: string, expected: { iss: string; sub: string }): EntityStatement {
   const what = describe(expected);
   const malformed = (why: string) => new FederationError(Code.Malformed, `${what} ${why}`);
-  let header: Record<string, unknown>;
-  let claims: JWTPayload;
-  try {
-    header = decodeProtectedHeader(jwt) as Record<string, unknown>;
-    claims = decodeJwt(jwt);
-  } catch {
-    throw malformed('is not a compact JWS with a JSON header and claims');
-  }
+  const header = orUndefined(() => decodeProtectedHeader(jwt) as Record<string, unknown>);
+  const claims = orUndefined(() => decodeJwt(jwt));
+  if (!header || !claims) throw malformed('is not a compact JWS with a JSON header and claims');
   if (header.typ !== STATEMENT_TYPE) throw malformed(`has typ ${JSON.stringify(header.typ)}, not ${STATEMENT_TYPE}`);
   if (claims.iss !== expected.iss || claims.sub !== expected.sub) throw malformed(`names iss ${JSON.stringify(claims.iss)} and sub ${JSON.stringify(claims.sub)}`);
   if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') throw malformed('lacks a numeric iat or exp');

@@ -1,3 +1,4 @@
+import { parsedUrl } from '@admit/contracts';
 import { FetchError, FetchErrorCode, type Fetcher } from '@admit/metadata';
 import type { JSONWebKeySet } from 'jose';
 import { checkConstraints, matches } from './constraints';
@@ -236,12 +237,7 @@ export function underFederationDomains(clientId: string, anchors: readonly { dom
 }
 
 function checkEntityId(entityId: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(entityId);
-  } catch {
-    url = undefined;
-  }
+  const url = parsedUrl(entityId);
   if (!url || url.protocol !== 'https:' || url.search || url.hash || url.username || url.password) {
     throw new FederationError(Code.EntityId, `${JSON.stringify(entityId.slice(0, 256))} is not an https entity identifier without query, fragment or userinfo`);
   }

@@ -1,3 +1,4 @@
+import { parsedJson } from '@admit/contracts';
 import type { JWK } from 'jose';
 import { KeysError, KeysErrorCode } from './keys-error';
 import { SigningAlgorithm, signingAlgorithmOf } from './signing-algorithms';
@@ -32,13 +33,9 @@ const PRIVATE_MEMBERS: Record<string, readonly string[]> = {
  */
 export function parseSigningJwks(text: string, source: string): SigningJwk[] {
   const notJwks = (message: string) => new KeysError(KeysErrorCode.NotJwks, `${source}: ${message}`);
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch {
-    // JSON.parse's message can quote the text, which is key material.
-    throw notJwks('is not valid JSON');
-  }
+  const input = parsedJson(text);
+  // Without JSON.parse's message: it can quote the text, which is key material.
+  if (input === undefined) throw notJwks('is not valid JSON');
   if (typeof input !== 'object' || input === null || Array.isArray(input) || !Array.isArray((input as { keys?: unknown }).keys)) {
     throw notJwks('must be a JSON Web Key Set: an object with a "keys" array');
   }

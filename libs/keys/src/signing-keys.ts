@@ -60,12 +60,9 @@ export class SigningKeys {
   }
 
   private static async fromFile(path: string, source: string): Promise<SigningKeys> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new KeysError(KeysErrorCode.FileUnreadable, `${source}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
-    }
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new KeysError(KeysErrorCode.FileUnreadable, `${source}: cannot be read: ${error.code ?? 'unknown error'}`);
+    });
     const keys = parseSigningJwks(text, source);
     const privateKeys = await Promise.all(keys.map((key, index) => importChecked(key, `${source}: keys[${index}] (kid ${JSON.stringify(key.kid.slice(0, 64))})`)));
     // Only the signing key is kept; the others are there to be published.

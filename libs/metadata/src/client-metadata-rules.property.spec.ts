@@ -1,5 +1,5 @@
 // Real: checkClientMetadata with its Ajv shape check and WHATWG URL parsing; nothing stubbed (fast-check generates the metadata).
-import { isStorableText, RegistrationError } from '@admit/contracts';
+import { isStorableText, parsedUrl, RegistrationError } from '@admit/contracts';
 import fc from 'fast-check';
 import { checkClientMetadata } from './client-metadata-rules';
 
@@ -16,12 +16,8 @@ const REDIRECT_GRANTS = ['authorization_code', 'implicit'];
 /** RFC 6749 §3.1.2 / RFC 8252 §7.3: absolute, no fragment, no userinfo, https or http on a loopback host. */
 function isAcceptableRedirect(uri: unknown): boolean {
   if (typeof uri !== 'string' || uri.includes('#')) return false;
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return false;
-  }
+  const url = parsedUrl(uri);
+  if (!url) return false;
   if (url.username !== '' || url.password !== '') return false;
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);

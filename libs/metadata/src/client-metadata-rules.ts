@@ -1,4 +1,4 @@
-import { ClientMetadata, compileShape, Problem, RegistrationError, unstorableTextPath } from '@admit/contracts';
+import { ClientMetadata, compileShape, parsedUrl, Problem, RegistrationError, unstorableTextPath } from '@admit/contracts';
 import { displayFieldProblems } from './display-fields';
 import { isSecretAuthMethod, nonPublicJwkMembers } from './secrets';
 
@@ -72,12 +72,8 @@ export function checkClientMetadata(input: Record<string, unknown>): MetadataChe
 
 /** RFC 6749 §3.1.2 and RFC 8252 §7.3: absolute, no fragment, https or loopback http. */
 function redirectUriProblem(uri: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = parsedUrl(uri);
+  if (!url) return 'is not an absolute URI';
   if (uri.includes('#')) return 'must not contain a fragment';
   if (url.username || url.password) return 'must not contain userinfo';
   if (url.protocol === 'https:') return null;

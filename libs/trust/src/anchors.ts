@@ -4,7 +4,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JSONWebKeySet } from 'jose';
 import { parse } from 'yaml';
 import { isAnchorAlgorithm } from './anchor-algorithms';
-import { compileShape } from '@admit/contracts';
+import { compileShape, orUndefined, parsedUrl } from '@admit/contracts';
 import { checkClientMetadata } from '@admit/metadata';
 import { parseBundle, parseSpiffeId, prefixSegments } from '@admit/workload';
 import {
@@ -103,10 +103,7 @@ function toFederationAnchor(config: FederationAnchorConfig, where: string): Fede
   const fail = failAt(where);
   const problem = httpsUrlProblem(config.entity_id) ?? (new URL(config.entity_id).search ? 'must not contain a query' : null);
   if (problem) fail('entity_id', problem);
-  const jwks = config.jwks as JSONWebKeySet;
-  const keysProblem = jwksProblem(jwks);
-  if (keysProblem) fail('jwks', keysProblem);
-  return Object.freeze({ id: config.id, entityId: config.entity_id, jwks: structuredClone(jwks), domains: Object.freeze([...(config.domains ?? [])]) });
+  return Object.freeze({ id: config.id, entityId: config.entity_id, jwks: pinnedJwks(config.jwks, fail), domains: Object.freeze([...(config.domains ?? [])]) });
 }
 
 /**
@@ -156,22 +153,16 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
 /** A client attester: its issuer, its pinned public keys (each kid once), and metadata the client metadata rules accept. */
 function toAttesterAnchor(config: ClientAttesterAnchorConfig, where: string): ClientAttesterAnchor {
   const fail = failAt(where);
-  const jwks = config.jwks as JSONWebKeySet;
-  const keysProblem = jwksProblem(jwks);
-  if (keysProblem) fail('jwks', keysProblem);
+  const jwks = pinnedJwks(config.jwks, fail);
   if ('jwks' in config.metadata || 'jwks_uri' in config.metadata) fail('metadata', 'must not name keys: each agent is admitted with the key its attestation binds');
   const checked = checkClientMetadata(config.metadata);
   if (!checked.ok) fail('metadata', checked.errors.map((e) => e.description).join('; '));
-  return Object.freeze({ id: config.id, issuer: config.issuer, jwks: structuredClone(jwks), metadata: checked.ok ? checked.metadata : {} });
+  return Object.freeze({ id: config.id, issuer: config.issuer, jwks, metadata: checked.ok ? checked.metadata : {} });
 }
 
 /** The SPIFFE ID `id` parsed, or undefined when it is none. */
 function spiffeIdOf(id: string): ReturnType<typeof parseSpiffeId> | undefined {
-  try {
-    return parseSpiffeId(id);
-  } catch {
-    return undefined;
-  }
+  return orUndefined(() => parseSpiffeId(id));
 }
 
 function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
@@ -197,19 +188,12 @@ function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {
     if (problem) fail('jwks_uri', problem);
     return Object.freeze({ ...base, keys: { kind: 'remote' as const, jwksUri: config.jwks_uri } });
   }
-  const jwks = config.jwks as JSONWebKeySet;
-  const problem = jwksProblem(jwks);
-  if (problem) fail('jwks', problem);
-  return Object.freeze({ ...base, keys: { kind: 'inline' as const, jwks: structuredClone(jwks) } });
+  return Object.freeze({ ...base, keys: { kind: 'inline' as const, jwks: pinnedJwks(config.jwks, fail) } });
 }
 
 function httpsUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'is not an absolute URL';
-  }
+  const url = parsedUrl(value);
+  if (!url) return 'is not an absolute URL';
   if (url.protocol !== 'https:') return 'must use https';
   if (url.username || url.password) return 'must not contain userinfo';
   if (value.includes('#')) return 'must not contain a fragment';
@@ -220,6 +204,13 @@ function httpsUrlProblem(value: string): string | null {
 const failAt = (where: string) => (field: string, message: string): never => {
   throw new TrustAnchorsError(`${where} field ${field}: ${message}`);
 };
+
+/** A copy of pinned keys; `fail`s for field jwks unless they are public, each kid once. */
+function pinnedJwks(jwks: unknown, fail: ReturnType<typeof failAt>): JSONWebKeySet {
+  const problem = jwksProblem(jwks as JSONWebKeySet);
+  if (problem) fail('jwks', problem);
+  return structuredClone(jwks as JSONWebKeySet);
+}
 
 /** Pinned keys must be public, each kid once. */
 function jwksProblem(jwks: JSONWebKeySet): string | null {

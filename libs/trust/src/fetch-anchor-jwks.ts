@@ -1,3 +1,4 @@
+import { parsedJson } from '@admit/contracts';
 import type { Fetcher } from '@admit/metadata';
 import type { JSONWebKeySet } from 'jose';
 import { AnchorKeysError } from './anchor-keys-error';
@@ -12,12 +13,8 @@ export async function fetchAnchorJwks(fetcher: Fetcher, anchorId: string, uri: s
     const code = (error as { code?: unknown }).code;
     throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} could not be fetched (${typeof code === 'string' ? code : 'unknown error'})`);
   }
-  let jwks: unknown;
-  try {
-    jwks = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} is not JSON`);
-  }
+  const jwks = parsedJson(body.toString('utf8'));
+  if (jwks === undefined) throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} is not JSON`);
   const problem = publicJwksProblem(jwks);
   if (problem) throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} is refused: ${problem}`);
   return jwks as JSONWebKeySet;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isStorableText, type Problem } from '@admit/contracts';
+import { isStorableText, orUndefined, type Problem } from '@admit/contracts';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { AnchorKeys } from './anchor-keys';
 import type { Clock } from './clock';
@@ -91,11 +91,7 @@ export async function verifySoftwareStatement(jwt: string, ctx: StatementContext
 /** Decodes without verifying, only to choose the anchor and refuse dangerous headers early. */
 function unverifiedLook(jwt: string): { header: ProtectedHeaderParameters; payload: JWTPayload } | null {
   if (!COMPACT_JWS.test(jwt)) return null;
-  try {
-    return { header: decodeProtectedHeader(jwt), payload: decodeJwt(jwt) };
-  } catch {
-    return null;
-  }
+  return orUndefined(() => ({ header: decodeProtectedHeader(jwt), payload: decodeJwt(jwt) })) ?? null;
 }
 
 function checkHeader(header: ProtectedHeaderParameters): [Code, string] | null {

@@ -1,3 +1,4 @@
+import { orUndefined } from '@admit/contracts';
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import { parseSpiffeId, SpiffeId } from './spiffe-id';
 import { WorkloadError, WorkloadErrorCode as Code } from './workload-error';
@@ -30,12 +31,8 @@ export interface VerifiedSvid {
  * SVIDs.
  */
 export async function verifySvid(jwt: string, rules: SvidRules): Promise<VerifiedSvid> {
-  let claims: ReturnType<typeof decodeJwt>;
-  try {
-    claims = decodeJwt(jwt);
-  } catch {
-    throw new WorkloadError(Code.SvidInvalid, 'the JWT-SVID is not a compact JWS with a JSON claims set');
-  }
+  const claims = orUndefined(() => decodeJwt(jwt));
+  if (!claims) throw new WorkloadError(Code.SvidInvalid, 'the JWT-SVID is not a compact JWS with a JSON claims set');
   // A sub that is no SPIFFE ID is refused as such (ERR_SPIFFE_ID).
   const spiffeId = parseSpiffeId(claims.sub);
   if (spiffeId.trustDomain !== rules.trustDomain) throw new WorkloadError(Code.SvidTrustDomain, `${spiffeId.id} is not in trust domain ${rules.trustDomain}`);

@@ -1,3 +1,4 @@
+import { parsedJson } from '@admit/contracts';
 import { FetchError, type Fetcher } from '@admit/metadata';
 import type { JSONWebKeySet } from 'jose';
 import { WorkloadError, WorkloadErrorCode as Code } from './workload-error';
@@ -85,12 +86,8 @@ export class SpiffeBundle {
  */
 export function parseBundle(trustDomain: string, text: string): JSONWebKeySet & { spiffe_refresh_hint?: unknown } {
   const refuse = (why: string) => new WorkloadError(Code.BundleUnavailable, `the JWT bundle of ${trustDomain} ${why}`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw refuse('is not JSON');
-  }
+  const doc = parsedJson(text);
+  if (doc === undefined) throw refuse('is not JSON');
   if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { keys?: unknown }).keys)) throw refuse('is not a JWK set (no "keys" array)');
   const { keys, spiffe_refresh_hint } = doc as { keys: unknown[]; spiffe_refresh_hint?: unknown };
   const jwtKeys = keys.filter((k): k is JSONWebKeySet['keys'][number] => typeof k === 'object' && k !== null && ((k as { use?: unknown }).use ?? 'jwt-svid') === 'jwt-svid');

@@ -1,3 +1,4 @@
+import { parsedJson } from '@admit/contracts';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, JSONWebKeySet } from 'jose';
 import { createReadStream, existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -117,10 +118,8 @@ async function checkEvents(
       lineNo++;
       if (raw === '') continue;
       const where = `${EVENTS_FILE} line ${lineNo}`;
-      let line: ArchiveLine;
-      try {
-        line = JSON.parse(raw) as ArchiveLine;
-      } catch {
+      const line = parsedJson(raw) as ArchiveLine | undefined;
+      if (line === undefined) {
         problem(ArchiveProblem.Unreadable, `${where}: not JSON`, day);
         continue;
       }

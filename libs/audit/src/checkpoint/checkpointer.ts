@@ -1,3 +1,4 @@
+import { orUndefined } from '@admit/contracts';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SigningKeys } from '@admit/keys';
 import { decodeJwt } from 'jose';
@@ -111,14 +112,9 @@ export class Checkpointer implements OnApplicationBootstrap, BeforeApplicationSh
     if (sink) {
       const last = await sink.lastSeq();
       const rows = await query<{ seq: string; jws: string }>(`SELECT seq::text AS seq, jws FROM audit_checkpoints c WHERE c.seq > $1 ORDER BY c.seq`, [last ?? '0']);
-      // Checkpoints from before numbering are not part of the numbered sequence the copy holds.
-      const numbered = rows.filter((row) => {
-        try {
-          return decodeJwt(row.jws).seq !== undefined;
-        } catch {
-          return false; // not a JWS at all: nothing the service signed, and verify names it
-        }
-      });
+      // Checkpoints from before numbering are not part of the numbered sequence the copy holds; a row
+      // that is not a JWS at all is nothing the service signed, and verify names it.
+      const numbered = rows.filter((row) => orUndefined(() => decodeJwt(row.jws).seq) !== undefined);
       if (numbered.length > 0) this.logger.log(`writing ${numbered.length} checkpoint(s) ${sink.name} does not have yet`);
       this.unsent.unshift(...numbered.filter((row) => !this.unsent.some((u) => u.seq === row.seq)));
     }

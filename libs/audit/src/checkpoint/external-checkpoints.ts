@@ -1,3 +1,4 @@
+import { orUndefined, parsedJson } from '@admit/contracts';
 import { open, readFile } from 'node:fs/promises';
 import { AuditError, AuditErrorCode } from '../audit-error';
 
@@ -53,11 +54,8 @@ export function fileCheckpointSink(path: string): CheckpointSink {
         // The first line of the tail may be cut, the last one partial: the last whole record counts.
         const lines = buffer.toString('utf8').split('\n').slice(0, -1).reverse();
         for (const line of lines) {
-          try {
-            return parseExternal(line, path).seq;
-          } catch {
-            continue;
-          }
+          const seq = orUndefined(() => parseExternal(line, path).seq);
+          if (seq !== undefined) return seq;
         }
         return undefined;
       } finally {
@@ -70,12 +68,9 @@ export function fileCheckpointSink(path: string): CheckpointSink {
 
 /** The checkpoints of a file the sink wrote, in file order; a line that is not one is an error naming it. */
 export async function readCheckpointFile(path: string): Promise<ExternalCheckpoint[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw unreadable(`${path}: cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
+  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw unreadable(`${path}: cannot be read: ${err.code ?? 'error'}`);
+  });
   const lines = text.split('\n');
   // A crash during an append can leave a partial last line: everything before it still counts.
   if (lines[lines.length - 1] !== '') lines[lines.length - 1] = '';
@@ -83,12 +78,8 @@ export async function readCheckpointFile(path: string): Promise<ExternalCheckpoi
 }
 
 export function parseExternal(text: string, where: string): ExternalCheckpoint {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw unreadable(`${where}: not JSON`);
-  }
+  const value = parsedJson(text);
+  if (value === undefined) throw unreadable(`${where}: not JSON`);
   const { seq, jws } = (value ?? {}) as Record<string, unknown>;
   if (typeof seq !== 'string' || !/^[1-9][0-9]{0,18}$/.test(seq) || typeof jws !== 'string' || jws.length > 1_000_000) {
     throw unreadable(`${where}: not a checkpoint record {"seq": "<n>", "jws": "<JWS>"}`);

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleInit, Optional, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Publisher } from '@admit/bus';
-import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, RequestError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
+import { ALL_TOPICS, AuditEventsQuery, AuditIncidentsQuery, AuditTimelineQuery, HttpError, parsedUrl, RequestError, REVOCATION_KINDS, RevocationKind } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
 import { AdminScope, AdminTokens } from '@admit/platform';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -13,7 +13,7 @@ import { CHECKPOINT_KEYS } from '../checkpoint/checkpoint-keys';
 import { AuditQueries } from '../query/audit-queries';
 import { recordAuditRead } from '../query/audit-read';
 import { AuditEventView } from '../query/event-view';
-import { checkedQuery, EventFilters, filtersAndPage, Page, reportWindow } from '../query/query-params';
+import { checkedQuery, filtersAndPage, reportWindow } from '../query/query-params';
 import { reportCharts } from '../report/report-charts';
 import { REPORT_CSP, renderReportHtml, reportBodyHtml } from '../report/report-html';
 import { reportWithSeries } from '../report/report-series';
@@ -108,12 +108,8 @@ export class ConsoleController implements OnModuleInit {
 ${select('type', 'type', raw.type, [...ALL_TOPICS])}${field('client_id', 'client', raw.client_id)}${select('decision', 'decision', raw.decision, ['allow', 'deny'])}
 ${field('anchor', 'anchor', raw.anchor)}${field('origin', 'origin', raw.origin)}${field('jkt', 'key thumbprint', raw.jkt)}${field('policy_version', 'policy version', raw.policy_version)}
 ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('to', 'to (exclusive)', raw.to, '2026-02-01T00:00:00Z')}<button type="submit" id="apply-filters">Filter</button></form>`;
-    let parsed: { filters: EventFilters; page: Page };
-    try {
-      parsed = filtersAndPage(checkedQuery(AuditEventsQuery, { ...raw, limit: String(PAGE_SIZE) }));
-    } catch (err) {
-      return this.invalid(reply, session, 'Events', form, err);
-    }
+    const parsed = this.parsed(reply, session, 'Events', form, () => filtersAndPage(checkedQuery(AuditEventsQuery, { ...raw, limit: String(PAGE_SIZE) })));
+    if (!parsed) return;
     await this.audited(session, '/console/events', { ...parsed.filters, cursor: parsed.page.cursor !== undefined });
     const result = await this.queries.events(parsed.filters, parsed.page);
     const { cursor: _cursor, ...filters } = raw;
@@ -129,12 +125,9 @@ ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('t
     if (!session) return this.toSignIn(reply);
     const { format, cursor: _cursor, ...raw } = given(input);
     if (format !== 'jsonl' && format !== 'csv') return this.html(reply, 400, page('Export', '<p class="error">format must be jsonl or csv</p>', { actor: session.name }));
-    let filters: EventFilters;
-    try {
-      filters = filtersAndPage(checkedQuery(AuditEventsQuery, raw)).filters;
-    } catch (err) {
-      return this.invalid(reply, session, 'Export', '', err);
-    }
+    const parsed = this.parsed(reply, session, 'Export', '', () => filtersAndPage(checkedQuery(AuditEventsQuery, raw)));
+    if (!parsed) return;
+    const { filters } = parsed;
     await this.audited(session, '/console/events/export', { ...filters, format });
     const queries = this.queries;
     async function* lines(): AsyncGenerator<string> {
@@ -161,12 +154,8 @@ ${field('from', 'from (inclusive)', raw.from, '2026-01-31T00:00:00Z')}${field('t
     const session = this.session(req);
     if (!session) return this.toSignIn(reply);
     const title = `Client ${clientId}`;
-    let parsed: { filters: { from?: string; to?: string }; page: Page };
-    try {
-      parsed = filtersAndPage(checkedQuery(AuditTimelineQuery, { ...given(input), limit: String(PAGE_SIZE) }));
-    } catch (err) {
-      return this.invalid(reply, session, title, '', err);
-    }
+    const parsed = this.parsed(reply, session, title, '', () => filtersAndPage(checkedQuery(AuditTimelineQuery, { ...given(input), limit: String(PAGE_SIZE) })));
+    if (!parsed) return;
     await this.audited(session, `/console/clients/${clientId}`, { ...parsed.filters, cursor: parsed.page.cursor !== undefined });
     const t = await this.queries.timeline(clientId, parsed.filters, parsed.page);
     const state = t.revoked ? '<p id="revocation-state" class="bad">Revoked now.</p>' : '<p id="revocation-state" class="ok">Not revoked now.</p>';
@@ -191,12 +180,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
       return this.html(reply, 200, page('Incidents', `${form}<p class="note">Everything admitted under an anchor, an origin or a key, in a window.</p>${revokeAny}`, { actor: session.name }));
     }
     if (kind !== 'anchor' && kind !== 'origin' && kind !== 'jkt') return this.html(reply, 400, page('Incidents', `${form}<p class="error">kind must be anchor, origin or jkt</p>`, { actor: session.name }));
-    let parsed: { filters: { anchor?: string; origin?: string; jkt?: string; from?: string; to?: string }; page: Page };
-    try {
-      parsed = filtersAndPage(checkedQuery(AuditIncidentsQuery, { [kind]: raw.value, from: raw.from, to: raw.to, cursor: raw.cursor, limit: String(PAGE_SIZE) }));
-    } catch (err) {
-      return this.invalid(reply, session, 'Incidents', form, err);
-    }
+    const parsed = this.parsed(reply, session, 'Incidents', form, () => filtersAndPage(checkedQuery(AuditIncidentsQuery, { [kind]: raw.value, from: raw.from, to: raw.to, cursor: raw.cursor, limit: String(PAGE_SIZE) })));
+    if (!parsed) return;
     await this.audited(session, '/console/incidents', { ...parsed.filters, cursor: parsed.page.cursor !== undefined });
     const value = parsed.filters[kind] ?? raw.value;
     const incident = await this.queries.incident({ kind, value }, parsed.filters, parsed.page);
@@ -291,12 +276,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
     if (!session) return this.toSignIn(reply);
     const raw = { ...defaultWindow(), ...given(input) };
     const form = `<form class="filters" method="get" action="/console/report" id="report-window">${field('from', 'from (inclusive)', raw.from)}${field('to', 'to (exclusive)', raw.to)}<button type="submit" id="show-report">Show</button></form>`;
-    let window: { from: string; to: string };
-    try {
-      window = reportWindow(raw);
-    } catch (err) {
-      return this.invalid(reply, session, 'Evidence report', form, err);
-    }
+    const window = this.parsed(reply, session, 'Evidence report', form, () => reportWindow(raw));
+    if (!window) return;
     await this.audited(session, '/console/report', { ...window });
     const { report, series } = await reportWithSeries(this.sql, window);
     const charts = reportCharts(report, series);
@@ -308,12 +289,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
   async download(@Req() req: FastifyRequest, @Query() input: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const session = this.session(req);
     if (!session) return this.toSignIn(reply);
-    let window: { from: string; to: string };
-    try {
-      window = reportWindow(given(input));
-    } catch (err) {
-      return this.invalid(reply, session, 'Evidence report', '', err);
-    }
+    const window = this.parsed(reply, session, 'Evidence report', '', () => reportWindow(given(input)));
+    if (!window) return;
     await this.audited(session, '/console/report/download', { ...window, format: 'html' });
     const { report, series } = await reportWithSeries(this.sql, window);
     const html = renderReportHtml(report, reportCharts(report, series));
@@ -334,12 +311,8 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
   private sameOrigin(req: FastifyRequest): boolean {
     const origin = req.headers.origin;
     if (typeof origin !== 'string' || typeof req.headers.host !== 'string') return false;
-    try {
-      const url = new URL(origin);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.host.toLowerCase();
-    } catch {
-      return false;
-    }
+    const url = parsedUrl(origin);
+    return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.host.toLowerCase();
   }
 
   private revocationBase(req: FastifyRequest): string | undefined {
@@ -393,9 +366,15 @@ ${field('value', 'value', raw.value)}${field('from', 'from (inclusive)', raw.fro
     this.html(reply, 403, page('Refused', '<p class="error">This request did not come from the console\'s own pages (Origin), so it was refused.</p>'));
   }
 
-  private invalid(reply: FastifyReply, session: ConsoleSession, title: string, form: string, err: unknown): void {
-    if (!isQueryError(err)) throw err;
-    this.html(reply, 400, page(title, `${form}<p class="error" id="query-error">${escapeHtml(err.message)}</p>`, { actor: session.name }));
+  /** What `parse` returns; undefined once a refused query has been answered 400 on the page `title`. */
+  private parsed<T>(reply: FastifyReply, session: ConsoleSession, title: string, form: string, parse: () => T): T | undefined {
+    try {
+      return parse();
+    } catch (err) {
+      if (!isQueryError(err)) throw err;
+      this.html(reply, 400, page(title, `${form}<p class="error" id="query-error">${escapeHtml(err.message)}</p>`, { actor: session.name }));
+      return undefined;
+    }
   }
 }
 

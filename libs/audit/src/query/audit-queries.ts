@@ -76,13 +76,10 @@ export class AuditQueries {
   async events(filters: EventFilters, page: Page): Promise<EventPage> {
     const scope = { route: 'events', ...filters };
     const where = new Where();
-    if (filters.client_id) where.add((p) => `e.client_id = ${p}`, filters.client_id);
-    if (filters.type) where.add((p) => `e.type = ${p}`, filters.type);
+    for (const column of ['client_id', 'type', 'anchor', 'origin', 'decision', 'policy_version'] as const) {
+      if (filters[column]) where.add((p) => `e.${column} = ${p}`, filters[column]);
+    }
     window(where, filters);
-    if (filters.anchor) where.add((p) => `e.anchor = ${p}`, filters.anchor);
-    if (filters.origin) where.add((p) => `e.origin = ${p}`, filters.origin);
-    if (filters.decision) where.add((p) => `e.decision = ${p}`, filters.decision);
-    if (filters.policy_version) where.add((p) => `e.policy_version = ${p}`, filters.policy_version);
     if (filters.jkt) where.add((p) => `e.jkts @> ${p}::jsonb`, JSON.stringify([filters.jkt]));
     if (page.cursor) {
       const [seq] = decodeCursor(page.cursor, scope, 1);

@@ -1,3 +1,4 @@
+import { parsedJson } from '@admit/contracts';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { AuditError, AuditErrorCode } from '../audit-error';
@@ -25,12 +26,8 @@ export function encodeCursor(key: (string | number)[], query: unknown): string {
 export function decodeCursor(cursor: string, query: unknown, width: number): (string | number)[] {
   const invalid = (why: string) => new AuditError(AuditErrorCode.CursorInvalid, `the cursor is not valid: ${why}`);
   if (cursor.length === 0 || cursor.length > MAX_CURSOR || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid('not a cursor this API issued');
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid('not a cursor this API issued');
-  }
+  const body = parsedJson(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (body === undefined) throw invalid('not a cursor this API issued');
   const b = body as Partial<CursorBody> | null;
   if (
     typeof b !== 'object' ||

@@ -1,4 +1,4 @@
-import { Revocation, RevocationKind, Topic } from '@admit/contracts';
+import { orUndefined, Revocation, RevocationKind, Topic } from '@admit/contracts';
 import { revocationKey, RevocationSet, RevocationSubject } from '@admit/revocation-set';
 import { parseSpiffeId } from '@admit/workload';
 import { SqlQuery } from '../sql-query';
@@ -51,11 +51,7 @@ export async function coverageOf(query: SqlQuery, window: ReportWindow): Promise
 }
 
 function trustDomainOf(spiffePrefix: string): string[] {
-  try {
-    return [parseSpiffeId(spiffePrefix).trustDomain];
-  } catch {
-    return [];
-  }
+  return orUndefined(() => [parseSpiffeId(spiffePrefix).trustDomain]) ?? [];
 }
 
 /** The distinct subjects of validated and admitted metadata that name one of the trust domains, attesters or intermediates. */

@@ -1,4 +1,4 @@
-import { HttpError, RequestError } from '@admit/contracts';
+import { HttpError, parsedUrl, RequestError } from '@admit/contracts';
 import { Static, Type } from '@sinclair/typebox';
 
 /** The rate-limit variables, shared by the intake app and embedded mode; counts are per window and route. */
@@ -73,9 +73,6 @@ export class RateLimits {
  */
 export function rateKeyOf(clientId: string): string {
   if (!clientId.startsWith('https://')) return clientId;
-  try {
-    return `https://${new URL(clientId).hostname}`;
-  } catch {
-    return clientId;
-  }
+  const url = parsedUrl(clientId);
+  return url ? `https://${url.hostname}` : clientId;
 }

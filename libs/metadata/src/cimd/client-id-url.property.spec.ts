@@ -1,4 +1,5 @@
 // Real: checkClientIdUrl and the WHATWG URL parser; nothing stubbed, no I/O (fast-check generates the URLs).
+import { parsedUrl } from '@admit/contracts';
 import fc from 'fast-check';
 import { CimdErrorCode } from './cimd-problem';
 import { checkClientIdUrl } from './client-id-url';
@@ -21,12 +22,8 @@ const URL_CODES: readonly string[] = [
  */
 function allowed(raw: string): boolean {
   if (raw.length > 2048) return false;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
+  const url = parsedUrl(raw);
+  if (!url) return false;
   return (
     url.href === raw &&
     url.protocol === 'https:' &&

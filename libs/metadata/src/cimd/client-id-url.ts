@@ -1,4 +1,4 @@
-import { Problem } from '@admit/contracts';
+import { parsedUrl, Problem } from '@admit/contracts';
 import { CimdErrorCode as Code, cimdProblem, quote } from './cimd-problem';
 
 export type ClientIdUrlCheck = { ok: true; url: URL } | { ok: false; problem: Problem };
@@ -19,12 +19,8 @@ export function checkClientIdUrl(raw: string): ClientIdUrlCheck {
   const fail = (code: string, description: string): ClientIdUrlCheck => ({ ok: false, problem: cimdProblem(code, description) });
   if (typeof raw !== 'string') return fail(Code.UrlInvalid, 'client_id must be a string');
   if (raw.length > MAX_LENGTH) return fail(Code.UrlInvalid, `client_id is longer than ${MAX_LENGTH} characters`);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return fail(Code.UrlInvalid, `client_id ${quote(raw)} is not an absolute URL`);
-  }
+  const url = parsedUrl(raw);
+  if (!url) return fail(Code.UrlInvalid, `client_id ${quote(raw)} is not an absolute URL`);
   if (url.protocol !== 'https:') return fail(Code.UrlNotHttps, `client_id must use https, not ${url.protocol}`);
 
   // Checked on the raw string: the parser drops an empty userinfo and resolves dot segments.

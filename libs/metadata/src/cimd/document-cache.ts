@@ -1,4 +1,4 @@
-import { Problem } from '@admit/contracts';
+import { parsedUrl, Problem } from '@admit/contracts';
 import { TtlBounds } from './cache-ttl';
 
 export interface DocumentCacheOptions {
@@ -94,9 +94,5 @@ export class DocumentCache<T> {
 
 /** An origin's host, whatever the port: an origin revocation covers the host on every port. */
 function originOf(value: string): string {
-  try {
-    return new URL(value).hostname.replace(/\.$/, '');
-  } catch {
-    return value;
-  }
+  return parsedUrl(value)?.hostname.replace(/\.$/, '') ?? value;
 }

@@ -1,4 +1,4 @@
-import { ClientMetadata, Problem } from '@admit/contracts';
+import { ClientMetadata, parsedJson, Problem } from '@admit/contracts';
 import { checkClientMetadata } from '../client-metadata-rules';
 import { isSecretAuthMethod, nonPublicJwkMembers } from '../secrets';
 import { CimdErrorCode as Code, cimdProblem, quote } from './cimd-problem';
@@ -21,12 +21,8 @@ function parse(body: Buffer): { ok: true; doc: Json } | { ok: false; problem: Pr
   } catch {
     return { ok: false, problem: cimdProblem(Code.DocumentNotUtf8, 'the document is not UTF-8') };
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: cimdProblem(Code.DocumentNotJson, 'the document is not JSON') };
-  }
+  const doc = parsedJson(text);
+  if (doc === undefined) return { ok: false, problem: cimdProblem(Code.DocumentNotJson, 'the document is not JSON') };
   if (!isObject(doc)) return { ok: false, problem: cimdProblem(Code.DocumentNotObject, 'the document must be a JSON object') };
   const stack: Array<[unknown, number]> = [[doc, 1]];
   while (stack.length > 0) {

@@ -1,3 +1,4 @@
+import { parsedUrl } from '@admit/contracts';
 import { isIP } from 'node:net';
 import { FetchError, FetchErrorCode } from './fetcher';
 
@@ -16,12 +17,8 @@ export interface FetchTarget {
 }
 
 export function parseFetchTarget(raw: string): FetchTarget {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new FetchError(FetchErrorCode.InvalidUrl, 'URL is not valid');
-  }
+  const url = parsedUrl(raw);
+  if (!url) throw new FetchError(FetchErrorCode.InvalidUrl, 'URL is not valid');
   if (url.protocol !== 'https:') throw new FetchError(FetchErrorCode.NotHttps, `only https URLs are fetched, not ${url.protocol}`);
   if (url.username || url.password) throw new FetchError(FetchErrorCode.InvalidUrl, 'URL must not contain credentials');
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');

@@ -1,4 +1,4 @@
-import { RequestError, unstorableTextPath } from '@admit/contracts';
+import { parsedJson, RequestError, unstorableTextPath } from '@admit/contracts';
 
 const MAX_DEPTH = 32;
 
@@ -8,12 +8,8 @@ const MAX_DEPTH = 32;
  */
 export function jsonObjectBody(raw: unknown, errorCode: string): Record<string, unknown> {
   if (!Buffer.isBuffer(raw) || raw.length === 0) throw new RequestError(errorCode, 'the request body is empty');
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new RequestError(errorCode, 'the request body is not valid JSON');
-  }
+  const value = parsedJson(raw.toString('utf8'));
+  if (value === undefined) throw new RequestError(errorCode, 'the request body is not valid JSON');
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RequestError(errorCode, 'the request body must be a JSON object');
   }

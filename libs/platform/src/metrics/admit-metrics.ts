@@ -12,57 +12,15 @@ const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 export class AdmitMetrics implements BusMetrics {
   readonly registry = new Registry();
 
-  private readonly httpRequests = new Counter({
-    name: 'admit_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-  private readonly httpDuration = new Histogram({
-    name: 'admit_http_request_duration_seconds',
-    help: 'HTTP request latency, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: SECONDS,
-    registers: [this.registry],
-  });
-  private readonly decisions = new Counter({
-    name: 'admit_decisions_total',
-    help: 'Decisions published, by kind (registration, access), outcome and reason code',
-    labelNames: ['kind', 'decision', 'reason'] as const,
-    registers: [this.registry],
-  });
-  private readonly handlerDuration = new Histogram({
-    name: 'admit_bus_handler_duration_seconds',
-    help: 'Bus handler latency per run (one event, or one batch), by consumer group, topic and outcome',
-    labelNames: ['consumer', 'topic', 'outcome'] as const,
-    buckets: SECONDS,
-    registers: [this.registry],
-  });
-  private readonly deadLetters = new Counter({
-    name: 'admit_dead_letters_total',
-    help: 'Events this process dead-lettered to admit.dlq.v1, by consumer group, topic and reason',
-    labelNames: ['consumer', 'topic', 'reason'] as const,
-    registers: [this.registry],
-  });
+  private readonly httpRequests = this.counter('admit_http_requests_total', 'HTTP requests answered, by method, route pattern and status', ['method', 'route', 'status']);
+  private readonly httpDuration = this.histogram('admit_http_request_duration_seconds', 'HTTP request latency, by method, route pattern and status', ['method', 'route', 'status']);
+  private readonly decisions = this.counter('admit_decisions_total', 'Decisions published, by kind (registration, access), outcome and reason code', ['kind', 'decision', 'reason']);
+  private readonly handlerDuration = this.histogram('admit_bus_handler_duration_seconds', 'Bus handler latency per run (one event, or one batch), by consumer group, topic and outcome', ['consumer', 'topic', 'outcome']);
+  private readonly deadLetters = this.counter('admit_dead_letters_total', 'Events this process dead-lettered to admit.dlq.v1, by consumer group, topic and reason', ['consumer', 'topic', 'reason']);
   /** Seconds from a revocation's creation to this instance applying it (live ones, after start-up). */
-  readonly revocationLag = new Histogram({
-    name: 'admit_revocation_apply_lag_seconds',
-    help: "Seconds from a revocation's creation to this instance applying it (revocations arriving after start-up)",
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [this.registry],
-  });
-  private readonly fetches = new Counter({
-    name: 'admit_fetches_total',
-    help: 'Outbound fetches through the SSRF guard, by outcome (ok, or the fetch error code)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  private readonly cacheLookups = new Counter({
-    name: 'admit_cache_lookups_total',
-    help: 'Cache lookups, by cache (cimd, statement) and result (hit, miss)',
-    labelNames: ['cache', 'result'] as const,
-    registers: [this.registry],
-  });
+  readonly revocationLag = this.histogram('admit_revocation_apply_lag_seconds', "Seconds from a revocation's creation to this instance applying it (revocations arriving after start-up)", [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]);
+  private readonly fetches = this.counter('admit_fetches_total', 'Outbound fetches through the SSRF guard, by outcome (ok, or the fetch error code)', ['outcome']);
+  private readonly cacheLookups = this.counter('admit_cache_lookups_total', 'Cache lookups, by cache (cimd, statement) and result (hit, miss)', ['cache', 'result']);
 
   constructor() {
     // Prometheus' standard names (process_*, nodejs_*), so stock dashboards and alerts read them.
@@ -71,6 +29,14 @@ export class AdmitMetrics implements BusMetrics {
     this.deadLetters.inc({ consumer: 'none', topic: 'none', reason: 'none' }, 0);
     for (const cache of ['cimd', 'statement']) for (const result of ['hit', 'miss']) this.cacheLookups.inc({ cache, result }, 0);
     this.fetches.inc({ outcome: 'ok' }, 0);
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets = SECONDS): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** A gauge read when scraped: `read` returns the value, or samples with labels. */

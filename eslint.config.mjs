@@ -39,6 +39,10 @@ export default [
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'URL', property: 'canParse', message: 'On Node 20 it answers false for a non-ASCII URL once V8 optimises the call: use parsedUrl from @admit/contracts.' },
+      ],
     },
   },
 ];

@@ -1,5 +1,5 @@
 import type { EntityJson } from './cedar-wasm';
-import { ClientMetadata, MetadataSource } from '@admit/contracts';
+import { ClientMetadata, MetadataSource, parsedUrl } from '@admit/contracts';
 import type { AuthorizationRequest } from './decision';
 
 export type Sensitivity = 'normal' | 'sensitive';
@@ -88,8 +88,7 @@ function clientAttributes(c: ClientFacts): EntityJson['attrs'] {
 
 /** The host of a redirect URI as URL parsing lowercases it; none for custom schemes without one. */
 function hostOf(uri: string): string | undefined {
-  if (!URL.canParse(uri)) return undefined;
-  return new URL(uri).hostname || undefined;
+  return parsedUrl(uri)?.hostname || undefined;
 }
 
 /** RFC 8252 §7.3 loopback redirects: the IPv4 loopback range, IPv6 ::1 and localhost. */

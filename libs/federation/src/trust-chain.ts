@@ -230,8 +230,8 @@ function resolveMetadata(leafMetadata: EntityMetadata, links: Link[], allowedTyp
  * `fed.example`: that host alone), and a metadata document URL otherwise.
  */
 export function underFederationDomains(clientId: string, anchors: readonly { domains: readonly string[] }[]): boolean {
-  if (!URL.canParse(clientId)) return false;
-  const url = new URL(clientId);
+  const url = parsedUrl(clientId);
+  if (!url) return false;
   const host = url.hostname.toLowerCase();
   return url.protocol === 'https:' && anchors.some((anchor) => anchor.domains.some((name) => matches(host, name)));
 }

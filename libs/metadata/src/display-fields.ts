@@ -1,4 +1,4 @@
-import { Problem, RegistrationError } from '@admit/contracts';
+import { parsedUrl, Problem, RegistrationError } from '@admit/contracts';
 
 /**
  * Fields an authorization server shows to people, on consent screens and in consoles. Each may come
@@ -48,7 +48,7 @@ export function displayFieldProblems(metadata: Record<string, unknown>): Problem
 }
 
 function isHttpsUrl(value: string): boolean {
-  return URL.canParse(value) && new URL(value).protocol === 'https:';
+  return parsedUrl(value)?.protocol === 'https:';
 }
 
 function codePoint(char: string): string {

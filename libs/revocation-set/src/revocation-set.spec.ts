@@ -1,6 +1,6 @@
 // Real: RevocationSet; the clock is a variable the test moves.
 import { Revocation } from '@admit/contracts';
-import { RevocationSet, revocationKey } from './revocation-set';
+import { originHost, RevocationSet, revocationKey } from './revocation-set';
 
 const revoke = (kind: Revocation['kind'], value: string, expires_at?: string): [string, Revocation] => [
   revocationKey(kind, value),
@@ -30,6 +30,15 @@ describe('RevocationSet', () => {
     set.apply(key, revocation);
     expect(set.match(client)).toBe(revocation);
     expect(set.match({ client_id: 'c_other' })).toBeUndefined();
+  });
+
+  it('an origin revocation naming a non-ASCII host still matches after thousands of lookups (Node 20 URL.canParse turns false once optimised)', () => {
+    const [key, revocation] = revoke('origin', 'bücher.example');
+    set.apply(key, revocation);
+    const hosts = new Set<string | undefined>();
+    for (let i = 0; i < 20_000; i++) hosts.add(originHost('https://bücher.example'));
+    expect([...hosts]).toEqual(['xn--bcher-kva.example']);
+    expect(set.match({ client_id: 'c_idn', origin: 'https://xn--bcher-kva.example' })).toBe(revocation);
   });
 
   it('an intermediate revocation covers every leaf whose chain passes through it, and no other', () => {

@@ -1,4 +1,4 @@
-import { Revocation, RevocationKind } from '@admit/contracts';
+import { parsedUrl, Revocation, RevocationKind } from '@admit/contracts';
 
 /** Everything a client can be revoked by. */
 export interface RevocationSubject {
@@ -116,9 +116,8 @@ const ORIGIN_PREFIX = revocationKey('origin', '');
  */
 export function originHost(value: string): string | undefined {
   const url = value.includes('://') ? value : `https://${value}`;
-  if (!URL.canParse(url)) return undefined;
-  const host = new URL(url).hostname.replace(/\.$/, '');
-  return host.length > 0 ? host : undefined;
+  const host = parsedUrl(url)?.hostname.replace(/\.$/, '');
+  return host || undefined;
 }
 
 /** Revocation keys that cover the subject; an origin is given as `origin:<host>`, matched by host. */

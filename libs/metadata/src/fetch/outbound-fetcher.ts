@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { parsedUrl } from '@admit/contracts';
 import { readFileSync } from 'node:fs';
 import { MetricsPort } from '../metrics-port';
 import { parseAllowHosts } from './allow-hosts';
@@ -32,7 +33,7 @@ export function outboundFetcher(options: OutboundFetchOptions, metrics: MetricsP
   return {
     fetch: (url, fetchOptions) =>
       // The span names the host only, never the path or query.
-      span(URL.canParse(url) ? new URL(url).host : 'invalid', async () => {
+      span(parsedUrl(url)?.host ?? 'invalid', async () => {
         try {
           const response = await guarded.fetch(url, fetchOptions);
           metrics.fetched('ok');

@@ -1,4 +1,4 @@
-import { RequestError, RevocationError, RevocationKind, RevocationRequest } from '@admit/contracts';
+import { parsedUrl, RequestError, RevocationError, RevocationKind, RevocationRequest } from '@admit/contracts';
 import { parseSpiffeId, WorkloadError } from '@admit/workload';
 
 /** A revocation that would outlive any admission by years is a mistake; lift it explicitly instead. */
@@ -64,8 +64,8 @@ function checkExpiry(value: string, now: Date): string {
 /** A metadata document's origin (`https://host[:port]`, as URL#origin spells it) or just its host. */
 function originProblem(value: string): string | undefined {
   if (value.includes('://')) {
-    if (!URL.canParse(value)) return 'must be an origin like https://client.example';
-    const url = new URL(value);
+    const url = parsedUrl(value);
+    if (!url) return 'must be an origin like https://client.example';
     if (url.protocol !== 'https:') return 'must use https';
     return url.origin === value ? undefined : `must be the origin alone, spelt ${url.origin}`;
   }
@@ -76,8 +76,8 @@ function originProblem(value: string): string | undefined {
 
 /** An OpenID Federation Entity Identifier: an https URL without query, fragment or userinfo. */
 function entityIdProblem(value: string): string | undefined {
-  if (!URL.canParse(value)) return 'must be an OpenID Federation entity identifier like https://intermediate.example';
-  const url = new URL(value);
+  const url = parsedUrl(value);
+  if (!url) return 'must be an OpenID Federation entity identifier like https://intermediate.example';
   if (url.protocol !== 'https:') return 'must use https';
   return url.search || url.hash || url.username || url.password ? 'must not contain a query, fragment or userinfo' : undefined;
 }

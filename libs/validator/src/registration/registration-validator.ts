@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { EventData, isStorableText, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
+import { EventData, isStorableText, parsedUrl, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
 import { checkClientMetadata, CimdResolver, metadataClientId } from '@admit/metadata';
 import { bodyAdditions, ClientAttesters, mergeStatementMetadata, SpiffeSource, statementClientId, StatementVerifier } from '@admit/trust';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
@@ -54,7 +54,7 @@ export class RegistrationValidator {
 
   private async document(url: string, fresh: boolean): Promise<Validation> {
     const resolved = await this.documents.resolve(url, { fresh });
-    const origin = URL.canParse(url) ? new URL(url).origin : undefined;
+    const origin = parsedUrl(url)?.origin;
     if (!resolved.ok) return failed(url, 'cimd', resolved.problems, { origin });
     const { cached, ...document } = resolved.evidence;
     return {

@@ -48,10 +48,11 @@ export async function accessFigures(): Promise<Figure[]> {
     ];
   });
   const toReference = (rate: number) => ({ to: 'bare Fastify reference', value: rate / references[0].rate! });
-  return [...references, ...(await admitFigures(toReference))];
+  return [...references, ...(await admitFigures(toReference, references[1].p99))];
 }
 
-async function admitFigures(toReference: (rate: number) => Figure['ratio']): Promise<Figure[]> {
+/** `referenceP99`: the bare reference's p99 at the offered rate, one of the two floors of the latency row. */
+async function admitFigures(toReference: (rate: number) => Figure['ratio'], referenceP99: number): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'admit-bench-admin-'));
   const token = newAdminToken();
   const tokensFile = join(dir, 'admin-tokens.yaml');
@@ -119,6 +120,8 @@ async function admitFigures(toReference: (rate: number) => Figure['ratio']): Pro
         }),
         figure(`access checks, fast path, repeated, ${OFFERED_RATE.toLocaleString('en')}/s offered (distributed)`, offered.latencies, {
           rate: offered.rate,
+          // A check answers over HTTP and waits for its evidence: the floors' p99s summed is less than it can reach.
+          ratio: { to: "the two floors' p99 summed", value: figureP99(offered.latencies) / (referenceP99 + figureP99(evidence.latencies)) },
           ...(offered.failed ? { failed: offered.failed } : {}),
           target: 'p99 <= 5 ms',
           met: !offered.failed && figureP99(offered.latencies) <= 5,

@@ -29,12 +29,11 @@ const ADMIT_ISSUER = 'https://admit.bench';
 
 /**
  * Distributed, every service its own process. The reference first: a bare Fastify server answering
- * the same request with a fixed reply, under the same load (closed loop, and open loop at the offered
- * rate of the latency row). Fast-path access checks on admitted
- * clients with fresh admissions, decided in intake alone: repeated checks (50 clients, a few
- * actions each) and checks that repeat nothing (5,000 distinct clients), each as a ratio to the
- * reference. Revocation propagation: from `POST /revocations` (revocation process) until intake
- * (another process) denies, polled back to back.
+ * the same request with a fixed reply, under the same load (closed loop, and open loop at the
+ * latency row's offered rate). Fast-path access checks on admitted clients with fresh admissions,
+ * decided in intake alone: repeated checks (50 clients, a few actions each) and checks that repeat
+ * nothing (5,000 distinct clients), each as a ratio to the reference. Revocation propagation: from
+ * `POST /revocations` (revocation process) until intake (another process) denies, polled back to back.
  */
 export async function accessFigures(): Promise<Figure[]> {
   const references = await withReference(async (url) => {
@@ -120,7 +119,7 @@ async function admitFigures(toReference: (rate: number) => Figure['ratio'], refe
         }),
         figure(`access checks, fast path, repeated, ${OFFERED_RATE.toLocaleString('en')}/s offered (distributed)`, offered.latencies, {
           rate: offered.rate,
-          // A check answers over HTTP and waits for its evidence: the floors' p99s summed is less than it can reach.
+          // A check answers over HTTP and waits for its evidence: its p99 cannot go below the two floors' summed.
           ratio: { to: "the two floors' p99 summed", value: figureP99(offered.latencies) / (referenceP99 + figureP99(evidence.latencies)) },
           ...(offered.failed ? { failed: offered.failed } : {}),
           target: 'p99 <= 5 ms',

@@ -25,7 +25,6 @@ export async function openLoop(ratePerS: number, count: number, op: (i: number) 
     const wait = due - performance.now();
     // Timers are good to about a millisecond; closer than that, start now.
     if (wait >= 1) await delay(wait);
-    // From the due time, or from the start when the request went out early.
     const from = Math.min(due, performance.now());
     const request: Promise<void> = op(i).then(
       () => void latencies.push(performance.now() - from),

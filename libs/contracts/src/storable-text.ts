@@ -20,23 +20,38 @@ export function storableText(text: string): string {
 /**
  * Where the first string or property name in `value` that PostgreSQL cannot keep is, as a path such
  * as `["jwks"]["keys"][0]`, or null when there is none. Names in the path are JSON-escaped, so the
- * path itself is always storable. Iterative, so no nesting overflows the stack.
+ * path itself is always storable. Iterative, so no nesting overflows the stack; a path is spelt
+ * only for what is found, since nearly every value has nothing to report.
  */
 export function unstorableTextPath(value: unknown): string | null {
-  const stack: [unknown, string][] = [[value, '']];
+  const stack: Visit[] = [{ node: value }];
   while (stack.length > 0) {
-    const [node, path] = stack.pop() as [unknown, string];
+    const visit = stack.pop() as Visit;
+    const { node } = visit;
     if (typeof node === 'string') {
-      if (!isStorableText(node)) return path;
+      if (!isStorableText(node)) return pathOf(visit);
     } else if (Array.isArray(node)) {
-      node.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+      node.forEach((item, i) => stack.push({ node: item, parent: visit, step: i }));
     } else if (typeof node === 'object' && node !== null) {
       for (const [key, child] of Object.entries(node)) {
-        const at = `${path}[${JSON.stringify(key)}]`;
-        if (!isStorableText(key)) return at;
-        stack.push([child, at]);
+        const at = { node: child, parent: visit, step: key };
+        if (!isStorableText(key)) return pathOf(at);
+        stack.push(at);
       }
     }
   }
   return null;
+}
+
+/** A node met on the way down, with the step (index or name) from its parent. */
+interface Visit {
+  node: unknown;
+  parent?: Visit;
+  step?: number | string;
+}
+
+function pathOf(visit: Visit): string {
+  let path = '';
+  for (let at: Visit | undefined = visit; at?.parent; at = at.parent) path = `[${typeof at.step === 'number' ? at.step : JSON.stringify(at.step)}]${path}`;
+  return path;
 }

@@ -15,8 +15,7 @@ import {
 } from '@admit/contracts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { BusBatchContext } from './bus-batch-context';
-import { BusContext } from './bus-context';
+import { BusBatchContext, BusContext } from './bus-context';
 import { BusMetrics, HandlerOutcome, noBusMetrics } from './bus-metrics';
 import { Delivery } from './delivery';
 import { KeyedFlow, Taken } from './keyed-flow';

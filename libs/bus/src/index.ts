@@ -1,4 +1,3 @@
-export * from './bus-batch-context';
 export * from './bus-context';
 export * from './bus-metrics';
 export * from './trace-context';

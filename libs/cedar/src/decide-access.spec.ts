@@ -56,28 +56,25 @@ describe('the example SPIFFE namespace policy', () => {
 
 describe('decideAccess under the default policies/', () => {
   const set = PolicySet.load(REPO_POLICIES);
+  /** The whole answer when the one policy `id` decided. */
+  const decidedBy = (decision: 'allow' | 'deny', id: string, description: string, revalidate: boolean, ageS: number) => ({
+    decision,
+    policy_version: set.version,
+    determining_policies: [id],
+    reasons: [{ code: `policy:${id}`, description }],
+    revalidate,
+    admission_age_s: ageS,
+  });
 
   it('allows a normal action on a fresh admission', () => {
-    expect(decideAccess(set, check())).toStrictEqual({
-      decision: 'allow',
-      policy_version: set.version,
-      determining_policies: ['access-admitted'],
-      reasons: [{ code: 'policy:access-admitted', description: 'the client holds a current admission' }],
-      revalidate: false,
-      admission_age_s: 10,
-    });
+    expect(decideAccess(set, check())).toStrictEqual(decidedBy('allow', 'access-admitted', 'the client holds a current admission', false, 10));
   });
 
   it('a caller that knows only the client id cannot make a sensitive call: without a verified client assertion it is denied, and not revalidated', () => {
     for (const client_assertion of [undefined, 'absent'] as const) {
-      expect(decideAccess(set, check({ ageS: 10, context: { sensitivity: 'sensitive', client_assertion } }))).toStrictEqual({
-        decision: 'deny',
-        policy_version: set.version,
-        determining_policies: ['sensitive-needs-client-assertion'],
-        reasons: [{ code: 'policy:sensitive-needs-client-assertion', description: 'a sensitive action needs a verified client assertion' }],
-        revalidate: false,
-        admission_age_s: 10,
-      });
+      expect(decideAccess(set, check({ ageS: 10, context: { sensitivity: 'sensitive', client_assertion } }))).toStrictEqual(
+        decidedBy('deny', 'sensitive-needs-client-assertion', 'a sensitive action needs a verified client assertion', false, 10),
+      );
     }
     expect(decideAccess(set, check({ ageS: 10, context: { sensitivity: 'normal' } })).decision).toBe('allow');
   });
@@ -85,14 +82,9 @@ describe('decideAccess under the default policies/', () => {
   it('allows a sensitive action with a verified client assertion on an admission at most 60 s old, and asks to revalidate an older one', () => {
     const verified = { sensitivity: 'sensitive', client_assertion: 'verified' } as const;
     expect(decideAccess(set, check({ ageS: 60, context: verified })).decision).toBe('allow');
-    expect(decideAccess(set, check({ ageS: 61, context: verified }))).toStrictEqual({
-      decision: 'deny',
-      policy_version: set.version,
-      determining_policies: ['sensitive-needs-fresh-admission'],
-      reasons: [{ code: 'policy:sensitive-needs-fresh-admission', description: 'a sensitive action needs an admission fresher than 60 seconds; admit the client again' }],
-      revalidate: true,
-      admission_age_s: 61,
-    });
+    expect(decideAccess(set, check({ ageS: 61, context: verified }))).toStrictEqual(
+      decidedBy('deny', 'sensitive-needs-fresh-admission', 'a sensitive action needs an admission fresher than 60 seconds; admit the client again', true, 61),
+    );
   });
 
   it('asks to revalidate an admission older than 15 minutes, whatever its expiry says', () => {

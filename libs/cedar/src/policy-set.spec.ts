@@ -145,14 +145,12 @@ describe('PolicySet.load', () => {
       });
     });
 
-    it('throws for a folder without the schema', () => {
-      const dir = policyDir({ 'a.cedar': PERMIT_REGISTER }, null);
-      expect(loadError(dir).message).toBe(`no admit.cedarschema in ${dir}`);
-    });
-
-    it('throws for a folder with no *.cedar file', () => {
-      const dir = policyDir({ 'policy.txt': PERMIT_REGISTER, 'x.cedar.disabled': PERMIT_REGISTER });
-      expect(loadError(dir).message).toBe(`no *.cedar files in ${dir}`);
+    it.each([
+      ['without the schema', () => policyDir({ 'a.cedar': PERMIT_REGISTER }, null), 'no admit.cedarschema in'],
+      ['with no *.cedar file', () => policyDir({ 'policy.txt': PERMIT_REGISTER, 'x.cedar.disabled': PERMIT_REGISTER }), 'no *.cedar files in'],
+    ])('throws for a folder %s', (_what, folder, message) => {
+      const dir = folder();
+      expect(loadError(dir).message).toBe(`${message} ${dir}`);
     });
 
     it('throws for a missing folder', () => {
@@ -183,14 +181,11 @@ describe('PolicySet published', () => {
 });
 
 describe('PolicySet.isAuthorized', () => {
-  it('denies with no determining policy when nothing permits', () => {
-    const set = PolicySet.load(policyDir({ 'a.cedar': '@id("access") permit (principal, action == Admit::Action::"access", resource);' }));
-    expect(set.isAuthorized(request())).toEqual({ decision: 'deny', determining: [], errors: [], advice: [] });
-  });
-
-  it('lets a forbid override a permit and names the forbid', () => {
-    const set = PolicySet.load(policyDir({ 'a.cedar': `@id("p") ${PERMIT_REGISTER}\n@id("f") forbid (principal, action, resource);` }));
-    expect(set.isAuthorized(request())).toEqual({ decision: 'deny', determining: ['f'], errors: [], advice: [] });
+  it.each([
+    ['denies with no determining policy when nothing permits', '@id("access") permit (principal, action == Admit::Action::"access", resource);', []],
+    ['lets a forbid override a permit and names the forbid', `@id("p") ${PERMIT_REGISTER}\n@id("f") forbid (principal, action, resource);`, ['f']],
+  ])('%s', (_what, text, determining) => {
+    expect(PolicySet.load(policyDir({ 'a.cedar': text })).isAuthorized(request())).toEqual({ decision: 'deny', determining, errors: [], advice: [] });
   });
 
   it('reports evaluation errors, naming the policy, and skips it', () => {

@@ -142,12 +142,6 @@ describe('TrustChainResolver', () => {
       });
     });
 
-    it('leaf metadata the policy forbids', async () => {
-      const { fed, anchor, intermediate, leaf } = await federation();
-      intermediate.subordinates.set(leaf.id, { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['tls_client_auth'] } } } });
-      expect(await failure(resolverOf(fed, anchor).resolve(leaf.id))).toMatchObject({ code: 'ERR_FEDERATION_POLICY_VIOLATION' });
-    });
-
     it('an unknown claim listed in crit', async () => {
       const { fed, anchor, leaf } = await federation();
       leaf.extra = { crit: ['https://ext.example/claim'], 'https://ext.example/claim': 1 };
@@ -157,10 +151,13 @@ describe('TrustChainResolver', () => {
       });
     });
 
-    it('an unknown operator listed in metadata_policy_crit', async () => {
+    it.each([
+      ['leaf metadata the policy forbids', { metadata_policy: { openid_relying_party: { token_endpoint_auth_method: { one_of: ['tls_client_auth'] } } } }, 'ERR_FEDERATION_POLICY_VIOLATION'],
+      ['an unknown operator listed in metadata_policy_crit', { metadata_policy: { openid_relying_party: { scope: { regexp: '^openid' } } }, metadata_policy_crit: ['regexp'] }, 'ERR_FEDERATION_POLICY_CRIT'],
+    ])('%s', async (_what, statement, code) => {
       const { fed, anchor, intermediate, leaf } = await federation();
-      intermediate.subordinates.set(leaf.id, { metadata_policy: { openid_relying_party: { scope: { regexp: '^openid' } } }, metadata_policy_crit: ['regexp'] });
-      expect(await failure(resolverOf(fed, anchor).resolve(leaf.id))).toMatchObject({ code: 'ERR_FEDERATION_POLICY_CRIT' });
+      intermediate.subordinates.set(leaf.id, statement);
+      expect(await failure(resolverOf(fed, anchor).resolve(leaf.id))).toMatchObject({ code });
     });
 
     it('an unknown operator not listed as critical is ignored', async () => {

@@ -54,10 +54,8 @@ export async function verifyTrustMarks(
       reject(Code.Expired, `the ${type} trust mark expired at ${new Date(exp * 1000).toISOString()}`);
       continue;
     }
-    let keys: JSONWebKeySet;
-    try {
-      keys = await keysOf(issuer);
-    } catch {
+    const keys = await keysOf(issuer).catch(() => undefined);
+    if (!keys) {
       reject(Code.IssuerUnavailable, `the keys of trust mark issuer ${issuer} could not be resolved`);
       continue;
     }

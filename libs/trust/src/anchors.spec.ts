@@ -103,30 +103,20 @@ describe('buildTrustAnchors rejects, naming the anchor and field', () => {
     ['a fractional max_age_s', remote({ max_age_s: 1.5 }), 'field max_age_s: must be integer'],
     ['an empty allowlist', remote({ algorithms: [] }), 'field algorithms: must NOT have fewer than 1 items'],
     ['an id with spaces', remote({ id: 'a b' }), 'field id: must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"'],
+    ['algorithm none', remote({ algorithms: ['ES256', 'none'] }), 'field algorithms: "none" is not allowed; only asymmetric JWS algorithms (ES*, PS*, RS*, EdDSA, Ed25519) are'],
+    ['algorithm HS256', remote({ algorithms: ['ES256', 'HS256'] }), 'field algorithms: "HS256" is not allowed; only asymmetric JWS algorithms (ES*, PS*, RS*, EdDSA, Ed25519) are'],
+    ['a jwks_uri with http', remote({ jwks_uri: 'http://acme.example/jwks.json' }), 'field jwks_uri: must use https'],
+    ['a jwks_uri with userinfo', remote({ jwks_uri: 'https://u:p@acme.example/jwks.json' }), 'field jwks_uri: must not contain userinfo'],
+    ['a jwks_uri with a fragment', remote({ jwks_uri: 'https://acme.example/jwks.json#x' }), 'field jwks_uri: must not contain a fragment'],
+    ['a jwks_uri with a relative URL', remote({ jwks_uri: '/jwks.json' }), 'field jwks_uri: is not an absolute URL'],
   ])('%s', (_, anchor, message) => {
     expectConfigError({ anchors: [anchor] }, `trust anchors: anchor "${(anchor as { id: string }).id}" (anchors[0]) ${message}`);
-  });
-
-  it.each([
-    ['none', 'field algorithms: "none" is not allowed; only asymmetric JWS algorithms (ES*, PS*, RS*, EdDSA, Ed25519) are'],
-    ['HS256', 'field algorithms: "HS256" is not allowed; only asymmetric JWS algorithms (ES*, PS*, RS*, EdDSA, Ed25519) are'],
-  ])('algorithm %s', (alg, message) => {
-    expectConfigError({ anchors: [remote({ algorithms: ['ES256', alg] })] }, `trust anchors: anchor "acme" (anchors[0]) ${message}`);
   });
 
   it('both jwks and jwks_uri, or neither', () => {
     const message = 'trust anchors: anchor "acme" (anchors[0]) field jwks/jwks_uri: exactly one of jwks or jwks_uri is required';
     expectConfigError({ anchors: [remote({ jwks: { keys: [publicJwk] } })] }, message);
     expectConfigError({ anchors: [{ ...remote(), jwks_uri: undefined }] }, message);
-  });
-
-  it.each([
-    ['http', 'http://acme.example/jwks.json', 'must use https'],
-    ['userinfo', 'https://u:p@acme.example/jwks.json', 'must not contain userinfo'],
-    ['a fragment', 'https://acme.example/jwks.json#x', 'must not contain a fragment'],
-    ['a relative URL', '/jwks.json', 'is not an absolute URL'],
-  ])('a jwks_uri with %s', (_, uri, message) => {
-    expectConfigError({ anchors: [remote({ jwks_uri: uri })] }, `trust anchors: anchor "acme" (anchors[0]) field jwks_uri: ${message}`);
   });
 
   it('private, symmetric, kid-less and duplicate inline keys', () => {

@@ -114,7 +114,7 @@ function toFederationAnchor(config: FederationAnchorConfig, where: string): Fede
 function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustAnchor {
   const fail = failAt(where);
   const trustDomain = config.trust_domain;
-  if (spiffeIdOf(`spiffe://${trustDomain}`)?.trustDomain !== trustDomain) fail('trust_domain', 'must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path');
+  if (orUndefined(() => parseSpiffeId(`spiffe://${trustDomain}`))?.trustDomain !== trustDomain) fail('trust_domain', 'must be a SPIFFE trust domain: lowercase letters, digits, dots, dashes and underscores, without scheme or path');
   if ((config.bundle === undefined) === (config.bundle_endpoint === undefined)) fail('bundle/bundle_endpoint', 'exactly one of bundle or bundle_endpoint is required');
   let bundle: JSONWebKeySet | undefined;
   if (config.bundle !== undefined) {
@@ -133,7 +133,7 @@ function toSpiffeAnchor(config: SpiffeAnchorConfig, where: string): SpiffeTrustA
   const seen = new Map<string, string>();
   const templates = Object.entries(config.templates).map(([prefix, metadata]) => {
     const segments = prefixSegments(prefix);
-    if (segments.length > 0 && !spiffeIdOf(`spiffe://${trustDomain}/${segments.join('/')}`)) fail(`templates."${prefix.slice(0, 256)}"`, 'must be a SPIFFE path prefix: segments of [A-Za-z0-9._-], none empty, . or ..');
+    if (segments.length > 0 && !orUndefined(() => parseSpiffeId(`spiffe://${trustDomain}/${segments.join('/')}`))) fail(`templates."${prefix.slice(0, 256)}"`, 'must be a SPIFFE path prefix: segments of [A-Za-z0-9._-], none empty, . or ..');
     const key = segments.join('/');
     if (seen.has(key)) fail(`templates."${prefix.slice(0, 256)}"`, `names the same path as "${seen.get(key)}"`);
     seen.set(key, prefix);
@@ -158,11 +158,6 @@ function toAttesterAnchor(config: ClientAttesterAnchorConfig, where: string): Cl
   const checked = checkClientMetadata(config.metadata);
   if (!checked.ok) fail('metadata', checked.errors.map((e) => e.description).join('; '));
   return Object.freeze({ id: config.id, issuer: config.issuer, jwks, metadata: checked.ok ? checked.metadata : {} });
-}
-
-/** The SPIFFE ID `id` parsed, or undefined when it is none. */
-function spiffeIdOf(id: string): ReturnType<typeof parseSpiffeId> | undefined {
-  return orUndefined(() => parseSpiffeId(id));
 }
 
 function toAnchor(config: TrustAnchorConfig, where: string): TrustAnchor {

@@ -6,13 +6,10 @@ import { publicJwksProblem } from './public-jwks';
 
 /** Fetches an anchor's JWKS through the injected fetcher and refuses anything but a public key set. */
 export async function fetchAnchorJwks(fetcher: Fetcher, anchorId: string, uri: string, maxBytes: number): Promise<JSONWebKeySet> {
-  let body: Buffer;
-  try {
-    ({ body } = await fetcher.fetch(uri, { maxBytes }));
-  } catch (error) {
+  const { body } = await fetcher.fetch(uri, { maxBytes }).catch((error: unknown) => {
     const code = (error as { code?: unknown }).code;
     throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} could not be fetched (${typeof code === 'string' ? code : 'unknown error'})`);
-  }
+  });
   const jwks = parsedJson(body.toString('utf8'));
   if (jwks === undefined) throw new AnchorKeysError(anchorId, `the JWKS of anchor ${JSON.stringify(anchorId)} is not JSON`);
   const problem = publicJwksProblem(jwks);

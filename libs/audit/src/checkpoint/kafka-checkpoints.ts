@@ -1,5 +1,5 @@
 import { FETCH_MAX_WAIT_MS } from '@admit/bus';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { CheckpointSink, ExternalCheckpoint, parseExternal, unreadable } from './external-checkpoints';
 
@@ -16,19 +16,26 @@ function client(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'admit-audit-checkpoints', brokers, logLevel: logLevel.NOTHING });
 }
 
-/** Creates the checkpoint topic unless it exists: one partition, never deleted by retention or compaction. */
-async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
+/** What `use` makes of a connected admin client, which is disconnected after. */
+async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates the checkpoint topic unless it exists: one partition, never deleted by retention or compaction. */
+async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
     if ((await admin.listTopics()).includes(topic)) return;
     await admin.createTopics({
       waitForLeaders: true,
       topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '-1' }] }],
     });
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** Publishes each checkpoint (key: its number) and waits for every in-sync replica to have it. */
@@ -66,17 +73,12 @@ export function kafkaCheckpointSink(options: KafkaCheckpointOptions): Checkpoint
 
 /** The value of the topic's last record, read by seeking to it; undefined when the topic is missing or empty. */
 async function readLastRecord(kafka: Kafka, topic: string): Promise<string | undefined> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let last: bigint;
-  try {
+  const last = await withAdmin(kafka, async (admin) => {
     if (!(await admin.listTopics()).includes(topic)) return undefined;
     const [offsets] = await admin.fetchTopicOffsets(topic);
-    if (BigInt(offsets.high) === BigInt(offsets.low)) return undefined;
-    last = BigInt(offsets.high) - 1n;
-  } finally {
-    await admin.disconnect();
-  }
+    return BigInt(offsets.high) === BigInt(offsets.low) ? undefined : BigInt(offsets.high) - 1n;
+  });
+  if (last === undefined) return undefined;
   const consumer = kafka.consumer({ groupId: `admit-audit-checkpoints.${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: FETCH_MAX_WAIT_MS });
   try {
     await consumer.connect();
@@ -101,18 +103,13 @@ async function readLastRecord(kafka: Kafka, topic: string): Promise<string | und
 export async function readCheckpointTopic(options: KafkaCheckpointOptions & { topic?: string }): Promise<ExternalCheckpoint[]> {
   const topic = options.topic ?? `${options.topicPrefix ?? ''}${CHECKPOINT_TOPIC}`;
   const kafka = client(options.brokers);
-  const admin = kafka.admin();
-  await admin.connect();
-  let end: bigint;
-  try {
+  const end = await withAdmin(kafka, async (admin) => {
     if (!(await admin.listTopics()).includes(topic)) throw unreadable(`Kafka topic ${topic} does not exist`);
     const offsets = await admin.fetchTopicOffsets(topic);
     if (offsets.length !== 1) throw unreadable(`Kafka topic ${topic} has ${offsets.length} partitions; a checkpoint topic has one`);
-    if (BigInt(offsets[0].high) === BigInt(offsets[0].low)) return [];
-    end = BigInt(offsets[0].high);
-  } finally {
-    await admin.disconnect();
-  }
+    return BigInt(offsets[0].high) === BigInt(offsets[0].low) ? undefined : BigInt(offsets[0].high);
+  });
+  if (end === undefined) return [];
   const out: ExternalCheckpoint[] = [];
   const consumer = kafka.consumer({ groupId: `admit-verify.${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: FETCH_MAX_WAIT_MS });
   try {

@@ -1,3 +1,4 @@
+import { parsedJson } from '@admit/contracts';
 import { AdminPrincipal } from '@admit/platform';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,13 +43,9 @@ export class ConsoleSessions {
     const given = Buffer.from(mac, 'utf8');
     const expected = Buffer.from(this.mac(payload), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    try {
-      const s = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ConsoleSession;
-      if (typeof s.name !== 'string' || !Array.isArray(s.scopes) || typeof s.exp !== 'number') return undefined;
-      return s.exp > now / 1000 ? s : undefined;
-    } catch {
-      return undefined;
-    }
+    const s = parsedJson(Buffer.from(payload, 'base64url').toString('utf8')) as ConsoleSession | null | undefined;
+    if (typeof s?.name !== 'string' || !Array.isArray(s.scopes) || typeof s.exp !== 'number') return undefined;
+    return s.exp > now / 1000 ? s : undefined;
   }
 
   private mac(payload: string): string {

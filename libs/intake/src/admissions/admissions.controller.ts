@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
-import { AdmissionRequest, ClientInformationResponse, EventData, RegistrationError, RequestError, Topic } from '@admit/contracts';
+import { AdmissionRequest, ClientInformationResponse, EventData, orUndefined, RegistrationError, RequestError, Topic } from '@admit/contracts';
 import { decodeJwt } from 'jose';
 import { ATTESTATION_HEADER, ATTESTATION_POP_HEADER, proofFor, WorkloadProofs } from '../access/workload-proofs';
 import { RateLimits } from '../limits/rate-limits';
@@ -58,10 +58,6 @@ export function admissionRequested(request: AdmissionRequest, receivedAt: string
 
 /** The SVID's `sub`, unverified: the request's name until the validator verifies it. */
 function svidName(svid: string): string {
-  try {
-    const { sub } = decodeJwt(svid);
-    return typeof sub === 'string' && sub.length > 0 && sub.length <= 2048 ? sub : UNNAMED_SVID;
-  } catch {
-    return UNNAMED_SVID;
-  }
+  const sub = orUndefined(() => decodeJwt(svid).sub);
+  return typeof sub === 'string' && sub.length > 0 && sub.length <= 2048 ? sub : UNNAMED_SVID;
 }

@@ -1,3 +1,4 @@
+import { orUndefined } from '@admit/contracts';
 import { decodeJwt } from 'jose';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AdmissionTokens } from '../admission-token/admission-tokens';
@@ -46,10 +47,6 @@ export async function verifiedClient(headers: IncomingHttpHeaders, tokens: Admis
 
 function issuerOf(assertion: string | string[]): string | undefined {
   if (typeof assertion !== 'string' || assertion.length > 16_384) return undefined;
-  try {
-    const { iss } = decodeJwt(assertion);
-    return typeof iss === 'string' && iss.length > 0 && iss.length <= 2048 ? iss : undefined;
-  } catch {
-    return undefined;
-  }
+  const iss = orUndefined(() => decodeJwt(assertion).iss);
+  return typeof iss === 'string' && iss.length > 0 && iss.length <= 2048 ? iss : undefined;
 }

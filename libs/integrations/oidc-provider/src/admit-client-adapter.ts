@@ -37,14 +37,11 @@ export class AdmitClientAdapter implements OidcAdapter {
     const cached = this.cache.get(id);
     if (cached && cached.until > this.now()) return cached.metadata;
     this.cache.delete(id);
-    let admitted;
-    try {
-      admitted = await this.admit.resolveClient(id);
-    } catch (err) {
+    const admitted = await this.admit.resolveClient(id).catch((err: unknown) => {
       if (err instanceof AdmitError && err.status === 404 && err.code === 'invalid_client') return undefined;
       throw err;
-    }
-    if (admitted.client_id !== id) return undefined;
+    });
+    if (admitted?.client_id !== id) return undefined;
     if (this.options.verifyAdmission !== false) await this.admit.verifyAdmission(admitted.admission, id);
     const metadata = oidcClientMetadata(admitted);
     const until = Math.min(this.now() + this.cacheMs, admitted.client_id_expires_at * 1000);

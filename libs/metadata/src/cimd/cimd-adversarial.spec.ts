@@ -17,7 +17,7 @@ const neverConnect = jest.fn<TLSSocket, [ConnectionOptions]>(() => {
   throw new Error('the connect spy was called: a blocked fetch reached the network layer');
 });
 const resolveTo = (address: string) => async (): Promise<ResolvedAddress[]> => [{ address, family: address.includes(':') ? 6 : 4 }];
-const problem = (code: string, description: string) => ({ code, error: 'invalid_client_metadata', description });
+const refused = (code: string, description: string) => ({ ok: false, problems: [{ code, error: 'invalid_client_metadata', description }] });
 const id = (name: string) => `${fixture.origin}/clients/${name}.json`;
 
 /** Admit as it runs in tests: the fixture's CA trusted and exactly localhost:PORT allowed to be loopback. */
@@ -69,27 +69,18 @@ describe('CIMD admission, adversarial', () => {
     ['a 6 KB document', 'ERR_FETCH_TOO_LARGE', 'six-kb', () => `response from localhost:${fixture.port} exceeds 5120 bytes`],
     ['a missing document', 'ERR_FETCH_STATUS', 'missing', () => `localhost:${fixture.port} answered 404; only 200 counts`],
   ])('rejects %s: %s', async (_what, code, name, description) => {
-    expect(await admit().resolve(id(name))).toEqual({ ok: false, problems: [problem(code, description())] });
+    expect(await admit().resolve(id(name))).toEqual(refused(code, description()));
   });
 
   it('rejects a redirect (302) without following it: ERR_FETCH_REDIRECT', async () => {
     const before = fixture.requests.length;
-    expect(await admit().resolve(id('moved'))).toEqual({
-      ok: false,
-      problems: [problem('ERR_FETCH_REDIRECT', `localhost:${fixture.port} answered 302; redirects are never followed`)],
-    });
+    expect(await admit().resolve(id('moved'))).toEqual(refused('ERR_FETCH_REDIRECT', `localhost:${fixture.port} answered 302; redirects are never followed`));
     expect(fixture.requests.slice(before).map((r) => r.path)).toEqual(['/clients/moved.json']);
   });
 
   it('rejects http:// (ERR_CIMD_URL_NOT_HTTPS) and a fragment (ERR_CIMD_URL_FRAGMENT) before any fetch', async () => {
-    expect(await production().resolve(`http://localhost:${fixture.port}/clients/published.json`)).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_URL_NOT_HTTPS', 'client_id must use https, not http:')],
-    });
-    expect(await production().resolve(`${id('published')}#frag`)).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_URL_FRAGMENT', 'client_id must not contain a fragment')],
-    });
+    expect(await production().resolve(`http://localhost:${fixture.port}/clients/published.json`)).toEqual(refused('ERR_CIMD_URL_NOT_HTTPS', 'client_id must use https, not http:'));
+    expect(await production().resolve(`${id('published')}#frag`)).toEqual(refused('ERR_CIMD_URL_FRAGMENT', 'client_id must not contain a fragment'));
   });
 
   describe('loopback with the allow-list unset', () => {
@@ -99,14 +90,11 @@ describe('CIMD admission, adversarial', () => {
       ['https://[::ffff:7f00:1]/clients/a.json', '::ffff:7f00:1 resolves to special-use address ::ffff:7f00:1 (ipv4-mapped)'],
       ['https://localhost/clients/a.json', 'localhost resolves to special-use address 127.0.0.1 (loopback)'],
     ])('blocks %s: ERR_FETCH_BLOCKED_ADDRESS, never connecting', async (url, description) => {
-      expect(await production().resolve(url)).toEqual({ ok: false, problems: [problem('ERR_FETCH_BLOCKED_ADDRESS', description)] });
+      expect(await production().resolve(url)).toEqual(refused('ERR_FETCH_BLOCKED_ADDRESS', description));
     });
 
     it('blocks the fixture itself: the allow-list is what let the cases above through', async () => {
-      expect(await production().resolve(id('published'))).toEqual({
-        ok: false,
-        problems: [problem('ERR_FETCH_BLOCKED_ADDRESS', 'localhost resolves to special-use address 127.0.0.1 (loopback)')],
-      });
+      expect(await production().resolve(id('published'))).toEqual(refused('ERR_FETCH_BLOCKED_ADDRESS', 'localhost resolves to special-use address 127.0.0.1 (loopback)'));
     });
 
     // Client ids are compared as strings, so the other spellings never get as far as the fetcher.
@@ -115,10 +103,7 @@ describe('CIMD admission, adversarial', () => {
       ['https://2130706433/clients/a.json', 'https://127.0.0.1/clients/a.json'],
       ['https://[::ffff:127.0.0.1]/clients/a.json', 'https://[::ffff:7f00:1]/clients/a.json'],
     ])('refuses %s as not canonical: ERR_CIMD_URL_NOT_CANONICAL', async (url, canonical) => {
-      expect(await production().resolve(url)).toEqual({
-        ok: false,
-        problems: [problem('ERR_CIMD_URL_NOT_CANONICAL', `client_id must be given in its canonical form ${JSON.stringify(canonical)}; client ids are compared as plain strings`)],
-      });
+      expect(await production().resolve(url)).toEqual(refused('ERR_CIMD_URL_NOT_CANONICAL', `client_id must be given in its canonical form ${JSON.stringify(canonical)}; client ids are compared as plain strings`));
     });
   });
 
@@ -137,9 +122,6 @@ describe('CIMD admission, adversarial', () => {
     ['::ffff:169.254.169.254', 'ipv4-mapped'],
     ['64:ff9b::a9fe:a9fe', 'nat64'],
   ])('blocks a client id host resolving to %s (%s): ERR_FETCH_BLOCKED_ADDRESS, never connecting', async (address, range) => {
-    expect(await production(address).resolve('https://client.example/oauth/metadata.json')).toEqual({
-      ok: false,
-      problems: [problem('ERR_FETCH_BLOCKED_ADDRESS', `client.example resolves to special-use address ${address} (${range})`)],
-    });
+    expect(await production(address).resolve('https://client.example/oauth/metadata.json')).toEqual(refused('ERR_FETCH_BLOCKED_ADDRESS', `client.example resolves to special-use address ${address} (${range})`));
   });
 });

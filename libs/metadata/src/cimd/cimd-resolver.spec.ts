@@ -19,6 +19,7 @@ const ok = (body = BODY, headers: Record<string, string> = { 'cache-control': 'm
 const fetch = jest.fn<Promise<FetchResponse>, [string, FetchOptions]>();
 const resolver = () => new CimdResolver({ fetch }, { clock: () => now });
 const later = (ms: number) => (now = new Date(now.getTime() + ms));
+const refused = (code: string, description: string) => ({ ok: false, problems: [{ code, error: 'invalid_client_metadata', description }] });
 
 beforeEach(() => {
   now = fetchedAt;
@@ -50,16 +51,7 @@ describe('CimdResolver', () => {
     const response = ok(BODY, headers as Record<string, string>);
     if (response.headers['content-type'] === undefined) delete response.headers['content-type'];
     fetch.mockResolvedValue(response);
-    expect(await resolver().resolve(url)).toEqual({
-      ok: false,
-      problems: [
-        {
-          code: 'ERR_CIMD_CONTENT_TYPE',
-          error: 'invalid_client_metadata',
-          description: `the document must be served as application/json or a +json type; it was served with ${served}`,
-        },
-      ],
-    });
+    expect(await resolver().resolve(url)).toEqual(refused('ERR_CIMD_CONTENT_TYPE', `the document must be served as application/json or a +json type; it was served with ${served}`));
   });
 
   it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON', 'application/oauth-client+json'])('accepts a document served as %s', async (type) => {
@@ -100,15 +92,12 @@ describe('CimdResolver', () => {
     [FetchErrorCode.Status, 'notes.example.com answered 404; only 200 counts', 404],
   ])('maps %s to a problem with the same code', async (code, message, status) => {
     fetch.mockRejectedValue(new FetchError(code, message, status));
-    expect(await resolver().resolve(url)).toEqual({ ok: false, problems: [{ code, error: 'invalid_client_metadata', description: message }] });
+    expect(await resolver().resolve(url)).toEqual(refused(code, message));
   });
 
   it('reports an unexpected fetch failure without its details', async () => {
     fetch.mockRejectedValue(new Error('socket internals: secret-ish detail'));
-    expect(await resolver().resolve(url)).toEqual({
-      ok: false,
-      problems: [{ code: 'ERR_CIMD_FETCH_FAILED', error: 'invalid_client_metadata', description: 'fetching the client metadata document failed unexpectedly' }],
-    });
+    expect(await resolver().resolve(url)).toEqual(refused('ERR_CIMD_FETCH_FAILED', 'fetching the client metadata document failed unexpectedly'));
   });
 
   it('never caches a failure as a document, but holds it for the negative TTL so the target is not hammered', async () => {
@@ -129,19 +118,13 @@ describe('CimdResolver', () => {
     fetch.mockResolvedValueOnce(ok(BODY.replace('"client_id"', '"client_secret":"s","client_id"')));
     fetch.mockResolvedValue(ok());
     const cimd = resolver();
-    expect(await cimd.resolve(url)).toEqual({
-      ok: false,
-      problems: [{ code: 'ERR_CIMD_CLIENT_SECRET', error: 'invalid_client_metadata', description: 'the document must not contain client_secret' }],
-    });
+    expect(await cimd.resolve(url)).toEqual(refused('ERR_CIMD_CLIENT_SECRET', 'the document must not contain client_secret'));
     later(10_000);
     expect(await cimd.resolve(url)).toMatchObject({ ok: true, evidence: { cached: false } });
   });
 
   it('rejects a bad client id URL without fetching or caching anything', async () => {
-    expect(await resolver().resolve('http://notes.example.com/client.json')).toEqual({
-      ok: false,
-      problems: [{ code: 'ERR_CIMD_URL_NOT_HTTPS', error: 'invalid_client_metadata', description: 'client_id must use https, not http:' }],
-    });
+    expect(await resolver().resolve('http://notes.example.com/client.json')).toEqual(refused('ERR_CIMD_URL_NOT_HTTPS', 'client_id must use https, not http:'));
     expect(await resolver().resolve(`${url}#x`)).toMatchObject({ ok: false, problems: [{ code: 'ERR_CIMD_URL_FRAGMENT' }] });
     expect(fetch).not.toHaveBeenCalled();
   });

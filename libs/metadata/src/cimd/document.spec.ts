@@ -6,6 +6,7 @@ const url = 'https://notes.example.com/oauth/client-metadata.json';
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const minimal = { client_id: url, redirect_uris: ['https://notes.example.com/cb'] };
 const problem = (code: string, description: string, error = 'invalid_client_metadata') => ({ code, error, description });
+const refused = (code: string, description: string, error?: string) => ({ ok: false, problems: [problem(code, description, error)] });
 
 describe('checkMetadataDocument', () => {
   it('accepts a realistic published document and keeps every unknown field', () => {
@@ -28,37 +29,26 @@ describe('checkMetadataDocument', () => {
     ['https://notes.example.com:443/oauth/client-metadata.json', 'the default port spelled out'],
     ['https://evil.example/oauth/client-metadata.json', 'another host'],
   ])('rejects a client_id that is not the URL fetched (%s: %s)', (clientId) => {
-    expect(checkMetadataDocument(url, body({ ...minimal, client_id: clientId }))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_CLIENT_ID_MISMATCH', `client_id ${JSON.stringify(clientId)} is not the URL fetched, ${JSON.stringify(url)}`)],
-    });
+    expect(checkMetadataDocument(url, body({ ...minimal, client_id: clientId }))).toEqual(
+      refused('ERR_CIMD_CLIENT_ID_MISMATCH', `client_id ${JSON.stringify(clientId)} is not the URL fetched, ${JSON.stringify(url)}`),
+    );
   });
 
   it.each([[undefined], [42], [null], [[url]]])('rejects a client_id of %j', (clientId) => {
-    expect(checkMetadataDocument(url, body({ ...minimal, client_id: clientId }))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_CLIENT_ID_MISSING', 'the document must contain client_id as a string')],
-    });
+    expect(checkMetadataDocument(url, body({ ...minimal, client_id: clientId }))).toEqual(refused('ERR_CIMD_CLIENT_ID_MISSING', 'the document must contain client_id as a string'));
   });
 
   it('rejects a document holding a secret, once, with the CIMD code', () => {
-    expect(checkMetadataDocument(url, body({ ...minimal, client_secret: 's3cr3t' }))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_CLIENT_SECRET', 'the document must not contain client_secret')],
-    });
-    expect(checkMetadataDocument(url, body({ ...minimal, client_secret: 's', client_secret_expires_at: 0 }))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_CLIENT_SECRET', 'the document must not contain client_secret or client_secret_expires_at')],
-    });
+    expect(checkMetadataDocument(url, body({ ...minimal, client_secret: 's3cr3t' }))).toEqual(refused('ERR_CIMD_CLIENT_SECRET', 'the document must not contain client_secret'));
+    expect(checkMetadataDocument(url, body({ ...minimal, client_secret: 's', client_secret_expires_at: 0 }))).toEqual(
+      refused('ERR_CIMD_CLIENT_SECRET', 'the document must not contain client_secret or client_secret_expires_at'),
+    );
   });
 
   it.each(['client_secret_basic', 'client_secret_post', 'client_secret_jwt'])('rejects token_endpoint_auth_method %s', (method) => {
-    expect(checkMetadataDocument(url, body({ ...minimal, token_endpoint_auth_method: method }))).toEqual({
-      ok: false,
-      problems: [
-        problem('ERR_CIMD_SECRET_AUTH_METHOD', `token_endpoint_auth_method "${method}" needs a shared secret, which a metadata document cannot carry`),
-      ],
-    });
+    expect(checkMetadataDocument(url, body({ ...minimal, token_endpoint_auth_method: method }))).toEqual(
+      refused('ERR_CIMD_SECRET_AUTH_METHOD', `token_endpoint_auth_method "${method}" needs a shared secret, which a metadata document cannot carry`),
+    );
   });
 
   it.each([
@@ -66,10 +56,9 @@ describe('checkMetadataDocument', () => {
     ['an RSA private key', { kty: 'RSA', n: 'n', e: 'AQAB', p: 'p', q: 'q' }],
     ['a symmetric key', { kty: 'oct', k: 'c2VjcmV0' }],
   ])('rejects jwks holding %s', (_name, key) => {
-    expect(checkMetadataDocument(url, body({ ...minimal, jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'pub' }, key] } }))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_PRIVATE_KEY', 'jwks must hold public keys only; it contains private or symmetric key material')],
-    });
+    expect(checkMetadataDocument(url, body({ ...minimal, jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'pub' }, key] } }))).toEqual(
+      refused('ERR_CIMD_PRIVATE_KEY', 'jwks must hold public keys only; it contains private or symmetric key material'),
+    );
   });
 
   it('reports every problem at once, CIMD rules first, then the RFC 7591 rules', () => {
@@ -89,10 +78,9 @@ describe('checkMetadataDocument', () => {
   });
 
   it('applies the RFC 7591 redirect rules: a redirect grant needs redirect_uris', () => {
-    expect(checkMetadataDocument(url, body({ client_id: url }))).toEqual({
-      ok: false,
-      problems: [problem('invalid_redirect_uri', 'redirect_uris is required for the authorization_code and implicit grants', 'invalid_redirect_uri')],
-    });
+    expect(checkMetadataDocument(url, body({ client_id: url }))).toEqual(
+      refused('invalid_redirect_uri', 'redirect_uris is required for the authorization_code and implicit grants', 'invalid_redirect_uri'),
+    );
   });
 
   it.each([
@@ -116,10 +104,7 @@ describe('checkMetadataDocument', () => {
   it('bounds nesting depth: 10 levels pass, 11 fail', () => {
     const nest = (levels: number): unknown => (levels === 0 ? 'leaf' : { n: nest(levels - 1) });
     expect(checkMetadataDocument(url, body({ ...minimal, x_deep: nest(9) })).ok).toBe(true);
-    expect(checkMetadataDocument(url, body({ ...minimal, x_deep: nest(10) }))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_DOCUMENT_TOO_DEEP', 'the document nests deeper than 10 levels')],
-    });
+    expect(checkMetadataDocument(url, body({ ...minimal, x_deep: nest(10) }))).toEqual(refused('ERR_CIMD_DOCUMENT_TOO_DEEP', 'the document nests deeper than 10 levels'));
     expect(checkMetadataDocument(url, body(`${'['.repeat(2000)}${']'.repeat(2000)}`)).ok).toBe(false);
   });
 
@@ -127,10 +112,7 @@ describe('checkMetadataDocument', () => {
     `{"client_id":"${url}","__proto__":{"polluted":true}}`,
     `{"client_id":"${url}","x_vendor":{"__proto__":{"polluted":true}}}`,
   ])('rejects a __proto__ member anywhere: %s', (text) => {
-    expect(checkMetadataDocument(url, body(text))).toEqual({
-      ok: false,
-      problems: [problem('ERR_CIMD_DOCUMENT_FORBIDDEN_KEY', 'the document must not contain a __proto__ member')],
-    });
+    expect(checkMetadataDocument(url, body(text))).toEqual(refused('ERR_CIMD_DOCUMENT_FORBIDDEN_KEY', 'the document must not contain a __proto__ member'));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -12,6 +12,7 @@ const resolveTo = (...addresses: string[]) =>
   jest.fn(async (_host: string): Promise<ResolvedAddress[]> => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
 const fetcher = (options: SafeFetcherOptions = {}) => new SafeFetcher({ connect, resolver: resolveTo('127.0.0.1'), ...options });
 const cap = { maxBytes: 5120 };
+const blocked = (host: string, address: string, range: string) => ({ code: FetchErrorCode.BlockedAddress, message: `${host} resolves to special-use address ${address} (${range})` });
 
 afterEach(() => {
   jest.useRealTimers();
@@ -49,10 +50,7 @@ describe('SafeFetcher guard', () => {
     ['https://0/x', '0.0.0.0', 'this-network'],
   ])('blocks the IP-literal URL %s without DNS', async (url, address, range) => {
     const resolver = resolveTo('93.184.215.14');
-    await expect(fetcher({ resolver }).fetch(url, cap)).rejects.toMatchObject({
-      code: FetchErrorCode.BlockedAddress,
-      message: `${address} resolves to special-use address ${address} (${range})`,
-    });
+    await expect(fetcher({ resolver }).fetch(url, cap)).rejects.toMatchObject(blocked(address, address, range));
     expect(resolver).not.toHaveBeenCalled();
   });
 
@@ -79,42 +77,24 @@ describe('SafeFetcher guard', () => {
     ['2001:0:a00:1::1', 'teredo'],
   ])('blocks a hostname that resolves to %s (%s)', async (address, range) => {
     const resolver = resolveTo(address);
-    await expect(fetcher({ resolver }).fetch('https://client.example/metadata.json', cap)).rejects.toMatchObject({
-      code: FetchErrorCode.BlockedAddress,
-      message: `client.example resolves to special-use address ${address} (${range})`,
-    });
+    await expect(fetcher({ resolver }).fetch('https://client.example/metadata.json', cap)).rejects.toMatchObject(blocked('client.example', address, range));
     expect(resolver).toHaveBeenCalledWith('client.example');
   });
 
   it('blocks when any one of several answers is special-use, whatever its position', async () => {
     const resolver = resolveTo('93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '10.0.0.7');
-    await expect(fetcher({ resolver }).fetch('https://client.example/m.json', cap)).rejects.toMatchObject({
-      code: FetchErrorCode.BlockedAddress,
-      message: 'client.example resolves to special-use address 10.0.0.7 (private)',
-    });
+    await expect(fetcher({ resolver }).fetch('https://client.example/m.json', cap)).rejects.toMatchObject(blocked('client.example', '10.0.0.7', 'private'));
   });
 
   it('blocks a resolver answer that is not an IP address', async () => {
-    await expect(fetcher({ resolver: resolveTo('evil.example') }).fetch('https://client.example/m.json', cap)).rejects.toMatchObject({
-      code: FetchErrorCode.BlockedAddress,
-      message: 'client.example resolves to special-use address evil.example (not-an-ip-address)',
-    });
+    await expect(fetcher({ resolver: resolveTo('evil.example') }).fetch('https://client.example/m.json', cap)).rejects.toMatchObject(blocked('client.example', 'evil.example', 'not-an-ip-address'));
   });
 
   it('unlocks only loopback for an allow-listed host:port, never a private or metadata address', async () => {
     const allowLoopback = ['internal.example:443', '169.254.169.254:443', '[::ffff:7f00:1]:443'];
-    await expect(fetcher({ allowLoopback, resolver: resolveTo('10.0.0.1') }).fetch('https://internal.example/m.json', cap)).rejects.toMatchObject({
-      code: FetchErrorCode.BlockedAddress,
-      message: 'internal.example resolves to special-use address 10.0.0.1 (private)',
-    });
-    await expect(fetcher({ allowLoopback }).fetch('https://169.254.169.254/m.json', cap)).rejects.toMatchObject({
-      code: FetchErrorCode.BlockedAddress,
-      message: '169.254.169.254 resolves to special-use address 169.254.169.254 (cloud-metadata)',
-    });
-    await expect(fetcher({ allowLoopback }).fetch('https://[::ffff:127.0.0.1]/m.json', cap)).rejects.toMatchObject({
-      code: FetchErrorCode.BlockedAddress,
-      message: '::ffff:7f00:1 resolves to special-use address ::ffff:7f00:1 (ipv4-mapped)',
-    });
+    await expect(fetcher({ allowLoopback, resolver: resolveTo('10.0.0.1') }).fetch('https://internal.example/m.json', cap)).rejects.toMatchObject(blocked('internal.example', '10.0.0.1', 'private'));
+    await expect(fetcher({ allowLoopback }).fetch('https://169.254.169.254/m.json', cap)).rejects.toMatchObject(blocked('169.254.169.254', '169.254.169.254', 'cloud-metadata'));
+    await expect(fetcher({ allowLoopback }).fetch('https://[::ffff:127.0.0.1]/m.json', cap)).rejects.toMatchObject(blocked('::ffff:7f00:1', '::ffff:7f00:1', 'ipv4-mapped'));
   });
 
   it('matches the allow-list on the exact host and port', async () => {

@@ -63,7 +63,7 @@ export class RevocationStore {
 
   /** Lifts a revocation in force; undefined when there is none with this id. */
   async lift(id: string, actor: string, now: Date): Promise<Written | 'not_active' | undefined> {
-    if (!isUuid(id)) return undefined;
+    if (!UUID.test(id)) return undefined;
     const rows = (await this.db.query(
       `WITH r AS (
          UPDATE revocations SET status = 'lifted', lifted_at = $2, lifted_by = $3
@@ -105,7 +105,7 @@ export class RevocationStore {
   }
 
   async find(id: string): Promise<RevocationRecord | undefined> {
-    if (!isUuid(id)) return undefined;
+    if (!UUID.test(id)) return undefined;
     const rows = (await this.db.query(`SELECT * FROM revocations WHERE id = $1`, [id])) as RevocationRecord[];
     return rows[0];
   }
@@ -138,9 +138,5 @@ function isActiveKeyConflict(err: unknown): boolean {
   return (e.driverError?.code ?? e.code) === '23505';
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Ids are UUIDs; anything else is no revocation (and never reaches the uuid column's parser). */
-function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

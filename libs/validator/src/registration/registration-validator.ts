@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { EventData, isStorableText, parsedUrl, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
+import { ClientMetadata, EventData, isStorableText, MetadataSource, parsedUrl, RegistrationError, Topic, unstorableTextPath } from '@admit/contracts';
 import { checkClientMetadata, CimdResolver, metadataClientId } from '@admit/metadata';
 import { bodyAdditions, ClientAttesters, mergeStatementMetadata, SpiffeSource, statementClientId, StatementVerifier } from '@admit/trust';
 import { ClientKeyThumbprints } from './client-key-thumbprints';
@@ -57,16 +57,7 @@ export class RegistrationValidator {
     const origin = parsedUrl(url)?.origin;
     if (!resolved.ok) return failed(url, 'cimd', resolved.problems, { origin });
     const { cached, ...document } = resolved.evidence;
-    return {
-      client_id: url,
-      source: 'cimd',
-      outcome: 'valid',
-      metadata: resolved.metadata,
-      errors: [],
-      evidence: { document },
-      origin,
-      jkts: await this.keys.of(resolved.metadata),
-    };
+    return this.valid(url, 'cimd', resolved.metadata, { evidence: { document }, origin });
   }
 
   /**
@@ -100,7 +91,7 @@ export class RegistrationValidator {
     if (!checked.ok) return { ...failed(entityId, 'federation', checked.errors), ...about };
     // The resolved metadata is evidence only once the rules accepted it: refused metadata may hold a secret.
     const evidence = { ...about.evidence, federation: { ...about.evidence.federation, metadata: checked.metadata } };
-    return { ...about, evidence, source: 'federation', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
+    return this.valid(entityId, 'federation', checked.metadata, { ...about, evidence });
   }
 
   /**
@@ -114,12 +105,7 @@ export class RegistrationValidator {
     const { anchor, svid: verified, template } = resolved.workload;
     const checked = checkClientMetadata(template.metadata);
     if (!checked.ok) return failed(verified.spiffeId.id, 'spiffe', checked.errors);
-    return {
-      client_id: verified.spiffeId.id,
-      source: 'spiffe',
-      outcome: 'valid',
-      metadata: checked.metadata,
-      errors: [],
+    return this.valid(verified.spiffeId.id, 'spiffe', checked.metadata, {
       evidence: {
         spiffe: {
           spiffe_id: verified.spiffeId.id,
@@ -133,8 +119,7 @@ export class RegistrationValidator {
       anchor: anchor.id,
       trust_domain: anchor.trustDomain,
       spiffe_path: verified.spiffeId.segments,
-      jkts: await this.keys.of(checked.metadata),
-    };
+    });
   }
 
   /**
@@ -149,12 +134,7 @@ export class RegistrationValidator {
     const { clientId, attester, jkt, exp, key } = resolved.agent;
     const checked = checkClientMetadata({ ...attester.metadata, jwks: { keys: [key] } });
     if (!checked.ok) return failed(clientId, 'client_attestation', checked.errors);
-    return {
-      client_id: clientId,
-      source: 'client_attestation',
-      outcome: 'valid',
-      metadata: checked.metadata,
-      errors: [],
+    return this.valid(clientId, 'client_attestation', checked.metadata, {
       evidence: {
         client_attestation: {
           attester: attester.id,
@@ -166,8 +146,7 @@ export class RegistrationValidator {
       },
       anchor: attester.id,
       attester: attester.id,
-      jkts: await this.keys.of(checked.metadata),
-    };
+    });
   }
 
   private async statement(body: Record<string, unknown>): Promise<Validation> {
@@ -185,14 +164,19 @@ export class RegistrationValidator {
     };
     const checked = checkClientMetadata(mergeStatementMetadata(body, claims));
     if (!checked.ok) return { ...failed(clientId, 'software_statement', checked.errors), ...about };
-    return { ...about, source: 'software_statement', outcome: 'valid', metadata: checked.metadata, errors: [], jkts: await this.keys.of(checked.metadata) };
+    return this.valid(clientId, 'software_statement', checked.metadata, about);
   }
 
   private async selfAsserted(body: Record<string, unknown>): Promise<Validation> {
     const clientId = metadataClientId(body);
     const checked = checkClientMetadata(body);
     if (!checked.ok) return failed(clientId, 'self_asserted', checked.errors);
-    return { client_id: clientId, source: 'self_asserted', outcome: 'valid', metadata: checked.metadata, errors: [], evidence: {}, jkts: await this.keys.of(checked.metadata) };
+    return this.valid(clientId, 'self_asserted', checked.metadata);
+  }
+
+  /** A valid outcome for `metadata`, with the thumbprints of the keys it names. */
+  private async valid(clientId: string, source: MetadataSource, metadata: ClientMetadata, extra: Partial<Validation> = {}): Promise<Validation> {
+    return { client_id: clientId, source, outcome: 'valid', metadata, errors: [], evidence: {}, ...extra, jkts: await this.keys.of(metadata) };
   }
 }
 

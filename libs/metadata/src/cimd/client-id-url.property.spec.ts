@@ -13,12 +13,13 @@ const URL_CODES: readonly string[] = [
   CimdErrorCode.UrlDotSegment,
   CimdErrorCode.UrlNoPath,
   CimdErrorCode.UrlNotCanonical,
+  CimdErrorCode.UrlTrailingDot,
 ];
 
 /**
  * The draft's rules (§3) plus Admit's "already canonical", stated without the implementation's
  * raw-string scanning: https, `new URL(s).href === s`, a path other than /, no fragment, no
- * userinfo, no dot segment, at most 2048 characters.
+ * userinfo, no dot segment, no trailing dot on the host name, at most 2048 characters.
  */
 function allowed(raw: string): boolean {
   if (raw.length > 2048) return false;
@@ -31,6 +32,7 @@ function allowed(raw: string): boolean {
     url.password === '' &&
     !raw.includes('#') &&
     url.pathname !== '/' &&
+    !url.hostname.endsWith('.') &&
     !url.pathname.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))
   );
 }
@@ -89,6 +91,11 @@ function mutate(raw: string, mutations: Mutation[]): string {
 }
 
 describe('checkClientIdUrl under hostile URLs (property)', () => {
+  it('the oracle knows every rule the mutations can break, the host\'s trailing dot too', () => {
+    expectJudged('https://client.example./client.json');
+    expect(checkClientIdUrl('https://client.example./client.json')).toMatchObject({ ok: false, problem: { code: CimdErrorCode.UrlTrailingDot } });
+  });
+
   it('arbitrary strings: accepted exactly when the rules allow, otherwise an ERR_CIMD_URL_* problem', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.webUrl({ withFragments: true, withQueryParameters: true })), expectJudged),

@@ -26,9 +26,9 @@ export class CodedError<C extends string = string> extends Error {
 /**
  * A request refused for a reason its caller can act on, raised by the service that refuses it. The
  * HTTP error filter answers it with the status its code has in the one table (ERROR_STATUS in
- * @admit/platform): `{ error: code, error_description: message, ...members }`, or a problem. The
- * HTTP layer's own refusals (a guard's 401 and its challenge) name their `status` and `headers`,
- * answered as given instead of by the table.
+ * @admit/platform): `{ error: code, error_description: message, ...members }`, or a problem, with
+ * `headers` of its own (a guard's `WWW-Authenticate` challenge). `status` is for the one route that
+ * answers a code otherwise than the table: the gateway's 401 `invalid_client` (RFC 6749 §5.2).
  */
 export class RequestError<C extends string = string> extends CodedError<C> {
   constructor(

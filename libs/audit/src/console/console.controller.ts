@@ -63,7 +63,7 @@ export class ConsoleController implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify || fastify.hasContentTypeParser('application/x-www-form-urlencoded')) return;
     fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BYTES }, (req, body, done) => {
-      if (!req.url.startsWith('/console/')) return done(new RequestError(HttpError.UnsupportedMediaType, 'the request body must be application/json', { status: 415 }), undefined);
+      if (!req.url.startsWith('/console/')) return done(new RequestError(HttpError.UnsupportedMediaType, 'the request body must be application/json'), undefined);
       const form: Form = {};
       for (const [k, v] of new URLSearchParams(body as string)) form[k] = v;
       done(null, form);

@@ -32,7 +32,7 @@ export class GatewayController {
   async decide(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Ip() source: string): Promise<AccessCheckAnswer> {
     const { method, uri } = original(req);
     const mapped = this.actions.map(method, uri);
-    if ('refused' in mapped) throw new RequestError('access_denied', mapped.refused, { status: 403 });
+    if ('refused' in mapped) throw new RequestError('access_denied', mapped.refused);
     const client = await verifiedClient(req.headers, this.tokens);
     if (!client.ok) throw this.unauthorized(client.error, client.description);
     this.limits.take('gateway', client.clientId, source);

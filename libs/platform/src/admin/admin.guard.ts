@@ -20,7 +20,7 @@ export const RequireScope = (scope: AdminScope): MethodDecorator & ClassDecorato
 export const AdminActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): string => {
   const principal = principals.get(ctx.switchToHttp().getRequest<object>());
   // Unreachable behind AdminGuard; a route without it must not act as nobody.
-  if (!principal) throw new RequestError('invalid_token', 'admin credential required', { status: 401, headers: { 'WWW-Authenticate': REALM } });
+  if (!principal) throw new RequestError('invalid_token', 'admin credential required', { headers: { 'WWW-Authenticate': REALM } });
   return principal.name;
 });
 
@@ -40,19 +40,18 @@ export class AdminGuard implements CanActivate {
     const request = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>();
     const header = request.headers.authorization;
     if (typeof header !== 'string' || header.length === 0) {
-      throw new RequestError('invalid_token', 'an admin bearer token is required', { status: 401, headers: { 'WWW-Authenticate': REALM } });
+      throw new RequestError('invalid_token', 'an admin bearer token is required', { headers: { 'WWW-Authenticate': REALM } });
     }
     const token = header.length <= MAX_HEADER ? BEARER.exec(header)?.[1] : undefined;
     const principal = token === undefined ? undefined : this.tokens.authenticate(token);
     if (!principal) {
       const description = token === undefined ? 'the Authorization header is not a Bearer token' : 'the admin token is not valid';
-      throw new RequestError('invalid_token', description, { status: 401, headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token"` } });
+      throw new RequestError('invalid_token', description, { headers: { 'WWW-Authenticate': `${REALM}, error="invalid_token"` } });
     }
     const scope = this.reflector.getAllAndOverride<AdminScope | undefined>(SCOPE, [ctx.getHandler(), ctx.getClass()]);
     if (scope === undefined || !principal.scopes.includes(scope)) {
       const needed = scope ?? 'a declared scope';
       throw new RequestError('insufficient_scope', `the admin token lacks the scope ${needed}`, {
-        status: 403,
         headers: { 'WWW-Authenticate': `${REALM}, error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}` },
       });
     }

@@ -14,8 +14,14 @@ export interface ErrorAnswer {
  * bad revocation value, …); any other error whose code is not here is a 500 `server_error`, logged.
  */
 export const ERROR_STATUS: Record<string, ErrorAnswer> = {
-  /** `GET /clients/{client_id}`: no client with this id is admitted now (RFC 6749 §5.2's code). */
+  /** `GET /clients/{client_id}`: no client with this id is admitted now (RFC 6749 §5.2's code; the gateway names 401). */
   invalid_client: { status: 404 },
+  // RFC 6750 §3.1: an admin bearer token missing or not valid, or without the route's scope.
+  invalid_token: { status: 401 },
+  insufficient_scope: { status: 403 },
+  /** The gateway: a request its action map refuses. */
+  access_denied: { status: 403 },
+  [HttpError.UnsupportedMediaType]: { status: 415 },
   [HttpError.NotFound]: { status: 404 },
   [HttpError.TooManyRequests]: { status: 429 },
   [HttpError.ServerError]: { status: 500 },

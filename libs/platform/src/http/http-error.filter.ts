@@ -61,8 +61,8 @@ function wrongMethod(exception: unknown, request: FastifyRequest | undefined): A
 export function errorAnswer(exception: unknown): Answer {
   const answer = known(exception);
   if (answer) {
-    const { retryAfterS, members = {} } = exception instanceof RequestError ? exception.details : {};
-    const headers = { ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }), ...answer.headers?.(members) };
+    const { retryAfterS, members = {}, headers: own } = exception instanceof RequestError ? exception.details : {};
+    const headers = { ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }), ...answer.headers?.(members), ...own };
     return { status: answer.status, body: { error: answer.as ?? (exception as CodedError).code, error_description: (exception as CodedError).message, ...members }, headers };
   }
   if (exception instanceof HttpException) {
@@ -73,10 +73,10 @@ export function errorAnswer(exception: unknown): Answer {
   return { status: 500, body: { error: HttpError.ServerError, error_description: 'internal error' }, headers: {} };
 }
 
-/** The answer of a domain error: the status (and headers) a RequestError names itself, or its code's row in the table. */
+/** The answer of a domain error: its code's row in the table, with the status a RequestError names itself where it does. */
 function known(exception: unknown): ErrorAnswer | undefined {
   if (!(exception instanceof CodedError)) return undefined;
-  const { status, headers = {} } = exception instanceof RequestError ? exception.details : {};
-  if (status !== undefined) return { status, headers: () => headers };
-  return Object.hasOwn(ERROR_STATUS, exception.code) ? ERROR_STATUS[exception.code] : exception instanceof RequestError ? { status: 400 } : undefined;
+  const row = Object.hasOwn(ERROR_STATUS, exception.code) ? ERROR_STATUS[exception.code] : exception instanceof RequestError ? { status: 400 } : undefined;
+  const status = exception instanceof RequestError ? exception.details.status : undefined;
+  return status === undefined ? row : { status };
 }

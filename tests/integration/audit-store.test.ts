@@ -236,6 +236,22 @@ describe('audit store', () => {
     }
   });
 
+  it('stores a chain hash only as 64 lowercase hex digits', async () => {
+    const hex = 'ab'.repeat(32);
+    const link = (hash: string) =>
+      pg.query(`INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash) VALUES (-1, 'check', 0, 1, $1, $2)`, [hex, hash]);
+    for (const bad of [hex.slice(1), `${hex}0`, hex.toUpperCase(), `${hex.slice(2)}g0`, `${hex.slice(1)}\n`, '']) {
+      await expect(link(bad)).rejects.toMatchObject({ code: '23514', constraint: 'audit_chain_links_hash_check' });
+    }
+    await pg.query('BEGIN');
+    try {
+      await link(hex);
+      expect(await count(`SELECT count(*) AS n FROM audit_chain_links WHERE topic = 'check'`)).toBe(1);
+    } finally {
+      await pg.query('ROLLBACK');
+    }
+  });
+
   // Last: it breaks the chain on purpose.
   it('names exactly the tampered row when one stored event is changed behind the trigger', async () => {
     const clientId = `c-${randomUUID()}`;

@@ -149,7 +149,11 @@ export async function writeChained(query: TxQuery, group: ChainAppend[]): Promis
     }
     return count;
   });
-  await query(`INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash) VALUES ${placeholders(links.length, 6)}`, links.flat());
+  await query(
+    `INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[])`,
+    columns(links, 6),
+  );
   const moved = [...heads].map(([key, head]) => [...splitKey(key), head.length.toString(), head.hash]);
   await query(
     `UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
@@ -201,23 +205,26 @@ async function lockHeads(query: TxQuery, group: ChainAppend[]): Promise<Map<stri
  * unique event id itself); returns their seq by event id.
  */
 async function insertEvents(query: TxQuery, rows: ChainedFields[]): Promise<Map<string, string>> {
-  const params = rows.flatMap((r) => [
-    r.event_id,
-    r.type,
-    r.source,
-    r.subject,
-    r.correlation_id,
-    r.causation_id,
-    r.event_time.toISOString(),
-    r.topic,
-    r.partition,
-    r.offset,
-    JSON.stringify(r.data),
-  ]);
+  const params = columns(
+    rows.map((r) => [
+      r.event_id,
+      r.type,
+      r.source,
+      r.subject,
+      r.correlation_id,
+      r.causation_id,
+      r.event_time.toISOString(),
+      r.topic,
+      r.partition,
+      r.offset,
+      JSON.stringify(r.data),
+    ]),
+    11,
+  );
   const inserted = await query<{ seq: string; event_id: string }>(
     `WITH v AS (
-       SELECT nextval('audit_events_seq_seq') AS seq, v.* FROM (VALUES ${placeholders(rows.length, 11, { 7: '::timestamptz', 9: '::int', 10: '::bigint', 11: '::jsonb' })})
-         AS v(event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data)),
+       SELECT nextval('audit_events_seq_seq') AS seq, v.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
+         WITH ORDINALITY AS v(event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data, n) ORDER BY v.n),
      ids AS (INSERT INTO audit_event_ids (event_id, seq, event_time) SELECT event_id, seq, event_time FROM v ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
      INSERT INTO audit_events (seq, event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data)
      SELECT v.seq, v.event_id, v.type, v.source, v.subject, v.correlation_id, v.causation_id, v.event_time, v.topic, v.partition, v."offset", v.data
@@ -248,6 +255,11 @@ function toRow(topic: string, partition: number, { event, offset }: Positioned):
 function dedupe(rows: ChainedFields[]): ChainedFields[] {
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.event_id) && seen.add(r.event_id));
+}
+
+/** Rows of `width` values as `width` arrays, one per column: a statement of `unnest($1::t[], …)` keeps one text and plan whatever the number of rows. */
+function columns(rows: unknown[][], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, c) => rows.map((row) => row[c]));
 }
 
 /** `($1, $2), ($3, $4)`: `rows` tuples of `width` parameters, with casts by 1-based column. */

@@ -6,6 +6,7 @@ import { AuditorViews1764421200000 } from './1764421200000-auditor-views';
 import { AuditQueryIndexes1764424800000 } from './1764424800000-audit-query-indexes';
 import { AuditReportDays1764510000000 } from './1764510000000-audit-report-days';
 import { AuditPartitions1764550000000 } from './1764550000000-audit-partitions';
+import { AuditChainHashChecks1765100000000 } from './1765100000000-audit-chain-hash-checks';
 
 export { AUDITOR_ROLE } from './1764421200000-auditor-views';
 export { AUDIT_PARTITION_DAYS_AHEAD } from './1764550000000-audit-partitions';
@@ -21,4 +22,5 @@ export const AUDIT_MIGRATIONS = [
   AuditQueryIndexes1764424800000,
   AuditReportDays1764510000000,
   AuditPartitions1764550000000,
+  AuditChainHashChecks1765100000000,
 ];

@@ -1,6 +1,6 @@
 // Real: the Kafka broker, PostgreSQL (a database of its own), the migrations, the audit service's
 // Nest module with the batch consumer, the signing key (generated in a temporary folder). Nothing stubbed.
-import { AuditModule, BreakReason, CHECKPOINT_KEYS, Checkpointer, sqlOf, verifyChains } from '@admit/audit';
+import { AuditModule, BreakReason, ChainWriter, CHECKPOINT_KEYS, Checkpointer, sqlOf, verifyChains } from '@admit/audit';
 import { BusErrorFilter, BusModule, BusSender, kafkaTransport } from '@admit/bus';
 import { CloudEvent, encodeEvent, newEvent, Topic, WireMessage } from '@admit/contracts';
 import { KeysModule, SigningKeys } from '@admit/keys';
@@ -231,6 +231,25 @@ describe('audit store', () => {
       const { rows } = await pg.query('SELECT name FROM admit_migrations ORDER BY id');
       expect(rows.map((r) => r.name)).toEqual(ALL_MIGRATIONS.map((m) => m.name).sort((a, b) => a.slice(-13).localeCompare(b.slice(-13))));
       expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['AuditChain1764410400000', 'AuditQueryColumns1764414000000']));
+    } finally {
+      await Promise.all(sources.map((ds) => ds.destroy()));
+    }
+  });
+
+  it('keeps one chain when writers on separate connections append to the same partition at once', async () => {
+    const sources = await Promise.all([1, 2, 3].map(() => createDataSource({ url: db.url }).initialize()));
+    try {
+      const topic = `${topics.prefix}concurrent-writers`;
+      const writes = sources.flatMap((ds, w) => {
+        const writer = new ChainWriter(ds);
+        return Array.from({ length: 10 }, (_, k) => writer.append(topic, 7, [{ event: requested(`c-${randomUUID()}`, `writer ${w}`), offset: String(w * 100 + k) }]));
+      });
+      expect(await Promise.all(writes)).toEqual(writes.map(() => 1));
+      const { rows } = await pg.query('SELECT position::int AS position, prev_hash, hash FROM audit_chain_links WHERE topic = $1 AND partition = 7 ORDER BY position', [topic]);
+      expect(rows.map((r) => r.position)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      rows.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(rows[i].hash));
+      expect((await pg.query('SELECT length::int AS length, hash FROM audit_chain_heads WHERE topic = $1 AND partition = 7', [topic])).rows).toEqual([{ length: 30, hash: rows[29].hash }]);
+      expect((await verify()).ok).toBe(true);
     } finally {
       await Promise.all(sources.map((ds) => ds.destroy()));
     }

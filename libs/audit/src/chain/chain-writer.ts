@@ -33,11 +33,11 @@ const WRITERS = { embedded: { writers: 1, maxRows: 2_000 }, server: { writers: 4
 /**
  * Appends events to audit_events and to their topic-partition's hash chain with group commit:
  * appends that arrive while the transactions in flight are being written wait, and go together in
- * the next one, so under load one transaction of five statements carries the events of many
+ * the next one, so under load one transaction of three statements carries the events of many
  * partitions, and at rest nothing waits for a timer. Each append resolves only once its transaction
  * committed.
  *
- * The chain heads are locked first (FOR UPDATE, in key order), so two writers of the same partition
+ * The chain heads are locked first (an upsert, in key order), so two writers of the same partition
  * (a rebalance, a second instance) take turns instead of forking the chain. Events go in with one
  * multi-row INSERT that skips ids already stored (audit_event_ids), and only the rows it inserted are linked: a
  * redelivered event never extends the chain. A group that fails for any reason but an unavailable
@@ -123,8 +123,8 @@ export function chainAppend(topic: string, partition: number, positioned: Positi
 }
 
 /**
- * Stores and links the appends inside the caller's transaction, in five statements whatever their
- * number (heads locked in key order, the new events, their links, the heads moved); returns how
+ * Stores and links the appends inside the caller's transaction, in three statements whatever their
+ * number (heads locked in key order, the new events, their links with the heads moved); returns how
  * many rows of each append were new. ChainWriter runs it for its groups; a caller whose own change
  * must commit with its record (a partition drop) runs it in its transaction.
  */
@@ -149,17 +149,15 @@ export async function writeChained(query: TxQuery, group: ChainAppend[]): Promis
     }
     return count;
   });
-  await query(
-    `INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[])`,
-    columns(links, 6),
-  );
   const moved = [...heads].map(([key, head]) => [...splitKey(key), head.length.toString(), head.hash]);
   await query(
-    `UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
-     FROM (VALUES ${placeholders(moved.length, 4, { 2: '::int', 3: '::bigint' })}) AS v(topic, partition, length, hash)
+    `WITH links AS (
+       INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[]))
+     UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
+     FROM unnest($7::text[], $8::int[], $9::bigint[], $10::text[]) AS v(topic, partition, length, hash)
      WHERE h.topic = v.topic AND h.partition = v.partition`,
-    moved.flat(),
+    [...columns(links, 6), ...columns(moved, 4)],
   );
   return counts;
 }
@@ -180,21 +178,18 @@ const splitKey = (key: string): [string, number] => {
   return [key.slice(slash + 1), Number(key.slice(0, slash))];
 };
 
-/** Creates missing heads, then locks every head the group extends, in one order for every writer. */
+/**
+ * Locks every head the group extends, creating the missing ones, in one order for every writer, and
+ * reads them: the upsert waits for a head another writer holds, and returns it as that writer left it.
+ */
 async function lockHeads(query: TxQuery, group: ChainAppend[]): Promise<Map<string, Head>> {
   const keys = [...new Set(group.map((a) => headKey(a.topic, a.partition)))].sort().map(splitKey);
-  const params = keys.flatMap(([topic, partition]) => [topic, partition]);
-  await query(
-    `INSERT INTO audit_chain_heads (topic, partition, length, hash)
-     SELECT v.topic, v.partition, 0, '${GENESIS_HASH}' FROM (VALUES ${placeholders(keys.length, 2, { 2: '::int' })}) AS v(topic, partition)
-     ON CONFLICT DO NOTHING`,
-    params,
-  );
   const rows = await query<{ topic: string; partition: number; length: string; hash: string }>(
-    `SELECT h.topic, h.partition, h.length::text AS length, h.hash FROM audit_chain_heads h
-     JOIN (VALUES ${placeholders(keys.length, 2, { 2: '::int' })}) AS v(topic, partition) ON h.topic = v.topic AND h.partition = v.partition
-     ORDER BY h.topic, h.partition FOR UPDATE OF h`,
-    params,
+    `INSERT INTO audit_chain_heads AS h (topic, partition, length, hash)
+     SELECT v.topic, v.partition, 0, '${GENESIS_HASH}' FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS v(topic, partition, n) ORDER BY v.n
+     ON CONFLICT (topic, partition) DO UPDATE SET length = h.length
+     RETURNING h.topic, h.partition, h.length::text AS length, h.hash`,
+    columns(keys, 2),
   );
   return new Map(rows.map((r) => [headKey(r.topic, r.partition), { length: BigInt(r.length), hash: r.hash }]));
 }
@@ -260,9 +255,4 @@ function dedupe(rows: ChainedFields[]): ChainedFields[] {
 /** Rows of `width` values as `width` arrays, one per column: a statement of `unnest($1::t[], …)` keeps one text and plan whatever the number of rows. */
 function columns(rows: unknown[][], width: number): unknown[][] {
   return Array.from({ length: width }, (_, c) => rows.map((row) => row[c]));
-}
-
-/** `($1, $2), ($3, $4)`: `rows` tuples of `width` parameters, with casts by 1-based column. */
-export function placeholders(rows: number, width: number, casts: Record<number, string> = {}): string {
-  return Array.from({ length: rows }, (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}${casts[c + 1] ?? ''}`).join(', ')})`).join(', ');
 }

@@ -1,5 +1,6 @@
 // Real: jose, the verification rules, ES256 keys made for the test. Stubbed: the clock (fixed times)
 // and the Fetcher (inline keys only, so it must never be called).
+import { createHash } from 'node:crypto';
 import { AnchorKeys } from './anchor-keys';
 import { StatementVerifier } from './statement-verifier';
 import { FakeFetcher } from './testing/fake-fetcher';
@@ -30,6 +31,12 @@ describe('StatementVerifier', () => {
     expect(first.ok).toBe(true);
     expect(second).toBe(first);
     expect(verifyCalls).toHaveBeenCalledTimes(1);
+  });
+
+  it("records the statement's SHA-256 as its evidence, as the statement was received", async () => {
+    const { key, verifier } = await setup();
+    const jwt = await sign(key);
+    expect(await verifier.verify(jwt)).toMatchObject({ ok: true, evidence: { sha256: createHash('sha256').update(Buffer.from(jwt, 'ascii')).digest('hex') } });
   });
 
   it.each([

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { MetricsPort } from '@admit/metadata';
-import { StatementContext, StatementVerification, verifySoftwareStatement } from './verify-statement';
+import { StatementContext, StatementVerification, statementSha256, verifySoftwareStatement } from './verify-statement';
 
 type Verified = Extract<StatementVerification, { ok: true }>;
 
@@ -21,14 +20,15 @@ export class StatementVerifier {
   ) {}
 
   async verify(jwt: string): Promise<StatementVerification> {
-    const key = typeof jwt === 'string' ? createHash('sha256').update(jwt).digest('hex') : '';
+    const key = typeof jwt === 'string' ? statementSha256(jwt) : '';
     const now = this.ctx.clock().getTime();
     const hit = this.verified.get(key);
     this.metrics?.cacheLookup('statement', hit !== undefined && hit.until > now);
     if (hit && hit.until > now) return hit.result;
     if (hit) this.verified.delete(key);
 
-    const result = await verifySoftwareStatement(jwt, this.ctx);
+    // The key is the statement's evidence hash: computed once, and one string for both.
+    const result = await verifySoftwareStatement(jwt, this.ctx, key);
     if (result.ok) {
       const until = Math.min(result.claims.exp, result.claims.iat + result.anchor.maxAgeS) * 1000;
       this.verified.set(key, { result, until });

@@ -39,8 +39,11 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** Headers that point at keys chosen by the signer. Trusting them lets anyone pick their own key. */
 const KEY_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 
-/** RFC 7591 §2.3: verifies a software statement against the trust anchor named by its `iss`. */
-export async function verifySoftwareStatement(jwt: string, ctx: StatementContext): Promise<StatementVerification> {
+/**
+ * RFC 7591 §2.3: verifies a software statement against the trust anchor named by its `iss`.
+ * `sha256`: the statement's hex SHA-256 when the caller has it already (`statementSha256`).
+ */
+export async function verifySoftwareStatement(jwt: string, ctx: StatementContext, sha256?: string): Promise<StatementVerification> {
   const tolerance = ctx.clockToleranceS ?? 60;
   if (!(tolerance >= 0 && tolerance <= MAX_TOLERANCE_S)) throw new RangeError(`clockToleranceS must be within 0..${MAX_TOLERANCE_S}`);
   const maxBytes = ctx.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -80,12 +83,17 @@ export async function verifySoftwareStatement(jwt: string, ctx: StatementContext
   // It goes into every event about the client, and the audit store can keep no such text.
   if (!isStorableText(claims.software_id)) return fail(Code.ClaimInvalid, 'claim software_id must not hold a NUL character or a lone UTF-16 surrogate');
   const evidence: StatementEvidence = {
-    sha256: createHash('sha256').update(jwt, 'utf8').digest('hex'),
+    sha256: sha256 ?? statementSha256(jwt),
     anchor: anchor.id,
     kid: header.kid as string,
     alg: verified.protectedHeader.alg as string,
   };
   return { ok: true, anchor, claims: claims as StatementClaims, evidence, clientId: statementClientId(anchor.id, claims.software_id) };
+}
+
+/** Hex SHA-256 of the statement exactly as received: its evidence, and the key it is remembered by. */
+export function statementSha256(jwt: string): string {
+  return createHash('sha256').update(jwt, 'utf8').digest('hex');
 }
 
 /** Decodes without verifying, only to choose the anchor and refuse dangerous headers early. */

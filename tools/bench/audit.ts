@@ -4,7 +4,7 @@
  * hash-chained, offsets committed after each transaction), beside a plain multi-row INSERT of the
  * same rows into a bare table on the same server, in the same run.
  */
-import { ensureTopics, topicPlan } from '@admit/bus';
+import { ensureTopics, topicPlan, withAdmin } from '@admit/bus';
 import { encodeEvent, newEvent, Topic } from '@admit/contracts';
 import { dropDatabase, ensureDatabase, startDistributed } from '@admit/launcher';
 import { randomBytes } from 'node:crypto';
@@ -97,10 +97,7 @@ async function ingest(events: BenchEvent[], processes: number): Promise<{ ms: nu
   } finally {
     await stack.stop();
     await pg.end().catch(() => undefined);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: plan.map((t) => t.topic) }).catch(() => undefined);
-    await admin.disconnect();
+    await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: plan.map((t) => t.topic) }).catch(() => undefined));
     await dropDatabase(databaseUrl);
   }
 }

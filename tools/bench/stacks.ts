@@ -1,4 +1,4 @@
-import { ensureTopics, topicPlan } from '@admit/bus';
+import { ensureTopics, topicPlan, withAdmin } from '@admit/bus';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -75,10 +75,7 @@ async function withFreshAdmit<T>(mode: Mode, env: Record<string, string>, measur
 }
 
 async function deleteTopics(topics: string[]): Promise<void> {
-  const admin = new Kafka({ clientId: 'admit-bench', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
+  await withAdmin(new Kafka({ clientId: 'admit-bench', brokers: BROKERS.split(','), logLevel: logLevel.NOTHING }), (admin) => admin.deleteTopics({ topics }).catch(() => undefined));
 }
 
 async function run<T>(start: () => Promise<Stack>, measure: (stack: Stack) => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
-import { FETCH_MAX_WAIT_MS } from '@admit/bus';
-import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
+import { FETCH_MAX_WAIT_MS, withAdmin } from '@admit/bus';
+import { Kafka, logLevel, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { CheckpointSink, ExternalCheckpoint, parseExternal, unreadable } from './external-checkpoints';
 
@@ -14,17 +14,6 @@ export interface KafkaCheckpointOptions {
 
 function client(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'admit-audit-checkpoints', brokers, logLevel: logLevel.NOTHING });
-}
-
-/** What `use` makes of a connected admin client, which is disconnected after. */
-async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await use(admin);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Creates the checkpoint topic unless it exists: one partition, never deleted by retention or compaction. */

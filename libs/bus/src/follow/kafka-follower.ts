@@ -2,6 +2,7 @@ import { headersToStrings, Topic } from '@admit/contracts';
 import { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { KafkaConnection } from '../kafka/kafka-connection';
+import { withAdmin } from '../kafka/topics';
 import { RawApply, TopicFollower } from './topic-follower';
 
 /**
@@ -51,14 +52,8 @@ export class KafkaFollower extends TopicFollower {
 
   /** The offset after the last record of every non-empty partition, as the topic stands now. */
   private async endOffsets(topic: string): Promise<Map<number, bigint>> {
-    const admin = this.connection.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = await withAdmin(this.connection.kafka, (admin) => admin.fetchTopicOffsets(topic));
+    return new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
   }
 
   async close(): Promise<void> {

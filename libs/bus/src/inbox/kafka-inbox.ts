@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { CloudEvent, decodeEvent, encodeEvent, headersToStrings } from '@admit/contracts';
-import { Admin, Consumer, Producer } from 'kafkajs';
+import { Consumer, Producer } from 'kafkajs';
 import { KafkaConnection } from '../kafka/kafka-connection';
+import { withAdmin } from '../kafka/topics';
 import { Inbox } from './inbox';
 
 /** An inbox message is only worth its caller's patience: minutes, not the topic defaults. */
@@ -31,7 +32,7 @@ export class KafkaInbox extends Inbox {
   }
 
   async open(receive: (event: CloudEvent) => void): Promise<void> {
-    await this.withAdmin((admin) =>
+    await withAdmin(this.connection.kafka, (admin) =>
       admin.createTopics({
         waitForLeaders: true,
         topics: [{ topic: this.topic(this.id), numPartitions: 1, configEntries: [{ name: 'retention.ms', value: String(RETENTION_MS) }] }],
@@ -64,7 +65,7 @@ export class KafkaInbox extends Inbox {
     await this.consumer.disconnect();
     await this.producer?.disconnect();
     this.consumer = this.producer = undefined;
-    await this.withAdmin((admin) => admin.deleteTopics({ topics: [this.topic(this.id)] })).catch((err: unknown) =>
+    await withAdmin(this.connection.kafka, (admin) => admin.deleteTopics({ topics: [this.topic(this.id)] })).catch((err: unknown) =>
       this.logger.warn(`inbox ${this.id}: could not delete its topic: ${String(err)}`),
     );
   }
@@ -74,15 +75,5 @@ export class KafkaInbox extends Inbox {
     const producer = this.connection.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2 } });
     await producer.connect();
     return producer;
-  }
-
-  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = this.connection.kafka.admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect();
-    }
   }
 }

@@ -22,11 +22,20 @@ export function topicPlan(partitions: number, replicationFactor: number, topicPr
   }));
 }
 
-/** Creates the topics that do not exist yet; returns the ones it created. Existing topics are left alone. */
-export async function ensureTopics(brokers: string[], plan: TopicPlan[]): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'admit-topics', brokers, logLevel: logLevel.NOTHING }).admin();
+/** What `use` makes of a connected admin client of `kafka`, which is disconnected after, whatever happens. */
+export async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
   await admin.connect();
   try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates the topics that do not exist yet; returns the ones it created. Existing topics are left alone. */
+export async function ensureTopics(brokers: string[], plan: TopicPlan[]): Promise<string[]> {
+  return withAdmin(new Kafka({ clientId: 'admit-topics', brokers, logLevel: logLevel.NOTHING }), async (admin) => {
     const existing = new Set(await admin.listTopics());
     const missing = plan.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
@@ -34,9 +43,7 @@ export async function ensureTopics(brokers: string[], plan: TopicPlan[]): Promis
       await waitForLeaders(admin, missing);
     }
     return missing.map((t) => t.topic);
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ConnectionOptions, connect as tlsConnect, TLSSocket } from 'node:tls';
 import { ResolvedAddress } from '../fetch/checked-addresses';
 import { SafeFetcher } from '../fetch/safe-fetcher';
-import { HttpsFixture, publishedDocument, startHttpsFixture } from '../testing';
+import { HttpsFixture, publishedDocument, refused, startHttpsFixture } from '../testing';
 import { CimdResolver } from './cimd-resolver';
 
 let fixture: HttpsFixture;
@@ -17,7 +17,6 @@ const neverConnect = jest.fn<TLSSocket, [ConnectionOptions]>(() => {
   throw new Error('the connect spy was called: a blocked fetch reached the network layer');
 });
 const resolveTo = (address: string) => async (): Promise<ResolvedAddress[]> => [{ address, family: address.includes(':') ? 6 : 4 }];
-const refused = (code: string, description: string) => ({ ok: false, problems: [{ code, error: 'invalid_client_metadata', description }] });
 const id = (name: string) => `${fixture.origin}/clients/${name}.json`;
 
 /** Admit as it runs in tests: the fixture's CA trusted and exactly localhost:PORT allowed to be loopback. */

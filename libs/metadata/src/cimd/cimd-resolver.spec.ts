@@ -1,6 +1,7 @@
 // Real: CimdResolver, the URL and document rules, the cache. Stubbed: the Fetcher (a jest.fn answering
 // canned responses) and the clock. No network.
 import { FetchError, FetchErrorCode, FetchOptions, FetchResponse } from '../fetch/fetcher';
+import { refused } from '../testing/refused';
 import { CimdResolver } from './cimd-resolver';
 
 const url = 'https://notes.example.com/client.json';
@@ -19,7 +20,6 @@ const ok = (body = BODY, headers: Record<string, string> = { 'cache-control': 'm
 const fetch = jest.fn<Promise<FetchResponse>, [string, FetchOptions]>();
 const resolver = () => new CimdResolver({ fetch }, { clock: () => now });
 const later = (ms: number) => (now = new Date(now.getTime() + ms));
-const refused = (code: string, description: string) => ({ ok: false, problems: [{ code, error: 'invalid_client_metadata', description }] });
 
 beforeEach(() => {
   now = fetchedAt;

@@ -1,12 +1,11 @@
 // Real: checkMetadataDocument, checkClientMetadata (RFC 7591 rules) and JSON parsing. Nothing is stubbed; no I/O.
 import { checkMetadataDocument } from './document';
 import { publishedDocument } from '../testing/published-document';
+import { metadataProblem as problem, refused } from '../testing/refused';
 
 const url = 'https://notes.example.com/oauth/client-metadata.json';
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const minimal = { client_id: url, redirect_uris: ['https://notes.example.com/cb'] };
-const problem = (code: string, description: string, error = 'invalid_client_metadata') => ({ code, error, description });
-const refused = (code: string, description: string, error?: string) => ({ ok: false, problems: [problem(code, description, error)] });
 
 describe('checkMetadataDocument', () => {
   it('accepts a realistic published document and keeps every unknown field', () => {

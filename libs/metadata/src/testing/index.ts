@@ -1,3 +1,4 @@
 export * from './https-fixture';
 export * from './wait-for';
 export * from './published-document';
+export * from './refused';

@@ -20,34 +20,52 @@ function statOf(pid: number | string): { comm: string; cpuMs: number } {
   return { comm: stat.slice(stat.indexOf('(') + 1, close), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS };
 }
 
-/**
- * CPU ms (user + system) used so far by the Kafka broker and by every PostgreSQL process, read from
- * /proc. A backend that ends between two readings takes its CPU with it, so Admit's pooled,
- * long-lived connections are what this measures well.
- */
-export function externalCpuMs(): Record<string, number> {
-  const totals: Record<string, number> = Object.fromEntries(Object.keys(EXTERNAL).map((name) => [name, 0]));
+/** CPU ms (user + system) used so far by each broker and PostgreSQL process: by name, then by pid. */
+export type ExternalCpu = Record<string, Map<string, number>>;
+
+/** The Kafka broker's and every PostgreSQL process's CPU so far, read from /proc. */
+export function externalCpu(): ExternalCpu {
+  const reading: ExternalCpu = Object.fromEntries(Object.keys(EXTERNAL).map((name) => [name, new Map()]));
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
       const { comm, cpuMs } = statOf(pid);
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       for (const [name, matches] of Object.entries(EXTERNAL)) {
-        if (matches(comm, cmdline)) totals[name] += cpuMs;
+        if (matches(comm, cmdline)) reading[name].set(pid, cpuMs);
       }
     } catch {
       // The process ended while being read.
     }
   }
-  return totals;
+  return reading;
 }
 
 /**
- * CPU ms used so far by Admit's processes (summed by name), the broker and PostgreSQL (as
- * `externalCpuMs`), and this process (the load generator): what the machine spends on a figure.
+ * CPU ms each of the broker and PostgreSQL spent since `before`, over the processes alive at both
+ * readings: a backend that ended in between took its CPU with it, so Admit's pooled, long-lived
+ * connections are what this measures well. A backend started in between counts from zero.
  */
-export function cpuMsByProcess(processes: { name: string; pid: number }[]): Record<string, number> {
-  const own = process.cpuUsage();
-  const totals: Record<string, number> = { ...externalCpuMs(), generator: (own.user + own.system) / 1000 };
-  for (const { name, pid } of processes) totals[name] = (totals[name] ?? 0) + statOf(pid).cpuMs;
-  return totals;
+export function externalCpuMsSince(before: ExternalCpu): Record<string, number> {
+  const after = externalCpu();
+  return Object.fromEntries(
+    Object.entries(after).map(([name, pids]) => [name, [...pids].reduce((sum, [pid, ms]) => sum + ms - (before[name].get(pid) ?? 0), 0)]),
+  );
+}
+
+/**
+ * Runs `load`, `count` operations, and returns its result with the CPU ms (user + system) spent per
+ * operation by each of Admit's processes (summed by name), the broker and PostgreSQL (as
+ * `externalCpuMsSince`), and this process (the load generator): what the machine spends on it.
+ */
+export async function cpuPerOperation<T>(processes: { name: string; pid: number }[], count: number, load: () => Promise<T>): Promise<{ result: T; perOperation: Record<string, number> }> {
+  const byName = () => {
+    const own = process.cpuUsage();
+    const totals: Record<string, number> = { generator: (own.user + own.system) / 1000 };
+    for (const { name, pid } of processes) totals[name] = (totals[name] ?? 0) + statOf(pid).cpuMs;
+    return totals;
+  };
+  const [before, externalBefore] = [byName(), externalCpu()];
+  const result = await load();
+  const spent = { ...externalCpuMsSince(externalBefore), ...Object.fromEntries(Object.entries(byName()).map(([name, ms]) => [name, ms - before[name]])) };
+  return { result, perOperation: Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, ms / count])) };
 }

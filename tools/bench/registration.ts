@@ -4,7 +4,7 @@ import { Figure, figure, timeConcurrent } from './figures';
 import { closedLoop, LoadResult, openLoop } from './load';
 import { MemoryReading } from './memory';
 import { withPeer } from './peer/peer';
-import { externalCpuMs } from './proc-cpu';
+import { externalCpu, externalCpuMsSince } from './proc-cpu';
 import { Mode, withAdmit } from './stacks';
 import { bench } from './bench-config';
 
@@ -144,9 +144,9 @@ async function measure(anchor: BenchAnchor, system: Registrar): Promise<Registra
   ]);
   await timeConcurrent(WARMUP, 16, (i) => register(warmup[i]));
 
-  const [before, externalBefore] = [await system.memory(), externalCpuMs()];
+  const [before, externalBefore] = [await system.memory(), externalCpu()];
   await timeConcurrent(MEMORY_CLIENTS, 16, (i) => register(memoryBodies[i]));
-  const [after, externalAfter] = [await system.memory(), externalCpuMs()];
+  const [after, externalSpent] = [await system.memory(), externalCpuMsSince(externalBefore)];
   const heapPerClient = (after.heapUsed + after.external - before.heapUsed - before.external) / MEMORY_CLIENTS / KIB;
   const rssPerClient = (after.rss - before.rss) / MEMORY_CLIENTS / KIB;
   // CPU per registration in the same phase, by process: where the time goes, measured.
@@ -154,7 +154,7 @@ async function measure(anchor: BenchAnchor, system: Registrar): Promise<Registra
   const cpuMs = (after.cpuMs - before.cpuMs) / MEMORY_CLIENTS;
   const external =
     system.mode === 'distributed'
-      ? Object.fromEntries(Object.entries(externalAfter).map(([name, ms]) => [`cpuMsPerClient.${name}`, (ms - externalBefore[name]) / MEMORY_CLIENTS]))
+      ? Object.fromEntries(Object.entries(externalSpent).map(([name, ms]) => [`cpuMsPerClient.${name}`, ms / MEMORY_CLIENTS]))
       : {};
 
   const max = await closedLoop(MAX_COUNT, MAX_CONCURRENCY, (i) => register(maxBodies[i]));

@@ -4,8 +4,8 @@ import { MemoryProbe, MemoryReading, probeEnv } from './memory';
 
 const READY_MS = 30_000;
 
-/** Starts `file` (which prints `listening on <url>`) with the memory probe, runs `measure`, then stops it. */
-export async function withServerProcess<T>(file: string, name: string, measure: (url: string, memory: () => Promise<MemoryReading>) => Promise<T>): Promise<T> {
+/** Starts `file` (which prints `listening on <url>`) with the memory probe, runs `measure` (given the process's pid), then stops it. */
+export async function withServerProcess<T>(file: string, name: string, measure: (url: string, memory: () => Promise<MemoryReading>, pid: number) => Promise<T>): Promise<T> {
   const probe = new MemoryProbe();
   const child = spawn(process.execPath, ['--import', 'tsx', file], {
     cwd: ROOT,
@@ -34,7 +34,7 @@ export async function withServerProcess<T>(file: string, name: string, measure: 
       child.stderr.on('data', onData);
       void exited.then(() => reject(new Error(`the ${name} exited before it was ready:\n${output.join('\n')}`)));
     });
-    return await measure(url, () => probe.read([{ name, child }]));
+    return await measure(url, () => probe.read([{ name, child }]), child.pid!);
   } finally {
     child.kill('SIGTERM');
     await exited;

@@ -1,5 +1,5 @@
 // Real: OffsetCommits; the commit function records each request it is asked to send and can be held open.
-import { gate, tick } from '../testing/event-loop';
+import { gate, tick, turns, until } from '../testing/event-loop';
 import { OffsetCommits, PartitionOffset } from './offset-commits';
 
 describe('OffsetCommits', () => {
@@ -8,7 +8,7 @@ describe('OffsetCommits', () => {
   const warnings: string[] = [];
   let hold: Promise<void> = Promise.resolve();
   const named = (offsets: PartitionOffset[]) => offsets.map(({ topic, partition, offset }) => `${topic}/${partition}@${offset}`);
-  const commits = () =>
+  const commits = (intervalMs?: number) =>
     new OffsetCommits(
       async (offsets) => {
         await hold;
@@ -16,6 +16,7 @@ describe('OffsetCommits', () => {
         committed.push(...named(offsets));
       },
       (message) => warnings.push(message),
+      intervalMs,
     );
 
   beforeEach(() => {
@@ -76,6 +77,30 @@ describe('OffsetCommits', () => {
     slowCommit.open();
     await offsets.flushed();
     expect(requests).toEqual([['t/0@1'], ['t/1@5', 'u/2@7']]);
+  });
+
+  it('starts at most one commit per interval, and sends what waited meanwhile in one request', async () => {
+    const offsets = commits(50);
+    offsets.after('t', 0, '1', Promise.resolve());
+    await tick();
+    offsets.after('t', 0, '2', Promise.resolve());
+    offsets.after('t', 1, '4', Promise.resolve());
+    await turns(5);
+    expect(requests).toEqual([['t/0@1']]);
+    await until(() => requests.length === 2, 'the commit after the interval');
+    expect(requests).toEqual([['t/0@1'], ['t/0@2', 't/1@4']]);
+  });
+
+  it('sends what waits for the interval at once when closing', async () => {
+    // An interval no test outlives: flushed() must not wait it out.
+    const offsets = commits(600_000);
+    offsets.after('t', 0, '1', Promise.resolve());
+    await tick();
+    offsets.after('t', 0, '2', Promise.resolve());
+    await turns(5);
+    expect(committed).toEqual(['t/0@1']);
+    await offsets.flushed();
+    expect(committed).toEqual(['t/0@1', 't/0@2']);
   });
 
   it('a refused commit is reported and covered by the next one', async () => {

@@ -1,3 +1,4 @@
+import './async-resource-bind';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 
 export const MAX_BODY_BYTES = 64 * 1024;

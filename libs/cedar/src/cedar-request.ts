@@ -1,4 +1,4 @@
-import type { EntityJson } from './cedar-wasm';
+import type { CedarValueJson, EntityJson } from './cedar-wasm';
 import { ClientMetadata, MetadataSource, parsedUrl } from '@admit/contracts';
 import type { AuthorizationRequest } from './decision';
 
@@ -38,12 +38,15 @@ export interface RequestFacts {
 
 const ACCESS = { type: 'Admit::Action', id: 'access' };
 
-/** The Cedar request for one question about one client; the shape `policies/admit.cedarschema` declares. */
-export function cedarRequest(client: ClientFacts, facts: RequestFacts): AuthorizationRequest {
+/**
+ * The Cedar request for one question about one client; the shape `policies/admit.cedarschema`
+ * declares. `reads`: the only client attributes to send (those the applicable policies read).
+ */
+export function cedarRequest(client: ClientFacts, facts: RequestFacts, reads?: ReadonlySet<string>): AuthorizationRequest {
   const principal = { type: 'Admit::Client', id: client.client_id };
   const action = { type: 'Admit::Action', id: facts.action };
   const now = seconds(facts.now.toISOString());
-  const entities: EntityJson[] = [{ uid: principal, attrs: clientAttributes(client), parents: [] }];
+  const entities: EntityJson[] = [{ uid: principal, attrs: clientAttributes(client, reads), parents: [] }];
   // Callers name access actions freely (a tool name, say); each is one of the `access` group.
   if (facts.action !== 'register') entities.push({ uid: action, attrs: {}, parents: [ACCESS] });
   return {
@@ -60,30 +63,47 @@ export function cedarRequest(client: ClientFacts, facts: RequestFacts): Authoriz
   };
 }
 
-/** What policies can see of the client; optional attributes only when validation established them. */
-function clientAttributes(c: ClientFacts): EntityJson['attrs'] {
-  const redirects = c.metadata?.redirect_uris ?? [];
-  const hosts = redirects.map(hostOf);
-  const attrs: EntityJson['attrs'] = {
-    source: c.source,
-    grant_types: c.metadata?.grant_types ?? [],
-    scopes: (c.metadata?.scope ?? '').split(' ').filter(Boolean),
-    redirect_hosts: [...new Set(hosts.filter((h): h is string => h !== undefined))],
-    loopback_redirects_only: hosts.length > 0 && hosts.every((h) => h !== undefined && isLoopback(h)),
-    jkts: c.jkts,
-    validated_at: seconds(c.validated_at),
-  };
-  for (const name of ['anchor', 'software_id', 'origin', 'intermediates', 'trust_marks', 'trust_domain', 'attester'] as const) {
-    const value = c[name];
-    if (value !== undefined) attrs[name] = value;
+/**
+ * What policies can see of the client, by attribute; `undefined` leaves one out (optional
+ * attributes appear only when validation established them).
+ */
+const CLIENT_ATTRIBUTES: Record<string, (c: ClientFacts) => CedarValueJson | undefined> = {
+  source: (c) => c.source,
+  grant_types: (c) => c.metadata?.grant_types ?? [],
+  scopes: (c) => (c.metadata?.scope ?? '').split(' ').filter(Boolean),
+  redirect_hosts: (c) => [...new Set(redirectHosts(c).filter((h): h is string => h !== undefined))],
+  loopback_redirects_only: (c) => {
+    const hosts = redirectHosts(c);
+    return hosts.length > 0 && hosts.every((h) => h !== undefined && isLoopback(h));
+  },
+  jkts: (c) => c.jkts,
+  validated_at: (c) => seconds(c.validated_at),
+  anchor: (c) => c.anchor,
+  software_id: (c) => c.software_id,
+  origin: (c) => c.origin,
+  intermediates: (c) => c.intermediates,
+  trust_marks: (c) => c.trust_marks,
+  trust_domain: (c) => c.trust_domain,
+  attester: (c) => c.attester,
+  // The path as written, and each of its whole-segment prefixes: `ns/payments` matches ns/payments/api, never ns/payments2.
+  spiffe_path: (c) => c.spiffe_path?.join('/'),
+  spiffe_prefixes: (c) => c.spiffe_path?.map((_, i) => c.spiffe_path?.slice(0, i + 1).join('/') as string),
+  expires_at: (c) => (c.expires_at === undefined ? undefined : seconds(c.expires_at)),
+};
+
+/** The client's attributes; with `reads`, only those some policy that may apply reads (the others cannot change the decision). */
+function clientAttributes(c: ClientFacts, reads?: ReadonlySet<string>): EntityJson['attrs'] {
+  const attrs: EntityJson['attrs'] = {};
+  for (const [name, value] of Object.entries(CLIENT_ATTRIBUTES)) {
+    if (reads && !reads.has(name)) continue;
+    const v = value(c);
+    if (v !== undefined) attrs[name] = v;
   }
-  if (c.spiffe_path !== undefined) {
-    // The path as written, and each of its whole-segment prefixes: `ns/payments` matches ns/payments/api, never ns/payments2.
-    attrs.spiffe_path = c.spiffe_path.join('/');
-    attrs.spiffe_prefixes = c.spiffe_path.map((_, i) => c.spiffe_path?.slice(0, i + 1).join('/') as string);
-  }
-  if (c.expires_at !== undefined) attrs.expires_at = seconds(c.expires_at);
   return attrs;
+}
+
+function redirectHosts(c: ClientFacts): (string | undefined)[] {
+  return (c.metadata?.redirect_uris ?? []).map(hostOf);
 }
 
 /** The host of a redirect URI as URL parsing lowercases it; none for custom schemes without one. */

@@ -54,6 +54,29 @@ describe('the example SPIFFE namespace policy', () => {
   });
 });
 
+describe('decideAccess with a policy on access that reads the client’s metadata', () => {
+  // Cedar is sent only the attributes the policies that may apply read: this one must still see scopes and redirect hosts.
+  const set = PolicySet.fromFiles({
+    ...PolicySet.load(REPO_POLICIES).files,
+    files: [
+      ...PolicySet.load(REPO_POLICIES).files.files,
+      {
+        name: 'admins.cedar',
+        text: `@id("no-admin-tools")
+          forbid (principal, action in Admit::Action::"access", resource)
+          when { principal.scopes.contains("admin") || principal.redirect_hosts.contains("evil.example") };`,
+      },
+    ],
+  });
+  const withMetadata = (scope: string, redirect: string): AccessRequest => check({ metadata: { redirect_uris: [redirect], scope } });
+
+  it('decides on those attributes', () => {
+    expect(decideAccess(set, withMetadata('openid tools', 'https://app.example/cb'))).toMatchObject({ decision: 'allow', determining_policies: ['access-admitted'] });
+    expect(decideAccess(set, withMetadata('openid admin', 'https://app.example/cb'))).toMatchObject({ decision: 'deny', determining_policies: ['no-admin-tools'] });
+    expect(decideAccess(set, withMetadata('openid', 'https://evil.example/cb'))).toMatchObject({ decision: 'deny', determining_policies: ['no-admin-tools'] });
+  });
+});
+
 describe('decideAccess under the default policies/', () => {
   const set = PolicySet.load(REPO_POLICIES);
   /** The whole answer when the one policy `id` decided. */

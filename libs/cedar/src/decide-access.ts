@@ -50,6 +50,8 @@ export function decideAccess(policies: PolicySet, input: AccessRequest): AccessD
       sensitivity: input.context?.sensitivity ?? 'normal',
       client_assertion: input.context?.client_assertion ?? 'absent',
     },
+    // Only what the policies that can apply to an access action read: a smaller request is a faster Cedar call.
+    policies.accessReads,
   );
   const result = policies.isAuthorized(request);
   if (result.decision === 'allow') {

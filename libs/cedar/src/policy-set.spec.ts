@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { thrownBy } from '@admit/contracts/testing';
 import { PolicyLoadError } from './policy-error';
-import { policyDir, REPO_SCHEMA as SCHEMA } from './testing/policy-dir';
+import { policyDir, REPO_POLICIES, REPO_SCHEMA as SCHEMA } from './testing/policy-dir';
 import { AuthorizationRequest } from './decision';
 import { cedar } from './cedar-wasm';
 import { PolicySet, PREPARSED_VERSIONS } from './policy-set';
@@ -162,6 +162,27 @@ describe('PolicySet.load', () => {
       expect(loadError(policyDir({ 'a.cedar': `@id("dup") ${PERMIT_REGISTER}`, 'b.cedar': `@id("dup") ${PERMIT_REGISTER}` })).message).toBe('b.cedar: duplicate policy id dup');
       expect(loadError(policyDir({ 'a.cedar': `${PERMIT_REGISTER}\n@id("a.cedar#0") ${PERMIT_REGISTER}` })).message).toBe('a.cedar: duplicate policy id a.cedar#0');
     });
+  });
+});
+
+describe('PolicySet.accessReads', () => {
+  it('holds the attributes the default policies that can apply to an access action read, and none only registration reads', () => {
+    expect([...PolicySet.load(REPO_POLICIES).accessReads].sort()).toEqual(['admission_age_s', 'client_assertion', 'expires_at', 'now', 'sensitivity']);
+  });
+
+  it('leaves out what only policies scoped to register read, and keeps what any other policy reads', () => {
+    const set = PolicySet.load(
+      policyDir({
+        'register.cedar': `
+          permit (principal, action == Admit::Action::"register", resource) when { principal.grant_types.contains("authorization_code") };
+          forbid (principal, action in [Admit::Action::"register"], resource) when { principal has jkts && principal.jkts.isEmpty() };`,
+        'any.cedar': `forbid (principal, action, resource) when { principal.scopes.contains("admin") };`,
+        'access.cedar': `
+          forbid (principal, action in Admit::Action::"access", resource) when { principal has origin && principal["origin"] == "https://x.example" && principal has software_id };
+          forbid (principal, action in [Admit::Action::"access", Admit::Action::"register"], resource) when { principal.redirect_hosts.isEmpty() };`,
+      }),
+    );
+    expect([...set.accessReads].sort()).toEqual(['origin', 'redirect_hosts', 'scopes', 'software_id']);
   });
 });
 

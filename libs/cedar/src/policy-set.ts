@@ -29,6 +29,8 @@ export class PolicySet {
     readonly files: PolicyFiles,
     private readonly infos: Map<string, PolicyInfo>,
     private readonly policies: Record<string, string>,
+    /** The attribute names read by the policies that can apply to an access action (see `attributesRead`). */
+    readonly accessReads: ReadonlySet<string>,
   ) {}
 
   /** Loads `admit.cedarschema` and every `*.cedar` file at the top of `dir`. */
@@ -56,6 +58,7 @@ export class PolicySet {
     if (schema.type === 'failure') throw new PolicyLoadError(`${SCHEMA_FILE}: ${messages(schema.errors)}`);
     const texts = new Map<string, string>();
     const infos = new Map<string, PolicyInfo>();
+    const accessReads = new Set<string>();
     for (const { name, text } of files.files) {
       const parts = cedar.policySetTextToParts(text);
       if (parts.type === 'failure') throw new PolicyLoadError(`${name}: ${messages(parts.errors)}`);
@@ -69,6 +72,7 @@ export class PolicySet {
         if (texts.has(id)) throw new PolicyLoadError(`${name}: duplicate policy id ${id}`);
         texts.set(id, policy);
         infos.set(id, policyInfo(id, name, json.json.effect, annotations));
+        if (!onlyRegistration(json.json.action)) attributesRead(json.json, accessReads);
       });
     }
     const all = Object.fromEntries(texts);
@@ -77,7 +81,7 @@ export class PolicySet {
     if (validated.validationErrors.length > 0) {
       throw new PolicyLoadError(validated.validationErrors.map((e) => `${infos.get(e.policyId)?.file ?? '?'}: ${detail(e.error)}`).join('; '));
     }
-    return new PolicySet(version, files, infos, all).preparse();
+    return new PolicySet(version, files, infos, all, accessReads).preparse();
   }
 
   /** Preparses the set in Cedar under its version, as one of the most recent. */
@@ -135,6 +139,29 @@ export class PolicySet {
     const info = this.infos.get(id);
     return info !== undefined && isAdvisory(info);
   }
+}
+
+/**
+ * Adds to `names` every attribute name a policy reads (`x.name`, `x["name"]`, `x has name`, in
+ * Cedar's JSON form). Cedar has no computed attribute names, so an attribute whose name no
+ * applicable policy reads cannot change a decision, and a request may leave it out.
+ */
+function attributesRead(json: unknown, names: Set<string>): void {
+  if (Array.isArray(json)) json.forEach((item) => attributesRead(item, names));
+  else if (json && typeof json === 'object') {
+    for (const [key, value] of Object.entries(json)) {
+      if ((key === '.' || key === 'has') && typeof (value as { attr?: unknown }).attr === 'string') names.add((value as { attr: string }).attr);
+      attributesRead(value, names);
+    }
+  }
+}
+
+/** Whether a policy's action scope names only `register` (`==`, or `in` it alone): it never applies to an access action. */
+function onlyRegistration(scope: cedar.ActionConstraint): boolean {
+  const register = (e: cedar.EntityUidJson) => 'type' in e && e.type === 'Admit::Action' && e.id === 'register';
+  if (scope.op === '==') return 'entity' in scope && register(scope.entity);
+  if (scope.op === 'in') return 'entity' in scope ? register(scope.entity) : scope.entities.length > 0 && scope.entities.every(register);
+  return false;
 }
 
 function detail(e: cedar.DetailedError): string {

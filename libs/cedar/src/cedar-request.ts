@@ -63,19 +63,19 @@ export function cedarRequest(client: ClientFacts, facts: RequestFacts, reads?: R
   };
 }
 
+/** What a client attribute is made from: the client, and its redirect hosts (parsed at most once per request). */
+type AttributeOf = (c: ClientFacts, hosts: () => (string | undefined)[]) => CedarValueJson | undefined;
+
 /**
  * What policies can see of the client, by attribute; `undefined` leaves one out (optional
  * attributes appear only when validation established them).
  */
-const CLIENT_ATTRIBUTES: Record<string, (c: ClientFacts) => CedarValueJson | undefined> = {
+const CLIENT_ATTRIBUTES: [string, AttributeOf][] = Object.entries({
   source: (c) => c.source,
   grant_types: (c) => c.metadata?.grant_types ?? [],
   scopes: (c) => (c.metadata?.scope ?? '').split(' ').filter(Boolean),
-  redirect_hosts: (c) => [...new Set(redirectHosts(c).filter((h): h is string => h !== undefined))],
-  loopback_redirects_only: (c) => {
-    const hosts = redirectHosts(c);
-    return hosts.length > 0 && hosts.every((h) => h !== undefined && isLoopback(h));
-  },
+  redirect_hosts: (_c, hosts) => [...new Set(hosts().filter((h): h is string => h !== undefined))],
+  loopback_redirects_only: (_c, hosts) => hosts().length > 0 && hosts().every((h) => h !== undefined && isLoopback(h)),
   jkts: (c) => c.jkts,
   validated_at: (c) => seconds(c.validated_at),
   anchor: (c) => c.anchor,
@@ -89,21 +89,19 @@ const CLIENT_ATTRIBUTES: Record<string, (c: ClientFacts) => CedarValueJson | und
   spiffe_path: (c) => c.spiffe_path?.join('/'),
   spiffe_prefixes: (c) => c.spiffe_path?.map((_, i) => c.spiffe_path?.slice(0, i + 1).join('/') as string),
   expires_at: (c) => (c.expires_at === undefined ? undefined : seconds(c.expires_at)),
-};
+} satisfies Record<string, AttributeOf>);
 
 /** The client's attributes; with `reads`, only those some policy that may apply reads (the others cannot change the decision). */
 function clientAttributes(c: ClientFacts, reads?: ReadonlySet<string>): EntityJson['attrs'] {
+  let parsed: (string | undefined)[] | undefined;
+  const hosts = () => (parsed ??= (c.metadata?.redirect_uris ?? []).map(hostOf));
   const attrs: EntityJson['attrs'] = {};
-  for (const [name, value] of Object.entries(CLIENT_ATTRIBUTES)) {
+  for (const [name, value] of CLIENT_ATTRIBUTES) {
     if (reads && !reads.has(name)) continue;
-    const v = value(c);
+    const v = value(c, hosts);
     if (v !== undefined) attrs[name] = v;
   }
   return attrs;
-}
-
-function redirectHosts(c: ClientFacts): (string | undefined)[] {
-  return (c.metadata?.redirect_uris ?? []).map(hostOf);
 }
 
 /** The host of a redirect URI as URL parsing lowercases it; none for custom schemes without one. */

@@ -1,4 +1,4 @@
-import { FETCH_MAX_WAIT_MS, withAdmin } from '@admit/bus';
+import { createMissingTopics, FETCH_MAX_WAIT_MS, withAdmin } from '@admit/bus';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { CheckpointSink, ExternalCheckpoint, parseExternal, unreadable } from './external-checkpoints';
@@ -18,13 +18,9 @@ function client(brokers: string[]): Kafka {
 
 /** Creates the checkpoint topic unless it exists: one partition, never deleted by retention or compaction. */
 async function ensureTopic(kafka: Kafka, topic: string): Promise<void> {
-  await withAdmin(kafka, async (admin) => {
-    if ((await admin.listTopics()).includes(topic)) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '-1' }] }],
-    });
-  });
+  await withAdmin(kafka, (admin) =>
+    createMissingTopics(admin, [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }, { name: 'retention.ms', value: '-1' }] }]),
+  );
 }
 
 /** Publishes each checkpoint (key: its number) and waits for every in-sync replica to have it. */

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CloudEvent, decodeEvent, encodeEvent, headersToStrings } from '@admit/contracts';
 import { Consumer, Producer } from 'kafkajs';
 import { KafkaConnection } from '../kafka/kafka-connection';
-import { withAdmin } from '../kafka/topics';
+import { createMissingTopics, withAdmin } from '../kafka/topics';
 import { Inbox } from './inbox';
 
 /** An inbox message is only worth its caller's patience: minutes, not the topic defaults. */
@@ -33,10 +33,7 @@ export class KafkaInbox extends Inbox {
 
   async open(receive: (event: CloudEvent) => void): Promise<void> {
     await withAdmin(this.connection.kafka, (admin) =>
-      admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: this.topic(this.id), numPartitions: 1, configEntries: [{ name: 'retention.ms', value: String(RETENTION_MS) }] }],
-      }),
+      createMissingTopics(admin, [{ topic: this.topic(this.id), numPartitions: 1, configEntries: [{ name: 'retention.ms', value: String(RETENTION_MS) }] }]),
     );
     const consumer = this.connection.consumer(`inbox.${this.id}`);
     this.consumer = consumer;

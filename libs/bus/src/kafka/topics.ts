@@ -8,7 +8,8 @@ const LEADERS_TIMEOUT_MS = 30_000;
 export interface TopicPlan {
   topic: string;
   numPartitions: number;
-  replicationFactor: number;
+  /** The broker's default when left out. */
+  replicationFactor?: number;
   configEntries: { name: string; value: string }[];
 }
 
@@ -35,15 +36,22 @@ export async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<
 
 /** Creates the topics that do not exist yet; returns the ones it created. Existing topics are left alone. */
 export async function ensureTopics(brokers: string[], plan: TopicPlan[]): Promise<string[]> {
-  return withAdmin(new Kafka({ clientId: 'admit-topics', brokers, logLevel: logLevel.NOTHING }), async (admin) => {
-    const existing = new Set(await admin.listTopics());
-    const missing = plan.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: false });
-      await waitForLeaders(admin, missing);
-    }
-    return missing.map((t) => t.topic);
-  });
+  return withAdmin(new Kafka({ clientId: 'admit-topics', brokers, logLevel: logLevel.NOTHING }), (admin) => createMissingTopics(admin, plan));
+}
+
+/**
+ * `ensureTopics` through a connected admin client: creates the topics of `plan` that do not exist
+ * yet and returns once every partition of each has a leader, so a consumer or producer may use them
+ * at once. Returns the topics it created.
+ */
+export async function createMissingTopics(admin: Admin, plan: TopicPlan[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = plan.filter((t) => !existing.has(t.topic));
+  if (missing.length > 0) {
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(admin, missing);
+  }
+  return missing.map((t) => t.topic);
 }
 
 /**

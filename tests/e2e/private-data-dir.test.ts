@@ -53,9 +53,10 @@ describe('the embedded data folder is private', () => {
     expect(published.status).toBe(200);
     writeFileSync(jwks, await published.text());
     const script = "require('./tools/cli/src/run-audit').runAudit(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })";
+    // A verification that finds a problem exits 1 with its report on stdout: the assertion shows the report.
     const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['-e', script, 'verify', '--url', stack.intakeUrl, '--jwks', jwks, '--checkpoints', file, '--json'], {
       env: { ...process.env, ADMIT_ADMIN_TOKEN: AUDITOR },
-    });
+    }).catch((err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout || JSON.stringify({ ok: false, stderr: err.stderr }) }));
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, checkpoints: { signatures_checked: true, problems: [], external: { source: file } } });
     await stack.stop();
     stack = undefined;

@@ -93,11 +93,13 @@ describe('live admissions in PostgreSQL (LiveAdmissions)', () => {
   });
 
   it('keeps decisions made at once in groups, the latest per client, and a bad one fails alone', async () => {
-    const statements: string[] = [];
-    const query = db.query.bind(db);
-    const spy = jest.spyOn(db, 'query').mockImplementation((sql, params) => {
-      if (sql.startsWith('INSERT INTO live_admissions')) statements.push(sql);
-      return query(sql, params);
+    // The rows of each upsert, as the prepared statement's first column (the client ids) reaches the pool.
+    const statements: string[][] = [];
+    const pool = (db.driver as unknown as { master: { query: (config: { name?: string; values?: unknown[] }) => Promise<unknown> } }).master;
+    const query = pool.query.bind(pool);
+    const spy = jest.spyOn(pool, 'query').mockImplementation((config) => {
+      if (config.name === 'admit_live_admissions_upsert') statements.push(config.values?.[0] as string[]);
+      return query(config);
     });
     try {
       const many = Array.from({ length: 50 }, (_, i) => decided(`s_${i}`, NOW, NOW + MINUTE));
@@ -110,7 +112,7 @@ describe('live admissions in PostgreSQL (LiveAdmissions)', () => {
       await expect(live.find('s_7')).resolves.toEqual(many[7]);
       // The first keep went alone; the rest waited for it and went together in one statement (s_7 once),
       // which the bad row failed, so they went again one at a time.
-      expect(statements[1].split('), (').length).toBe(kept.length - 2);
+      expect(statements[1]).toHaveLength(kept.length - 2);
       expect(statements).toHaveLength(2 + (kept.length - 1));
     } finally {
       spy.mockRestore();

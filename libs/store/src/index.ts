@@ -6,3 +6,4 @@ export * from './store.module';
 export * from './store-config';
 export * from './transaction';
 export * from './transient-errors';
+export * from './prepared';

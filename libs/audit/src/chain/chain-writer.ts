@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { StoredEvents } from '@admit/bus';
 import { CloudEvent } from '@admit/contracts';
-import { inTransaction, isEmbedded, isTransientDatabaseError, TxQuery } from '@admit/store';
+import { inTransaction, isEmbedded, isTransientDatabaseError, prepared, TxQuery } from '@admit/store';
 import { DataSource } from 'typeorm';
 import { ChainedFields, GENESIS_HASH, linkHash } from './chain-hash';
 import { storedData } from './stored-data';
@@ -29,6 +29,38 @@ interface Head {
  * PostgreSQL's 65,535 either way.
  */
 const WRITERS = { embedded: { writers: 1, maxRows: 2_000 }, server: { writers: 4, maxRows: 500 } };
+
+/**
+ * The three statements of a group, prepared (parsed and planned once per connection): rows go as
+ * one array per column, so one text serves any number of rows.
+ */
+const LOCK_HEADS = prepared(
+  'admit_audit_lock_heads',
+  `INSERT INTO audit_chain_heads AS h (topic, partition, length, hash)
+   SELECT v.topic, v.partition, 0, '${GENESIS_HASH}' FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS v(topic, partition, n) ORDER BY v.n
+   ON CONFLICT (topic, partition) DO UPDATE SET length = h.length
+   RETURNING h.topic, h.partition, h.length::text AS length, h.hash`,
+);
+const INSERT_EVENTS = prepared(
+  'admit_audit_insert_events',
+  `WITH v AS (
+     SELECT nextval('audit_events_seq_seq') AS seq, v.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
+       WITH ORDINALITY AS v(event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data, n) ORDER BY v.n),
+   ids AS (INSERT INTO audit_event_ids (event_id, seq, event_time) SELECT event_id, seq, event_time FROM v ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
+   INSERT INTO audit_events (seq, event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data)
+   SELECT v.seq, v.event_id, v.type, v.source, v.subject, v.correlation_id, v.causation_id, v.event_time, v.topic, v.partition, v."offset", v.data
+   FROM v JOIN ids USING (event_id) ORDER BY v.seq
+   RETURNING seq::text AS seq, event_id`,
+);
+const LINK_AND_MOVE_HEADS = prepared(
+  'admit_audit_link',
+  `WITH links AS (
+     INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[]))
+   UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
+   FROM unnest($7::text[], $8::int[], $9::bigint[], $10::text[]) AS v(topic, partition, length, hash)
+   WHERE h.topic = v.topic AND h.partition = v.partition`,
+);
 
 /**
  * Appends events to audit_events and to their topic-partition's hash chain with group commit:
@@ -150,15 +182,7 @@ export async function writeChained(query: TxQuery, group: ChainAppend[]): Promis
     return count;
   });
   const moved = [...heads].map(([key, head]) => [...splitKey(key), head.length.toString(), head.hash]);
-  await query(
-    `WITH links AS (
-       INSERT INTO audit_chain_links (event_seq, topic, partition, position, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[]))
-     UPDATE audit_chain_heads h SET length = v.length, hash = v.hash, updated_at = now()
-     FROM unnest($7::text[], $8::int[], $9::bigint[], $10::text[]) AS v(topic, partition, length, hash)
-     WHERE h.topic = v.topic AND h.partition = v.partition`,
-    [...columns(links, 6), ...columns(moved, 4)],
-  );
+  await query(LINK_AND_MOVE_HEADS, [...columns(links, 6), ...columns(moved, 4)]);
   return counts;
 }
 
@@ -184,13 +208,7 @@ const splitKey = (key: string): [string, number] => {
  */
 async function lockHeads(query: TxQuery, group: ChainAppend[]): Promise<Map<string, Head>> {
   const keys = [...new Set(group.map((a) => headKey(a.topic, a.partition)))].sort().map(splitKey);
-  const rows = await query<{ topic: string; partition: number; length: string; hash: string }>(
-    `INSERT INTO audit_chain_heads AS h (topic, partition, length, hash)
-     SELECT v.topic, v.partition, 0, '${GENESIS_HASH}' FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS v(topic, partition, n) ORDER BY v.n
-     ON CONFLICT (topic, partition) DO UPDATE SET length = h.length
-     RETURNING h.topic, h.partition, h.length::text AS length, h.hash`,
-    columns(keys, 2),
-  );
+  const rows = await query<{ topic: string; partition: number; length: string; hash: string }>(LOCK_HEADS, columns(keys, 2));
   return new Map(rows.map((r) => [headKey(r.topic, r.partition), { length: BigInt(r.length), hash: r.hash }]));
 }
 
@@ -216,17 +234,7 @@ async function insertEvents(query: TxQuery, rows: ChainedFields[]): Promise<Map<
     ]),
     11,
   );
-  const inserted = await query<{ seq: string; event_id: string }>(
-    `WITH v AS (
-       SELECT nextval('audit_events_seq_seq') AS seq, v.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::int[], $10::bigint[], $11::jsonb[])
-         WITH ORDINALITY AS v(event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data, n) ORDER BY v.n),
-     ids AS (INSERT INTO audit_event_ids (event_id, seq, event_time) SELECT event_id, seq, event_time FROM v ON CONFLICT (event_id) DO NOTHING RETURNING event_id)
-     INSERT INTO audit_events (seq, event_id, type, source, subject, correlation_id, causation_id, event_time, topic, partition, "offset", data)
-     SELECT v.seq, v.event_id, v.type, v.source, v.subject, v.correlation_id, v.causation_id, v.event_time, v.topic, v.partition, v."offset", v.data
-     FROM v JOIN ids USING (event_id) ORDER BY v.seq
-     RETURNING seq::text AS seq, event_id`,
-    params,
-  );
+  const inserted = await query<{ seq: string; event_id: string }>(INSERT_EVENTS, params);
   return new Map(inserted.map((r) => [r.event_id, r.seq]));
 }
 
@@ -252,7 +260,7 @@ function dedupe(rows: ChainedFields[]): ChainedFields[] {
   return rows.filter((r) => !seen.has(r.event_id) && seen.add(r.event_id));
 }
 
-/** Rows of `width` values as `width` arrays, one per column: a statement of `unnest($1::t[], …)` keeps one text and plan whatever the number of rows. */
+/** Rows of `width` values as `width` arrays, one per column, for a statement of `unnest($1::t[], …)`. */
 function columns(rows: unknown[][], width: number): unknown[][] {
   return Array.from({ length: width }, (_, c) => rows.map((row) => row[c]));
 }

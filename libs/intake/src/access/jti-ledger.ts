@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { GroupCommit } from '@admit/store';
+import { GroupCommit, prepared, queryPrepared } from '@admit/store';
 import { DataSource } from 'typeorm';
 
 interface Claim {
@@ -19,6 +19,18 @@ export const DEFAULT_JTI_QUOTA = 10_000;
 const MAX_GROUP = 200;
 /** Expired rows are deleted at most this often, by whichever claim comes first after it. */
 const PRUNE_EVERY_MS = 60_000;
+
+/** A group of claims ($1-$3, one array per column, in order), unexpired after $4, under a quota of $5 per client. */
+const CLAIM = prepared(
+  'admit_jti_claim',
+  `WITH batch AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS b(client_id, jti_sha256, expires_at, ord)),
+   ranked AS (SELECT *, row_number() OVER (PARTITION BY client_id ORDER BY ord) AS nth FROM batch)
+   INSERT INTO client_assertion_jtis (client_id, jti_sha256, expires_at)
+   SELECT client_id, jti_sha256, expires_at FROM ranked r
+   WHERE (SELECT count(*) FROM (SELECT 1 FROM client_assertion_jtis j WHERE j.client_id = r.client_id AND j.expires_at > $4::timestamptz LIMIT $5::int) AS held) + r.nth <= $5::int
+   ON CONFLICT (client_id, jti_sha256) DO NOTHING
+   RETURNING client_id, jti_sha256`,
+);
 
 /**
  * The jtis of accepted client assertions, in the database every intake shares (PostgreSQL, or PGlite
@@ -57,24 +69,13 @@ export class JtiLedger {
    * first caller whose key comes back is the one accepted.
    */
   private async insert(group: Claim[]): Promise<boolean[]> {
-    const params: unknown[] = [];
-    const rows = group.map(({ clientId, jtiSha256, expiresAt }, i) => {
-      params.push(i, clientId, jtiSha256, expiresAt);
-      const n = params.length;
-      return `($${n - 3}::int, $${n - 2}::text, $${n - 1}::text, $${n}::timestamptz)`;
-    });
-    params.push(new Date(Math.min(...group.map((c) => c.nowMs))).toISOString(), this.quota);
-    const [now, quota] = [`$${params.length - 1}`, `$${params.length}`];
-    const inserted = (await this.db.query(
-      `WITH batch (ord, client_id, jti_sha256, expires_at) AS (VALUES ${rows.join(', ')}),
-       ranked AS (SELECT *, row_number() OVER (PARTITION BY client_id ORDER BY ord) AS nth FROM batch)
-       INSERT INTO client_assertion_jtis (client_id, jti_sha256, expires_at)
-       SELECT client_id, jti_sha256, expires_at FROM ranked r
-       WHERE (SELECT count(*) FROM (SELECT 1 FROM client_assertion_jtis j WHERE j.client_id = r.client_id AND j.expires_at > ${now} LIMIT ${quota}) AS held) + r.nth <= ${quota}
-       ON CONFLICT (client_id, jti_sha256) DO NOTHING
-       RETURNING client_id, jti_sha256`,
-      params,
-    )) as { client_id: string; jti_sha256: string }[];
+    const inserted = await queryPrepared<{ client_id: string; jti_sha256: string }>(this.db, CLAIM, [
+      group.map((c) => c.clientId),
+      group.map((c) => c.jtiSha256),
+      group.map((c) => c.expiresAt),
+      new Date(Math.min(...group.map((c) => c.nowMs))).toISOString(),
+      this.quota,
+    ]);
     const keys = new Set(inserted.map((row) => `${row.jti_sha256} ${row.client_id}`));
     return group.map(({ clientId, jtiSha256 }) => keys.delete(`${jtiSha256} ${clientId}`));
   }

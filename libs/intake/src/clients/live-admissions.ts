@@ -1,10 +1,19 @@
 import { Logger } from '@nestjs/common';
 import { RegistrationDecided } from '@admit/contracts';
-import { GroupCommit } from '@admit/store';
+import { GroupCommit, prepared, queryPrepared } from '@admit/store';
 import { DataSource } from 'typeorm';
 
 /** Expired rows are deleted at most this often, by whichever write comes first after it. */
 const PRUNE_EVERY_MS = 60_000;
+
+/** One row per client of the group, as one array per column. */
+const UPSERT = prepared(
+  'admit_live_admissions_upsert',
+  `INSERT INTO live_admissions (client_id, decided, decided_at, expires_at)
+   SELECT * FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::timestamptz[])
+   ON CONFLICT (client_id) DO UPDATE SET decided = EXCLUDED.decided, decided_at = EXCLUDED.decided_at, expires_at = EXCLUDED.expires_at
+   WHERE live_admissions.decided_at <= EXCLUDED.decided_at`,
+);
 
 interface Kept {
   decided: RegistrationDecided;
@@ -47,18 +56,13 @@ export class LiveAdmissions {
       const kept = latest.get(k.decided.client_id);
       if (!kept || kept.decided.decided_at <= k.decided.decided_at) latest.set(k.decided.client_id, k);
     }
-    const params: string[] = [];
-    const rows = [...latest.values()].map(({ decided, expiresAt }) => {
-      params.push(decided.client_id, JSON.stringify(decided), decided.decided_at, expiresAt);
-      const n = params.length;
-      return `($${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-    });
-    await this.db.query(
-      `INSERT INTO live_admissions (client_id, decided, decided_at, expires_at) VALUES ${rows.join(', ')}
-       ON CONFLICT (client_id) DO UPDATE SET decided = EXCLUDED.decided, decided_at = EXCLUDED.decided_at, expires_at = EXCLUDED.expires_at
-       WHERE live_admissions.decided_at <= EXCLUDED.decided_at`,
-      params,
-    );
+    const kept = [...latest.values()];
+    await queryPrepared(this.db, UPSERT, [
+      kept.map(({ decided }) => decided.client_id),
+      kept.map(({ decided }) => JSON.stringify(decided)),
+      kept.map(({ decided }) => decided.decided_at),
+      kept.map(({ expiresAt }) => expiresAt),
+    ]);
   }
 
   /**

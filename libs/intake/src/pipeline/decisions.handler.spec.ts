@@ -1,6 +1,6 @@
 // Real: DecisionsHandler, PendingDecisions, AdmissionCache, the in-process inbox and stored-event
 // signal. Nothing stubbed: the audit store's commit is the call a ChainWriter makes after committing.
-// The database under LiveAdmissions is a recorder of its statements (tests/integration/live-admissions.test.ts
+// The database under LiveAdmissions is a recorder of its statements' values (tests/integration/live-admissions.test.ts
 // runs them on PostgreSQL).
 import { inProcessTransport } from '@admit/bus';
 import { newEvent, Topic } from '@admit/contracts';
@@ -24,7 +24,9 @@ describe('DecisionsHandler in one process', () => {
     const pending = new PendingDecisions();
     const admissions = new AdmissionCache(new RevocationSet());
     const kept: unknown[][] = [];
-    const db = { query: async (sql: string, params: unknown[]) => (sql.startsWith('INSERT') ? kept.push(params) : undefined, []) } as unknown as DataSource;
+    // TypeORM's PostgreSQL data source as far as a prepared statement reaches it: its pool (`driver.master`).
+    const pool = { query: async ({ values }: { values: unknown[] }) => (kept.push(values), { rows: [] }) };
+    const db = { options: {}, driver: { master: pool } } as unknown as DataSource;
     const handler = new DecisionsHandler(pending, admissions, transport.inbox, transport.stored, new LiveAdmissions(db));
     await handler.onModuleInit();
     const event = newEvent(Topic.RegistrationDecided, decided, { source: '/admit/policy', subject: decided.client_id, replyTo: transport.inbox.id });
@@ -41,7 +43,7 @@ describe('DecisionsHandler in one process', () => {
     transport.stored.committed([event.id]);
     await expect(decision).resolves.toBe(event);
     // Kept for every intake before the caller was answered.
-    expect(kept.map((params) => params[0])).toEqual(['s_abc']);
+    expect(kept.map((columns) => columns[0])).toEqual([['s_abc']]);
     expect(admissions.get('s_abc')?.admission.evidence_sha256).toBe(EVIDENCE);
   });
 });

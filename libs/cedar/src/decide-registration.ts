@@ -22,13 +22,11 @@ export function decideRegistration(policies: PolicySet, validated: Validated, no
     const reasons = validated.errors.length > 0 ? validated.errors : [{ code: RegistrationError.InvalidClientMetadata, description: 'validation failed' }];
     return { ...base, decision: 'deny', determining_policies: [], reasons, error: reasons[0].error ?? reasons[0].code };
   }
-  const request = cedarRequest(validated, {
-    action: 'register',
-    resource: { type: 'Admit::Registry', id: 'admit' },
-    now,
-    sensitivity: 'normal',
-    client_assertion: 'absent',
-  });
+  const request = cedarRequest(
+    validated,
+    { action: 'register', resource: { type: 'Admit::Registry', id: 'admit' }, now, sensitivity: 'normal', client_assertion: 'absent' },
+    policies.registrationReads,
+  );
   const result = policies.isAuthorized(request);
   if (result.decision === 'deny') {
     const explain = (): Problem[] => policyReasons(policies, result.advice.filter((p) => p.explainsDeny).map((p) => p.id), 'forbidden');

@@ -186,6 +186,27 @@ describe('PolicySet.accessReads', () => {
   });
 });
 
+describe('PolicySet.registrationReads', () => {
+  it('holds the attributes the default policies that can apply to a registration read, and none only access reads', () => {
+    expect([...PolicySet.load(REPO_POLICIES).registrationReads].sort()).toEqual(['anchor', 'attester', 'loopback_redirects_only', 'source', 'trust_domain']);
+  });
+
+  it('leaves out what only policies scoped to other actions read, and keeps what any other policy reads', () => {
+    const set = PolicySet.load(
+      policyDir({
+        'register.cedar': `permit (principal, action == Admit::Action::"register", resource) when { principal.grant_types.contains("authorization_code") };`,
+        'any.cedar': `forbid (principal, action, resource) when { principal.scopes.contains("admin") };`,
+        'access.cedar': `
+          forbid (principal, action in Admit::Action::"access", resource) when { principal has origin && principal["origin"] == "https://x.example" };
+          forbid (principal, action == Admit::Action::"access", resource) when { principal has software_id };
+          forbid (principal, action in [Admit::Action::"access"], resource) when { principal has jkts };
+          forbid (principal, action in [Admit::Action::"access", Admit::Action::"register"], resource) when { principal.redirect_hosts.isEmpty() };`,
+      }),
+    );
+    expect([...set.registrationReads].sort()).toEqual(['grant_types', 'redirect_hosts', 'scopes']);
+  });
+});
+
 describe('PolicySet published', () => {
   it('round-trips through toPublished and fromPublished to the same version', () => {
     const set = PolicySet.load(policyDir({ 'a.cedar': `@id("p") ${PERMIT_REGISTER}` }));

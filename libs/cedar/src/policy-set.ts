@@ -31,6 +31,8 @@ export class PolicySet {
     private readonly policies: Record<string, string>,
     /** The attribute names read by the policies that can apply to an access action (see `attributesRead`). */
     readonly accessReads: ReadonlySet<string>,
+    /** The same for `register`. */
+    readonly registrationReads: ReadonlySet<string>,
   ) {}
 
   /** Loads `admit.cedarschema` and every `*.cedar` file at the top of `dir`. */
@@ -59,6 +61,7 @@ export class PolicySet {
     const texts = new Map<string, string>();
     const infos = new Map<string, PolicyInfo>();
     const accessReads = new Set<string>();
+    const registrationReads = new Set<string>();
     for (const { name, text } of files.files) {
       const parts = cedar.policySetTextToParts(text);
       if (parts.type === 'failure') throw new PolicyLoadError(`${name}: ${messages(parts.errors)}`);
@@ -73,6 +76,7 @@ export class PolicySet {
         texts.set(id, policy);
         infos.set(id, policyInfo(id, name, json.json.effect, annotations));
         if (!onlyRegistration(json.json.action)) attributesRead(json.json, accessReads);
+        if (!neverRegistration(json.json.action)) attributesRead(json.json, registrationReads);
       });
     }
     const all = Object.fromEntries(texts);
@@ -81,7 +85,7 @@ export class PolicySet {
     if (validated.validationErrors.length > 0) {
       throw new PolicyLoadError(validated.validationErrors.map((e) => `${infos.get(e.policyId)?.file ?? '?'}: ${detail(e.error)}`).join('; '));
     }
-    return new PolicySet(version, files, infos, all, accessReads).preparse();
+    return new PolicySet(version, files, infos, all, accessReads, registrationReads).preparse();
   }
 
   /** Preparses the set in Cedar under its version, as one of the most recent. */
@@ -156,11 +160,22 @@ function attributesRead(json: unknown, names: Set<string>): void {
   }
 }
 
+const isRegister = (e: cedar.EntityUidJson) => 'type' in e && e.type === 'Admit::Action' && e.id === 'register';
+
 /** Whether a policy's action scope names only `register` (`==`, or `in` it alone): it never applies to an access action. */
 function onlyRegistration(scope: cedar.ActionConstraint): boolean {
-  const register = (e: cedar.EntityUidJson) => 'type' in e && e.type === 'Admit::Action' && e.id === 'register';
-  if (scope.op === '==') return 'entity' in scope && register(scope.entity);
-  if (scope.op === 'in') return 'entity' in scope ? register(scope.entity) : scope.entities.length > 0 && scope.entities.every(register);
+  if (scope.op === '==') return 'entity' in scope && isRegister(scope.entity);
+  if (scope.op === 'in') return 'entity' in scope ? isRegister(scope.entity) : scope.entities.length > 0 && scope.entities.every(isRegister);
+  return false;
+}
+
+/**
+ * Whether a policy's action scope leaves `register` out (`==` or `in` other actions only): it never
+ * applies to a registration, whose request gives `register` no parent groups.
+ */
+function neverRegistration(scope: cedar.ActionConstraint): boolean {
+  if (scope.op === '==') return 'entity' in scope && !isRegister(scope.entity);
+  if (scope.op === 'in') return 'entity' in scope ? !isRegister(scope.entity) : !scope.entities.some(isRegister);
   return false;
 }
 

@@ -3,7 +3,22 @@
 // key into the database and an external copy: a file, or a Kafka topic on the real broker), the CLI
 // run in this process. Each attack is done as the database owner role would: triggers off,
 // rows changed, triggers on. Nothing stubbed.
-import { AuditModule, CHECKPOINT_KEYS, CHECKPOINT_TOPIC, Checkpointer, CheckpointProblem, fileCheckpointSink, kafkaCheckpointSink, linkHash, STORED_EVENT_COLUMNS, StoredEvent } from '@admit/audit';
+import {
+  AuditModule,
+  CHECKPOINT_KEYS,
+  CHECKPOINT_TOPIC,
+  Checkpointer,
+  CheckpointProblem,
+  fileCheckpointSink,
+  kafkaCheckpointSink,
+  linkHash,
+  sqlCheckpointReader,
+  sqlOf,
+  STORED_EVENT_COLUMNS,
+  StoredEvent,
+  verifyCheckpoints,
+} from '@admit/audit';
+import type { JSONWebKeySet } from 'jose';
 import { inProcessTransport, Publisher, publisherFor } from '@admit/bus';
 import { Topic } from '@admit/contracts';
 import { SigningKeys } from '@admit/keys';
@@ -266,6 +281,17 @@ describe('tamper evidence against the database owner (file copy, embedded)', () 
     writeFileSync(a.file, `${lines[0]}\n${lines[1]}\n`);
     const behind = await verify(['--database', a.db.url, '--jwks', a.jwks, '--checkpoints', a.file, '--json']);
     expect(behind.report?.checkpoints.problems).toEqual([{ seq: '3', code: CheckpointProblem.Missing, description: `1 checkpoint(s) of the database are missing from ${a.file}: 3` }]);
+
+    // Stored while the copy was being read (the service stores, then appends): read again, the copy holds it.
+    const record = (line: string) => JSON.parse(line) as { seq: string; jws: string };
+    const options = { jwks: JSON.parse(readFileSync(a.jwks, 'utf8')) as JSONWebKeySet, external: { source: a.file, checkpoints: [record(lines[0]), record(lines[1])] } };
+    const reader = sqlCheckpointReader(sqlOf(a.owner));
+    const reread = async () => lines.map(record);
+    expect((await verifyCheckpoints(reader, { ...options, external: { ...options.external, reread } })).problems).toEqual([]);
+    // Read again without it, it is missing.
+    expect((await verifyCheckpoints(reader, { ...options, external: { ...options.external, reread: async () => options.external.checkpoints } })).problems).toEqual([
+      { seq: '3', code: CheckpointProblem.Missing, description: `1 checkpoint(s) of the database are missing from ${a.file}: 3` },
+    ]);
   });
 
   it('a checkpoint stored but never written out (a crash between the two) is written by the next process', async () => {

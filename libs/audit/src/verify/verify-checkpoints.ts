@@ -11,8 +11,12 @@ const LISTED = 10;
 export interface CheckpointCheckOptions {
   /** The public checkpoint keys; without them signatures (and so the numbering) are not checked. */
   jwks?: JSONWebKeySet;
-  /** The copy kept outside the database (file or topic), in the order it was written. */
-  external?: { source: string; checkpoints: ExternalCheckpoint[] };
+  /**
+   * The copy kept outside the database (file or topic), in the order it was written, read before the
+   * database's checkpoints. `reread` reads it again: a checkpoint the service stored while the copy
+   * was being read reaches the copy just after, and is not missing from it.
+   */
+  external?: { source: string; checkpoints: ExternalCheckpoint[]; reread?: () => Promise<ExternalCheckpoint[]> };
   /** Fail when the newest signed checkpoint is older than this. */
   maxAgeS?: number;
   now?: Date;
@@ -99,7 +103,11 @@ export async function verifyCheckpoints(reader: CheckpointReader, options: Check
         newestExternal = { seq: record.seq, iat: Number(claims.iat), heads: Array.isArray(claims.heads) ? (claims.heads as ChainHead[]) : [] };
       }
     }
-    const absent = [...stored].filter(([seq, s]) => s.numbered && !seen.has(seq)).map(([seq]) => seq);
+    let absent = [...stored].filter(([seq, s]) => s.numbered && !seen.has(seq)).map(([seq]) => seq);
+    if (absent.length > 0 && options.external.reread) {
+      const since = new Map((await options.external.reread()).map((record) => [record.seq, checkpointDigest(record.jws)]));
+      absent = absent.filter((seq) => since.get(seq) !== stored.get(seq)?.digest);
+    }
     if (absent.length > 0) {
       const listed = absent.slice(0, LISTED).join(', ') + (absent.length > LISTED ? ', …' : '');
       problem(absent[0], CheckpointProblem.Missing, `${absent.length} checkpoint(s) of the database are missing from ${source}: ${listed}`);

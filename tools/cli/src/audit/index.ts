@@ -161,9 +161,11 @@ async function verifyOptions(options: Options): Promise<CheckpointCheckOptions> 
   }
   const { loadJwks } = await import('./audit-source');
   const { readExternalCheckpoints } = await import('./external-source');
+  const copy = options.checkpoints;
   return {
     jwks: typeof options.jwks === 'string' ? await loadJwks(options.jwks) : undefined,
-    external: typeof options.checkpoints === 'string' ? await readExternalCheckpoints(options.checkpoints) : undefined,
+    // Read again after the database's checkpoints, for those stored while it was read the first time.
+    external: typeof copy === 'string' ? { ...(await readExternalCheckpoints(copy)), reread: async () => (await readExternalCheckpoints(copy)).checkpoints } : undefined,
     maxAgeS: maxAge === undefined ? undefined : Number(maxAge),
   };
 }

@@ -32,7 +32,7 @@ const NO_SYNC = { syncToFs: false };
 /**
  * Runs `statement` on PGlite through the extended protocol under its name, as `PGlite.query` does for
  * an unnamed one (each message apart, then Sync, whatever happened). The caller holds PGlite's
- * transaction lock (inside `transaction()`, or `runExclusive` below); this takes its query lock.
+ * transaction lock (inside `transaction()`, or through `runPGlitePrepared` below); this takes its query lock.
  */
 export function queryPGlitePrepared<T>(pglite: PGlite, statement: PreparedStatement, params: readonly unknown[]): Promise<T[]> {
   return pglite._runExclusiveQuery(async () => {

@@ -162,21 +162,26 @@ function attributesRead(json: unknown, names: Set<string>): void {
 
 const isRegister = (e: cedar.EntityUidJson) => 'type' in e && e.type === 'Admit::Action' && e.id === 'register';
 
-/** Whether a policy's action scope names only `register` (`==`, or `in` it alone): it never applies to an access action. */
+/** The actions a policy's action scope names (`==` one, `in` one or a list); undefined when it applies to any action. */
+function namedActions(scope: cedar.ActionConstraint): cedar.EntityUidJson[] | undefined {
+  if (scope.op === '==') return 'entity' in scope ? [scope.entity] : undefined;
+  if (scope.op === 'in') return 'entity' in scope ? [scope.entity] : scope.entities;
+  return undefined;
+}
+
+/** Whether a policy's action scope names only `register`: it never applies to an access action. */
 function onlyRegistration(scope: cedar.ActionConstraint): boolean {
-  if (scope.op === '==') return 'entity' in scope && isRegister(scope.entity);
-  if (scope.op === 'in') return 'entity' in scope ? isRegister(scope.entity) : scope.entities.length > 0 && scope.entities.every(isRegister);
-  return false;
+  const named = namedActions(scope);
+  return named !== undefined && named.length > 0 && named.every(isRegister);
 }
 
 /**
- * Whether a policy's action scope leaves `register` out (`==` or `in` other actions only): it never
+ * Whether a policy's action scope leaves `register` out (it names other actions only): it never
  * applies to a registration, whose request gives `register` no parent groups.
  */
 function neverRegistration(scope: cedar.ActionConstraint): boolean {
-  if (scope.op === '==') return 'entity' in scope && !isRegister(scope.entity);
-  if (scope.op === 'in') return 'entity' in scope ? !isRegister(scope.entity) : !scope.entities.some(isRegister);
-  return false;
+  const named = namedActions(scope);
+  return named !== undefined && !named.some(isRegister);
 }
 
 function detail(e: cedar.DetailedError): string {

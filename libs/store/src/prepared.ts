@@ -16,6 +16,11 @@ export function prepared(name: string, text: string): PreparedStatement {
   return { name, text };
 }
 
+/** Rows of `width` values as `width` arrays, one per column: the parameters of a statement of `unnest($1::t[], …)`. */
+export function columns(rows: unknown[][], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, c) => rows.map((row) => row[c]));
+}
+
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 
 /** What PGlite told when it prepared a statement: its parameters' types and the rows it returns. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { StoredEvents } from '@admit/bus';
 import { CloudEvent } from '@admit/contracts';
-import { inTransaction, isEmbedded, isTransientDatabaseError, prepared, TxQuery } from '@admit/store';
+import { columns, inTransaction, isEmbedded, isTransientDatabaseError, prepared, TxQuery } from '@admit/store';
 import { DataSource } from 'typeorm';
 import { ChainedFields, GENESIS_HASH, linkHash } from './chain-hash';
 import { storedData } from './stored-data';
@@ -258,9 +258,4 @@ function toRow(topic: string, partition: number, { event, offset }: Positioned):
 function dedupe(rows: ChainedFields[]): ChainedFields[] {
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.event_id) && seen.add(r.event_id));
-}
-
-/** Rows of `width` values as `width` arrays, one per column, for a statement of `unnest($1::t[], …)`. */
-function columns(rows: unknown[][], width: number): unknown[][] {
-  return Array.from({ length: width }, (_, c) => rows.map((row) => row[c]));
 }

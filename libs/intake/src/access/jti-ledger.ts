@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { GroupCommit, prepared, queryPrepared } from '@admit/store';
+import { columns, GroupCommit, prepared, queryPrepared } from '@admit/store';
 import { DataSource } from 'typeorm';
 
 interface Claim {
@@ -70,9 +70,7 @@ export class JtiLedger {
    */
   private async insert(group: Claim[]): Promise<boolean[]> {
     const inserted = await queryPrepared<{ client_id: string; jti_sha256: string }>(this.db, CLAIM, [
-      group.map((c) => c.clientId),
-      group.map((c) => c.jtiSha256),
-      group.map((c) => c.expiresAt),
+      ...columns(group.map((c) => [c.clientId, c.jtiSha256, c.expiresAt]), 3),
       new Date(Math.min(...group.map((c) => c.nowMs))).toISOString(),
       this.quota,
     ]);

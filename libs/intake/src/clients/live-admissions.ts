@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { RegistrationDecided } from '@admit/contracts';
-import { GroupCommit, prepared, queryPrepared } from '@admit/store';
+import { columns, GroupCommit, prepared, queryPrepared } from '@admit/store';
 import { DataSource } from 'typeorm';
 
 /** Expired rows are deleted at most this often, by whichever write comes first after it. */
@@ -56,13 +56,8 @@ export class LiveAdmissions {
       const kept = latest.get(k.decided.client_id);
       if (!kept || kept.decided.decided_at <= k.decided.decided_at) latest.set(k.decided.client_id, k);
     }
-    const kept = [...latest.values()];
-    await queryPrepared(this.db, UPSERT, [
-      kept.map(({ decided }) => decided.client_id),
-      kept.map(({ decided }) => JSON.stringify(decided)),
-      kept.map(({ decided }) => decided.decided_at),
-      kept.map(({ expiresAt }) => expiresAt),
-    ]);
+    const rows = [...latest.values()].map(({ decided, expiresAt }) => [decided.client_id, JSON.stringify(decided), decided.decided_at, expiresAt]);
+    await queryPrepared(this.db, UPSERT, columns(rows, 4));
   }
 
   /**

@@ -6,7 +6,7 @@ import { PolicyLoadError } from './policy-error';
 import { policyDir, REPO_POLICIES, REPO_SCHEMA as SCHEMA } from './testing/policy-dir';
 import { AuthorizationRequest } from './decision';
 import { cedar } from './cedar-wasm';
-import { PolicySet, PREPARSED_VERSIONS } from './policy-set';
+import { PolicySet, preparsedId, PREPARSED_VERSIONS } from './policy-set';
 
 const PERMIT_REGISTER = 'permit (principal, action == Admit::Action::"register", resource);';
 
@@ -239,10 +239,68 @@ describe('PolicySet.isAuthorized', () => {
   });
 });
 
+describe('PolicySet questions', () => {
+  // Policies of every action scope; two would fail if Cedar evaluated their conditions (long overflow).
+  const policies: Record<string, string> = {
+    'register-permit': 'permit (principal, action == Admit::Action::"register", resource) when { principal.source == "cimd" };',
+    'register-overflow': 'forbid (principal, action in [Admit::Action::"register"], resource) when { context.now * 10000000000 > 0 };',
+    'access-permit': 'permit (principal, action in Admit::Action::"access", resource);',
+    'access-stale': 'forbid (principal, action in Admit::Action::"access", resource) when { context.admission_age_s > 60 };',
+    'access-overflow': 'forbid (principal, action == Admit::Action::"access", resource) when { context.now * 10000000000 > 0 };',
+    'both-sensitive': 'forbid (principal, action in [Admit::Action::"register", Admit::Action::"access"], resource) when { context.sensitivity == "sensitive" };',
+    'any-assertion': 'forbid (principal, action, resource) when { context.client_assertion == "verified" && principal.source == "statement" };',
+  };
+  // Loaded in each test: the other tests' sets push it out of Cedar.
+  const load = () => PolicySet.load(policyDir({ 'a.cedar': Object.entries(policies).map(([id, text]) => `@id("${id}") ${text}`).join('\n') }));
+  const ask = (action: string, source: string, age: number, sensitivity: string, assertion: string): AuthorizationRequest => ({
+    principal: { type: 'Admit::Client', id: 'c_1' },
+    action: { type: 'Admit::Action', id: action },
+    resource: action === 'register' ? { type: 'Admit::Registry', id: 'admit' } : { type: 'Admit::Resource', id: action },
+    context: { now: 1_800_000_000, admission_age_s: age, sensitivity, client_assertion: assertion },
+    entities: [
+      { uid: { type: 'Admit::Client', id: 'c_1' }, attrs: { source }, parents: [] },
+      ...(action === 'register' ? [] : [{ uid: { type: 'Admit::Action', id: action }, attrs: {}, parents: [{ type: 'Admit::Action', id: 'access' }] }]),
+    ],
+  });
+  const requests = ['register', 'read_files'].flatMap((action) =>
+    ['cimd', 'statement'].flatMap((source) => [0, 120].flatMap((age) => ['normal', 'sensitive'].flatMap((sensitivity) => ['absent', 'verified'].map((assertion) => ask(action, source, age, sensitivity, assertion))))),
+  );
+
+  it('preparses, per question, only the policies that can apply to it', () => {
+    const set = load();
+    const register = ask('register', 'cimd', 0, 'normal', 'absent');
+    const raw = (request: AuthorizationRequest, question: 'register' | 'access') => {
+      const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: preparsedId(set.version, question) });
+      return answer.type === 'success' ? answer.response : answer;
+    };
+    // Asked of the access set, a registration meets no permit and none of the overflowing forbids.
+    expect(raw(register, 'access')).toEqual({ decision: 'deny', diagnostics: { reason: [], errors: [] } });
+    expect(raw(register, 'register')).toMatchObject({ decision: 'allow', diagnostics: { reason: ['register-permit'], errors: [{ policyId: 'register-overflow' }] } });
+    expect(raw(ask('read_files', 'cimd', 0, 'normal', 'absent'), 'register')).toEqual({ decision: 'deny', diagnostics: { reason: [], errors: [] } });
+  });
+
+  it('decides every question as the whole set in one Cedar call would', () => {
+    const set = load();
+    cedar.preparsePolicySet('whole-set-under-test', { staticPolicies: policies });
+    for (const request of requests) {
+      const whole = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: 'whole-set-under-test' });
+      if (whole.type !== 'success') throw new Error(JSON.stringify(whole.errors));
+      const decided = set.isAuthorized(request);
+      // Cedar names the determining policies in no particular order.
+      expect({ decision: decided.decision, determining: [...decided.determining].sort(), errors: decided.errors }).toEqual({
+        decision: whole.response.decision,
+        determining: [...whole.response.diagnostics.reason].sort(),
+        errors: whole.response.diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`),
+      });
+    }
+    expect(new Set(requests.map((r) => set.isAuthorized(r).decision))).toEqual(new Set(['allow', 'deny']));
+  });
+});
+
 describe('PolicySet preparsed versions', () => {
   const permitted = (i: number) => PolicySet.fromFiles({ schema: SCHEMA, files: [{ name: 'a.cedar', text: `@id("p${i}") ${PERMIT_REGISTER}` }] });
   const raw = (set: PolicySet) => {
-    const answer = cedar.statefulIsAuthorized({ ...request(), preparsedPolicySetId: set.version });
+    const answer = cedar.statefulIsAuthorized({ ...request(), preparsedPolicySetId: preparsedId(set.version, 'register') });
     return answer.type === 'success' ? answer.response.decision : answer.type;
   };
 

@@ -12,9 +12,30 @@ const MAX_ID_LENGTH = 256;
 export const PREPARSED_VERSIONS = 4;
 
 /**
+ * The two questions Admit asks Cedar: may a client register, and may an admitted client take an
+ * access action (any other action).
+ */
+export type Question = 'register' | 'access';
+
+const QUESTIONS: Question[] = ['register', 'access'];
+
+/** The id of the preparsed Cedar set that answers `question` for a version. */
+export function preparsedId(version: string, question: Question): string {
+  return `${version}#${question}`;
+}
+
+/** The policies that can apply to one question, and the attribute names they read. */
+interface Slice {
+  policies: Map<string, string>;
+  reads: Set<string>;
+}
+
+/**
  * A Cedar policy set, validated against its schema and preparsed once per version. The version is
  * the content hash of the schema and files, so the same policies always have the same version, on
- * every instance; it is also the id of the preparsed set inside Cedar.
+ * every instance. Cedar holds it as two preparsed sets, one per question (`preparsedId`), each with
+ * only the policies whose action scope lets them apply to it: a policy that cannot apply costs Cedar
+ * a scope test on every call, and never changes a decision.
  */
 export class PolicySet {
   /**
@@ -24,16 +45,26 @@ export class PolicySet {
    */
   private static readonly byVersion = new Map<string, PolicySet>();
 
+  private readonly cedarIds: Record<Question, string>;
+
   private constructor(
     readonly version: string,
     readonly files: PolicyFiles,
     private readonly infos: Map<string, PolicyInfo>,
-    private readonly policies: Record<string, string>,
-    /** The attribute names read by the policies that can apply to an access action (see `attributesRead`). */
-    readonly accessReads: ReadonlySet<string>,
-    /** The same for `register`. */
-    readonly registrationReads: ReadonlySet<string>,
-  ) {}
+    private readonly slices: Record<Question, Slice>,
+  ) {
+    this.cedarIds = { register: preparsedId(version, 'register'), access: preparsedId(version, 'access') };
+  }
+
+  /** The attribute names read by the policies that can apply to an access action (see `attributesRead`). */
+  get accessReads(): ReadonlySet<string> {
+    return this.slices.access.reads;
+  }
+
+  /** The same for `register`. */
+  get registrationReads(): ReadonlySet<string> {
+    return this.slices.register.reads;
+  }
 
   /** Loads `admit.cedarschema` and every `*.cedar` file at the top of `dir`. */
   static load(dir: string): PolicySet {
@@ -60,8 +91,7 @@ export class PolicySet {
     if (schema.type === 'failure') throw new PolicyLoadError(`${SCHEMA_FILE}: ${messages(schema.errors)}`);
     const texts = new Map<string, string>();
     const infos = new Map<string, PolicyInfo>();
-    const accessReads = new Set<string>();
-    const registrationReads = new Set<string>();
+    const slices: Record<Question, Slice> = { register: { policies: new Map(), reads: new Set() }, access: { policies: new Map(), reads: new Set() } };
     for (const { name, text } of files.files) {
       const parts = cedar.policySetTextToParts(text);
       if (parts.type === 'failure') throw new PolicyLoadError(`${name}: ${messages(parts.errors)}`);
@@ -75,8 +105,11 @@ export class PolicySet {
         if (texts.has(id)) throw new PolicyLoadError(`${name}: duplicate policy id ${id}`);
         texts.set(id, policy);
         infos.set(id, policyInfo(id, name, json.json.effect, annotations));
-        if (!onlyRegistration(json.json.action)) attributesRead(json.json, accessReads);
-        if (!neverRegistration(json.json.action)) attributesRead(json.json, registrationReads);
+        const applies: Record<Question, boolean> = { register: !neverRegistration(json.json.action), access: !onlyRegistration(json.json.action) };
+        for (const question of QUESTIONS.filter((q) => applies[q])) {
+          slices[question].policies.set(id, policy);
+          attributesRead(json.json, slices[question].reads);
+        }
       });
     }
     const all = Object.fromEntries(texts);
@@ -85,13 +118,15 @@ export class PolicySet {
     if (validated.validationErrors.length > 0) {
       throw new PolicyLoadError(validated.validationErrors.map((e) => `${infos.get(e.policyId)?.file ?? '?'}: ${detail(e.error)}`).join('; '));
     }
-    return new PolicySet(version, files, infos, all, accessReads, registrationReads).preparse();
+    return new PolicySet(version, files, infos, slices).preparse();
   }
 
-  /** Preparses the set in Cedar under its version, as one of the most recent. */
+  /** Preparses the set in Cedar, one set per question, as one of the most recent. */
   private preparse(): this {
-    const parsed = cedar.preparsePolicySet(this.version, { staticPolicies: this.policies });
-    if (parsed.type === 'failure') throw new PolicyLoadError(messages(parsed.errors));
+    for (const question of QUESTIONS) {
+      const parsed = cedar.preparsePolicySet(this.cedarIds[question], { staticPolicies: Object.fromEntries(this.slices[question].policies) });
+      if (parsed.type === 'failure') throw new PolicyLoadError(messages(parsed.errors));
+    }
     return PolicySet.remember(this);
   }
 
@@ -102,7 +137,7 @@ export class PolicySet {
     for (const version of PolicySet.byVersion.keys()) {
       if (PolicySet.byVersion.size <= PREPARSED_VERSIONS) break;
       PolicySet.byVersion.delete(version);
-      cedar.preparsePolicySet(version, { staticPolicies: {} });
+      for (const question of QUESTIONS) cedar.preparsePolicySet(preparsedId(version, question), { staticPolicies: {} });
     }
     return set;
   }
@@ -123,13 +158,15 @@ export class PolicySet {
 
   /**
    * Cedar's decision under the deciding policies, with the advisory ones that apply, in one Cedar
-   * call over the whole set. Advisory policies are permits that never decide: Cedar's allow names
-   * every permit that holds, so an allow that only advisory permits hold is the deny Cedar would
-   * give without them, and a forbid denies the same with or without them.
+   * call over the set for the request's question (its action: `register`, or an access action).
+   * Advisory policies are permits that never decide: Cedar's allow names every permit that holds, so
+   * an allow that only advisory permits hold is the deny Cedar would give without them, and a forbid
+   * denies the same with or without them.
    */
   isAuthorized(request: AuthorizationRequest): Decision {
     if (!PolicySet.byVersion.has(this.version)) this.preparse();
-    const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: this.version });
+    const question = isRegister(request.action) ? 'register' : 'access';
+    const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: this.cedarIds[question] });
     if (answer.type === 'failure') return { decision: 'deny', determining: [], errors: answer.errors.map((e) => e.message), advice: [] };
     const { decision, diagnostics } = answer.response;
     const errors = diagnostics.errors.filter((e) => !this.isAdvisory(e.policyId)).map((e) => `${e.policyId}: ${e.error.message}`);

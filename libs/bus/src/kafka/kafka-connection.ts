@@ -28,6 +28,22 @@ function batchLength(queued: Queued[]): number {
   return Math.min(queued.length, MAX_BATCH);
 }
 
+/**
+ * Errors after which the idempotent producer's sequence numbers no longer match the broker's, so
+ * none of its later requests can succeed: kafkajs keeps its producer id and sequences, where Kafka's
+ * own client starts afresh. Seen after a broker restart under load, once kafkajs had counted a
+ * batch the broker never wrote.
+ */
+const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
+
+/** Whether `err`, or an error it was caused by, is one of PRODUCER_STATE_LOST. */
+function producerStateLost(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (PRODUCER_STATE_LOST.has((e as { type?: string }).type ?? '')) return true;
+  }
+  return false;
+}
+
 interface Queued {
   topic: string;
   message: WireMessage;
@@ -114,6 +130,13 @@ export class KafkaConnection {
         await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
         for (const queued of batch) queued.resolve();
       } catch (err) {
+        if (producerStateLost(err)) {
+          // The next send gets a new producer, whose id and sequences are new to the broker. A batch
+          // this producer did get written is written again by its callers' retries; consumers drop
+          // the copy by event id.
+          this.logger.warn(`producer: ${String(err)}; starting a new producer`);
+          await this.dropProducer().catch(() => undefined);
+        }
         for (const queued of batch) queued.reject(err);
       }
     }
@@ -148,6 +171,11 @@ export class KafkaConnection {
   }
 
   async close(): Promise<void> {
+    await this.dropProducer();
+  }
+
+  /** Disconnects the producer, if there is one; the next send connects a new one. */
+  private async dropProducer(): Promise<void> {
     const producer = this.producer;
     this.producer = undefined;
     if (producer) await (await producer.catch(() => undefined))?.disconnect();

@@ -31,8 +31,7 @@ function batchLength(queued: Queued[]): number {
 /**
  * Errors after which the idempotent producer's sequence numbers no longer match the broker's, so
  * none of its later requests can succeed: kafkajs keeps its producer id and sequences, where Kafka's
- * own client starts afresh. Seen after a broker restart under load, once kafkajs had counted a
- * batch the broker never wrote.
+ * own client starts afresh. Seen after a broker restart under load (tests/faults/broker-outage).
  */
 const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
 

@@ -45,16 +45,12 @@ export class PolicySet {
    */
   private static readonly byVersion = new Map<string, PolicySet>();
 
-  private readonly cedarIds: Record<Question, string>;
-
   private constructor(
     readonly version: string,
     readonly files: PolicyFiles,
     private readonly infos: Map<string, PolicyInfo>,
     private readonly slices: Record<Question, Slice>,
-  ) {
-    this.cedarIds = { register: preparsedId(version, 'register'), access: preparsedId(version, 'access') };
-  }
+  ) {}
 
   /** The attribute names read by the policies that can apply to an access action (see `attributesRead`). */
   get accessReads(): ReadonlySet<string> {
@@ -105,8 +101,7 @@ export class PolicySet {
         if (texts.has(id)) throw new PolicyLoadError(`${name}: duplicate policy id ${id}`);
         texts.set(id, policy);
         infos.set(id, policyInfo(id, name, json.json.effect, annotations));
-        const applies: Record<Question, boolean> = { register: !neverRegistration(json.json.action), access: !onlyRegistration(json.json.action) };
-        for (const question of QUESTIONS.filter((q) => applies[q])) {
+        for (const question of QUESTIONS.filter((q) => mayApply(q, json.json.action))) {
           slices[question].policies.set(id, policy);
           attributesRead(json.json, slices[question].reads);
         }
@@ -124,7 +119,7 @@ export class PolicySet {
   /** Preparses the set in Cedar, one set per question, as one of the most recent. */
   private preparse(): this {
     for (const question of QUESTIONS) {
-      const parsed = cedar.preparsePolicySet(this.cedarIds[question], { staticPolicies: Object.fromEntries(this.slices[question].policies) });
+      const parsed = cedar.preparsePolicySet(preparsedId(this.version, question), { staticPolicies: Object.fromEntries(this.slices[question].policies) });
       if (parsed.type === 'failure') throw new PolicyLoadError(messages(parsed.errors));
     }
     return PolicySet.remember(this);
@@ -166,7 +161,7 @@ export class PolicySet {
   isAuthorized(request: AuthorizationRequest): Decision {
     if (!PolicySet.byVersion.has(this.version)) this.preparse();
     const question = isRegister(request.action) ? 'register' : 'access';
-    const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: this.cedarIds[question] });
+    const answer = cedar.statefulIsAuthorized({ ...request, preparsedPolicySetId: preparsedId(this.version, question) });
     if (answer.type === 'failure') return { decision: 'deny', determining: [], errors: answer.errors.map((e) => e.message), advice: [] };
     const { decision, diagnostics } = answer.response;
     const errors = diagnostics.errors.filter((e) => !this.isAdvisory(e.policyId)).map((e) => `${e.policyId}: ${e.error.message}`);
@@ -204,6 +199,11 @@ function namedActions(scope: cedar.ActionConstraint): cedar.EntityUidJson[] | un
   if (scope.op === '==') return 'entity' in scope ? [scope.entity] : undefined;
   if (scope.op === 'in') return 'entity' in scope ? [scope.entity] : scope.entities;
   return undefined;
+}
+
+/** Whether a policy with this action scope can apply to `question`. */
+function mayApply(question: Question, scope: cedar.ActionConstraint): boolean {
+  return question === 'register' ? !neverRegistration(scope) : !onlyRegistration(scope);
 }
 
 /** Whether a policy's action scope names only `register`: it never applies to an access action. */

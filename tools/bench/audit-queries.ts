@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { AUDIT_MIGRATIONS, AUDITOR_ROLE, AuditQueries, reportWithSeries, sqlOf, verifyChains } from '@admit/audit';
 import { dropDatabase, ensureDatabase, ROOT } from '@admit/launcher';
-import { createDataSource, ensureGroupRole, migrate } from '@admit/store';
+import { createDataSource, ensureGroupRole, migrate, POSTGRES_SESSION_OPTIONS } from '@admit/store';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +63,8 @@ export async function withSeededAuditDatabase<T>(label: string, events: number, 
   const suffix = randomBytes(4).toString('hex');
   const url = Object.assign(new URL(SERVER_URL), { pathname: `/admit_bench_${label}_${suffix}` }).toString();
   await ensureDatabase(url);
-  const pg = new Client({ connectionString: url });
+  // Sessions as the services open them (and as docs/auditor-sql.md asks of an auditor's role): JIT off.
+  const pg = new Client({ connectionString: url, options: POSTGRES_SESSION_OPTIONS });
   try {
     await pg.connect();
     await ensureGroupRole((sql) => pg.query(sql), AUDITOR_ROLE);

@@ -12,6 +12,14 @@ export type Migrations = readonly (new () => MigrationInterface)[];
 /** PostgreSQL by URL (distributed), or PGlite in a folder (embedded): same SQL, same migrations. */
 export type StoreLocation = { url: string } | { dataDir: string };
 
+/**
+ * Settings of every session Admit opens on PostgreSQL. JIT compilation off: Admit's statements read
+ * by index, and a plan over the daily partitions of `audit_events` has a part per partition, each
+ * compiled apart; at a million events the auditor's pages spent 15 to 25 s compiling plans that run
+ * in 0.1 s (docs/performance.md, auditor queries at scale).
+ */
+export const POSTGRES_SESSION_OPTIONS = '-c jit=off';
+
 export function createDataSource(location: StoreLocation): DataSource {
   const common = {
     type: 'postgres' as const,
@@ -21,7 +29,7 @@ export function createDataSource(location: StoreLocation): DataSource {
   };
   const options: DataSourceOptions =
     'url' in location
-      ? { ...common, url: location.url, extra: { max: 10, connectionTimeoutMillis: 5000 } }
+      ? { ...common, url: location.url, extra: { max: 10, connectionTimeoutMillis: 5000, options: POSTGRES_SESSION_OPTIONS } }
       : { ...common, driver: new PGliteDriver({ dataDir: location.dataDir }).driver };
   return new DataSource(options);
 }

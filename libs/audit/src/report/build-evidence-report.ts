@@ -99,8 +99,9 @@ async function accessChecksOf(query: SqlQuery, params: unknown[]): Promise<Omit<
  * software or key; for a trust domain, SPIFFE ID prefix, attester or intermediate, the clients the
  * revocation set matches (`$6` revocation ids beside `$7` client ids, see coverageOf). The first deny
  * may fall after the window: it is the effect of a revocation in it. The covered clients are listed
- * first (each kind by its own index), then their denies read by the (client, time) index: never a
- * scan of every deny since the revocation.
+ * first (each kind by its own index), then each one's first deny read by the (client, time) index,
+ * client by client: never a scan of every deny since the revocation. (Asked as one `min` over all the
+ * covered clients, PostgreSQL read the time index from the revocation on, in every partition since.)
  */
 const REVOCATION_EFFECTS = `
   WITH r AS (
@@ -109,17 +110,19 @@ const REVOCATION_EFFECTS = `
     FROM audit_events e WHERE e.type = $3 AND e.event_time >= $1::timestamptz AND e.event_time < $2::timestamptz GROUP BY e.data ->> 'id'
   )
   SELECT r.*, (
-    SELECT min(d.event_time) FROM audit_events d
-    WHERE d.client_id = ANY (ARRAY(
+    SELECT min(f.event_time) FROM unnest(ARRAY(
             SELECT r.value WHERE r.kind = 'client_id'
             UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'anchor' AND x.anchor = r.value AND x.type = ANY($5::text[])
             UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'origin' AND x.origin = r.value AND x.type = ANY($5::text[])
             UNION SELECT x.client_id FROM audit_events x WHERE r.kind = 'jkt' AND x.jkts @> jsonb_build_array(r.value) AND x.type = ANY($5::text[])
             UNION SELECT x.client_id FROM audit_events x
               WHERE r.kind = 'software_id' AND COALESCE(x.data -> 'admission' ->> 'software_id', x.data ->> 'software_id') = r.value AND x.type = ANY($5::text[])
-            UNION SELECT c.client_id FROM unnest($6::text[], $7::text[]) AS c(revocation, client_id) WHERE c.revocation = r.id))
-      AND d.event_time >= r.revoked_at AND d.type = ANY($4::text[]) AND d.decision = 'deny'
-      AND d.data -> 'reasons' @> jsonb_build_array(jsonb_build_object('code', 'revoked:' || r.kind))
+            UNION SELECT c.client_id FROM unnest($6::text[], $7::text[]) AS c(revocation, client_id) WHERE c.revocation = r.id)) AS covered(client_id)
+    CROSS JOIN LATERAL (
+      SELECT d.event_time FROM audit_events d
+      WHERE d.client_id = covered.client_id AND d.event_time >= r.revoked_at AND d.type = ANY($4::text[]) AND d.decision = 'deny'
+        AND d.data -> 'reasons' @> jsonb_build_array(jsonb_build_object('code', 'revoked:' || r.kind))
+      ORDER BY d.event_time LIMIT 1) f
   ) AS first_denial_at
   FROM r`;
 

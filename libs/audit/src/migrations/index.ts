@@ -7,6 +7,7 @@ import { AuditQueryIndexes1764424800000 } from './1764424800000-audit-query-inde
 import { AuditReportDays1764510000000 } from './1764510000000-audit-report-days';
 import { AuditPartitions1764550000000 } from './1764550000000-audit-partitions';
 import { AuditChainHashChecks1765100000000 } from './1765100000000-audit-chain-hash-checks';
+import { AuditSubjectIndex1765200000000 } from './1765200000000-audit-subject-index';
 
 export { AUDITOR_ROLE } from './1764421200000-auditor-views';
 export { AUDIT_PARTITION_DAYS_AHEAD } from './1764550000000-audit-partitions';
@@ -23,4 +24,5 @@ export const AUDIT_MIGRATIONS = [
   AuditReportDays1764510000000,
   AuditPartitions1764550000000,
   AuditChainHashChecks1765100000000,
+  AuditSubjectIndex1765200000000,
 ];

@@ -2,7 +2,7 @@
  * The measured inputs of docs/capacity.md: a database of its own seeded with BENCH_CAPACITY_EVENTS
  * synthetic events (200,000 by default; the audit-queries bench's mix) over two days, each chained
  * for real (the chain's own hash, one chain per topic-partition), then: bytes per event in the table
- * and in the chain links (pg_total_relation_size / count), an incident query over one day and over
+ * (its partitions), the ids table and the chain links (pg_total_relation_size / count), an incident query over one day and over
  * both, one day written as a signed archive (bytes per event, events/s), verified offline and scanned
  * for an incident (events/s). `npx tsx tools/bench/capacity.ts`, or `npm run bench -- capacity`.
  */
@@ -56,16 +56,20 @@ export function capacityFigures(): Promise<Figure[]> {
     await chainSeeded(pg);
     await pg.query('VACUUM ANALYZE audit_chain_links');
     const [size] = (
-      await pg.query<{ n: string; events: string; events_heap: string; links: string }>(
-        `SELECT (SELECT count(*) FROM audit_events)::text AS n, pg_total_relation_size('audit_events')::text AS events,
-                pg_relation_size('audit_events')::text AS events_heap, pg_total_relation_size('audit_chain_links')::text AS links`,
+      // audit_events is partitioned: the parent holds nothing, its partitions hold the rows and indexes.
+      await pg.query<{ n: string; events: string; events_heap: string; ids: string; links: string }>(
+        `SELECT (SELECT count(*) FROM audit_events)::text AS n,
+                (SELECT sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass)::text AS events,
+                (SELECT sum(pg_relation_size(i.inhrelid)) FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass)::text AS events_heap,
+                pg_total_relation_size('audit_event_ids')::text AS ids, pg_total_relation_size('audit_chain_links')::text AS links`,
       )
     ).rows;
     const n = Number(size.n);
     const per = (bytes: string) => Math.round(Number(bytes) / n);
     const figures: Figure[] = [];
     const bytes = (name: string, value: number, detail?: Figure['detail']) => figures.push({ ...figure(name, [value / 1024]), unit: 'KiB', detail: { bytes_per_event: value, ...detail } });
-    bytes('capacity: audit_events, bytes per event (table + indexes + TOAST)', per(size.events), { heap_bytes_per_event: per(size.events_heap), events: n });
+    bytes('capacity: audit_events, bytes per event (its partitions: table + indexes + TOAST)', per(size.events), { heap_bytes_per_event: per(size.events_heap), events: n });
+    bytes('capacity: audit_event_ids, bytes per event', per(size.ids));
     bytes('capacity: audit_chain_links, bytes per event', per(size.links));
 
     const sql = sqlOf(pg);

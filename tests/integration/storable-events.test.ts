@@ -76,6 +76,6 @@ describe.each(['kafka', 'in-process'] as const)('every event that passes its con
       return rows.length === ids.length ? rows : undefined;
     });
     const stored = new Map(rows.map((r) => [r.event_id, r.data]));
-    for (const e of sent) expect({ id: e.id, data: stored.get(e.id) }).toEqual({ id: e.id, data: storedData(e.type, e.data) });
+    for (const e of sent) expect({ id: e.id, data: stored.get(e.id) }).toEqual({ id: e.id, data: storedData(e.type, e.data).value });
   });
 });

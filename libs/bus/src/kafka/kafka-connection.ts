@@ -2,6 +2,7 @@ import './kafkajs-idle-loop';
 import { Logger } from '@nestjs/common';
 import { WireMessage } from '@admit/contracts';
 import { Consumer, Kafka, logLevel, LogEntry, Message, Partitioners, Producer } from 'kafkajs';
+import { TransientError } from '../transient-error';
 
 /** How long a fetch waits at the broker when no message arrives (see KafkaConnection.consumer). */
 export const FETCH_MAX_WAIT_MS = 500;
@@ -39,6 +40,20 @@ const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PR
 function producerStateLost(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (PRODUCER_STATE_LOST.has((e as { type?: string }).type ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the broker may take the batch later: kafkajs marks an error retriable when the broker is
+ * unreachable or not ready (a refused connection, a leader moving), and gives up with that error as
+ * the cause; a producer whose state was lost is replaced. A handler that published then waits for
+ * the broker (TransientError) instead of counting towards its event's dead-lettering.
+ */
+function brokerUnavailable(err: unknown): boolean {
+  if (producerStateLost(err)) return true;
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as { retriable?: unknown }).retriable === true) return true;
   }
   return false;
 }
@@ -136,7 +151,8 @@ export class KafkaConnection {
           this.logger.warn(`producer: ${String(err)}; starting a new producer`);
           await this.dropProducer().catch(() => undefined);
         }
-        for (const queued of batch) queued.reject(err);
+        const failure = brokerUnavailable(err) ? new TransientError(`Kafka did not take the batch: ${String(err)}`, { cause: err }) : err;
+        for (const queued of batch) queued.reject(failure);
       }
     }
     this.flushing = false;

@@ -58,10 +58,10 @@ export function capacityFigures(): Promise<Figure[]> {
     const [size] = (
       // audit_events is partitioned: the parent holds nothing, its partitions hold the rows and indexes.
       await pg.query<{ n: string; events: string; events_heap: string; ids: string; links: string }>(
-        `SELECT (SELECT count(*) FROM audit_events)::text AS n,
-                (SELECT sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass)::text AS events,
-                (SELECT sum(pg_relation_size(i.inhrelid)) FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass)::text AS events_heap,
-                pg_total_relation_size('audit_event_ids')::text AS ids, pg_total_relation_size('audit_chain_links')::text AS links`,
+        `SELECT (SELECT count(*) FROM audit_events)::text AS n, p.events::text AS events, p.heap::text AS events_heap,
+                pg_total_relation_size('audit_event_ids')::text AS ids, pg_total_relation_size('audit_chain_links')::text AS links
+         FROM (SELECT sum(pg_total_relation_size(inhrelid)) AS events, sum(pg_relation_size(inhrelid)) AS heap
+               FROM pg_inherits WHERE inhparent = 'audit_events'::regclass) p`,
       )
     ).rows;
     const n = Number(size.n);

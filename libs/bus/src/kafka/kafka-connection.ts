@@ -36,27 +36,22 @@ function batchLength(queued: Queued[]): number {
  */
 const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
 
-/** Whether `err`, or an error it was caused by, is one of PRODUCER_STATE_LOST. */
-function producerStateLost(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (PRODUCER_STATE_LOST.has((e as { type?: string }).type ?? '')) return true;
-  }
+/** Whether `err`, or an error it was caused by (kafkajs wraps the last one when it gives up), passes `test`. */
+function someCause(err: unknown, test: (e: Error & { type?: string; retriable?: unknown }) => boolean): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) if (test(e)) return true;
   return false;
 }
+
+/** Whether `err`, or an error it was caused by, is one of PRODUCER_STATE_LOST. */
+const producerStateLost = (err: unknown): boolean => someCause(err, (e) => PRODUCER_STATE_LOST.has(e.type ?? ''));
 
 /**
  * Whether the broker may take the batch later: kafkajs marks an error retriable when the broker is
  * unreachable or not ready (a refused connection, a leader moving), and gives up with that error as
- * the cause; a producer whose state was lost is replaced. A handler that published then waits for
- * the broker (TransientError) instead of counting towards its event's dead-lettering.
+ * the cause. A handler that published then waits for the broker (TransientError) instead of counting
+ * towards its event's dead-lettering.
  */
-function brokerUnavailable(err: unknown): boolean {
-  if (producerStateLost(err)) return true;
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if ((e as { retriable?: unknown }).retriable === true) return true;
-  }
-  return false;
-}
+const retriable = (err: unknown): boolean => someCause(err, (e) => e.retriable === true);
 
 interface Queued {
   topic: string;
@@ -144,14 +139,16 @@ export class KafkaConnection {
         await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
         for (const queued of batch) queued.resolve();
       } catch (err) {
-        if (producerStateLost(err)) {
+        const stateLost = producerStateLost(err);
+        if (stateLost) {
           // The next send gets a new producer, whose id and sequences are new to the broker. A batch
           // this producer did get written is written again by its callers' retries; consumers drop
           // the copy by event id.
           this.logger.warn(`producer: ${String(err)}; starting a new producer`);
           await this.dropProducer().catch(() => undefined);
         }
-        const failure = brokerUnavailable(err) ? new TransientError(`Kafka did not take the batch: ${String(err)}`, { cause: err }) : err;
+        // A replaced producer takes the batch on the next attempt, so that is transient too.
+        const failure = stateLost || retriable(err) ? new TransientError(`Kafka did not take the batch: ${String(err)}`, { cause: err }) : err;
         for (const queued of batch) queued.reject(failure);
       }
     }
